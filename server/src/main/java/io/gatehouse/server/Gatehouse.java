@@ -1,0 +1,269 @@
+package io.gatehouse.server;
+
+import io.gatehouse.server.audit.AuditController;
+import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.auth.ApiTokens;
+import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.auth.Bootstrap;
+import io.gatehouse.server.auth.TokenController;
+import io.gatehouse.server.config.GatehouseConfig;
+import io.gatehouse.server.crypto.CryptoException;
+import io.gatehouse.server.crypto.MasterKeyring;
+import io.gatehouse.server.crypto.SecretBox;
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.http.Json;
+import io.gatehouse.server.http.Links;
+import io.gatehouse.server.http.ProblemMapper;
+import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.ops.OpsController;
+import io.gatehouse.server.policy.PolicyController;
+import io.gatehouse.server.policy.PolicyService;
+import io.gatehouse.server.totp.RecoveryCodes;
+import io.gatehouse.server.totp.TotpController;
+import io.gatehouse.server.totp.TotpEnrollments;
+import io.gatehouse.server.totp.TotpVerifier;
+import io.gatehouse.server.user.UserController;
+import io.gatehouse.server.user.UserService;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Gatehouse server: wires the features, starts HTTP on the configured port, and runs the background
+ * work (sealing the audit chain, ending expired enrollment links). Tests start it on port 0 against a real
+ * database; {@link #close()} stops everything.
+ */
+public final class Gatehouse implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
+
+    private final GatehouseConfig config;
+    private final Services services;
+    private final Javalin app;
+    private final Links links;
+    private final Routes routes;
+    private final ScheduledExecutorService background;
+    private final Optional<String> bootstrapUrl;
+
+    private Gatehouse(GatehouseConfig config, Services services, Javalin app, Links links, Routes routes,
+            ScheduledExecutorService background, Optional<String> bootstrapUrl) {
+        this.config = config;
+        this.services = services;
+        this.app = app;
+        this.links = links;
+        this.routes = routes;
+        this.background = background;
+        this.bootstrapUrl = bootstrapUrl;
+    }
+
+    /** Everything with state, built once from the configuration; also used by the command line without HTTP. */
+    public record Services(GatehouseConfig config, Clock clock, SecureRandom random, Database database,
+            MasterKeyring keyring, SecretBox secrets, AuditLog audit, ApiTokens tokens, Bootstrap bootstrap,
+            UserService users, PolicyService policies, RecoveryCodes recoveryCodes, TotpEnrollments enrollments,
+            TotpVerifier verifier) implements AutoCloseable {
+
+        /** Opens the key file and the database (migrating it) and builds the services. */
+        public static Services open(GatehouseConfig config, Clock clock) {
+            SecureRandom random = new SecureRandom();
+            MasterKeyring keyring = MasterKeyring.loadOrCreate(config.masterKeyFile(), random);
+            Database database = Database.open(config);
+            try {
+                checkKeysCoverData(database, keyring, config);
+                SecretBox secrets = new SecretBox(keyring, random);
+                AuditLog audit = new AuditLog(keyring, clock, random);
+                ApiTokens tokens = new ApiTokens(database, audit, clock, random);
+                UserService users = new UserService(database, audit, clock, random);
+                PolicyService policies = new PolicyService(database, audit, clock);
+                RecoveryCodes recoveryCodes = new RecoveryCodes(keyring, clock, random);
+                TotpEnrollments enrollments = new TotpEnrollments(database, audit, secrets, policies, users,
+                        recoveryCodes, clock, random, config.issuer());
+                TotpVerifier verifier = new TotpVerifier(database, audit, secrets, policies, recoveryCodes, clock,
+                        config.lockoutThreshold(), config.lockoutDuration());
+                return new Services(config, clock, random, database, keyring, secrets, audit, tokens,
+                        new Bootstrap(database, tokens, audit, clock, random), users, policies, recoveryCodes,
+                        enrollments, verifier);
+            } catch (RuntimeException e) {
+                database.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            database.close();
+        }
+    }
+
+    /**
+     * Refuses to run with a key file that cannot read the data already stored: a fresh key beside an old database
+     * would make every stored secret unreadable and every audit record look forged.
+     */
+    private static void checkKeysCoverData(Database database, MasterKeyring keyring, GatehouseConfig config) {
+        List<String> used = database.read(tx -> tx.query("SELECT DISTINCT key_id FROM audit_log",
+                rs -> rs.getString(1)));
+        for (String keyId : used) {
+            if (!keyring.contains(keyId)) {
+                throw new CryptoException("the database holds data protected by master key '" + keyId + "', which"
+                        + " is not in " + config.masterKeyFile() + " (it has " + keyring.keyIds() + "); restore the"
+                        + " right key file or point GATEHOUSE_MASTER_KEY_FILE at it");
+            }
+        }
+    }
+
+    public static Gatehouse start(GatehouseConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static Gatehouse start(GatehouseConfig config, Clock clock) {
+        Services services = Services.open(config, clock);
+        try {
+            return start(services);
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    private static Gatehouse start(Services services) {
+        GatehouseConfig config = services.config();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        Logger access = LoggerFactory.getLogger("gatehouse.access");
+        Javalin app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            javalin.router.ignoreTrailingSlashes = true;
+            javalin.requestLogger.http((ctx, millis) -> {
+                // The route template, never the raw path: paths of enrollment and bootstrap links hold secrets.
+                String route = routeOf(ctx);
+                Timer.builder("gatehouse.http.requests").tag("method", ctx.method().name()).tag("route", route)
+                        .tag("status", String.valueOf(ctx.statusCode())).register(registry)
+                        .record(java.time.Duration.ofNanos((long) (millis * 1_000_000)));
+                access.info("{} {} {} {}ms", ctx.method(), route, ctx.statusCode(), String.format("%.1f", millis));
+            });
+        });
+        ProblemMapper.install(app);
+        app.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+
+        Links links = new Links(config.publicBaseUrl().orElse(null));
+        Authenticator auth = new Authenticator(services.tokens());
+        Routes routes = new Routes(app);
+        int maxBody = config.maxBodyBytes();
+        new OpsController(services.database(), registry).register(routes);
+        new TokenController(services.tokens(), services.bootstrap(), auth, maxBody).register(routes);
+        new UserController(services.users(), services.policies(), services.database(), auth, maxBody)
+                .register(routes);
+        new PolicyController(services.policies(), auth, maxBody).register(routes);
+        new TotpController(services.enrollments(), services.verifier(), auth, links, maxBody,
+                (kind, verdict) -> Counter.builder("gatehouse.verifications").tag("kind", kind)
+                        .tag("result", verdict.result()).tag("reason", verdict.accepted() ? "" : verdict.reason())
+                        .register(registry).increment())
+                .register(routes);
+        new AuditController(services.database(), auth).register(routes);
+
+        app.start(config.bind(), config.port());
+        links.listeningOn(config.bind(), app.port());
+
+        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "gatehouse-background");
+            thread.setDaemon(true);
+            return thread;
+        });
+        background.scheduleWithFixedDelay(guarded("audit sealing", () -> services.audit().seal(services.database())),
+                250, 250, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(guarded("enrollment expiry", services.enrollments()::expireDue),
+                5, 30, TimeUnit.SECONDS);
+
+        Optional<String> bootstrapUrl = services.bootstrap().issueIfNeeded()
+                .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
+        LOG.info("Gatehouse listening on {} ({})", links.base(), config);
+        return new Gatehouse(config, services, app, links, routes, background, bootstrapUrl);
+    }
+
+    /** The matched route template, or "unmatched" for requests no route took. */
+    private static String routeOf(io.javalin.http.Context ctx) {
+        try {
+            return ctx.endpointHandlerPath();
+        } catch (IllegalStateException noEndpoint) {
+            return "unmatched";
+        }
+    }
+
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("background task '{}' failed; it will run again", what, e);
+            }
+        };
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The base of every link this server hands out. */
+    public URI baseUrl() {
+        return links.base();
+    }
+
+    /** The one-time link for creating the first administrator, when none exists yet. */
+    public Optional<String> bootstrapUrl() {
+        return bootstrapUrl;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public GatehouseConfig config() {
+        return config;
+    }
+
+    /** Every registered route, as {@code "METHOD /path"}. */
+    public List<String> routes() {
+        return routes.all();
+    }
+
+    /** Stops HTTP, seals what is left of the audit chain, and closes the database. */
+    @Override
+    public void close() {
+        app.stop();
+        background.shutdown();
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            services.audit().seal(services.database());
+        } catch (RuntimeException e) {
+            LOG.error("final audit sealing failed; the next start seals the rest", e);
+        }
+        services.close();
+    }
+}

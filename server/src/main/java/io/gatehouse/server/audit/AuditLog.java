@@ -1,0 +1,114 @@
+package io.gatehouse.server.audit;
+
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.http.Json;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Appends audit records and links them into the chain.
+ *
+ * <p>{@link #append} runs inside the caller's transaction, so a change and its record commit or roll back together;
+ * it only inserts one row and takes no shared lock, so concurrent requests do not queue behind the audit log.
+ * {@link #seal} then links the records committed since the last seal into the hash chain, one batch per call, under
+ * the lock of the single chain-head row. The server calls it a few times a second; the command line calls it after
+ * its own writes. See docs/architecture.md.
+ */
+public final class AuditLog {
+    static final int SEAL_BATCH = 2_000;
+
+    private final AuditMacs macs;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public AuditLog(io.gatehouse.server.crypto.MasterKeyring keyring, Clock clock, SecureRandom random) {
+        this.macs = new AuditMacs(keyring);
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Writes {@code event} in {@code tx} with a fresh event id; returns the record's row id. */
+    public long append(Tx tx, AuditEvent event) {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return append(tx, event, Base64.getUrlEncoder().withoutPadding().encodeToString(id), clock.millis());
+    }
+
+    /** Writes {@code event} under a caller-chosen unique event id and time. */
+    public long append(Tx tx, AuditEvent event, String eventId, long createdAtMillis) {
+        String details = event.details().isEmpty() ? null : Json.write(event.details());
+        String keyId = macs.activeKeyId();
+        byte[] contentMac = macs.contentMac(keyId, eventId, createdAtMillis, event.actor(), event.action(),
+                event.subjectUser(), event.subject(), event.result(), event.reason(), event.client().address(),
+                event.client().userAgent(), details);
+        return tx.insertReturningId("""
+                INSERT INTO audit_log (event_id, created_at, actor, action, subject_user, subject, result, reason,
+                                       client_address, user_agent, details, key_id, content_mac)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                eventId, createdAtMillis, event.actor(), event.action(), event.subjectUser(), event.subject(),
+                event.result(), event.reason(), event.client().address(), event.client().userAgent(), details,
+                keyId, contentMac);
+    }
+
+    /**
+     * Links every committed, not yet linked record into the chain (in batches), and returns how many it linked. A
+     * record whose content MAC does not verify is left out of the chain, so that {@code audit verify} reports it.
+     */
+    public int seal(Database database) {
+        int total = 0;
+        long afterId = 0;
+        while (true) {
+            long cursor = afterId;
+            Batch batch = database.inTransaction(tx -> sealBatch(tx, cursor));
+            total += batch.linked();
+            if (batch.examined() < SEAL_BATCH) {
+                return total;
+            }
+            afterId = batch.lastId();
+        }
+    }
+
+    private Batch sealBatch(Tx tx, long afterId) {
+        ChainHead head = tx.queryOne("SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1"
+                        + tx.dialect().forUpdate(), rs -> new ChainHead(rs.getLong(1), rs.getBytes(2)))
+                .orElseThrow(() -> new IllegalStateException("audit_chain_head row is missing"));
+        List<StoredRecord> pending = tx.query(StoredRecord.SELECT + " WHERE chain_seq IS NULL AND id > ? ORDER BY id LIMIT "
+                + SEAL_BATCH, StoredRecord::from, afterId);
+        long seq = head.seq();
+        byte[] previous = head.mac();
+        List<StoredRecord> linked = new ArrayList<>();
+        for (StoredRecord record : pending) {
+            if (!record.contentMacValid(macs)) {
+                org.slf4j.LoggerFactory.getLogger(AuditLog.class).error(
+                        "audit record {} has an invalid content MAC and was not written by Gatehouse; it is left"
+                                + " out of the chain", record.id());
+                continue;
+            }
+            seq++;
+            byte[] chainMac = macs.chainMac(record.keyId(), previous, seq, record.contentMac());
+            tx.update("UPDATE audit_log SET chain_seq = ?, chain_mac = ? WHERE id = ? AND chain_seq IS NULL",
+                    seq, chainMac, record.id());
+            previous = chainMac;
+            linked.add(record);
+        }
+        if (!linked.isEmpty()) {
+            tx.update("UPDATE audit_chain_head SET chain_seq = ?, chain_mac = ? WHERE id = 1", seq, previous);
+        }
+        long lastId = pending.isEmpty() ? afterId : pending.get(pending.size() - 1).id();
+        return new Batch(pending.size(), linked.size(), lastId);
+    }
+
+    private record Batch(int examined, int linked, long lastId) {
+    }
+
+    AuditMacs macs() {
+        return macs;
+    }
+
+    record ChainHead(long seq, byte[] mac) {
+    }
+}

@@ -1,0 +1,119 @@
+package io.gatehouse.server.auth;
+
+import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Html;
+import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Routes;
+import io.javalin.http.Context;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /api/v1/tokens} for admins, and the bootstrap link that creates the first admin. */
+public final class TokenController {
+    public static final String BOOTSTRAP_PATH = "/bootstrap/";
+
+    private final ApiTokens tokens;
+    private final Bootstrap bootstrap;
+    private final Authenticator auth;
+    private final int maxBody;
+
+    public TokenController(ApiTokens tokens, Bootstrap bootstrap, Authenticator auth, int maxBody) {
+        this.tokens = tokens;
+        this.bootstrap = bootstrap;
+        this.auth = auth;
+        this.maxBody = maxBody;
+    }
+
+    public void register(Routes routes) {
+        routes.post("/api/v1/tokens", this::create)
+                .get("/api/v1/tokens", this::list)
+                .delete("/api/v1/tokens/{id}", this::revoke)
+                .get(BOOTSTRAP_PATH + "{secret}", this::bootstrapPage)
+                .post(BOOTSTRAP_PATH + "{secret}", this::bootstrapRedeem);
+    }
+
+    private void create(Context ctx) {
+        Principal principal = auth.require(ctx, Scope.ADMIN);
+        JsonBody body = JsonBody.read(ctx, maxBody);
+        String name = body.requiredString("name");
+        Set<Scope> scopes = parseScopes(body.optionalStringList("scopes").orElse(List.of("admin")));
+        ApiTokens.Created created = tokens.create(name, scopes, principal.actor(), ClientInfo.of(ctx));
+        Html.noStore(ctx);
+        ctx.status(201).json(json(created));
+    }
+
+    private void list(Context ctx) {
+        auth.require(ctx, Scope.ADMIN);
+        ctx.json(Map.of("tokens", tokens.list()));
+    }
+
+    private void revoke(Context ctx) {
+        Principal principal = auth.require(ctx, Scope.ADMIN);
+        tokens.revoke(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        ctx.status(204);
+    }
+
+    private void bootstrapPage(Context ctx) {
+        try {
+            bootstrap.check(ctx.pathParam("secret"));
+        } catch (ApiException e) {
+            Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p>");
+            return;
+        }
+        Html.render(ctx, 200, "Create the first administrator", "<p>This one-time link creates the first admin API"
+                + " token. The token is shown once.</p><form method=\"post\"><p><label>Name: <input name=\"name\""
+                + " value=\"admin\" required maxlength=\"100\"></label> <button type=\"submit\">Create</button></p>"
+                + "</form>");
+    }
+
+    private void bootstrapRedeem(Context ctx) {
+        boolean form = ctx.contentType() != null && ctx.contentType().startsWith("application/x-www-form-urlencoded");
+        String name;
+        try {
+            if (form) {
+                String raw = new String(JsonBody.readBounded(ctx, maxBody), java.nio.charset.StandardCharsets.UTF_8);
+                name = raw.startsWith("name=") ? java.net.URLDecoder.decode(raw.substring(5).split("&")[0],
+                        java.nio.charset.StandardCharsets.UTF_8) : "admin";
+            } else {
+                name = JsonBody.readOptional(ctx, maxBody).optionalString("name").orElse("admin");
+            }
+            ApiTokens.Created created = bootstrap.redeem(ctx.pathParam("secret"), name, ClientInfo.of(ctx));
+            Html.noStore(ctx);
+            if (form) {
+                Html.render(ctx, 201, "Administrator created", "<p>Your admin API token (shown only now):</p>"
+                        + "<p class=\"box mono\">" + Html.escape(created.token()) + "</p><p>Use it as <code>"
+                        + "Authorization: Bearer &lt;token&gt;</code>.</p>");
+            } else {
+                ctx.status(201).json(json(created));
+            }
+        } catch (ApiException e) {
+            if (!form) {
+                throw e;
+            }
+            Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p>");
+        }
+    }
+
+    private static Set<Scope> parseScopes(List<String> names) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String name : names) {
+            scopes.add(Scope.parse(name).orElseThrow(() -> ApiException.badRequest("invalid_field",
+                    "unknown scope '" + name + "'; known scopes: " + java.util.Arrays.stream(Scope.values())
+                            .map(Scope::code).toList())));
+        }
+        return scopes;
+    }
+
+    private static Map<String, Object> json(ApiTokens.Created created) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", created.id());
+        body.put("name", created.name());
+        body.put("scopes", created.scopes().stream().map(Scope::code).sorted().toList());
+        body.put("token", created.token());
+        return body;
+    }
+}

@@ -1,0 +1,60 @@
+package io.gatehouse.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The validated, immutable configuration of one Gatehouse process. Built only by {@link ConfigLoader}, which
+ * checks every value once at start; nothing reads the environment after that.
+ *
+ * @param bind address the HTTP server listens on
+ * @param port TCP port, 0 for an ephemeral port (tests)
+ * @param dataDirectory where the SQLite database and the generated master key live
+ * @param databaseUrl JDBC URL; SQLite in the data directory unless set
+ * @param databaseUser user for PostgreSQL, empty for SQLite
+ * @param databasePassword password for PostgreSQL, empty for SQLite
+ * @param publicBaseUrl base of the links Gatehouse hands out; empty means "the address it listens on"
+ * @param issuer the issuer name shown in authenticator apps
+ * @param masterKeyFile the file holding the master keys that encrypt secrets at rest
+ * @param maxBodyBytes largest request body accepted
+ * @param databasePoolSize connections in the pool
+ * @param lockoutThreshold consecutive failed second-factor checks that lock a user
+ * @param lockoutDuration how long such a lock lasts
+ */
+public record GatehouseConfig(
+        String bind,
+        int port,
+        Path dataDirectory,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        Optional<URI> publicBaseUrl,
+        String issuer,
+        Path masterKeyFile,
+        int maxBodyBytes,
+        int databasePoolSize,
+        int lockoutThreshold,
+        Duration lockoutDuration) {
+
+    /** True when the database is the embedded SQLite file rather than an external server. */
+    public boolean isSqlite() {
+        return databaseUrl.startsWith("jdbc:sqlite:");
+    }
+
+    /** A copy listening on another port; used by the CLI's {@code --port}. */
+    public GatehouseConfig withPort(int newPort) {
+        return new GatehouseConfig(bind, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword,
+                publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
+                lockoutDuration);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the database password.
+        return "GatehouseConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", db="
+                + databaseUrl + ", publicBaseUrl=" + publicBaseUrl.map(URI::toString).orElse("(listen address)")
+                + ", issuer=" + issuer + ", masterKeyFile=" + masterKeyFile + "]";
+    }
+}

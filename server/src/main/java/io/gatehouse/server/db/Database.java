@@ -1,0 +1,155 @@
+package io.gatehouse.server.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.gatehouse.server.config.GatehouseConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The connection pool, migrations and transactions. Feature code calls {@link #inTransaction} for anything that
+ * writes (the audit record is written in the same transaction as the change it records) and {@link #read} for
+ * plain queries.
+ *
+ * <p>SQLite allows one writer at a time. Waiting on SQLite's busy handler is slow and unfair under load, so writers
+ * in this process queue on a fair lock first; {@code busy_timeout} still covers writers in other processes (the CLI
+ * creating a token while the server runs). Commits are durable: WAL with {@code synchronous=FULL}.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final ReentrantLock sqliteWriter = new ReentrantLock(true);
+
+    private Database(HikariDataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    /** Opens the pool and brings the schema up to date. */
+    public static Database open(GatehouseConfig config) {
+        Dialect dialect = Dialect.of(config.databaseUrl());
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("gatehouse-db");
+        hikari.setMaximumPoolSize(config.databasePoolSize());
+        hikari.setAutoCommit(true);
+        if (dialect == Dialect.SQLITE) {
+            ensureParentDirectory(config.databaseUrl().substring("jdbc:sqlite:".length()));
+            SQLiteConfig sqlite = new SQLiteConfig();
+            sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            sqlite.setBusyTimeout(15_000);
+            sqlite.enforceForeignKeys(true);
+            sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            SQLiteDataSource source = new SQLiteDataSource(sqlite);
+            source.setUrl(config.databaseUrl());
+            hikari.setDataSource(source);
+        } else {
+            hikari.setJdbcUrl(config.databaseUrl());
+            hikari.setUsername(config.databaseUser());
+            hikari.setPassword(config.databasePassword());
+        }
+        HikariDataSource pool = new HikariDataSource(hikari);
+        try {
+            migrate(pool, dialect);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool, dialect);
+    }
+
+    private static void migrate(DataSource dataSource, Dialect dialect) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .placeholders(dialect.migrationPlaceholders())
+                .failOnMissingLocations(true)
+                .load()
+                .migrate();
+    }
+
+    private static void ensureParentDirectory(String file) {
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new DatabaseException("cannot create the database directory " + parent, e);
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        boolean locked = dialect == Dialect.SQLITE;
+        if (locked) {
+            sqliteWriter.lock();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(new Tx(connection, dialect));
+                connection.commit();
+                return result;
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("transaction failed", e);
+        } finally {
+            if (locked) {
+                sqliteWriter.unlock();
+            }
+        }
+    }
+
+    /** Runs read-only queries outside an explicit transaction. */
+    public <T> T read(TransactionWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(new Tx(connection, dialect));
+        } catch (SQLException e) {
+            throw new DatabaseException("query failed", e);
+        }
+    }
+
+    /** True when a trivial query answers; used by the readiness probe. */
+    public boolean isReachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** Work done inside a transaction. */
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T run(Tx tx);
+    }
+}

@@ -1,0 +1,47 @@
+package io.gatehouse.server.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Registers handlers and remembers every route, so that a test can hold the OpenAPI document to the routes that
+ * really exist.
+ */
+public final class Routes {
+    private final Javalin app;
+    private final List<String> registered = new ArrayList<>();
+
+    public Routes(Javalin app) {
+        this.app = app;
+    }
+
+    public Routes get(String path, Handler handler) {
+        return add(HandlerType.GET, path, handler);
+    }
+
+    public Routes post(String path, Handler handler) {
+        return add(HandlerType.POST, path, handler);
+    }
+
+    public Routes put(String path, Handler handler) {
+        return add(HandlerType.PUT, path, handler);
+    }
+
+    public Routes delete(String path, Handler handler) {
+        return add(HandlerType.DELETE, path, handler);
+    }
+
+    private Routes add(HandlerType method, String path, Handler handler) {
+        app.addHttpHandler(method, path, handler);
+        registered.add(method.name() + " " + path);
+        return this;
+    }
+
+    /** Every registered route as {@code "METHOD /path/{param}"}. */
+    public List<String> all() {
+        return List.copyOf(registered);
+    }
+}

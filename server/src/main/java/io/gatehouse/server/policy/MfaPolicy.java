@@ -1,0 +1,89 @@
+package io.gatehouse.server.policy;
+
+import io.gatehouse.protocol.otp.OtpAlgorithm;
+import io.gatehouse.protocol.otp.TotpParameters;
+import io.gatehouse.server.http.ApiException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The second-factor rules for a role.
+ *
+ * @param totpRequired whether users with this role must have TOTP (reported on the user; enforced by the caller)
+ * @param algorithm HMAC algorithm of new TOTP credentials
+ * @param digits 6 or 8
+ * @param periodSeconds 30 or 60
+ * @param lookBehindSteps earlier time steps still accepted (clock drift, slow typing); 0 to 5
+ * @param lookAheadSteps later time steps accepted (a device clock running fast); 0 to 5
+ * @param enrollmentLinkTtl how long an enrollment link lives; 1 minute to 24 hours
+ */
+public record MfaPolicy(
+        boolean totpRequired,
+        OtpAlgorithm algorithm,
+        int digits,
+        int periodSeconds,
+        int lookBehindSteps,
+        int lookAheadSteps,
+        Duration enrollmentLinkTtl) {
+
+    /** Applies to users none of whose roles has a policy: SHA1, 6 digits, 30 s, current and previous step, 10 min. */
+    public static final MfaPolicy DEFAULT =
+            new MfaPolicy(false, OtpAlgorithm.SHA1, 6, 30, 1, 0, Duration.ofMinutes(10));
+
+    public MfaPolicy {
+        check(digits == 6 || digits == 8, "digits", "6 or 8", digits);
+        check(periodSeconds == 30 || periodSeconds == 60, "periodSeconds", "30 or 60", periodSeconds);
+        check(lookBehindSteps >= 0 && lookBehindSteps <= 5, "lookBehindSteps", "0 to 5", lookBehindSteps);
+        check(lookAheadSteps >= 0 && lookAheadSteps <= 5, "lookAheadSteps", "0 to 5", lookAheadSteps);
+        long ttl = enrollmentLinkTtl.toSeconds();
+        check(ttl >= 60 && ttl <= 86_400, "enrollmentLinkTtlSeconds", "60 to 86400", ttl);
+    }
+
+    private static void check(boolean ok, String field, String expected, Object actual) {
+        if (!ok) {
+            throw ApiException.badRequest("invalid_field", "field '" + field + "' must be " + expected + ", got "
+                    + actual);
+        }
+    }
+
+    public TotpParameters totpParameters() {
+        return new TotpParameters(algorithm, digits, periodSeconds);
+    }
+
+    /**
+     * The policy of a user with several roles: the strictest value of each setting (required if any role requires
+     * it, the strongest algorithm, the most digits, the shortest period, the narrowest window, the shortest link).
+     */
+    public static MfaPolicy strictest(Collection<MfaPolicy> policies) {
+        if (policies.isEmpty()) {
+            return DEFAULT;
+        }
+        MfaPolicy result = null;
+        for (MfaPolicy policy : policies) {
+            result = result == null ? policy : new MfaPolicy(
+                    result.totpRequired || policy.totpRequired,
+                    result.algorithm.compareTo(policy.algorithm) >= 0 ? result.algorithm : policy.algorithm,
+                    Math.max(result.digits, policy.digits),
+                    Math.min(result.periodSeconds, policy.periodSeconds),
+                    Math.min(result.lookBehindSteps, policy.lookBehindSteps),
+                    Math.min(result.lookAheadSteps, policy.lookAheadSteps),
+                    result.enrollmentLinkTtl.compareTo(policy.enrollmentLinkTtl) <= 0
+                            ? result.enrollmentLinkTtl : policy.enrollmentLinkTtl);
+        }
+        return result;
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("totpRequired", totpRequired);
+        json.put("algorithm", algorithm.name());
+        json.put("digits", digits);
+        json.put("periodSeconds", periodSeconds);
+        json.put("lookBehindSteps", lookBehindSteps);
+        json.put("lookAheadSteps", lookAheadSteps);
+        json.put("enrollmentLinkTtlSeconds", enrollmentLinkTtl.toSeconds());
+        return json;
+    }
+}

@@ -1,0 +1,211 @@
+package io.gatehouse.server.totp;
+
+import io.gatehouse.qr.ErrorCorrection;
+import io.gatehouse.qr.QrCode;
+import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Html;
+import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Links;
+import io.gatehouse.server.http.Routes;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TOTP over HTTP: enrollment links for admins, the enrollment page and activation for the user holding the link,
+ * and verification for applications.
+ */
+public final class TotpController {
+    private final TotpEnrollments enrollments;
+    private final TotpVerifier verifier;
+    private final Authenticator auth;
+    private final Links links;
+    private final int maxBody;
+    private final TotpMetrics metrics;
+
+    public TotpController(TotpEnrollments enrollments, TotpVerifier verifier, Authenticator auth, Links links,
+            int maxBody, TotpMetrics metrics) {
+        this.enrollments = enrollments;
+        this.verifier = verifier;
+        this.auth = auth;
+        this.links = links;
+        this.maxBody = maxBody;
+        this.metrics = metrics;
+    }
+
+    /** Counts verification outcomes; implemented by the metrics registry. */
+    @FunctionalInterface
+    public interface TotpMetrics {
+        void verified(String kind, Verdict verdict);
+    }
+
+    public void register(Routes routes) {
+        routes.post("/api/v1/users/{id}/totp/enrollments", this::createEnrollment)
+                .delete("/api/v1/users/{id}/totp", this::revoke)
+                .post("/api/v1/users/{id}/recovery-codes", this::regenerateRecoveryCodes)
+                .post("/api/v1/totp/verify", ctx -> verify(ctx, "totp"))
+                .post("/api/v1/recovery/verify", ctx -> verify(ctx, "recovery"))
+                .get(TotpEnrollments.PATH + "{token}", this::page)
+                .get(TotpEnrollments.PATH + "{token}/qr.png", this::png)
+                .get(TotpEnrollments.PATH + "{token}/qr.svg", this::svg)
+                .post(TotpEnrollments.PATH + "{token}/activate", this::activate);
+    }
+
+    private void createEnrollment(Context ctx) {
+        Principal principal = auth.require(ctx, Scope.ADMIN);
+        TotpEnrollments.Created created = enrollments.create(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", created.id());
+        body.put("enrollmentUrl", links.to(TotpEnrollments.PATH + created.token()));
+        body.put("expiresAt", created.expiresAt().toString());
+        Html.noStore(ctx);
+        ctx.status(201).json(body);
+    }
+
+    private void revoke(Context ctx) {
+        Principal principal = auth.require(ctx, Scope.ADMIN);
+        enrollments.revoke(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        ctx.status(204);
+    }
+
+    private void regenerateRecoveryCodes(Context ctx) {
+        Principal principal = auth.require(ctx, Scope.ADMIN);
+        List<String> codes = enrollments.regenerateRecoveryCodes(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        Html.noStore(ctx);
+        ctx.status(201).json(Map.of("recoveryCodes", codes));
+    }
+
+    private void verify(Context ctx, String kind) {
+        Principal principal = auth.require(ctx, Scope.VERIFY);
+        JsonBody body = JsonBody.read(ctx, maxBody);
+        String username = body.requiredString("username");
+        String code = body.requiredString("code");
+        if (username.isEmpty() || username.length() > 64) {
+            throw ApiException.badRequest("invalid_field", "field 'username' must be 1 to 64 characters, got "
+                    + username.length());
+        }
+        ClientInfo client = ClientInfo.of(ctx);
+        Verdict verdict = "totp".equals(kind)
+                ? verifier.verifyTotp(username, code, principal.actor(), client)
+                : verifier.verifyRecoveryCode(username, code, principal.actor(), client);
+        metrics.verified(kind, verdict);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("result", verdict.result());
+        if (!verdict.accepted()) {
+            answer.put("reason", verdict.reason());
+        }
+        verdict.remainingRecoveryCodes().ifPresent(n -> answer.put("recoveryCodesRemaining", n));
+        verdict.retryAfterSeconds().ifPresent(seconds -> {
+            answer.put("retryAfterSeconds", seconds);
+            ctx.header("Retry-After", String.valueOf(seconds));
+        });
+        ctx.status(verdict.accepted() ? 200 : Verdict.LOCKED.equals(verdict.reason()) ? 429 : 401).json(answer);
+    }
+
+    private void page(Context ctx) {
+        String token = ctx.pathParam("token");
+        TotpEnrollments.View view;
+        try {
+            view = enrollments.view(token);
+        } catch (ApiException e) {
+            renderProblemPage(ctx, e);
+            return;
+        }
+        String secretGroups = view.secretBase32().replaceAll("(.{4})(?!$)", "$1 ");
+        String body = "<p>Scan this code with your authenticator app to add <b>" + Html.escape(view.username())
+                + "</b>.</p>"
+                + "<div class=\"box\"><img class=\"qr\" alt=\"QR code for your authenticator app\" src=\""
+                + Html.escape(token) + "/qr.svg\"></div>"
+                + "<p>Cannot scan? Enter this key by hand:</p><p class=\"box mono\" id=\"secret\">"
+                + Html.escape(secretGroups) + "</p>"
+                + "<p>Settings: " + view.parameters().algorithm().name() + ", " + view.parameters().digits()
+                + " digits, every " + view.parameters().periodSeconds() + " seconds. Some apps ignore these"
+                + " settings; the first code below proves yours did not.</p>"
+                + "<details><summary>otpauth URI</summary><p class=\"mono\" id=\"uri\">"
+                + Html.escape(view.otpauthUri()) + "</p></details>"
+                + "<form method=\"post\" action=\"" + Html.escape(token) + "/activate\"><p><label>Code from the app:"
+                + " <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6,8}\""
+                + " required></label> <button type=\"submit\">Activate</button></p></form>"
+                + "<p class=\"warn\">This link works once and expires at " + view.expiresAt() + ".</p>";
+        Html.render(ctx, 200, "Set up two-factor authentication", body);
+    }
+
+    private void png(Context ctx) {
+        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token")).otpauthUri(), ErrorCorrection.M);
+        Html.noStore(ctx);
+        ctx.contentType("image/png").result(qr.toPng(8, 4));
+    }
+
+    private void svg(Context ctx) {
+        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token")).otpauthUri(), ErrorCorrection.M);
+        Html.noStore(ctx);
+        ctx.contentType("image/svg+xml").result(qr.toSvg(4).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void activate(Context ctx) {
+        boolean form = ctx.contentType() != null
+                && ctx.contentType().startsWith("application/x-www-form-urlencoded");
+        String token = ctx.pathParam("token");
+        try {
+            String code;
+            if (form) {
+                code = formField(JsonBody.readBounded(ctx, maxBody), "code");
+            } else {
+                code = JsonBody.read(ctx, maxBody).requiredString("code");
+            }
+            TotpEnrollments.Activation outcome = enrollments.activate(token, code, ClientInfo.of(ctx));
+            if (outcome instanceof TotpEnrollments.Activation.Activated activated) {
+                Html.noStore(ctx);
+                if (form) {
+                    renderRecoveryCodes(ctx, activated.recoveryCodes());
+                } else {
+                    ctx.json(Map.of("credentialId", activated.credentialId(), "recoveryCodes",
+                            activated.recoveryCodes()));
+                }
+                return;
+            }
+            throw ApiException.unprocessable("invalid_code", "that code is not the current one for this secret;"
+                    + " check the app's clock and that it uses the settings shown on the page");
+        } catch (ApiException e) {
+            if (!form) {
+                throw e;
+            }
+            renderProblemPage(ctx, e);
+        }
+    }
+
+    private static void renderRecoveryCodes(Context ctx, List<String> codes) {
+        StringBuilder list = new StringBuilder("<ol class=\"codes\">");
+        codes.forEach(code -> list.append("<li>").append(Html.escape(code)).append("</li>"));
+        list.append("</ol>");
+        Html.render(ctx, 200, "Two-factor authentication is on",
+                "<p>Your authenticator app is now active. Save these recovery codes somewhere safe: each works"
+                        + " once, and they are shown only now.</p><div class=\"box\">" + list + "</div>");
+    }
+
+    private static void renderProblemPage(Context ctx, ApiException e) {
+        Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p><p class=\"mono\">"
+                + Html.escape(e.code()) + "</p>");
+    }
+
+    /** One field of an {@code application/x-www-form-urlencoded} body, or null. */
+    private static String formField(byte[] body, String name) {
+        for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0 && pair.substring(0, equals).equals(name)) {
+                try {
+                    return java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("invalid_form", "field '" + name + "' is not URL-encoded");
+                }
+            }
+        }
+        return null;
+    }
+}

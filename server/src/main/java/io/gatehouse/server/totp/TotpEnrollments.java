@@ -1,0 +1,285 @@
+package io.gatehouse.server.totp;
+
+import io.gatehouse.protocol.otp.OtpAlgorithm;
+import io.gatehouse.protocol.otp.OtpAuthUri;
+import io.gatehouse.protocol.otp.Totp;
+import io.gatehouse.protocol.otp.TotpParameters;
+import io.gatehouse.server.Ids;
+import io.gatehouse.server.audit.AuditEvent;
+import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.crypto.SecretBox;
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.policy.MfaPolicy;
+import io.gatehouse.server.policy.PolicyService;
+import io.gatehouse.server.user.User;
+import io.gatehouse.server.user.UserService;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * TOTP enrollment through a single-use link that expires.
+ *
+ * <p>The link carries a 256-bit token; the database keeps only its SHA-256 hash, so a database reader cannot use a
+ * pending link. The pending seed is encrypted at rest and erased (set to NULL) the moment the link ends: activated,
+ * expired, superseded by a newer link or revoked. A user's active credential is untouched until a new enrollment
+ * is activated, and is then replaced in the same transaction.
+ */
+public final class TotpEnrollments {
+    public static final String PATH = "/enroll/totp/";
+
+    private final Database database;
+    private final AuditLog audit;
+    private final SecretBox secrets;
+    private final PolicyService policies;
+    private final UserService users;
+    private final RecoveryCodes recoveryCodes;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final String issuer;
+
+    public TotpEnrollments(Database database, AuditLog audit, SecretBox secrets, PolicyService policies,
+            UserService users, RecoveryCodes recoveryCodes, Clock clock, SecureRandom random, String issuer) {
+        this.database = database;
+        this.audit = audit;
+        this.secrets = secrets;
+        this.policies = policies;
+        this.users = users;
+        this.recoveryCodes = recoveryCodes;
+        this.clock = clock;
+        this.random = random;
+        this.issuer = issuer;
+    }
+
+    /** A new link: {@code token} is the secret part of its URL and exists only in this answer. */
+    public record Created(String id, String token, Instant expiresAt) {
+    }
+
+    /** What the enrollment page shows. */
+    public record View(String username, String otpauthUri, String secretBase32, TotpParameters parameters,
+            Instant expiresAt) {
+    }
+
+    public Created create(String userId, Principal by, ClientInfo client) {
+        return database.inTransaction(tx -> {
+            User user = users.require(tx, userId);
+            if (!user.active()) {
+                throw ApiException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
+            }
+            MfaPolicy policy = policies.effectiveFor(tx, userId);
+            long now = clock.millis();
+            endPending(tx, userId, "superseded", now);
+            String id = Ids.newId(random, "enr");
+            String token = Ids.randomBase32(random, 32);
+            byte[] seed = new byte[seedLength(policy.algorithm())];
+            random.nextBytes(seed);
+            byte[] sealed = secrets.seal(seed, "totp-enrollment:" + id);
+            Arrays.fill(seed, (byte) 0);
+            long expiresAt = now + policy.enrollmentLinkTtl().toMillis();
+            tx.update("""
+                    INSERT INTO totp_enrollments (id, token_hash, user_id, status, secret_ciphertext, algorithm, digits,
+                                                  period_seconds, created_by, created_at, expires_at)
+                    VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)""",
+                    id, Ids.sha256(token), userId, sealed, policy.algorithm().name(), policy.digits(),
+                    policy.periodSeconds(), by.actor(), now, expiresAt);
+            audit.append(tx, AuditEvent.of(by.actor(), "totp.enrollment.create", client).user(userId)
+                    .subject("enrollment:" + id).detail("algorithm", policy.algorithm().name())
+                    .detail("digits", policy.digits()).detail("periodSeconds", policy.periodSeconds())
+                    .detail("expiresAt", Instant.ofEpochMilli(expiresAt).toString()).success());
+            return new Created(id, token, Instant.ofEpochMilli(expiresAt));
+        });
+    }
+
+    /** RFC 4226 §4 asks for at least 128 bits; we use the hash's own output length, as RFC 6238's vectors do. */
+    private static int seedLength(OtpAlgorithm algorithm) {
+        return switch (algorithm) {
+            case SHA1 -> 20;
+            case SHA256 -> 32;
+            case SHA512 -> 64;
+        };
+    }
+
+    /**
+     * The page's content for a live link.
+     *
+     * @throws ApiException 404 unknown link; 410 used, superseded, revoked or expired (an expired link's seed is
+     *     erased first)
+     */
+    public View view(String token) {
+        Pending pending = live(token);
+        byte[] seed = secrets.open(pending.sealed(), "totp-enrollment:" + pending.id());
+        try {
+            String username = database.read(tx -> users.require(tx, pending.userId()).username());
+            return new View(username, OtpAuthUri.totp(issuer, username, seed, pending.parameters()),
+                    io.gatehouse.protocol.codec.Base32.encode(seed), pending.parameters(),
+                    Instant.ofEpochMilli(pending.expiresAt()));
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
+    }
+
+    /** The outcome of an activation attempt; a wrong code is audited, so it is a result, not an exception. */
+    public sealed interface Activation {
+        record Activated(String credentialId, List<String> recoveryCodes) implements Activation {
+        }
+
+        record WrongCode() implements Activation {
+        }
+    }
+
+    /**
+     * Activates the credential when {@code code} is right: the old active credential (if any) is replaced, the link
+     * dies, the pending seed is erased, and ten recovery codes replace the old ones.
+     */
+    public Activation activate(String token, String code, ClientInfo client) {
+        String candidate = CodeFormat.totp(code);
+        Pending pending = live(token);
+        CodeFormat.totpLength(candidate, pending.parameters().digits());
+        return database.inTransaction(tx -> {
+            String actor = "enrollment-link:" + pending.id();
+            User user = users.require(tx, pending.userId());
+            if (!user.active()) {
+                throw ApiException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
+            }
+            MfaPolicy policy = policies.effectiveFor(tx, user.id());
+            byte[] seed = secrets.open(pending.sealed(), "totp-enrollment:" + pending.id());
+            try {
+                OptionalLong step = new Totp(pending.parameters(), seed).match(candidate,
+                        clock.instant().getEpochSecond(), policy.lookBehindSteps(), policy.lookAheadSteps());
+                if (step.isEmpty()) {
+                    audit.append(tx, AuditEvent.of(actor, "totp.enrollment.activate", client).user(user.id())
+                            .subject("enrollment:" + pending.id()).reason(Verdict.INVALID_CODE).result("rejected"));
+                    return new Activation.WrongCode();
+                }
+                long now = clock.millis();
+                int claimed = tx.update("UPDATE totp_enrollments SET status = 'used', secret_ciphertext = NULL,"
+                        + " ended_at = ? WHERE id = ? AND status = 'pending'", now, pending.id());
+                if (claimed == 0) {
+                    throw ApiException.gone("enrollment_used", "this enrollment link was already used");
+                }
+                List<String> replaced = tx.query("SELECT id FROM totp_credentials WHERE user_id = ? AND status ="
+                        + " 'active'", rs -> rs.getString(1), user.id());
+                tx.update("UPDATE totp_credentials SET status = 'replaced', secret_ciphertext = NULL, ended_at = ?"
+                        + " WHERE user_id = ? AND status = 'active'", now, user.id());
+                String credentialId = Ids.newId(random, "totp");
+                // The activation code's step counts as used, so the same code cannot then pass verification.
+                tx.update("""
+                        INSERT INTO totp_credentials (id, user_id, status, secret_ciphertext, algorithm, digits,
+                                                      period_seconds, last_used_step, created_at)
+                        VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?)""",
+                        credentialId, user.id(), secrets.seal(seed, "totp-credential:" + credentialId),
+                        pending.parameters().algorithm().name(), pending.parameters().digits(),
+                        pending.parameters().periodSeconds(), step.getAsLong(), now);
+                List<String> codes = recoveryCodes.regenerate(tx, user.id());
+                tx.update("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?", user.id());
+                audit.append(tx, AuditEvent.of(actor, "totp.enrollment.activate", client).user(user.id())
+                        .subject("enrollment:" + pending.id()).detail("credential", credentialId)
+                        .detail("replaced", replaced.isEmpty() ? null : replaced)
+                        .detail("recoveryCodesIssued", codes.size()).result("accepted"));
+                return new Activation.Activated(credentialId, codes);
+            } finally {
+                Arrays.fill(seed, (byte) 0);
+            }
+        });
+    }
+
+    /** Regenerates the recovery codes of a user with an active credential. */
+    public List<String> regenerateRecoveryCodes(String userId, Principal by, ClientInfo client) {
+        return database.inTransaction(tx -> {
+            users.require(tx, userId);
+            if (tx.queryLong("SELECT COUNT(*) FROM totp_credentials WHERE user_id = ? AND status = 'active'",
+                    userId) == 0) {
+                throw ApiException.conflict("not_enrolled", "user '" + userId + "' has no active TOTP credential");
+            }
+            List<String> codes = recoveryCodes.regenerate(tx, userId);
+            audit.append(tx, AuditEvent.of(by.actor(), "recovery.regenerate", client).user(userId)
+                    .detail("issued", codes.size()).success());
+            return codes;
+        });
+    }
+
+    /**
+     * Revokes the user's TOTP: the active credential, pending links and recovery codes; seeds are erased. Effective
+     * on the next request.
+     */
+    public void revoke(String userId, Principal by, ClientInfo client) {
+        database.inTransaction(tx -> {
+            users.require(tx, userId);
+            long now = clock.millis();
+            int credentials = tx.update("UPDATE totp_credentials SET status = 'revoked', secret_ciphertext = NULL,"
+                    + " ended_at = ? WHERE user_id = ? AND status = 'active'", now, userId);
+            int links = endPending(tx, userId, "revoked", now);
+            if (credentials == 0 && links == 0) {
+                throw ApiException.notFound("not_enrolled", "user '" + userId + "' has no TOTP credential or"
+                        + " pending enrollment");
+            }
+            recoveryCodes.revokeAll(tx, userId);
+            audit.append(tx, AuditEvent.of(by.actor(), "totp.revoke", client).user(userId)
+                    .detail("credentials", credentials).detail("pendingEnrollments", links).success());
+            return null;
+        });
+    }
+
+    /** Ends links whose time is up and erases their seeds; run in the background. Returns how many ended. */
+    public int expireDue() {
+        long now = clock.millis();
+        return database.inTransaction(tx -> {
+            List<String[]> due = tx.query("SELECT id, user_id FROM totp_enrollments WHERE status = 'pending' AND"
+                    + " expires_at <= ?", rs -> new String[] {rs.getString(1), rs.getString(2)}, now);
+            for (String[] row : due) {
+                expire(tx, row[0], row[1], now);
+            }
+            return due.size();
+        });
+    }
+
+    private void expire(Tx tx, String id, String userId, long now) {
+        if (tx.update("UPDATE totp_enrollments SET status = 'expired', secret_ciphertext = NULL, ended_at = ?"
+                + " WHERE id = ? AND status = 'pending'", now, id) > 0) {
+            audit.append(tx, AuditEvent.of("system", "totp.enrollment.expire", null).user(userId)
+                    .subject("enrollment:" + id).success());
+        }
+    }
+
+    private int endPending(Tx tx, String userId, String status, long now) {
+        return tx.update("UPDATE totp_enrollments SET status = ?, secret_ciphertext = NULL, ended_at = ?"
+                + " WHERE user_id = ? AND status = 'pending'", status, now, userId);
+    }
+
+    private record Pending(String id, String userId, String status, byte[] sealed, TotpParameters parameters,
+            long expiresAt) {
+    }
+
+    /** The pending enrollment behind a link, or the reason it is gone. An expired one is ended on the spot. */
+    private Pending live(String token) {
+        if (token == null || token.length() > 128) {
+            throw ApiException.notFound("enrollment_not_found", "no such enrollment link");
+        }
+        Pending pending = database.read(tx -> tx.queryOne("SELECT id, user_id, status, secret_ciphertext,"
+                + " algorithm, digits, period_seconds, expires_at FROM totp_enrollments WHERE token_hash = ?",
+                rs -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                        new TotpParameters(OtpAlgorithm.valueOf(rs.getString(5)), rs.getInt(6), rs.getInt(7)),
+                        rs.getLong(8)), Ids.sha256(token)))
+                .orElseThrow(() -> ApiException.notFound("enrollment_not_found", "no such enrollment link"));
+        if (!"pending".equals(pending.status())) {
+            throw ApiException.gone("enrollment_" + pending.status(), "this enrollment link is no longer valid ("
+                    + pending.status() + "); ask an administrator for a new one");
+        }
+        if (clock.millis() >= pending.expiresAt()) {
+            database.inTransaction(tx -> {
+                expire(tx, pending.id(), pending.userId(), clock.millis());
+                return null;
+            });
+            throw ApiException.gone("enrollment_expired", "this enrollment link expired at "
+                    + Instant.ofEpochMilli(pending.expiresAt()) + "; ask an administrator for a new one");
+        }
+        return pending;
+    }
+}

@@ -1,0 +1,35 @@
+package io.gatehouse.server.user;
+
+import io.gatehouse.server.http.ApiException;
+import java.util.Collection;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** Role names: lower-case letters, digits, '-' and '_', 1 to 32 characters. */
+public final class Roles {
+    private static final Pattern ROLE = Pattern.compile("[a-z0-9_-]{1,32}");
+    private static final int MAX_ROLES = 32;
+
+    private Roles() {
+    }
+
+    public static String validate(String role) {
+        if (role == null || !ROLE.matcher(role).matches()) {
+            throw ApiException.badRequest("invalid_field", "a role must match [a-z0-9_-]{1,32}, got '" + role + "'");
+        }
+        return role;
+    }
+
+    /** Validates and de-duplicates, sorted for stable output. */
+    public static TreeSet<String> validateAll(Collection<String> roles) {
+        if (roles.size() > MAX_ROLES) {
+            throw ApiException.badRequest("invalid_field", "field 'roles' may hold at most " + MAX_ROLES
+                    + " roles, got " + roles.size());
+        }
+        TreeSet<String> result = new TreeSet<>();
+        for (String role : roles) {
+            result.add(validate(role));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,117 @@
+package io.gatehouse.server.user;
+
+import io.gatehouse.server.Ids;
+import io.gatehouse.server.audit.AuditEvent;
+import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.http.ClientInfo;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** Users and their roles. */
+public final class UserService {
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
+
+    private final Database database;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public UserService(Database database, AuditLog audit, Clock clock, SecureRandom random) {
+        this.database = database;
+        this.audit = audit;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public static String validateUsername(String username) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw ApiException.badRequest("invalid_field", "field 'username' must be 1 to 64 characters of"
+                    + " A-Z a-z 0-9 . _ @ + -, got '" + username + "'");
+        }
+        return username;
+    }
+
+    public User create(String username, List<String> roles, Principal by, ClientInfo client) {
+        validateUsername(username);
+        TreeSet<String> roleSet = Roles.validateAll(roles);
+        return database.inTransaction(tx -> {
+            if (findByUsername(tx, username).isPresent()) {
+                throw ApiException.conflict("username_taken", "a user named '" + username + "' already exists");
+            }
+            String id = Ids.newId(random, "usr");
+            long now = clock.millis();
+            tx.update("INSERT INTO users (id, username, status, created_at, updated_at) VALUES (?, ?, 'active', ?, ?)",
+                    id, username, now, now);
+            for (String role : roleSet) {
+                tx.update("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", id, role);
+            }
+            audit.append(tx, AuditEvent.of(by.actor(), "user.create", client).user(id).subject("user:" + username)
+                    .detail("roles", List.copyOf(roleSet)).success());
+            return new User(id, username, "active", roleSet, now);
+        });
+    }
+
+    public User setRoles(String userId, List<String> roles, Principal by, ClientInfo client) {
+        TreeSet<String> roleSet = Roles.validateAll(roles);
+        return database.inTransaction(tx -> {
+            User user = require(tx, userId);
+            tx.update("DELETE FROM user_roles WHERE user_id = ?", userId);
+            for (String role : roleSet) {
+                tx.update("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", userId, role);
+            }
+            tx.update("UPDATE users SET updated_at = ? WHERE id = ?", clock.millis(), userId);
+            audit.append(tx, AuditEvent.of(by.actor(), "user.roles", client).user(userId)
+                    .detail("before", new TreeSet<>(user.roles())).detail("after", List.copyOf(roleSet)).success());
+            return new User(userId, user.username(), user.status(), roleSet, user.createdAt());
+        });
+    }
+
+    /** Suspends or resumes a user; takes effect on the user's next request. */
+    public User setStatus(String userId, String status, Principal by, ClientInfo client) {
+        return database.inTransaction(tx -> {
+            User user = require(tx, userId);
+            tx.update("UPDATE users SET status = ?, updated_at = ? WHERE id = ?", status, clock.millis(), userId);
+            audit.append(tx, AuditEvent.of(by.actor(), "user." + ("active".equals(status) ? "resume" : "suspend"),
+                    client).user(userId).detail("before", user.status()).success());
+            return new User(userId, user.username(), status, user.roles(), user.createdAt());
+        });
+    }
+
+    public Optional<User> find(Tx tx, String userId) {
+        return tx.queryOne("SELECT id, username, status, created_at FROM users WHERE id = ?",
+                rs -> new User(rs.getString(1), rs.getString(2), rs.getString(3), roles(tx, rs.getString(1)),
+                        rs.getLong(4)), userId);
+    }
+
+    public Optional<User> findByUsername(Tx tx, String username) {
+        return tx.queryOne("SELECT id FROM users WHERE username = ?", rs -> rs.getString(1), username)
+                .flatMap(id -> find(tx, id));
+    }
+
+    /** The user, or 404 {@code user_not_found}. */
+    public User require(Tx tx, String userId) {
+        return find(tx, userId).orElseThrow(
+                () -> ApiException.notFound("user_not_found", "no user with id '" + userId + "'"));
+    }
+
+    public List<User> list(int limit, String afterUsername) {
+        return database.read(tx -> tx.query(
+                "SELECT id FROM users WHERE username > ? ORDER BY username LIMIT ?", rs -> rs.getString(1),
+                afterUsername, limit).stream().map(id -> find(tx, id).orElseThrow()).toList());
+    }
+
+    private static Set<String> roles(Tx tx, String userId) {
+        return new HashSet<>(tx.query("SELECT role FROM user_roles WHERE user_id = ?", rs -> rs.getString(1),
+                userId));
+    }
+}

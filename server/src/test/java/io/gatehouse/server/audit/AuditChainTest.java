@@ -1,0 +1,135 @@
+package io.gatehouse.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.testing.DatabaseTest;
+import io.gatehouse.server.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The audit chain: intact when untouched, and every kind of tampering is found and located. */
+@DatabaseTest
+class AuditChainTest {
+    @TempDir
+    Path data;
+    TestServer server;
+    Database database;
+    AuditLog audit;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(data);
+        database = server.gatehouse().services().database();
+        audit = server.gatehouse().services().audit();
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            database.inTransaction(tx -> audit.append(tx, AuditEvent.of("test", "test.event",
+                    ClientInfo.local("test")).subject("item:" + n).reason("r" + n).success()));
+        }
+        server.sealAudit();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    AuditVerifier.AuditReport verify() {
+        return new AuditVerifier(server.gatehouse().services().keyring(), server.clock()).verify(database);
+    }
+
+    long idOf(String subject) {
+        return database.read(tx -> tx.queryLong("SELECT id FROM audit_log WHERE subject = ?", subject));
+    }
+
+    @Test
+    void an_untouched_chain_verifies() {
+        AuditVerifier.AuditReport report = verify();
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.intact()).isTrue();
+        assertThat(report.linkedRecords()).isGreaterThanOrEqualTo(20);
+        assertThat(report.pendingRecords()).isZero();
+    }
+
+    @Test
+    void an_altered_record_is_found() {
+        long id = idOf("item:7");
+        database.inTransaction(tx -> tx.update("UPDATE audit_log SET reason = 'nothing to see' WHERE id = ?", id));
+        AuditVerifier.AuditReport report = verify();
+        assertThat(report.intact()).isFalse();
+        assertThat(report.problems()).anyMatch(p -> p.contains("id " + id) && p.contains("altered"));
+    }
+
+    @Test
+    void a_deleted_record_is_found() {
+        long id = idOf("item:9");
+        database.inTransaction(tx -> tx.update("DELETE FROM audit_log WHERE id = ?", id));
+        AuditVerifier.AuditReport report = verify();
+        assertThat(report.intact()).isFalse();
+        assertThat(report.problems()).anyMatch(p -> p.contains("deleted"));
+    }
+
+    @Test
+    void records_deleted_from_the_end_are_found() {
+        long id = idOf("item:19");
+        database.inTransaction(tx -> tx.update("DELETE FROM audit_log WHERE id = ?", id));
+        assertThat(verify().problems()).anyMatch(p -> p.contains("deleted from the end"));
+    }
+
+    @Test
+    void a_record_inserted_with_a_forged_link_is_found() {
+        database.inTransaction(tx -> tx.update("""
+                INSERT INTO audit_log (event_id, created_at, actor, action, result, key_id, content_mac, chain_seq,
+                                       chain_mac)
+                SELECT 'forged', created_at, 'attacker', 'user.create', 'success', key_id, content_mac, 1000,
+                       chain_mac FROM audit_log WHERE subject = 'item:3'"""));
+        AuditVerifier.AuditReport report = verify();
+        assertThat(report.intact()).isFalse();
+        assertThat(report.problems()).anyMatch(p -> p.contains("altered"));
+    }
+
+    @Test
+    void an_unlinked_record_without_a_valid_mac_is_found_and_never_sealed() {
+        database.inTransaction(tx -> tx.update("""
+                INSERT INTO audit_log (event_id, created_at, actor, action, result, key_id, content_mac)
+                VALUES ('forged-2', 0, 'attacker', 'token.create', 'success', 'mk1', ?)""", (Object) new byte[32]));
+        server.sealAudit();
+        AuditVerifier.AuditReport report = verify();
+        assertThat(report.intact()).isFalse();
+        assertThat(report.problems()).anyMatch(p -> p.contains("not written by Gatehouse"));
+        long unlinked = database.read(tx -> tx.queryLong(
+                "SELECT COUNT(*) FROM audit_log WHERE event_id = 'forged-2' AND chain_seq IS NULL"));
+        assertThat(unlinked).isEqualTo(1);
+    }
+
+    @Test
+    void swapped_records_break_the_chain() {
+        long a = idOf("item:4");
+        long b = idOf("item:5");
+        database.inTransaction(tx -> {
+            long seqA = tx.queryLong("SELECT chain_seq FROM audit_log WHERE id = ?", a);
+            long seqB = tx.queryLong("SELECT chain_seq FROM audit_log WHERE id = ?", b);
+            tx.update("UPDATE audit_log SET chain_seq = ? WHERE id = ?", -1L, a);
+            tx.update("UPDATE audit_log SET chain_seq = ? WHERE id = ?", seqA, b);
+            tx.update("UPDATE audit_log SET chain_seq = ? WHERE id = ?", seqB, a);
+            return null;
+        });
+        assertThat(verify().problems()).anyMatch(p -> p.contains("chain breaks"));
+    }
+
+    @Test
+    void a_record_left_unlinked_too_long_is_reported_and_a_fresh_one_is_pending() {
+        database.inTransaction(tx -> audit.append(tx, AuditEvent.of("test", "test.late", null).success()));
+        AuditVerifier.AuditReport fresh = verify();
+        assertThat(fresh.pendingRecords()).isEqualTo(1);
+        assertThat(fresh.intact()).isTrue();
+        server.clock().advance(AuditVerifier.SEAL_GRACE.plus(Duration.ofSeconds(1)));
+        assertThat(verify().problems()).anyMatch(p -> p.contains("still not linked"));
+    }
+}

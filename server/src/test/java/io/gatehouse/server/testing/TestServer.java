@@ -1,0 +1,125 @@
+package io.gatehouse.server.testing;
+
+import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.auth.ApiTokens;
+import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.config.ConfigLoader;
+import io.gatehouse.server.config.GatehouseConfig;
+import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real Gatehouse on a real port against the test database, with a clock the test moves and an admin token.
+ * Close it at the end of the test.
+ */
+public final class TestServer implements AutoCloseable {
+    private final Gatehouse gatehouse;
+    private final MutableClock clock;
+    private final String adminToken;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(Gatehouse gatehouse, MutableClock clock, String adminToken) {
+        this.gatehouse = gatehouse;
+        this.clock = clock;
+        this.adminToken = adminToken;
+    }
+
+    public static TestServer start(Path dataDir) {
+        return start(dataDir, Map.of());
+    }
+
+    public static TestServer start(Path dataDir, Map<String, String> extra) {
+        Map<String, String> overrides = new HashMap<>(TestDatabases.fresh(dataDir));
+        overrides.put("port", "0");
+        overrides.putAll(extra);
+        GatehouseConfig config = ConfigLoader.load(Map.of(), overrides);
+        // Whole seconds keep TOTP arithmetic in tests easy to follow.
+        MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
+        Gatehouse gatehouse = Gatehouse.start(config, clock);
+        ApiTokens.Created admin = gatehouse.services().tokens().create("test-admin", EnumSet.of(Scope.ADMIN), "test",
+                ClientInfo.local("test"));
+        return new TestServer(gatehouse, clock, admin.token());
+    }
+
+    public Gatehouse gatehouse() {
+        return gatehouse;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public URI uri(String pathOrUrl) {
+        return pathOrUrl.startsWith("http") ? URI.create(pathOrUrl) : URI.create(gatehouse.baseUrl() + pathOrUrl);
+    }
+
+    public HttpResult get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), adminToken);
+    }
+
+    public HttpResult get(String path, String token) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), token);
+    }
+
+    /** POSTs {@code body} (serialised to JSON unless it is already a String) with the admin token. */
+    public HttpResult post(String path, Object body) {
+        return post(path, body, adminToken);
+    }
+
+    public HttpResult post(String path, Object body, String token) {
+        String text = body instanceof String s ? s : Json.write(body);
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(text)), token);
+    }
+
+    public HttpResult put(String path, Object body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))), adminToken);
+    }
+
+    public HttpResult delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE(), adminToken);
+    }
+
+    public HttpResult send(HttpRequest.Builder request, String token) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new HttpResult(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(), response);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Links everything committed so far into the audit chain, as the background task would. */
+    public void sealAudit() {
+        gatehouse.services().audit().seal(gatehouse.services().database());
+    }
+
+    @Override
+    public void close() {
+        gatehouse.close();
+    }
+}
