@@ -1,0 +1,107 @@
+package io.gatehouse.qr;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.ChecksumException;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.FormatException;
+import com.google.zxing.NotFoundException;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Reads a QR code back from an image, to check that what was rendered scans, and to read
+ * codes from uploaded pictures.
+ */
+public final class QrDecoder {
+
+    /**
+     * Largest image accepted by {@link #decode(byte[])}, in pixels. A few kilobytes of PNG can
+     * declare a gigapixel canvas; this bounds the memory one call can take (about 5 bytes per
+     * pixel while decoding).
+     */
+    public static final long MAX_PIXELS = 64L * 1024 * 1024;
+
+    private static final Map<DecodeHintType, Object> HINTS = Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE);
+
+    private QrDecoder() {
+    }
+
+    /**
+     * Decodes the QR code in an encoded image.
+     *
+     * @param pngOrJpeg the image file's bytes; PNG and JPEG are supported, and any other format
+     *     the JDK's ImageIO reads (GIF, BMP, TIFF) works too; not null
+     * @return the decoded text; never null
+     * @throws NullPointerException if {@code pngOrJpeg} is null
+     * @throws QrException if the bytes are not a readable image, the image has more than
+     *     {@value #MAX_PIXELS} pixels, or it holds no readable QR code
+     */
+    public static String decode(byte[] pngOrJpeg) {
+        Objects.requireNonNull(pngOrJpeg, "pngOrJpeg");
+        return decode(readImage(pngOrJpeg));
+    }
+
+    /**
+     * Decodes the QR code in an image. Transparent pixels count as white.
+     *
+     * @param image the image, any type; not null
+     * @return the decoded text; never null
+     * @throws NullPointerException if {@code image} is null
+     * @throws QrException if the image holds no readable QR code
+     */
+    public static String decode(BufferedImage image) {
+        Objects.requireNonNull(image, "image");
+        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new ImageLuminanceSource(image)));
+        String dimensions = image.getWidth() + "x" + image.getHeight();
+        try {
+            // A new reader per call: QRCodeReader keeps decoding state and is not thread-safe.
+            return new QRCodeReader().decode(bitmap, HINTS).getText();
+        } catch (NotFoundException e) {
+            throw new QrException("QR: expected a QR code in the " + dimensions + " image, found none", e);
+        } catch (ChecksumException | FormatException e) {
+            throw new QrException("QR: found a QR code in the " + dimensions
+                    + " image but could not read it (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static BufferedImage readImage(byte[] bytes) {
+        // A memory-cached stream: ImageIO's default may spill to a temporary file.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new QrException("QR: expected a PNG or JPEG image, got " + bytes.length
+                        + " bytes that no ImageIO reader recognises");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // Checked from the header, before any pixel memory is allocated.
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new QrException("QR: expected an image of at most " + MAX_PIXELS + " pixels, got "
+                            + reader.getWidth(0) + "x" + reader.getHeight(0));
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (QrException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // ImageIO readers throw IOException for truncated files and assorted runtime
+            // exceptions for corrupt ones.
+            throw new QrException("QR: expected a readable image, got " + bytes.length
+                    + " bytes that failed to decode: " + e, e);
+        }
+    }
+}
