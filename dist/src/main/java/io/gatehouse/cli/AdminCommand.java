@@ -1,0 +1,91 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.auth.ApiTokens;
+import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.crypto.KeyRotation;
+import io.gatehouse.server.http.ClientInfo;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code gatehouse admin}: operator tasks that work on the data directly, also while the server runs. */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administration tasks.",
+        subcommands = {AdminCommand.Token.class, AdminCommand.Keys.class})
+final class AdminCommand {
+
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "API tokens.",
+            subcommands = {TokenCreate.class})
+    static final class Token {
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create an API token and print it (last line of the output). It is shown only once.")
+    static final class TokenCreate implements Callable<Integer> {
+        @Mixin
+        DataOptions dataOptions;
+
+        @Option(names = "--name", required = true, description = "A name that says who or what holds the token.")
+        String name;
+
+        @Option(names = "--scopes", split = ",", defaultValue = "admin",
+                description = "Comma-separated scopes: admin, verify, audit:read (default: admin).")
+        List<String> scopes;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Set<Scope> parsed = EnumSet.noneOf(Scope.class);
+            for (String scope : scopes) {
+                parsed.add(Scope.parse(scope).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "unknown scope '" + scope + "'; known: admin, verify, audit:read")));
+            }
+            try (Gatehouse.Services services = Gatehouse.Services.open(dataOptions.load(Map.of()),
+                    Clock.systemUTC())) {
+                ApiTokens.Created created = services.tokens().create(name, parsed, "cli",
+                        ClientInfo.local("gatehouse admin token create"));
+                services.audit().seal(services.database());
+                spec.commandLine().getErr().println("Created token " + created.id() + " (" + name + ", scopes "
+                        + scopes + "). Store it now: it is not shown again.");
+                spec.commandLine().getOut().println(created.token());
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Master keys.",
+            subcommands = {KeysRotate.class})
+    static final class Keys {
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Add a new master key and re-encrypt every stored secret under it. Older keys stay in the"
+                    + " key file so that the audit log, whose MACs used them, still verifies.")
+    static final class KeysRotate implements Callable<Integer> {
+        @Mixin
+        DataOptions dataOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            KeyRotation.Result result = KeyRotation.rotate(dataOptions.load(Map.of()), Clock.systemUTC());
+            spec.commandLine().getOut().println("New active master key " + result.newKeyId() + "; re-encrypted "
+                    + result.reencrypted() + " secret(s). Restart running servers to use the new key.");
+            return 0;
+        }
+    }
+}
