@@ -1,0 +1,111 @@
+package io.gatehouse.protocol.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.protocol.codec.Base45;
+import java.util.Arrays;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Step 1: the scanned text must be a well-formed version 1 proof, else {@code malformed}. */
+class Step1ParseTest {
+
+    private final VerifierFixture fixture = new VerifierFixture();
+
+    private Decision assertMalformed(String text, String expectedDetail) {
+        Decision decision = fixture.decide(text);
+        assertThat(decision.granted()).isFalse();
+        assertThat(decision.reason()).isEqualTo(DenyReason.MALFORMED);
+        assertThat(decision.detail()).contains(expectedDetail);
+        assertThat(decision.proof()).isEmpty();
+        assertThat(decision.credential()).isEmpty();
+        assertThat(fixture.directoryLookups).as("later steps must not run").isZero();
+        assertThat(fixture.replay.expiries).isEmpty();
+        return decision;
+    }
+
+    private byte[] validBytes() {
+        return fixture.proof(1).toBytes();
+    }
+
+    @Test
+    void null_text_is_malformed() {
+        assertMalformed(null, "no text (null)");
+    }
+
+    @Test
+    void empty_text_is_malformed() {
+        assertMalformed("", "expected 95 bytes, got 0");
+    }
+
+    @Test
+    void text_longer_than_the_maximum_is_rejected_before_decoding() {
+        assertMalformed("0".repeat(146), "text too long: expected at most 145 characters (143 plus a line terminator), got 146");
+        assertMalformed("x".repeat(1_000_000), "got 1000000");
+    }
+
+    @Test
+    void lower_case_text_is_not_base45() {
+        String text = fixture.proof(1).toText().toLowerCase(Locale.ROOT);
+        assertMalformed(text, "not Base45: invalid Base45 character");
+    }
+
+    @ParameterizedTest(name = "prefix \"{0}\"")
+    @ValueSource(strings = {" ", "\n", "\t"})
+    void leading_whitespace_is_not_trimmed(String prefix) {
+        Decision decision = fixture.decide(prefix + fixture.proof(1).toText());
+        assertThat(decision.reason()).isEqualTo(DenyReason.MALFORMED);
+    }
+
+    @Test
+    void two_trailing_line_feeds_are_not_trimmed() {
+        assertMalformed(fixture.proof(1).toText() + "\n\n", "not Base45");
+    }
+
+    @Test
+    void a_trailing_space_is_data_not_padding() {
+        // The space becomes the last digit of a group, which then no longer decodes.
+        assertMalformed(fixture.proof(1).toText() + " ", "not Base45");
+    }
+
+    @Test
+    void a_proof_of_another_version_is_named() {
+        byte[] bytes = validBytes();
+        bytes[0] = 2;
+        assertMalformed(Base45.encode(bytes), "unsupported version 2 (expected 1)");
+    }
+
+    @Test
+    void a_later_version_is_reported_even_with_another_length() {
+        byte[] bytes = Arrays.copyOf(validBytes(), 120);
+        bytes[0] = 2;
+        assertThat(AccessProofCodec.parse(bytes))
+                .isEqualTo(new ParseResult.Malformed("unsupported version 2 (expected 1)"));
+    }
+
+    @Test
+    void a_short_proof_names_both_lengths() {
+        assertMalformed(Base45.encode(Arrays.copyOf(validBytes(), 94)), "expected 95 bytes, got 94");
+    }
+
+    @Test
+    void a_long_proof_names_both_lengths() {
+        assertMalformed(Base45.encode(Arrays.copyOf(validBytes(), 96)), "expected 95 bytes, got 96");
+    }
+
+    @Test
+    void an_unknown_type_is_named() {
+        byte[] bytes = validBytes();
+        bytes[1] = 7;
+        assertMalformed(Base45.encode(bytes), "unknown proof type 7 (expected 1 = device-signed or 2 = server-minted)");
+    }
+
+    @Test
+    void reserved_flag_bits_are_named() {
+        byte[] bytes = validBytes();
+        bytes[30] = 0x07;
+        assertMalformed(Base45.encode(bytes), "reserved flag bits set: 0x06");
+    }
+}
