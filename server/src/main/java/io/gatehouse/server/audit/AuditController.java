@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.Json;
+import io.gatehouse.server.http.QueryParams;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -33,8 +33,8 @@ public final class AuditController {
 
     private void list(Context ctx) {
         auth.require(ctx, Scope.AUDIT_READ);
-        int limit = parseLong(ctx, "limit", 100, 1, 1000).intValue();
-        long before = parseLong(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+        int limit = (int) QueryParams.wholeNumber(ctx, "limit", 100, 1, 1000);
+        long before = QueryParams.wholeNumber(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         StringBuilder where = new StringBuilder(" WHERE id < ?");
         List<Object> args = new ArrayList<>(List.of(before));
         String user = ctx.queryParam("user");
@@ -56,23 +56,6 @@ public final class AuditController {
         body.put("records", records.stream().map(AuditController::json).toList());
         body.put("nextBefore", records.size() == limit ? records.get(records.size() - 1).id() : null);
         ctx.json(body);
-    }
-
-    private static Long parseLong(Context ctx, String name, long fallback, long min, long max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            long value = Long.parseLong(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiException.badRequest("invalid_parameter", "query parameter '" + name + "' must be a whole number"
-                + " from " + min + " to " + max + ", got '" + raw + "'");
     }
 
     private static Map<String, Object> json(StoredRecord record) {

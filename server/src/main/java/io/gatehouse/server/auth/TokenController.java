@@ -2,6 +2,7 @@ package io.gatehouse.server.auth;
 
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Routes;
@@ -71,13 +72,12 @@ public final class TokenController {
     }
 
     private void bootstrapRedeem(Context ctx) {
-        boolean form = ctx.contentType() != null && ctx.contentType().startsWith("application/x-www-form-urlencoded");
+        boolean form = Forms.isForm(ctx);
         String name;
         try {
             if (form) {
-                String raw = new String(JsonBody.readBounded(ctx, maxBody), java.nio.charset.StandardCharsets.UTF_8);
-                name = raw.startsWith("name=") ? java.net.URLDecoder.decode(raw.substring(5).split("&")[0],
-                        java.nio.charset.StandardCharsets.UTF_8) : "admin";
+                String field = Forms.field(ctx, maxBody, "name");
+                name = field == null ? "admin" : field;
             } else {
                 name = JsonBody.readOptional(ctx, maxBody).optionalString("name").orElse("admin");
             }

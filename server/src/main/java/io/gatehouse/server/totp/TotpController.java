@@ -7,6 +7,7 @@ import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Links;
@@ -149,13 +150,12 @@ public final class TotpController {
     }
 
     private void activate(Context ctx) {
-        boolean form = ctx.contentType() != null
-                && ctx.contentType().startsWith("application/x-www-form-urlencoded");
+        boolean form = Forms.isForm(ctx);
         String token = ctx.pathParam("token");
         try {
             String code;
             if (form) {
-                code = formField(JsonBody.readBounded(ctx, maxBody), "code");
+                code = Forms.field(ctx, maxBody, "code");
             } else {
                 code = JsonBody.read(ctx, maxBody).requiredString("code");
             }
@@ -194,18 +194,4 @@ public final class TotpController {
                 + Html.escape(e.code()) + "</p>");
     }
 
-    /** One field of an {@code application/x-www-form-urlencoded} body, or null. */
-    private static String formField(byte[] body, String name) {
-        for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
-            int equals = pair.indexOf('=');
-            if (equals > 0 && pair.substring(0, equals).equals(name)) {
-                try {
-                    return java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest("invalid_form", "field '" + name + "' is not URL-encoded");
-                }
-            }
-        }
-        return null;
-    }
 }

@@ -5,9 +5,9 @@ import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.QueryParams;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.policy.MfaPolicy;
 import io.gatehouse.server.policy.PolicyService;
@@ -55,7 +55,7 @@ public final class UserController {
 
     private void list(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
-        int limit = limit(ctx);
+        int limit = (int) QueryParams.wholeNumber(ctx, "limit", 100, 1, 1000);
         String after = ctx.queryParamAsClass("after", String.class).getOrDefault("");
         List<User> page = users.list(limit, after);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -81,23 +81,6 @@ public final class UserController {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         User user = users.setStatus(ctx.pathParam("id"), status, principal, ClientInfo.of(ctx));
         ctx.json(database.read(tx -> view(tx, user)));
-    }
-
-    static int limit(Context ctx) {
-        String raw = ctx.queryParam("limit");
-        if (raw == null) {
-            return 100;
-        }
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= 1000) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiException.badRequest("invalid_parameter", "query parameter 'limit' must be 1 to 1000, got '" + raw
-                + "'");
     }
 
     /** The admin's view of a user, with the state of their second factor. */
