@@ -29,7 +29,7 @@ final class AuditCommand {
         @Override
         public Integer call() {
             try (Gatehouse.Services services = Gatehouse.Services.open(dataOptions.load(Map.of()),
-                    Clock.systemUTC())) {
+                    Clock.systemUTC(), false)) {
                 AuditVerifier.AuditReport report = new AuditVerifier(services.keyring(), Clock.systemUTC())
                         .verify(services.database());
                 PrintWriter out = spec.commandLine().getOut();

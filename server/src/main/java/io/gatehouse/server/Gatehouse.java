@@ -81,11 +81,20 @@ public final class Gatehouse implements AutoCloseable {
 
         /** Opens the key file and the database (migrating it) and builds the services. */
         public static Services open(GatehouseConfig config, Clock clock) {
+            return open(config, clock, true);
+        }
+
+        /**
+         * Opens the services; with {@code createKey} false a missing key file is an error instead of being created
+         * (for commands such as {@code audit verify} that must not change anything).
+         */
+        public static Services open(GatehouseConfig config, Clock clock, boolean createKey) {
             SecureRandom random = new SecureRandom();
-            MasterKeyring keyring = MasterKeyring.loadOrCreate(config.masterKeyFile(), random);
+            MasterKeyring keyring = createKey ? MasterKeyring.loadOrCreate(config.masterKeyFile(), random)
+                    : MasterKeyring.load(config.masterKeyFile());
             Database database = Database.open(config);
             try {
-                checkKeysCoverData(database, keyring, config);
+                checkKeysCoverData(database, keyring, config, clock);
                 SecretBox secrets = new SecretBox(keyring, random);
                 AuditLog audit = new AuditLog(keyring, clock, random);
                 ApiTokens tokens = new ApiTokens(database, audit, clock, random);
@@ -113,18 +122,38 @@ public final class Gatehouse implements AutoCloseable {
 
     /**
      * Refuses to run with a key file that cannot read the data already stored: a fresh key beside an old database
-     * would make every stored secret unreadable and every audit record look forged.
+     * would make every stored secret unreadable and every audit record look forged. Each key that has protected
+     * data here left a check value (a MAC of a fixed text); each must still match, byte for byte.
      */
-    private static void checkKeysCoverData(Database database, MasterKeyring keyring, GatehouseConfig config) {
-        List<String> used = database.read(tx -> tx.query("SELECT DISTINCT key_id FROM audit_log",
-                rs -> rs.getString(1)));
-        for (String keyId : used) {
-            if (!keyring.contains(keyId)) {
-                throw new CryptoException("the database holds data protected by master key '" + keyId + "', which"
-                        + " is not in " + config.masterKeyFile() + " (it has " + keyring.keyIds() + "); restore the"
-                        + " right key file or point GATEHOUSE_MASTER_KEY_FILE at it");
+    private static void checkKeysCoverData(Database database, MasterKeyring keyring, GatehouseConfig config,
+            Clock clock) {
+        database.inTransaction(tx -> {
+            List<Object[]> checks = tx.query("SELECT key_id, check_mac FROM master_key_checks",
+                    rs -> new Object[] {rs.getString(1), rs.getBytes(2)});
+            java.util.Set<String> checked = new java.util.HashSet<>();
+            for (Object[] check : checks) {
+                String keyId = (String) check[0];
+                checked.add(keyId);
+                if (!keyring.contains(keyId) || !java.security.MessageDigest.isEqual(keyCheck(keyring, keyId),
+                        (byte[]) check[1])) {
+                    throw new CryptoException("the database holds data protected by master key '" + keyId + "',"
+                            + " which " + (keyring.contains(keyId) ? "differs from the key of that id in "
+                            : "is not in ") + config.masterKeyFile() + "; restore the right key file or point"
+                            + " GATEHOUSE_MASTER_KEY_FILE at it");
+                }
             }
-        }
+            for (String keyId : keyring.keyIds()) {
+                if (!checked.contains(keyId)) {
+                    tx.update("INSERT INTO master_key_checks (key_id, check_mac, created_at) VALUES (?, ?, ?)",
+                            keyId, keyCheck(keyring, keyId), clock.millis());
+                }
+            }
+            return null;
+        });
+    }
+
+    private static byte[] keyCheck(MasterKeyring keyring, String keyId) {
+        return keyring.derive(keyId, "key-check");
     }
 
     public static Gatehouse start(GatehouseConfig config) {

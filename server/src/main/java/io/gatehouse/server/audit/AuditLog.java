@@ -24,6 +24,8 @@ public final class AuditLog {
     private final AuditMacs macs;
     private final Clock clock;
     private final SecureRandom random;
+    /** Forged records already reported, so that each is logged once rather than on every sealing pass. */
+    private final java.util.Set<Long> reportedForgeries = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public AuditLog(io.gatehouse.server.crypto.MasterKeyring keyring, Clock clock, SecureRandom random) {
         this.macs = new AuditMacs(keyring);
@@ -83,9 +85,11 @@ public final class AuditLog {
         List<StoredRecord> linked = new ArrayList<>();
         for (StoredRecord record : pending) {
             if (!record.contentMacValid(macs)) {
-                org.slf4j.LoggerFactory.getLogger(AuditLog.class).error(
+                if (reportedForgeries.size() < 10_000 && reportedForgeries.add(record.id())) {
+                    org.slf4j.LoggerFactory.getLogger(AuditLog.class).error(
                         "audit record {} has an invalid content MAC and was not written by Gatehouse; it is left"
                                 + " out of the chain", record.id());
+                }
                 continue;
             }
             seq++;

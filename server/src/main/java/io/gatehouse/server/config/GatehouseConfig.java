@@ -52,9 +52,10 @@ public record GatehouseConfig(
 
     @Override
     public String toString() {
-        // Never print the database password.
+        // Never print the database password, nor a query string that may carry one.
+        String db = databaseUrl.contains("?") ? databaseUrl.substring(0, databaseUrl.indexOf('?')) + "?…" : databaseUrl;
         return "GatehouseConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", db="
-                + databaseUrl + ", publicBaseUrl=" + publicBaseUrl.map(URI::toString).orElse("(listen address)")
+                + db + ", publicBaseUrl=" + publicBaseUrl.map(URI::toString).orElse("(listen address)")
                 + ", issuer=" + issuer + ", masterKeyFile=" + masterKeyFile + "]";
     }
 }

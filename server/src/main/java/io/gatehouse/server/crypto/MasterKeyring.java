@@ -65,6 +65,10 @@ public final class MasterKeyring {
 
     /** Loads an existing keyring. */
     public static MasterKeyring load(Path file) {
+        if (!Files.exists(file)) {
+            throw new CryptoException("master key file " + file + " does not exist; is --data (or"
+                    + " GATEHOUSE_MASTER_KEY_FILE) pointing at the right place?");
+        }
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (!OWNER_ONLY.containsAll(permissions)) {

@@ -8,10 +8,10 @@ final class CodeFormat {
     private CodeFormat() {
     }
 
-    /** A TOTP code: 6 to 8 ASCII digits. */
+    /** A TOTP code: 6 to 8 ASCII digits (policies use 6 or 8; the credential's own length is checked later). */
     static String totp(String code) {
         if (code == null || code.length() < 6 || code.length() > 8 || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiException.badRequest("invalid_code_format", "field 'code' must be 6 or 8 digits, got "
+            throw ApiException.badRequest("invalid_code_format", "field 'code' must be 6 to 8 digits, got "
                     + describe(code));
         }
         return code;

@@ -113,7 +113,7 @@ public final class TotpController {
         String token = ctx.pathParam("token");
         TotpEnrollments.View view;
         try {
-            view = enrollments.view(token);
+            view = enrollments.view(token, ClientInfo.of(ctx));
         } catch (ApiException e) {
             renderProblemPage(ctx, e);
             return;
@@ -138,13 +138,15 @@ public final class TotpController {
     }
 
     private void png(Context ctx) {
-        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token")).otpauthUri(), ErrorCorrection.M);
+        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token"), ClientInfo.of(ctx)).otpauthUri(),
+                ErrorCorrection.M);
         Html.noStore(ctx);
         ctx.contentType("image/png").result(qr.toPng(8, 4));
     }
 
     private void svg(Context ctx) {
-        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token")).otpauthUri(), ErrorCorrection.M);
+        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token"), ClientInfo.of(ctx)).otpauthUri(),
+                ErrorCorrection.M);
         Html.noStore(ctx);
         ctx.contentType("image/svg+xml").result(qr.toSvg(4).getBytes(StandardCharsets.UTF_8));
     }

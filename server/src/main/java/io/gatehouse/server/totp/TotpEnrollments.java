@@ -69,7 +69,7 @@ public final class TotpEnrollments {
 
     public Created create(String userId, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
-            User user = users.require(tx, userId);
+            User user = users.lock(tx, userId);
             if (!user.active()) {
                 throw ApiException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
             }
@@ -112,8 +112,12 @@ public final class TotpEnrollments {
      * @throws ApiException 404 unknown link; 410 used, superseded, revoked or expired (an expired link's seed is
      *     erased first)
      */
-    public View view(String token) {
+    public View view(String token, ClientInfo client) {
         Pending pending = live(token);
+        // Whoever opens the link sees the seed: record each view.
+        database.inTransaction(tx -> audit.append(tx, AuditEvent.of("enrollment-link:" + pending.id(),
+                "totp.enrollment.view", client).user(pending.userId()).subject("enrollment:" + pending.id())
+                .success()));
         byte[] seed = secrets.open(pending.sealed(), "totp-enrollment:" + pending.id());
         try {
             String username = database.read(tx -> users.require(tx, pending.userId()).username());
@@ -144,7 +148,7 @@ public final class TotpEnrollments {
         CodeFormat.totpLength(candidate, pending.parameters().digits());
         return database.inTransaction(tx -> {
             String actor = "enrollment-link:" + pending.id();
-            User user = users.require(tx, pending.userId());
+            User user = users.lock(tx, pending.userId());
             if (!user.active()) {
                 throw ApiException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
             }

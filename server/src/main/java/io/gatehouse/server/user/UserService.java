@@ -44,6 +44,18 @@ public final class UserService {
     public User create(String username, List<String> roles, Principal by, ClientInfo client) {
         validateUsername(username);
         TreeSet<String> roleSet = Roles.validateAll(roles);
+        try {
+            return insert(username, roleSet, by, client);
+        } catch (io.gatehouse.server.db.DatabaseException e) {
+            if (e.isUniqueViolation()) {
+                // Lost a race with a concurrent create of the same name.
+                throw ApiException.conflict("username_taken", "a user named '" + username + "' already exists");
+            }
+            throw e;
+        }
+    }
+
+    private User insert(String username, TreeSet<String> roleSet, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
             if (findByUsername(tx, username).isPresent()) {
                 throw ApiException.conflict("username_taken", "a user named '" + username + "' already exists");
@@ -96,6 +108,12 @@ public final class UserService {
     public Optional<User> findByUsername(Tx tx, String username) {
         return tx.queryOne("SELECT id FROM users WHERE username = ?", rs -> rs.getString(1), username)
                 .flatMap(id -> find(tx, id));
+    }
+
+    /** The user, locked until the transaction ends (serialises changes to one user's credentials), or 404. */
+    public User lock(Tx tx, String userId) {
+        tx.queryOne("SELECT id FROM users WHERE id = ?" + tx.dialect().forUpdate(), rs -> rs.getString(1), userId);
+        return require(tx, userId);
     }
 
     /** The user, or 404 {@code user_not_found}. */
