@@ -1,5 +1,9 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.access.AccessController;
+import io.gatehouse.server.access.Readers;
+import io.gatehouse.server.access.ScanService;
+import io.gatehouse.server.access.SiteAdmin;
 import io.gatehouse.server.audit.AuditController;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.ApiTokens;
@@ -11,6 +15,8 @@ import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.device.DeviceController;
+import io.gatehouse.server.device.Devices;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
@@ -77,7 +83,8 @@ public final class Gatehouse implements AutoCloseable {
     public record Services(GatehouseConfig config, Clock clock, SecureRandom random, Database database,
             MasterKeyring keyring, SecretBox secrets, AuditLog audit, ApiTokens tokens, Bootstrap bootstrap,
             UserService users, PolicyService policies, RecoveryCodes recoveryCodes, TotpEnrollments enrollments,
-            TotpVerifier verifier) implements AutoCloseable {
+            TotpVerifier verifier, SiteAdmin sites, Readers readers, Devices devices, ScanService scans)
+            implements AutoCloseable {
 
         /** Opens the key file and the database (migrating it) and builds the services. */
         public static Services open(GatehouseConfig config, Clock clock) {
@@ -107,7 +114,9 @@ public final class Gatehouse implements AutoCloseable {
                         config.lockoutThreshold(), config.lockoutDuration());
                 return new Services(config, clock, random, database, keyring, secrets, audit, tokens,
                         new Bootstrap(database, tokens, audit, clock, random), users, policies, recoveryCodes,
-                        enrollments, verifier);
+                        enrollments, verifier, new SiteAdmin(database, audit, clock, random),
+                        new Readers(database, audit, clock, random), new Devices(database, audit, users, clock, random),
+                        new ScanService(database, audit, clock));
             } catch (RuntimeException e) {
                 database.close();
                 throw e;
@@ -212,6 +221,10 @@ public final class Gatehouse implements AutoCloseable {
                         .register(registry).increment())
                 .register(routes);
         new AuditController(services.database(), auth).register(routes);
+        new AccessController(services.sites(), services.readers(), services.scans(), auth, maxBody).register(routes,
+                (decision, reason) -> Counter.builder("gatehouse.scans").tag("decision", decision)
+                        .tag("reason", reason == null ? "" : reason).register(registry).increment());
+        new DeviceController(services.devices(), auth, links, maxBody).register(routes);
 
         app.start(config.bind(), config.port());
         links.listeningOn(config.bind(), app.port());
@@ -225,6 +238,8 @@ public final class Gatehouse implements AutoCloseable {
                 250, 250, TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(guarded("enrollment expiry", services.enrollments()::expireDue),
                 5, 30, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(guarded("replay record pruning", services.scans()::pruneReplayRecords),
+                60, 60, TimeUnit.SECONDS);
 
         Optional<String> bootstrapUrl = services.bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));

@@ -52,6 +52,15 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(gatehouse, clock, admin.token());
     }
 
+    /**
+     * A second Gatehouse node on the same database and key file, sharing this node's clock and admin token: two
+     * stateless nodes behind one load balancer.
+     */
+    public TestServer secondNode() {
+        Gatehouse second = Gatehouse.start(gatehouse.config().withPort(0), clock);
+        return new TestServer(second, clock, adminToken);
+    }
+
     public Gatehouse gatehouse() {
         return gatehouse;
     }

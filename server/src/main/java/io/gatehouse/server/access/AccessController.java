@@ -1,0 +1,97 @@
+package io.gatehouse.server.access;
+
+import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Html;
+import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Routes;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/** Sites, zones, doors, access rules and readers for admins; the scan endpoint for readers. */
+public final class AccessController {
+    private final SiteAdmin sites;
+    private final Readers readers;
+    private final ScanService scans;
+    private final Authenticator auth;
+    private final int maxBody;
+
+    public AccessController(SiteAdmin sites, Readers readers, ScanService scans, Authenticator auth, int maxBody) {
+        this.sites = sites;
+        this.readers = readers;
+        this.scans = scans;
+        this.auth = auth;
+        this.maxBody = maxBody;
+    }
+
+    /** Counts scan decisions; implemented by the metrics registry. */
+    public void register(Routes routes, ScanMetrics metrics) {
+        routes.post("/api/v1/sites", ctx -> create(ctx, (body, by) -> sites.createSite(body, by, ClientInfo.of(ctx))))
+                .get("/api/v1/sites", ctx -> list(ctx, "sites"))
+                .post("/api/v1/zones", ctx -> create(ctx, (body, by) -> sites.createZone(body, by, ClientInfo.of(ctx))))
+                .get("/api/v1/zones", ctx -> list(ctx, "zones"))
+                .post("/api/v1/doors", ctx -> create(ctx, (body, by) -> sites.createDoor(body, by, ClientInfo.of(ctx))))
+                .get("/api/v1/doors", ctx -> list(ctx, "doors"))
+                .post("/api/v1/access-rules", ctx -> create(ctx,
+                        (body, by) -> sites.createRule(body, by, ClientInfo.of(ctx))))
+                .get("/api/v1/access-rules", ctx -> list(ctx, "rules"))
+                .delete("/api/v1/access-rules/{id}", ctx -> {
+                    sites.deleteRule(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), ClientInfo.of(ctx));
+                    ctx.status(204);
+                })
+                .post("/api/v1/readers", ctx -> create(ctx, (body, by) -> readers.create(
+                        body.requiredString("doorId"), body.requiredString("name"), by, ClientInfo.of(ctx))))
+                .get("/api/v1/readers", ctx -> {
+                    auth.require(ctx, Scope.ADMIN);
+                    ctx.json(Map.of("readers", readers.list()));
+                })
+                .post("/api/v1/readers/{id}/revoke", ctx -> {
+                    readers.revoke(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), ClientInfo.of(ctx));
+                    ctx.json(Map.of("id", ctx.pathParam("id"), "status", "revoked"));
+                })
+                .post("/api/v1/scans", ctx -> scan(ctx, metrics));
+    }
+
+    /** Counts scan decisions by result and reason. */
+    @FunctionalInterface
+    public interface ScanMetrics {
+        void decided(String decision, String reason);
+    }
+
+    private void create(Context ctx, BiFunction<JsonBody, Principal, Map<String, Object>> action) {
+        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Map<String, Object> created = action.apply(JsonBody.read(ctx, maxBody), principal);
+        if (created.containsKey("credential")) {
+            Html.noStore(ctx);
+        }
+        ctx.status(201).json(created);
+    }
+
+    private void list(Context ctx, String what) {
+        auth.require(ctx, Scope.ADMIN);
+        ctx.json(Map.of("rules".equals(what) ? "accessRules" : what, sites.list(what)));
+    }
+
+    private void scan(Context ctx, ScanMetrics metrics) {
+        Readers.Reader reader = readers.authenticate(ctx);
+        JsonBody body = JsonBody.read(ctx, maxBody);
+        String payload = body.requiredString("payload");
+        ScanService.Outcome outcome = scans.scan(reader, payload, body.optionalString("eventId"), ClientInfo.of(ctx));
+        if (!outcome.duplicate()) {
+            metrics.decided(outcome.decision(), outcome.reason());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("decision", outcome.decision());
+        answer.put("reason", outcome.reason());
+        answer.put("door", outcome.doorId());
+        answer.put("mode", "online");
+        if (outcome.duplicate()) {
+            answer.put("duplicate", true);
+        }
+        ctx.json(answer);
+    }
+}

@@ -1,0 +1,115 @@
+package io.gatehouse.server.access;
+
+import io.gatehouse.server.Ids;
+import io.gatehouse.server.audit.AuditEvent;
+import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.http.ClientInfo;
+import io.javalin.http.Context;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Door readers and their credentials. A reader is bound to one door and calls the scan endpoint with
+ * {@code Authorization: Bearer ghr_<reader id>_<secret>}; the secret is stored as its SHA-256 and compared in
+ * constant time. Revoking a reader stops it on its next call.
+ */
+public final class Readers {
+    public static final String PREFIX = "ghr_";
+
+    private final Database database;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public Readers(Database database, AuditLog audit, Clock clock, SecureRandom random) {
+        this.database = database;
+        this.audit = audit;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** An authenticated reader. */
+    public record Reader(String id, String doorId, String name) {
+        public String actor() {
+            return "reader:" + id;
+        }
+    }
+
+    /** Creates a reader for {@code doorId}; the answer holds its credential, shown only here. */
+    public Map<String, Object> create(String doorId, String name, Principal by, ClientInfo client) {
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw ApiException.badRequest("invalid_field", "field 'name' must be 1 to 100 characters");
+        }
+        String id = Ids.newId(random, "rdr");
+        return database.inTransaction(tx -> {
+            SiteAdmin.requireRow(tx, "doors", doorId, "door_not_found", "door");
+            String secret = Ids.randomBase32(random, 32);
+            tx.update("INSERT INTO readers (id, door_id, name, secret_hash, status, created_at) VALUES (?, ?, ?, ?,"
+                    + " 'active', ?)", id, doorId, name, Ids.sha256(secret), clock.millis());
+            String credential = PREFIX + id + "_" + secret;
+            audit.append(tx, AuditEvent.of(by.actor(), "reader.create", client).subject("reader:" + id)
+                    .detail("door", doorId).detail("name", name).success());
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("id", id);
+            json.put("doorId", doorId);
+            json.put("name", name);
+            json.put("credential", credential);
+            return json;
+        });
+    }
+
+    public void revoke(String readerId, Principal by, ClientInfo client) {
+        database.inTransaction(tx -> {
+            if (tx.update("UPDATE readers SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
+                    clock.millis(), readerId) == 0) {
+                throw ApiException.notFound("reader_not_found", "no active reader with id '" + readerId + "'");
+            }
+            audit.append(tx, AuditEvent.of(by.actor(), "reader.revoke", client).subject("reader:" + readerId)
+                    .success());
+            return null;
+        });
+    }
+
+    public List<Map<String, Object>> list() {
+        return database.read(tx -> tx.query("SELECT id, door_id, name, status FROM readers ORDER BY name",
+                rs -> Map.<String, Object>of("id", rs.getString(1), "doorId", rs.getString(2), "name",
+                        rs.getString(3), "status", rs.getString(4))));
+    }
+
+    /**
+     * The reader a request comes from.
+     *
+     * @throws ApiException 401 {@code unauthenticated}, {@code invalid_token} or {@code reader_revoked}
+     */
+    public Reader authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("unauthenticated", "expected 'Authorization: Bearer <reader credential>'");
+        }
+        String token = header.substring(7).strip();
+        int separator = token.lastIndexOf('_');
+        if (!token.startsWith(PREFIX) || token.length() > 200 || separator <= PREFIX.length()) {
+            throw ApiException.unauthorized("invalid_token", "the reader credential is malformed");
+        }
+        String id = token.substring(PREFIX.length(), separator);
+        byte[] hash = Ids.sha256(token.substring(separator + 1));
+        Optional<Object[]> row = database.read(tx -> tx.queryOne("SELECT door_id, name, status, secret_hash FROM"
+                + " readers WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getBytes(4)}, id));
+        if (row.isEmpty() || !MessageDigest.isEqual(hash, (byte[]) row.get()[3])) {
+            throw ApiException.unauthorized("invalid_token", "the reader credential is unknown or wrong");
+        }
+        if (!"active".equals(row.get()[2])) {
+            throw ApiException.unauthorized("reader_revoked", "reader '" + id + "' has been revoked");
+        }
+        return new Reader(id, (String) row.get()[0], (String) row.get()[1]);
+    }
+}

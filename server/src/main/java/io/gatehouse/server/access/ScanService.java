@@ -1,0 +1,139 @@
+package io.gatehouse.server.access;
+
+import io.gatehouse.protocol.access.AccessContext;
+import io.gatehouse.protocol.access.AccessRule;
+import io.gatehouse.protocol.access.AccessVerifier;
+import io.gatehouse.protocol.access.CredentialDirectory;
+import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.CredentialView;
+import io.gatehouse.protocol.access.Decision;
+import io.gatehouse.protocol.access.DeviceTrust;
+import io.gatehouse.protocol.access.PublicKeys;
+import io.gatehouse.protocol.access.ReplayGuard;
+import io.gatehouse.protocol.access.RuleSource;
+import io.gatehouse.server.audit.AuditEvent;
+import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.http.ClientInfo;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+
+/**
+ * Decides a scan relayed by a reader: the numbered steps of {@link AccessVerifier} (docs/protocol.md), run inside
+ * one transaction whose reads see the current state (a revocation, suspension or removed rule committed before
+ * counts), whose single-use record is a uniquely keyed insert, and which writes the audit record of the decision.
+ */
+public final class ScanService {
+    private final Database database;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final AccessVerifier verifier = new AccessVerifier();
+
+    public ScanService(Database database, AuditLog audit, Clock clock) {
+        this.database = database;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** The answer to the reader. {@code duplicate} is true when {@code eventId} was decided before. */
+    public record Outcome(boolean granted, String reason, String doorId, boolean duplicate, String detail) {
+        public String decision() {
+            return granted ? "grant" : "deny";
+        }
+    }
+
+    public Outcome scan(Readers.Reader reader, String payload, Optional<String> eventId, ClientInfo client) {
+        eventId.ifPresent(id -> {
+            if (!id.startsWith(reader.id() + "/") || id.length() > 100) {
+                throw ApiException.badRequest("invalid_field", "field 'eventId' must be '" + reader.id()
+                        + "/<sequence>', got '" + id + "'");
+            }
+        });
+        return database.inTransaction(tx -> {
+            if (eventId.isPresent()) {
+                Optional<Outcome> earlier = tx.queryOne("SELECT result, reason FROM audit_log WHERE event_id = ?",
+                        rs -> new Outcome("grant".equals(rs.getString(1)), rs.getString(2), reader.doorId(), true,
+                                "decided before"), eventId.get());
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            Door door = Door.find(tx, reader.doorId()).orElseThrow(() -> new IllegalStateException(
+                    "reader " + reader.id() + " names a missing door " + reader.doorId()));
+            long now = clock.instant().getEpochSecond();
+            Decision decision = verifier.decide(payload, new AccessContext(door.settings(), now, directory(tx),
+                    replay(tx), rules(tx)));
+            record(tx, reader, door, decision, eventId, client, now);
+            return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(), door.id(),
+                    false, decision.detail());
+        });
+    }
+
+    private void record(Tx tx, Readers.Reader reader, Door door, Decision decision, Optional<String> eventId,
+            ClientInfo client, long now) {
+        AuditEvent.Builder event = AuditEvent.of(reader.actor(), "door.scan", client)
+                .subject("door:" + door.id())
+                .reason(decision.granted() ? null : decision.reason().code())
+                .detail("mode", "online").detail("reader", reader.id()).detail("door", door.id())
+                .detail("serverTime", Instant.ofEpochSecond(now).toString()).detail("detail", decision.detail());
+        decision.proof().ifPresent(proof -> event.detail("credential", proof.credentialId().toString())
+                .detail("userVerified", proof.userVerified())
+                .detail("proofIssuedAt", Instant.ofEpochSecond(proof.issuedAtEpochSecond()).toString()));
+        decision.credential().ifPresent(credential -> {
+            event.user(credential.userId()).detail("device", credential.deviceId())
+                    .detail("deviceTrust", credential.trust().code());
+            tx.queryOne("SELECT model, os, app_version FROM devices WHERE id = ?", rs -> {
+                event.detail("deviceModel", rs.getString(1)).detail("deviceOs", rs.getString(2))
+                        .detail("appVersion", rs.getString(3));
+                return true;
+            }, credential.deviceId());
+        });
+        AuditEvent built = event.result(decision.granted() ? "grant" : "deny");
+        if (eventId.isPresent()) {
+            audit.append(tx, built, eventId.get(), clock.millis());
+        } else {
+            audit.append(tx, built);
+        }
+    }
+
+    private static CredentialDirectory directory(Tx tx) {
+        return id -> tx.queryOne("""
+                SELECT d.id, d.user_id, d.public_key, d.trust, d.status, u.status AS user_status
+                FROM devices d JOIN users u ON u.id = d.user_id WHERE d.credential_id = ?""",
+                rs -> new CredentialView(id, rs.getString("user_id"), rs.getString("id"),
+                        PublicKeys.fromSpki(rs.getBytes("public_key")), "active".equals(rs.getString("status")),
+                        "active".equals(rs.getString("user_status")), DeviceTrust.parse(rs.getString("trust")),
+                        new HashSet<>(tx.query("SELECT role FROM user_roles WHERE user_id = ?", r -> r.getString(1),
+                                rs.getString("user_id")))), id.toString());
+    }
+
+    private static ReplayGuard replay(Tx tx) {
+        return (CredentialId id, long nonce, long expiresAt) -> tx.update(
+                "INSERT INTO access_replay (credential_id, nonce, expires_at) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (credential_id, nonce) DO NOTHING", id.toString(), nonce, expiresAt) == 1;
+    }
+
+    private static RuleSource rules(Tx tx) {
+        return zoneId -> tx.query("SELECT role, user_id, schedule FROM access_rules WHERE zone_id = ?", rs -> {
+            String role = rs.getString("role");
+            var schedule = Schedules.fromStored(rs.getString("schedule"));
+            return role != null ? AccessRule.forRole(zoneId, role, schedule)
+                    : AccessRule.forUser(zoneId, rs.getString("user_id"), schedule);
+        }, zoneId);
+    }
+
+    /**
+     * Deletes single-use records that can no longer matter: a proof is refused as expired {@code lifetime + skew}
+     * after it was issued at any door, and both are bounded ({@link SiteAdmin#MAX_PROOF_LIFETIME_SECONDS},
+     * {@link SiteAdmin#MAX_SKEW_SECONDS}), so a record kept that long past its own expiry covers every door.
+     */
+    public int pruneReplayRecords() {
+        long horizon = clock.instant().getEpochSecond() - SiteAdmin.MAX_PROOF_LIFETIME_SECONDS
+                - SiteAdmin.MAX_SKEW_SECONDS;
+        return database.inTransaction(tx -> tx.update("DELETE FROM access_replay WHERE expires_at < ?", horizon));
+    }
+}

@@ -1,0 +1,105 @@
+package io.gatehouse.server.access;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.protocol.access.WeeklyWindow;
+import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.http.Json;
+import java.time.DayOfWeek;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Weekly schedules as the API writes them, {@code [{"days":["MON","TUE"],"from":"07:00","to":"19:00"}]}, and as
+ * stored (the same JSON text). An absent or empty schedule means "always". {@code from} is inclusive, {@code to}
+ * exclusive; {@code from} after {@code to} spans midnight, counted on the day it starts.
+ */
+public final class Schedules {
+    private static final int MAX_WINDOWS = 32;
+
+    private Schedules() {
+    }
+
+    public static List<WeeklyWindow> parse(JsonNode schedule) {
+        if (schedule == null || schedule.isNull()) {
+            return List.of();
+        }
+        if (!schedule.isArray() || schedule.size() > MAX_WINDOWS) {
+            throw invalid("an array of at most " + MAX_WINDOWS + " windows", schedule.getNodeType().toString());
+        }
+        List<WeeklyWindow> windows = new ArrayList<>();
+        for (JsonNode window : schedule) {
+            JsonNode days = window.get("days");
+            if (days == null || !days.isArray() || days.isEmpty()) {
+                throw invalid("a window with a non-empty 'days' array", window.toString());
+            }
+            Set<DayOfWeek> parsedDays = EnumSet.noneOf(DayOfWeek.class);
+            for (JsonNode day : days) {
+                parsedDays.add(day(day.asText()));
+            }
+            windows.add(new WeeklyWindow(parsedDays, time(window, "from"), time(window, "to")));
+        }
+        return List.copyOf(windows);
+    }
+
+    public static String toJson(List<WeeklyWindow> windows) {
+        return windows.isEmpty() ? null : Json.write(toView(windows));
+    }
+
+    public static List<Map<String, Object>> toView(List<WeeklyWindow> windows) {
+        List<Map<String, Object>> view = new ArrayList<>();
+        for (WeeklyWindow window : windows) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("days", window.days().stream().sorted()
+                    .map(day -> day.name().substring(0, 3)).toList());
+            json.put("from", window.from().toString());
+            json.put("to", window.to().toString());
+            view.add(json);
+        }
+        return view;
+    }
+
+    /** Reads a stored schedule; null means always. */
+    public static List<WeeklyWindow> fromStored(String stored) {
+        if (stored == null) {
+            return List.of();
+        }
+        try {
+            return parse(Json.MAPPER.readTree(stored));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored schedule is not JSON: " + stored, e);
+        }
+    }
+
+    private static DayOfWeek day(String text) {
+        String upper = text.toUpperCase(Locale.ROOT);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            if (day.name().equals(upper) || day.name().substring(0, 3).equals(upper)) {
+                return day;
+            }
+        }
+        throw invalid("days among MON TUE WED THU FRI SAT SUN", "'" + text + "'");
+    }
+
+    private static LocalTime time(JsonNode window, String field) {
+        JsonNode value = window.get(field);
+        if (value == null || !value.isTextual()) {
+            throw invalid("'" + field + "' as HH:MM", value == null ? "nothing" : value.toString());
+        }
+        try {
+            return LocalTime.parse(value.textValue());
+        } catch (DateTimeParseException e) {
+            throw invalid("'" + field + "' as HH:MM", "'" + value.textValue() + "'");
+        }
+    }
+
+    private static ApiException invalid(String expected, String actual) {
+        return ApiException.badRequest("invalid_field", "field 'schedule' must hold " + expected + ", got " + actual);
+    }
+}

@@ -1,0 +1,87 @@
+package io.gatehouse.server.device;
+
+import io.gatehouse.qr.ErrorCorrection;
+import io.gatehouse.qr.QrCode;
+import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Html;
+import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Links;
+import io.gatehouse.server.http.Routes;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Device enrollment links, the enrollment endpoint devices call, and device management. */
+public final class DeviceController {
+    private final Devices devices;
+    private final Authenticator auth;
+    private final Links links;
+    private final int maxBody;
+
+    public DeviceController(Devices devices, Authenticator auth, Links links, int maxBody) {
+        this.devices = devices;
+        this.auth = auth;
+        this.links = links;
+        this.maxBody = maxBody;
+    }
+
+    public void register(Routes routes) {
+        routes.post("/api/v1/users/{id}/device-enrollments", this::createEnrollment)
+                .get("/api/v1/users/{id}/devices", ctx -> {
+                    auth.require(ctx, Scope.ADMIN);
+                    ctx.json(devices.list(ctx.pathParam("id")));
+                })
+                .post("/api/v1/devices/{id}/revoke", ctx -> {
+                    Principal principal = auth.require(ctx, Scope.ADMIN);
+                    devices.revoke(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+                    ctx.json(Map.of("id", ctx.pathParam("id"), "status", "revoked"));
+                })
+                .get(Devices.PATH + "{token}", this::page)
+                .get(Devices.PATH + "{token}/qr.png", this::png)
+                .post(Devices.PATH + "{token}", ctx -> {
+                    Html.noStore(ctx);
+                    ctx.status(201).json(devices.enroll(ctx.pathParam("token"), JsonBody.read(ctx, maxBody),
+                            ClientInfo.of(ctx)));
+                });
+    }
+
+    private void createEnrollment(Context ctx) {
+        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Devices.Link link = devices.createEnrollment(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", link.id());
+        body.put("enrollmentUrl", links.to(Devices.PATH + link.token()));
+        body.put("expiresAt", link.expiresAt().toString());
+        Html.noStore(ctx);
+        ctx.status(201).json(body);
+    }
+
+    /** The link as a page with its QR code, for a phone app to scan. */
+    private void page(Context ctx) {
+        String token = ctx.pathParam("token");
+        Instant expires;
+        try {
+            expires = devices.checkLink(token);
+        } catch (ApiException e) {
+            Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p>");
+            return;
+        }
+        Html.render(ctx, 200, "Enrol a device", "<p>Scan this code with the Gatehouse app on the phone to enrol"
+                + " it. The link works once and expires at " + expires + ".</p><div class=\"box\"><img class=\"qr\""
+                + " alt=\"QR code of this enrollment link\" src=\"" + Html.escape(token) + "/qr.png\"></div>"
+                + "<p class=\"mono\">" + Html.escape(links.to(Devices.PATH + token)) + "</p>");
+    }
+
+    private void png(Context ctx) {
+        String token = ctx.pathParam("token");
+        devices.checkLink(token);
+        Html.noStore(ctx);
+        ctx.contentType("image/png").result(QrCode.encode(links.to(Devices.PATH + token), ErrorCorrection.M)
+                .toPng(8, 4));
+    }
+}

@@ -1,0 +1,295 @@
+package io.gatehouse.server.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.protocol.access.AccessProof;
+import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.ProofSigner;
+import io.gatehouse.protocol.access.ProofType;
+import io.gatehouse.protocol.codec.Base45;
+import io.gatehouse.server.testing.DatabaseTest;
+import io.gatehouse.server.testing.HttpResult;
+import io.gatehouse.server.testing.TestServer;
+import io.gatehouse.wallet.DeviceFacts;
+import io.gatehouse.wallet.Enrollment;
+import io.gatehouse.wallet.EnrollmentClient;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Door access end to end: admin API, a device enrolled through its link by the wallet SDK, proofs scanned by
+ * readers over HTTP, and one test per verification step's reason (docs/protocol.md).
+ */
+@DatabaseTest
+class DoorAccessTest {
+    static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path data;
+    TestServer server;
+    String zoneId;
+    String doorId;
+    String reader;
+    String aliceId;
+    Phone alice;
+
+    /** An enrolled device: its key and credential id. */
+    record Phone(CredentialId credentialId, String deviceId, ProofSigner signer) {
+        String proof(long issuedAt, boolean userVerified) {
+            return signer.sign(ProofType.DEVICE_SIGNED, credentialId, issuedAt, RANDOM.nextLong(), userVerified)
+                    .toText();
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(data);
+        String siteId = created("/api/v1/sites", Map.of("name", "HQ", "timeZone", "Europe/Berlin"));
+        zoneId = created("/api/v1/zones", Map.of("siteId", siteId, "name", "Offices"));
+        doorId = created("/api/v1/doors", Map.of("zoneId", zoneId, "name", "Main entrance"));
+        reader = readerFor(doorId);
+        created("/api/v1/access-rules", Map.of("zoneId", zoneId, "role", "staff"));
+        aliceId = created("/api/v1/users", Map.of("username", "alice", "roles", List.of("staff")));
+        alice = enroll(aliceId);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    String created(String path, Map<String, Object> body) {
+        HttpResult result = server.post(path, body);
+        assertThat(result.status()).as(path + " " + result).isEqualTo(201);
+        return result.json().get("id").asText();
+    }
+
+    String readerFor(String door) {
+        HttpResult result = server.post("/api/v1/readers", Map.of("doorId", door, "name", "reader of " + door));
+        assertThat(result.status()).isEqualTo(201);
+        assertThat(result.json().get("credential").asText()).startsWith("ghr_");
+        return result.json().get("credential").asText();
+    }
+
+    Phone enroll(String userId) {
+        HttpResult link = server.post("/api/v1/users/" + userId + "/device-enrollments", "");
+        assertThat(link.status()).as(link.toString()).isEqualTo(201);
+        KeyPair keys = ProofSigner.generateP256(RANDOM);
+        Enrollment enrollment = new EnrollmentClient().enroll(URI.create(link.json().get("enrollmentUrl").asText()),
+                keys.getPublic(), DeviceFacts.cli());
+        assertThat(enrollment.trust().code()).isEqualTo("software");
+        return new Phone(enrollment.credentialId(), enrollment.deviceId(), new ProofSigner(keys.getPrivate()));
+    }
+
+    long now() {
+        return server.clock().instant().getEpochSecond();
+    }
+
+    HttpResult scan(String readerCredential, String payload) {
+        return server.post("/api/v1/scans", Map.of("payload", payload), readerCredential);
+    }
+
+    void assertDecision(HttpResult result, String decision, String reason) {
+        assertThat(result.status()).as(result.toString()).isEqualTo(200);
+        assertThat(result.json().get("decision").asText()).as(result.toString()).isEqualTo(decision);
+        assertThat(result.json().get("reason").isNull() ? null : result.json().get("reason").asText())
+                .as(result.toString()).isEqualTo(reason);
+    }
+
+    @Test
+    void a_fresh_proof_from_an_enrolled_phone_opens_the_door_and_is_audited() {
+        assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
+        JsonNode record = server.get("/api/v1/audit?action=door.scan").json().get("records").get(0);
+        assertThat(record.get("user").asText()).isEqualTo(aliceId);
+        assertThat(record.get("result").asText()).isEqualTo("grant");
+        JsonNode details = record.get("details");
+        assertThat(details.get("door").asText()).isEqualTo(doorId);
+        assertThat(details.get("device").asText()).isEqualTo(alice.deviceId());
+        assertThat(details.get("userVerified").asBoolean()).isFalse();
+        assertThat(details.get("deviceModel").asText()).isEqualTo("gatehouse-wallet-cli");
+        assertThat(details.get("deviceTrust").asText()).isEqualTo("software");
+        assertThat(details.get("reader").asText()).startsWith("rdr_");
+        assertThat(details.get("mode").asText()).isEqualTo("online");
+        assertThat(details.get("proofIssuedAt").asText()).isNotBlank();
+    }
+
+    @Test
+    void step1_malformed() {
+        assertDecision(scan(reader, "NOT A PROOF"), "deny", "malformed");
+        assertDecision(scan(reader, ""), "deny", "malformed");
+    }
+
+    @Test
+    void step2_unknown_credential() {
+        Phone stranger = new Phone(CredentialId.random(RANDOM), "none",
+                new ProofSigner(ProofSigner.generateP256(RANDOM).getPrivate()));
+        assertDecision(scan(reader, stranger.proof(now(), true)), "deny", "unknown_credential");
+    }
+
+    @Test
+    void step3_revoked_device_and_suspended_user_take_effect_on_the_next_scan() {
+        assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
+        assertThat(server.post("/api/v1/users/" + aliceId + "/suspend", "").status()).isEqualTo(200);
+        assertDecision(scan(reader, alice.proof(now(), false)), "deny", "suspended");
+        assertThat(server.post("/api/v1/users/" + aliceId + "/resume", "").status()).isEqualTo(200);
+        assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
+        JsonNode devices = server.get("/api/v1/users/" + aliceId + "/devices").json();
+        assertThat(devices.get(0).get("id").asText()).isEqualTo(alice.deviceId());
+        assertThat(server.post("/api/v1/devices/" + alice.deviceId() + "/revoke", "").status()).isEqualTo(200);
+        assertDecision(scan(reader, alice.proof(now(), false)), "deny", "revoked");
+    }
+
+    @Test
+    void step4_bad_signature() {
+        Phone impostor = new Phone(alice.credentialId(), alice.deviceId(),
+                new ProofSigner(ProofSigner.generateP256(RANDOM).getPrivate()));
+        assertDecision(scan(reader, impostor.proof(now(), false)), "deny", "bad_signature");
+    }
+
+    @Test
+    void step5_expired_and_not_yet_valid_with_the_allowed_skew() {
+        // Default door: lifetime 30 s, skew 5 s.
+        assertDecision(scan(reader, alice.proof(now() - 35, false)), "grant", null);
+        assertDecision(scan(reader, alice.proof(now() - 36, false)), "deny", "expired");
+        assertDecision(scan(reader, alice.proof(now() + 5, false)), "grant", null);
+        assertDecision(scan(reader, alice.proof(now() + 6, false)), "deny", "not_yet_valid");
+    }
+
+    @Test
+    void step6_a_proof_is_used_once() {
+        String proof = alice.proof(now(), false);
+        assertDecision(scan(reader, proof), "grant", null);
+        assertDecision(scan(reader, proof), "deny", "replayed");
+        assertDecision(scan(readerFor(doorId), proof), "deny", "replayed");
+    }
+
+    @Test
+    void step7_rules_schedules_user_verification_and_device_trust() {
+        String bobId = created("/api/v1/users", Map.of("username", "bob", "roles", List.of("visitors")));
+        Phone bob = enroll(bobId);
+        assertDecision(scan(reader, bob.proof(now(), true)), "deny", "not_permitted");
+
+        // A night-shift zone open only from two to three hours from now, Berlin time.
+        String nightZone = created("/api/v1/zones", Map.of("siteId", server.get("/api/v1/sites").json()
+                .at("/sites/0/id").asText(), "name", "Night store"));
+        String nightReader = readerFor(created("/api/v1/doors", Map.of("zoneId", nightZone, "name", "Store")));
+        ZonedDateTime berlin = server.clock().instant().atZone(ZoneId.of("Europe/Berlin"));
+        String from = String.format("%02d:00", berlin.plusHours(2).getHour());
+        String to = String.format("%02d:00", berlin.plusHours(3).getHour());
+        created("/api/v1/access-rules", Map.of("zoneId", nightZone, "userId", aliceId, "schedule",
+                List.of(Map.of("days", List.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"), "from", from,
+                        "to", to))));
+        assertDecision(scan(nightReader, alice.proof(now(), false)), "deny", "outside_schedule");
+        server.clock().advance(Duration.ofHours(1).plusMinutes(61 - berlin.getMinute()));
+        assertDecision(scan(nightReader, alice.proof(now(), false)), "grant", null);
+
+        String uvDoor = created("/api/v1/doors", Map.of("zoneId", zoneId, "name", "Server room",
+                "requireUserVerification", true));
+        String uvReader = readerFor(uvDoor);
+        assertDecision(scan(uvReader, alice.proof(now(), false)), "deny", "user_verification_required");
+        assertDecision(scan(uvReader, alice.proof(now(), true)), "grant", null);
+
+        String vault = created("/api/v1/doors", Map.of("zoneId", zoneId, "name", "Vault",
+                "minimumDeviceTrust", "hardware+biometric"));
+        assertDecision(scan(readerFor(vault), alice.proof(now(), true)), "deny", "device_trust_too_low");
+    }
+
+    @Test
+    void removing_the_rule_takes_effect_on_the_next_scan() {
+        assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
+        String ruleId = server.get("/api/v1/access-rules").json().at("/accessRules/0/id").asText();
+        assertThat(server.delete("/api/v1/access-rules/" + ruleId).status()).isEqualTo(204);
+        assertDecision(scan(reader, alice.proof(now(), false)), "deny", "not_permitted");
+    }
+
+    @Test
+    void a_proof_altered_in_any_single_byte_is_denied() {
+        AccessProof proof = alice.signer().sign(ProofType.DEVICE_SIGNED, alice.credentialId(), now(), 42L, false);
+        byte[] bytes = proof.toBytes();
+        for (int i = 0; i < bytes.length; i++) {
+            byte[] altered = bytes.clone();
+            altered[i] ^= (byte) 0x01;
+            HttpResult result = scan(reader, Base45.encode(altered));
+            assertThat(result.json().get("decision").asText()).as("byte " + i).isEqualTo("deny");
+        }
+        assertDecision(scan(reader, proof.toText()), "grant", null);
+    }
+
+    @Test
+    void the_device_link_works_once_and_a_revoked_reader_is_refused() {
+        HttpResult link = server.post("/api/v1/users/" + aliceId + "/device-enrollments", "");
+        URI url = URI.create(link.json().get("enrollmentUrl").asText());
+        assertThat(server.get(url.toString(), null).status()).isEqualTo(200);
+        new EnrollmentClient().enroll(url, ProofSigner.generateP256(RANDOM).getPublic(), DeviceFacts.cli());
+        HttpResult again = server.post(url.toString(), Map.of("publicKey", "AAAA"), null);
+        assertThat(again.status()).isIn(400, 410);
+        HttpResult reuse = server.post(url.toString(), Map.of("publicKey", io.gatehouse.protocol.codec.Base64Url
+                .encode(ProofSigner.generateP256(RANDOM).getPublic().getEncoded())), null);
+        assertThat(reuse.status()).isEqualTo(410);
+
+        String readerId = server.get("/api/v1/readers").json().at("/readers/0/id").asText();
+        assertThat(server.post("/api/v1/readers/" + readerId + "/revoke", "").status()).isEqualTo(200);
+        HttpResult refused = scan(reader, alice.proof(now(), false));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().get("code").asText()).isEqualTo("reader_revoked");
+    }
+
+    @Test
+    void the_same_proof_at_two_readers_at_once_grants_exactly_once() throws Exception {
+        String second = readerFor(doorId);
+        assertExactlyOneGrantPerProof(server, reader, server, second);
+    }
+
+    @Test
+    void the_same_proof_at_two_nodes_sharing_the_database_grants_exactly_once() throws Exception {
+        try (TestServer node2 = server.secondNode()) {
+            assertExactlyOneGrantPerProof(server, reader, node2, readerFor(doorId));
+        }
+    }
+
+    private void assertExactlyOneGrantPerProof(TestServer nodeA, String readerA, TestServer nodeB, String readerB)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String proof = alice.proof(now(), false);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<HttpResult>> answers = new ArrayList<>();
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return nodeA.post("/api/v1/scans", Map.of("payload", proof), readerA);
+                }));
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return nodeB.post("/api/v1/scans", Map.of("payload", proof), readerB);
+                }));
+                go.countDown();
+                List<String> outcomes = new ArrayList<>();
+                for (Future<HttpResult> answer : answers) {
+                    JsonNode json = answer.get().json();
+                    outcomes.add(json.get("decision").asText() + ":" + json.get("reason").asText());
+                }
+                assertThat(outcomes).as("round " + round).containsExactlyInAnyOrder("grant:null", "deny:replayed");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
