@@ -113,6 +113,65 @@ class CommandLineIT {
         assertThat(broken.stdout()).contains("altered").contains("BROKEN");
     }
 
+    static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String field(HttpResponse<String> response, String name) {
+        Matcher matcher = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(response.body());
+        assertThat(matcher.find()).as(name + " in " + response.body()).isTrue();
+        return matcher.group(1);
+    }
+
+    @Test
+    void the_wallet_enrolls_from_a_link_and_its_codes_open_the_door() throws Exception {
+        Path zbarimg = Path.of("/usr/bin/zbarimg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(zbarimg),
+                "zbarimg is not installed: apt-get install zbar-tools");
+        String url = serve();
+        String admin = run("admin", "token", "create", "--data", data.toString(), "--name", "ops").lastLine();
+        String api = url + "/api/v1";
+        String site = field(call("POST", api + "/sites", admin, "{\"name\":\"HQ\",\"timeZone\":\"UTC\"}"), "id");
+        String zone = field(call("POST", api + "/zones", admin, "{\"siteId\":\"" + site + "\",\"name\":\"Z\"}"),
+                "id");
+        String door = field(call("POST", api + "/doors", admin, "{\"zoneId\":\"" + zone + "\",\"name\":\"D\"}"),
+                "id");
+        call("POST", api + "/access-rules", admin, "{\"zoneId\":\"" + zone + "\",\"role\":\"staff\"}");
+        String reader = field(call("POST", api + "/readers", admin, "{\"doorId\":\"" + door
+                + "\",\"name\":\"R\"}"), "credential");
+        String user = field(call("POST", api + "/users", admin, "{\"username\":\"carol\",\"roles\":[\"staff\"]}"),
+                "id");
+        String link = field(call("POST", api + "/users/" + user + "/device-enrollments", admin, null),
+                "enrollmentUrl");
+
+        Path wallet = data.resolve("phone.p12");
+        Run enrolled = run("wallet", "enroll", "--wallet", wallet.toString(), link);
+        assertThat(enrolled.exit()).as(enrolled.stderr()).isZero();
+        Run proof = run("wallet", "proof", "--wallet", wallet.toString());
+        assertThat(proof.exit()).as(proof.stderr()).isZero();
+        HttpResponse<String> granted = call("POST", api + "/scans", reader, "{\"payload\":\"" + proof.lastLine()
+                + "\"}");
+        assertThat(granted.body()).contains("\"decision\":\"grant\"");
+
+        Path png = data.resolve("code.png");
+        Run shown = run("wallet", "show", "--wallet", wallet.toString(), "--png", png.toString());
+        assertThat(shown.exit()).as(shown.stderr()).isZero();
+        Process decode = new ProcessBuilder(zbarimg.toString(), "--raw", "-q", "--nodbus", png.toString()).start();
+        assertThat(decode.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String decoded = new String(decode.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        HttpResponse<String> fromImage = call("POST", api + "/scans", reader, "{\"payload\":\"" + decoded + "\"}");
+        assertThat(fromImage.body()).contains("\"decision\":\"grant\"");
+        HttpResponse<String> again = call("POST", api + "/scans", reader, "{\"payload\":\"" + decoded + "\"}");
+        assertThat(again.body()).contains("\"reason\":\"replayed\"");
+    }
+
     @Test
     void invalid_configuration_is_reported_clearly_without_a_stack_trace() throws Exception {
         Run run = run("admin", "token", "create", "--data", data.toString(), "--name", "x", "--scopes", "root");
