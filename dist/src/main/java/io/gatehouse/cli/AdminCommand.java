@@ -66,7 +66,7 @@ final class AdminCommand {
     }
 
     @Command(name = "keys", mixinStandardHelpOptions = true, description = "Master keys.",
-            subcommands = {KeysRotate.class})
+            subcommands = {KeysRotate.class, KeysRotateBundle.class})
     static final class Keys {
     }
 
@@ -85,6 +85,30 @@ final class AdminCommand {
             KeyRotation.Result result = KeyRotation.rotate(dataOptions.load(Map.of()), Clock.systemUTC());
             spec.commandLine().getOut().println("New active master key " + result.newKeyId() + "; re-encrypted "
                     + result.reencrypted() + " secret(s). Restart running servers to use the new key.");
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-bundle-key", mixinStandardHelpOptions = true,
+            description = "One step of rotating the key that signs reader bundles. The first run creates the next key,"
+                    + " which bundles then announce; run it again once every reader has synced, and the next key"
+                    + " signs while the old one is retired. Readers need no reprovisioning.")
+    static final class KeysRotateBundle implements Callable<Integer> {
+        @Mixin
+        DataOptions dataOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Gatehouse.Services services = Gatehouse.Services.open(dataOptions.load(Map.of()), Clock.systemUTC(),
+                    false)) {
+                services.bundleKeys().ensureActive();
+                spec.commandLine().getOut().println(services.bundleKeys().rotate(
+                        ClientInfo.local("gatehouse admin keys rotate-bundle-key")));
+                services.audit().seal(services.database());
+            }
             return 0;
         }
     }

@@ -23,6 +23,9 @@ import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.ops.OpsController;
 import io.gatehouse.server.policy.PolicyController;
+import io.gatehouse.server.reader.BundleKeys;
+import io.gatehouse.server.reader.ReaderSync;
+import io.gatehouse.server.reader.ReaderSyncController;
 import io.gatehouse.server.policy.PolicyService;
 import io.gatehouse.server.totp.RecoveryCodes;
 import io.gatehouse.server.totp.TotpController;
@@ -83,8 +86,8 @@ public final class Gatehouse implements AutoCloseable {
     public record Services(GatehouseConfig config, Clock clock, SecureRandom random, Database database,
             MasterKeyring keyring, SecretBox secrets, AuditLog audit, ApiTokens tokens, Bootstrap bootstrap,
             UserService users, PolicyService policies, RecoveryCodes recoveryCodes, TotpEnrollments enrollments,
-            TotpVerifier verifier, SiteAdmin sites, Readers readers, Devices devices, ScanService scans)
-            implements AutoCloseable {
+            TotpVerifier verifier, SiteAdmin sites, Readers readers, Devices devices, ScanService scans,
+            BundleKeys bundleKeys, ReaderSync readerSync) implements AutoCloseable {
 
         /** Opens the key file and the database (migrating it) and builds the services. */
         public static Services open(GatehouseConfig config, Clock clock) {
@@ -110,13 +113,15 @@ public final class Gatehouse implements AutoCloseable {
                 RecoveryCodes recoveryCodes = new RecoveryCodes(keyring, clock, random);
                 TotpEnrollments enrollments = new TotpEnrollments(database, audit, secrets, policies, users,
                         recoveryCodes, clock, random, config.issuer());
+                BundleKeys bundleKeys = new BundleKeys(database, secrets, audit, clock, random);
                 TotpVerifier verifier = new TotpVerifier(database, audit, secrets, policies, recoveryCodes, clock,
                         config.lockoutThreshold(), config.lockoutDuration());
                 return new Services(config, clock, random, database, keyring, secrets, audit, tokens,
                         new Bootstrap(database, tokens, audit, clock, random), users, policies, recoveryCodes,
                         enrollments, verifier, new SiteAdmin(database, audit, clock, random),
                         new Readers(database, audit, clock, random), new Devices(database, audit, users, clock, random),
-                        new ScanService(database, audit, clock));
+                        new ScanService(database, audit, clock), bundleKeys,
+                        new ReaderSync(database, audit, bundleKeys, clock, random));
             } catch (RuntimeException e) {
                 database.close();
                 throw e;
@@ -181,6 +186,7 @@ public final class Gatehouse implements AutoCloseable {
 
     private static Gatehouse start(Services services) {
         GatehouseConfig config = services.config();
+        services.bundleKeys().ensureActive();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -225,6 +231,7 @@ public final class Gatehouse implements AutoCloseable {
                 (decision, reason) -> Counter.builder("gatehouse.scans").tag("decision", decision)
                         .tag("reason", reason == null ? "" : reason).register(registry).increment());
         new DeviceController(services.devices(), auth, links, maxBody).register(routes);
+        new ReaderSyncController(services.readerSync(), services.readers(), auth, links, maxBody).register(routes);
 
         app.start(config.bind(), config.port());
         links.listeningOn(config.bind(), app.port());

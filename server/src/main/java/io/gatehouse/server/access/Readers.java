@@ -36,11 +36,24 @@ public final class Readers {
         this.random = random;
     }
 
-    /** An authenticated reader. */
-    public record Reader(String id, String doorId, String name) {
+    /** An authenticated reader; {@code generation} counts its enrollments (see {@link #storedEventId}). */
+    public record Reader(String id, String doorId, String name, int generation) {
         public String actor() {
             return "reader:" + id;
         }
+
+        public String storedEventId(String eventId) {
+            return Readers.storedEventId(eventId, generation);
+        }
+    }
+
+    /**
+     * The audit log's event id for a reader's event id ({@code <reader id>/<seq>}). A reader counts from 1 again
+     * after re-provisioning, so events of later enrollments get a generation suffix; the first keeps the reader's
+     * own id.
+     */
+    public static String storedEventId(String eventId, int generation) {
+        return generation <= 1 ? eventId : eventId + "#g" + generation;
     }
 
     /** Creates a reader for {@code doorId}; the answer holds its credential, shown only here. */
@@ -101,15 +114,15 @@ public final class Readers {
         }
         String id = token.substring(PREFIX.length(), separator);
         byte[] hash = Ids.sha256(token.substring(separator + 1));
-        Optional<Object[]> row = database.read(tx -> tx.queryOne("SELECT door_id, name, status, secret_hash FROM"
-                + " readers WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getBytes(4)}, id));
+        Optional<Object[]> row = database.read(tx -> tx.queryOne("SELECT door_id, name, status, secret_hash,"
+                + " generation FROM readers WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getBytes(4), rs.getInt(5)}, id));
         if (row.isEmpty() || !MessageDigest.isEqual(hash, (byte[]) row.get()[3])) {
             throw ApiException.unauthorized("invalid_token", "the reader credential is unknown or wrong");
         }
         if (!"active".equals(row.get()[2])) {
             throw ApiException.unauthorized("reader_revoked", "reader '" + id + "' has been revoked");
         }
-        return new Reader(id, (String) row.get()[0], (String) row.get()[1]);
+        return new Reader(id, (String) row.get()[0], (String) row.get()[1], (Integer) row.get()[4]);
     }
 }

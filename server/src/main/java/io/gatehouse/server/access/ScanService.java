@@ -46,13 +46,14 @@ public final class ScanService {
         }
     }
 
-    public Outcome scan(Readers.Reader reader, String payload, Optional<String> eventId, ClientInfo client) {
-        eventId.ifPresent(id -> {
+    public Outcome scan(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
+        readerEventId.ifPresent(id -> {
             if (!id.startsWith(reader.id() + "/") || id.length() > 100) {
                 throw ApiException.badRequest("invalid_field", "field 'eventId' must be '" + reader.id()
                         + "/<sequence>', got '" + id + "'");
             }
         });
+        Optional<String> eventId = readerEventId.map(reader::storedEventId);
         return database.inTransaction(tx -> {
             if (eventId.isPresent()) {
                 Optional<Outcome> earlier = tx.queryOne("SELECT result, reason FROM audit_log WHERE event_id = ?",

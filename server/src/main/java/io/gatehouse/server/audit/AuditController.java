@@ -71,7 +71,9 @@ public final class AuditController {
         json.put("reason", record.reason());
         json.put("clientAddress", record.clientAddress());
         json.put("userAgent", record.userAgent());
-        json.put("details", parseDetails(record.details()));
+        JsonNode details = parseDetails(record.details());
+        json.put("mode", details != null && details.hasNonNull("mode") ? details.get("mode").asText() : null);
+        json.put("details", details);
         json.put("chainPosition", record.chainSeq());
         return json;
     }

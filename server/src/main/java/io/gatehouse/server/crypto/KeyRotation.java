@@ -21,10 +21,11 @@ public final class KeyRotation {
     public record Result(String newKeyId, int reencrypted) {
     }
 
-    /** Tables whose {@code secret_ciphertext} is bound to the context {@code prefix + id}. */
+    /** Sealed columns: table, id column, sealed column, and the context prefix the sealed value is bound to. */
     private static final List<String[]> SEALED = List.of(
-            new String[] {"totp_credentials", "totp-credential:"},
-            new String[] {"totp_enrollments", "totp-enrollment:"});
+            new String[] {"totp_credentials", "id", "secret_ciphertext", "totp-credential:"},
+            new String[] {"totp_enrollments", "id", "secret_ciphertext", "totp-enrollment:"},
+            new String[] {"server_keys", "key_id", "private_key_ciphertext", "server-key:"});
 
     public static Result rotate(GatehouseConfig config, Clock clock) {
         SecureRandom random = new SecureRandom();
@@ -35,13 +36,13 @@ public final class KeyRotation {
             int count = services.database().inTransaction(tx -> {
                 int total = 0;
                 for (String[] table : SEALED) {
-                    List<Object[]> rows = tx.query("SELECT id, secret_ciphertext FROM " + table[0]
-                            + " WHERE secret_ciphertext IS NOT NULL", rs -> new Object[] {rs.getString(1),
+                    List<Object[]> rows = tx.query("SELECT " + table[1] + ", " + table[2] + " FROM " + table[0]
+                            + " WHERE " + table[2] + " IS NOT NULL", rs -> new Object[] {rs.getString(1),
                             rs.getBytes(2)});
                     for (Object[] row : rows) {
-                        String context = table[1] + row[0];
+                        String context = table[3] + row[0];
                         byte[] plain = box.open((byte[]) row[1], context);
-                        tx.update("UPDATE " + table[0] + " SET secret_ciphertext = ? WHERE id = ?",
+                        tx.update("UPDATE " + table[0] + " SET " + table[2] + " = ? WHERE " + table[1] + " = ?",
                                 box.seal(plain, context), row[0]);
                         Arrays.fill(plain, (byte) 0);
                         total++;

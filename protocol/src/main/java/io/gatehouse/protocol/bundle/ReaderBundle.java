@@ -1,0 +1,138 @@
+package io.gatehouse.protocol.bundle;
+
+import io.gatehouse.protocol.access.AccessRule;
+import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.CredentialView;
+import io.gatehouse.protocol.access.DoorSettings;
+import io.gatehouse.protocol.access.WeeklyWindow;
+import java.time.LocalTime;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an offline reader needs to decide at its door: the door's settings, the credentials that may
+ * matter there with their keys and state, the revocation list and the zone's rules, with a version and
+ * an expiry. The server builds one per reader and signs it ({@link BundleCodec#encode}); the reader
+ * accepts it only through {@link BundleVerifier}.
+ *
+ * <p>The record checks what the binary format cannot express (counts above 255 where the format has a
+ * byte, duplicate ids, schedules finer than a minute), so that every bundle it holds can be encoded;
+ * string lengths (at most 65535 UTF-8 bytes each) are checked by the encoder.
+ *
+ * @param bundleVersion the server-assigned version, strictly increasing per reader; 1..2^63-1
+ * @param issuedAtEpochSecond when the server built the bundle; 0 or more
+ * @param expiresAtEpochSecond from this second on the bundle is stale, and the door falls back to its
+ *     {@code offlineMode}; usually issued-at plus the door's maximum staleness; at least issued-at
+ * @param readerId the reader the bundle is for; not null, not blank
+ * @param door the door's verification settings; not null
+ * @param offlineMode what the door does once the bundle has expired; not null
+ * @param trustedKeys the bundle-signing keys the reader pins from now on; 1..255 keys with distinct ids;
+ *     copied
+ * @param credentials the credentials, revoked or not; distinct ids, each with at most 255 roles; copied
+ * @param revoked ids of revoked credentials (whether or not listed in {@code credentials}); copied
+ * @param rules the access rules; each with at most 255 windows whose times are whole minutes; copied
+ */
+public record ReaderBundle(
+        long bundleVersion,
+        long issuedAtEpochSecond,
+        long expiresAtEpochSecond,
+        String readerId,
+        DoorSettings door,
+        OfflineMode offlineMode,
+        List<TrustedKey> trustedKeys,
+        List<CredentialView> credentials,
+        List<CredentialId> revoked,
+        List<AccessRule> rules) {
+
+    /** The largest count stored in a one-byte field (trusted keys, roles, windows). */
+    public static final int MAX_BYTE_COUNT = 255;
+
+    /**
+     * @throws NullPointerException if a reference is null, or a list contains null
+     * @throws IllegalArgumentException naming the field and the value when a range or count is violated,
+     *     or an id is duplicated
+     */
+    public ReaderBundle {
+        if (bundleVersion < 1) {
+            throw new IllegalArgumentException("bundle: version must be 1 or more, got " + bundleVersion);
+        }
+        if (issuedAtEpochSecond < 0) {
+            throw new IllegalArgumentException("bundle: issuedAt must be 0 or more, got " + issuedAtEpochSecond);
+        }
+        if (expiresAtEpochSecond < issuedAtEpochSecond) {
+            throw new IllegalArgumentException("bundle: expiresAt " + expiresAtEpochSecond
+                    + " is before issuedAt " + issuedAtEpochSecond);
+        }
+        Objects.requireNonNull(readerId, "readerId");
+        if (readerId.isBlank()) {
+            throw new IllegalArgumentException("bundle: readerId must not be blank");
+        }
+        Objects.requireNonNull(door, "door");
+        Objects.requireNonNull(offlineMode, "offlineMode");
+        trustedKeys = List.copyOf(trustedKeys);
+        credentials = List.copyOf(credentials);
+        revoked = List.copyOf(revoked);
+        rules = List.copyOf(rules);
+        checkTrustedKeys(trustedKeys);
+        checkCredentials(credentials);
+        for (AccessRule rule : rules) {
+            checkRule(rule);
+        }
+    }
+
+    private static void checkTrustedKeys(List<TrustedKey> keys) {
+        if (keys.isEmpty() || keys.size() > MAX_BYTE_COUNT) {
+            throw new IllegalArgumentException("bundle: expected 1.." + MAX_BYTE_COUNT + " trusted keys, got "
+                    + keys.size() + (keys.isEmpty() ? " (the reader could accept no later bundle)" : ""));
+        }
+        Set<String> ids = new HashSet<>();
+        for (TrustedKey key : keys) {
+            if (!ids.add(key.keyId())) {
+                throw new IllegalArgumentException("bundle: trusted key id '" + key.keyId() + "' appears twice");
+            }
+        }
+    }
+
+    private static void checkCredentials(List<CredentialView> credentials) {
+        Set<CredentialId> ids = new HashSet<>(credentials.size() * 2);
+        for (CredentialView credential : credentials) {
+            if (!ids.add(credential.id())) {
+                throw new IllegalArgumentException("bundle: credential " + credential.id() + " appears twice");
+            }
+            if (credential.roles().size() > MAX_BYTE_COUNT) {
+                throw new IllegalArgumentException("bundle: credential " + credential.id() + " has "
+                        + credential.roles().size() + " roles, at most " + MAX_BYTE_COUNT + " fit");
+            }
+        }
+    }
+
+    private static void checkRule(AccessRule rule) {
+        if (rule.schedule().size() > MAX_BYTE_COUNT) {
+            throw new IllegalArgumentException("bundle: a rule of zone " + rule.zoneId() + " has "
+                    + rule.schedule().size() + " windows, at most " + MAX_BYTE_COUNT + " fit");
+        }
+        for (WeeklyWindow window : rule.schedule()) {
+            requireWholeMinute(window.from(), rule);
+            requireWholeMinute(window.to(), rule);
+        }
+    }
+
+    private static void requireWholeMinute(LocalTime time, AccessRule rule) {
+        if (time.getSecond() != 0 || time.getNano() != 0) {
+            throw new IllegalArgumentException("bundle: a window of a rule of zone " + rule.zoneId()
+                    + " has time " + time + "; the format stores whole minutes");
+        }
+    }
+
+    /**
+     * Tells whether the bundle is stale at a given time.
+     *
+     * @param nowEpochSecond the current time from the reader's clock
+     * @return true from {@code expiresAtEpochSecond} on
+     */
+    public boolean isExpiredAt(long nowEpochSecond) {
+        return nowEpochSecond >= expiresAtEpochSecond;
+    }
+}

@@ -1,0 +1,362 @@
+package io.gatehouse.protocol.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.protocol.access.AccessRule;
+import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.PublicKeys;
+import io.gatehouse.protocol.access.WeeklyWindow;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The binary layout of {@link BundleCodec}: round trips, field encodings, and what parse refuses. */
+class BundleCodecTest {
+
+    private final BundleFixture fixture = new BundleFixture();
+
+    private static BundleParseResult.Parsed parsed(byte[] bytes) {
+        BundleParseResult result = BundleCodec.parse(bytes);
+        assertThat(result).isInstanceOf(BundleParseResult.Parsed.class);
+        return (BundleParseResult.Parsed) result;
+    }
+
+    private static BundleParseResult.Malformed malformed(byte[] bytes) {
+        BundleParseResult result = BundleCodec.parse(bytes);
+        assertThat(result).isInstanceOf(BundleParseResult.Malformed.class);
+        return (BundleParseResult.Malformed) result;
+    }
+
+    // ---- Round trips ------------------------------------------------------------------------------
+
+    @Test
+    void a_bundle_survives_encode_and_parse_unchanged() {
+        byte[] bytes = fixture.encode();
+
+        BundleParseResult.Parsed parsed = parsed(bytes);
+
+        assertThat(parsed.bundle()).isEqualTo(fixture.bundle());
+        assertThat(parsed.signingKeyId()).isEqualTo("k1");
+        assertThat(parsed.signedLength()).isEqualTo(bytes.length - 64);
+        assertThat(parsed.signature()).isEqualTo(Arrays.copyOfRange(bytes, bytes.length - 64, bytes.length));
+    }
+
+    @Test
+    void an_empty_bundle_and_a_fail_open_door_round_trip() {
+        fixture.credentials.clear();
+        fixture.revoked.clear();
+        fixture.rules.clear();
+        fixture.offlineMode = OfflineMode.FAIL_OPEN;
+
+        assertThat(parsed(fixture.encode()).bundle()).isEqualTo(fixture.bundle());
+    }
+
+    @Test
+    void non_ascii_text_and_a_window_ending_at_midnight_round_trip() {
+        fixture.readerId = "lecteur-entrée-€";
+        fixture.rules.add(AccessRule.forRole("hq-main", "Pförtner 🚪", List.of(
+                new WeeklyWindow(Set.of(DayOfWeek.SUNDAY), LocalTime.of(23, 59), LocalTime.MIDNIGHT))));
+
+        assertThat(parsed(fixture.encode()).bundle()).isEqualTo(fixture.bundle());
+    }
+
+    @Test
+    void roles_are_written_sorted_so_one_bundle_has_one_encoding() {
+        byte[] first = fixture.encode();
+        byte[] second = fixture.encode();
+
+        // ECDSA signatures are randomised; everything before them is identical.
+        assertThat(Arrays.copyOf(first, first.length - 64)).isEqualTo(Arrays.copyOf(second, second.length - 64));
+        String text = new String(first, StandardCharsets.ISO_8859_1);
+        assertThat(text.indexOf("\u0000\u0003ops")).isLessThan(text.indexOf("\u0000\u0005staff"));
+    }
+
+    // ---- Layout -----------------------------------------------------------------------------------
+
+    @Test
+    void the_header_is_magic_version_issued_at_expires_at_then_the_reader_id() {
+        ByteBuffer bytes = ByteBuffer.wrap(fixture.encode());
+
+        byte[] magic = new byte[4];
+        bytes.get(magic);
+        assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("GHB1");
+        assertThat(bytes.getLong()).isEqualTo(7);
+        assertThat(bytes.getLong()).isEqualTo(BundleFixture.ISSUED_AT);
+        assertThat(bytes.getLong()).isEqualTo(BundleFixture.ISSUED_AT + 86_400);
+        assertThat(bytes.getShort()).isEqualTo((short) 7);
+        byte[] reader = new byte[7];
+        bytes.get(reader);
+        assertThat(new String(reader, StandardCharsets.UTF_8)).isEqualTo("r-lobby");
+    }
+
+    @Test
+    void the_signing_key_id_is_the_last_field_before_the_signature() {
+        byte[] bytes = fixture.encode();
+        int end = bytes.length - 64;
+
+        assertThat(Arrays.copyOfRange(bytes, end - 4, end)).containsExactly(0, 2, 'k', '1');
+    }
+
+    // ---- Encoding refuses what the format cannot hold ---------------------------------------------
+
+    @Test
+    void a_string_longer_than_65535_bytes_is_refused_by_the_encoder() {
+        fixture.readerId = "r".repeat(65_536);
+
+        assertThatThrownBy(fixture::encode)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bundle: readerId is 65536 UTF-8 bytes long, at most 65535 fit");
+    }
+
+    @Test
+    void a_blank_key_id_is_refused_by_the_encoder() {
+        fixture.keyId = " ";
+
+        assertThatThrownBy(fixture::encode).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bundle: signing keyId must not be blank");
+    }
+
+    @Test
+    void the_record_refuses_schedules_finer_than_a_minute() {
+        fixture.rules.add(AccessRule.forUser("hq-main", "u-x", List.of(
+                new WeeklyWindow(Set.of(DayOfWeek.MONDAY), LocalTime.of(7, 0, 30), LocalTime.of(8, 0)))));
+
+        assertThatThrownBy(fixture::bundle).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bundle: a window of a rule of zone hq-main has time 07:00:30; the format stores whole minutes");
+    }
+
+    @Test
+    void the_record_refuses_no_trusted_keys_duplicate_credentials_and_expiry_before_issue() {
+        fixture.trustedKeys.clear();
+        assertThatThrownBy(fixture::bundle).hasMessageContaining("expected 1..255 trusted keys, got 0");
+
+        fixture.trustedKeys.add(new TrustedKey("k1", BundleFixture.SERVER_KEY.getPublic()));
+        fixture.credentials.add(fixture.credentials.get(0));
+        assertThatThrownBy(fixture::bundle).hasMessage("bundle: credential " + BundleFixture.ALICE + " appears twice");
+
+        fixture.credentials.remove(3);
+        fixture.expiresAt = fixture.issuedAt - 1;
+        assertThatThrownBy(fixture::bundle).hasMessage("bundle: expiresAt 1767225599 is before issuedAt 1767225600");
+    }
+
+    // ---- Parse refuses, with the offset and the reason --------------------------------------------
+
+    @Test
+    void null_and_empty_input_are_refused() {
+        assertThat(malformed(null).detail()).isEqualTo("no bytes (null)");
+        BundleParseResult.Malformed empty = malformed(new byte[0]);
+        assertThat(empty.truncated()).isTrue();
+        assertThat(empty.detail()).isEqualTo("at byte 0: expected 4 bytes of magic, got 0 (the bundle of 0 bytes ends there)");
+    }
+
+    @Test
+    void a_wrong_magic_is_malformed() {
+        byte[] bytes = fixture.encode();
+        bytes[3] = '2';
+
+        BundleParseResult.Malformed result = malformed(bytes);
+
+        assertThat(result.truncated()).isFalse();
+        assertThat(result.detail()).isEqualTo("at byte 0: expected magic \"GHB1\" (47 48 42 31), got 47 48 42 32");
+    }
+
+    @Test
+    void input_over_64_mib_is_refused_before_it_is_read() {
+        BundleParseResult.Malformed result = malformed(new byte[BundleCodec.MAX_BYTES + 1]);
+
+        assertThat(result.truncated()).isFalse();
+        assertThat(result.detail()).isEqualTo("bundle of 67108865 bytes is larger than the limit of 67108864");
+    }
+
+    @Test
+    void bytes_after_the_signature_are_malformed() {
+        byte[] bytes = Arrays.copyOf(fixture.encode(), fixture.encode().length + 1);
+
+        assertThat(malformed(bytes).detail()).endsWith("expected the end of the bundle after the signature, got 1 more bytes");
+    }
+
+    @Test
+    void a_huge_credential_count_in_a_short_input_is_truncated_without_allocating() {
+        fixture.credentials.clear();
+        fixture.revoked.clear();
+        fixture.rules.clear();
+        byte[] bytes = fixture.encode();
+        // The credential count follows the trusted keys: 1 key of "k1" (2 + 2) and a 91-byte SPKI (2 + 91).
+        int countAt = indexOfCredentialCount(bytes);
+        ByteBuffer.wrap(bytes).putInt(countAt, 0xFFFF_FFFF);
+
+        BundleParseResult.Malformed result = malformed(bytes);
+
+        assertThat(result.truncated()).isTrue();
+        assertThat(result.detail()).startsWith("at byte " + countAt + ": 4294967295 credentials need at least 107374182375 bytes");
+    }
+
+    @Test
+    void field_values_outside_their_range_are_malformed_with_the_offset() {
+        fixture.credentials.clear();
+        fixture.revoked.clear();
+        fixture.rules.clear();
+        byte[] good = fixture.encode();
+        int modeAt = indexOfCredentialCount(good) - 1 - (2 + 2 + 2 + 91) - 1; // offline mode, before the key count
+        int trustAt = modeAt - 1;
+        int uvAt = modeAt - 2;
+
+        byte[] bytes = good.clone();
+        bytes[modeAt] = 2;
+        assertThat(malformed(bytes).detail()).isEqualTo("at byte " + modeAt
+                + ": offlineMode must be 0 (fail_secure) or 1 (fail_open), got 2");
+        bytes = good.clone();
+        bytes[trustAt] = 3;
+        assertThat(malformed(bytes).detail()).isEqualTo("at byte " + trustAt
+                + ": minimumTrust must be 0 (software), 1 (hardware) or 2 (hardware+biometric), got 3");
+        bytes = good.clone();
+        bytes[uvAt] = 2;
+        assertThat(malformed(bytes).detail()).isEqualTo("at byte " + uvAt + ": requireUserVerification must be 0 or 1, got 2");
+    }
+
+    @Test
+    void a_version_with_the_top_bit_set_is_malformed() {
+        byte[] bytes = fixture.encode();
+        bytes[4] = (byte) 0x80;
+
+        assertThat(malformed(bytes).detail()).isEqualTo("at byte 4: bundleVersion must be at most 2^63-1, got 9223372036854775815");
+    }
+
+    @Test
+    void handcrafted_fields_are_checked_one_by_one() throws IOException {
+        assertThat(malformed(handcrafted(w -> w.credentialFlags = 0x04)).detail())
+                .contains("reserved flag bits set: 0x04");
+        assertThat(malformed(handcrafted(w -> w.zone = "Mars/Olympus")).detail())
+                .contains("siteTimeZone 'Mars/Olympus' is not a time zone id");
+        assertThat(malformed(handcrafted(w -> w.userId = new byte[] {(byte) 0xC3, 0x28})).detail())
+                .contains("userId is not valid UTF-8 (2 bytes)");
+        assertThat(malformed(handcrafted(w -> w.spki = Arrays.copyOf(w.spki, 90))).detail())
+                .contains("credential " + BundleFixture.ALICE + ": public key: expected an X.509 SubjectPublicKeyInfo");
+        assertThat(malformed(handcrafted(w -> w.ruleKind = 2)).detail())
+                .contains("rule 0: kind must be 0 (role) or 1 (user), got 2");
+        assertThat(malformed(handcrafted(w -> w.days = 0x80)).detail())
+                .contains("rule 0: days must be a non-zero bitmask of bits 0 (Monday) to 6 (Sunday), got 0x80");
+        assertThat(malformed(handcrafted(w -> w.days = 0)).detail()).contains("got 0x00");
+        assertThat(malformed(handcrafted(w -> w.fromMinute = 1440)).detail())
+                .contains("fromMinute must be 0..1439 (minutes after midnight), got 1440");
+        assertThat(malformed(handcrafted(w -> w.lifetime = 0)).detail())
+                .contains("door: door door-1: proof lifetime must be at least 1 s, got 0");
+        assertThat(malformed(handcrafted(w -> w.skew = 0x8000_0000L)).detail())
+                .contains("allowedSkewSeconds must be at most 2147483647, got 2147483648");
+        assertThat(malformed(handcrafted(w -> w.roles = List.of("a", "a"))).detail())
+                .contains("lists a role twice");
+        assertThat(malformed(handcrafted(w -> w.signingKeyId = "")).detail())
+                .contains("signingKeyId must not be blank");
+        assertThat(malformed(handcrafted(w -> w.duplicateCredential = true)).detail())
+                .contains("appears twice");
+        // And the unchanged hand-made bundle parses, so each failure above is the one change.
+        assertThat(parsed(handcrafted(w -> { })).bundle().credentials()).hasSize(1);
+    }
+
+    // ---- Helpers ----------------------------------------------------------------------------------
+
+    private static int indexOfCredentialCount(byte[] bytes) {
+        // Header 28, reader id, door (3 strings, 4 + 4 + 3 bytes), key count, keys: walk it.
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        in.position(28);
+        skipString(in);
+        skipString(in);
+        skipString(in);
+        skipString(in);
+        in.position(in.position() + 11);
+        int keys = in.get() & 0xFF;
+        for (int i = 0; i < keys; i++) {
+            skipString(in);
+            skipString(in);
+        }
+        return in.position();
+    }
+
+    private static void skipString(ByteBuffer in) {
+        int length = in.getShort() & 0xFFFF;
+        in.position(in.position() + length);
+    }
+
+    /** The fields of a one-credential, one-rule bundle, written by hand so that each can be made wrong. */
+    static final class Handmade {
+        String zone = "UTC";
+        long lifetime = 30;
+        long skew = 5;
+        byte[] userId = "u-1".getBytes(StandardCharsets.UTF_8);
+        byte[] spki = PublicKeys.toSpki(BundleFixture.DEVICE_KEY.getPublic());
+        int credentialFlags = 3;
+        List<String> roles = List.of("staff");
+        boolean duplicateCredential;
+        int ruleKind = 0;
+        int days = 0x1F;
+        int fromMinute = 420;
+        String signingKeyId = "k1";
+    }
+
+    private static byte[] handcrafted(java.util.function.Consumer<Handmade> change) throws IOException {
+        Handmade w = new Handmade();
+        change.accept(w);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(buffer);
+        out.writeBytes("GHB1");
+        out.writeLong(1);
+        out.writeLong(100);
+        out.writeLong(200);
+        str(out, "r-1");
+        str(out, "door-1");
+        str(out, "zone-1");
+        str(out, w.zone);
+        out.writeInt((int) w.lifetime);
+        out.writeInt((int) w.skew);
+        out.writeByte(0);
+        out.writeByte(0);
+        out.writeByte(0);
+        out.writeByte(1);
+        str(out, "k1");
+        bytes(out, PublicKeys.toSpki(BundleFixture.SERVER_KEY.getPublic()));
+        out.writeInt(w.duplicateCredential ? 2 : 1);
+        for (int i = 0; i < (w.duplicateCredential ? 2 : 1); i++) {
+            out.write(BundleFixture.ALICE.bytes());
+            bytes(out, w.userId);
+            str(out, "dev-1");
+            bytes(out, w.spki);
+            out.writeByte(1);
+            out.writeByte(w.credentialFlags);
+            out.writeByte(w.roles.size());
+            for (String role : w.roles) {
+                str(out, role);
+            }
+        }
+        out.writeInt(1);
+        out.write(new CredentialId(new byte[16]).bytes());
+        out.writeInt(1);
+        str(out, "zone-1");
+        out.writeByte(w.ruleKind);
+        str(out, "staff");
+        out.writeByte(1);
+        out.writeByte(w.days);
+        out.writeShort(w.fromMinute);
+        out.writeShort(1140);
+        str(out, w.signingKeyId);
+        out.write(new byte[64]);
+        return buffer.toByteArray();
+    }
+
+    private static void str(DataOutputStream out, String value) throws IOException {
+        bytes(out, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void bytes(DataOutputStream out, byte[] value) throws IOException {
+        out.writeShort(value.length);
+        out.write(value);
+    }
+}

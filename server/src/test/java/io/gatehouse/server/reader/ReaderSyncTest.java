@@ -1,0 +1,263 @@
+package io.gatehouse.server.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.ProofSigner;
+import io.gatehouse.protocol.access.ProofType;
+import io.gatehouse.protocol.access.PublicKeys;
+import io.gatehouse.protocol.bundle.BundleCheck;
+import io.gatehouse.protocol.bundle.BundleDirectory;
+import io.gatehouse.protocol.bundle.BundleVerifier;
+import io.gatehouse.protocol.bundle.TrustedKey;
+import io.gatehouse.protocol.codec.Base64Url;
+import io.gatehouse.protocol.reader.ChainHead;
+import io.gatehouse.protocol.reader.EventFields;
+import io.gatehouse.protocol.reader.ReaderEvent;
+import io.gatehouse.protocol.reader.ReaderEvents;
+import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.testing.DatabaseTest;
+import io.gatehouse.server.testing.HttpResult;
+import io.gatehouse.server.testing.TestServer;
+import io.gatehouse.wallet.DeviceFacts;
+import io.gatehouse.wallet.Enrollment;
+import io.gatehouse.wallet.EnrollmentClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server side of offline readers: provisioning, signed bundles, and loss-free, exactly-once event upload. */
+@DatabaseTest
+class ReaderSyncTest {
+    static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path data;
+    TestServer server;
+    String readerId;
+    String doorId;
+    String aliceId;
+    Enrollment alice;
+    KeyPair readerKeys;
+    String credential;
+    List<TrustedKey> pinned;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(data);
+        String site = id(server.post("/api/v1/sites", Map.of("name", "HQ", "timeZone", "UTC")));
+        String zone = id(server.post("/api/v1/zones", Map.of("siteId", site, "name", "Z")));
+        doorId = id(server.post("/api/v1/doors", Map.of("zoneId", zone, "name", "D", "maxBundleAgeSeconds", 3600)));
+        readerId = id(server.post("/api/v1/readers", Map.of("doorId", doorId, "name", "R")));
+        server.post("/api/v1/access-rules", Map.of("zoneId", zone, "role", "staff"));
+        aliceId = id(server.post("/api/v1/users", Map.of("username", "alice", "roles", List.of("staff"))));
+        String link = server.post("/api/v1/users/" + aliceId + "/device-enrollments", "").json()
+                .get("enrollmentUrl").asText();
+        alice = new EnrollmentClient().enroll(URI.create(link), ProofSigner.generateP256(RANDOM).getPublic(),
+                DeviceFacts.cli());
+        enrollReader();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    static String id(HttpResult result) {
+        assertThat(result.status()).as(result.toString()).isEqualTo(201);
+        return result.json().get("id").asText();
+    }
+
+    void enrollReader() {
+        HttpResult provisioning = server.post("/api/v1/readers/" + readerId + "/provisioning", "");
+        assertThat(provisioning.status()).isEqualTo(201);
+        String token = provisioning.json().get("token").asText();
+        assertThat(token).startsWith("ghp_");
+        String base = new String(Base64Url.decode(token.substring(4, token.indexOf('.'))), StandardCharsets.UTF_8);
+        assertThat(base).isEqualTo(server.gatehouse().baseUrl().toString());
+        assertThat(provisioning.json().get("url").asText()).endsWith(token.substring(token.indexOf('.') + 1));
+        readerKeys = ProofSigner.generateP256(RANDOM);
+        HttpResult enrolled = server.post("/api/v1/reader-enrollment", Map.of("secret",
+                token.substring(token.indexOf('.') + 1), "publicKey",
+                Base64Url.encode(PublicKeys.toSpki(readerKeys.getPublic()))), null);
+        assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
+        credential = enrolled.json().get("credential").asText();
+        pinned = new ArrayList<>();
+        enrolled.json().get("bundleKeys").forEach(key -> pinned.add(new TrustedKey(key.get("keyId").asText(),
+                PublicKeys.fromSpki(Base64Url.decode(key.get("publicKey").asText())))));
+        HttpResult again = server.post("/api/v1/reader-enrollment", Map.of("secret",
+                token.substring(token.indexOf('.') + 1), "publicKey", "x"), null);
+        assertThat(again.status()).isIn(400, 410);
+    }
+
+    BundleDirectory fetchBundle(long lastVersion) {
+        HttpResult bundle = server.get("/api/v1/reader/bundle", credential);
+        assertThat(bundle.status()).isEqualTo(200);
+        BundleCheck check = BundleVerifier.verify(bundle.bytes(), pinned, readerId, lastVersion);
+        assertThat(check).as(check.toString()).isInstanceOf(BundleCheck.Accepted.class);
+        return new BundleDirectory(((BundleCheck.Accepted) check).bundle());
+    }
+
+    @Test
+    void the_bundle_is_signed_names_the_door_and_carries_revocations() {
+        BundleDirectory first = fetchBundle(0);
+        assertThat(first.doorSettings().doorId()).isEqualTo(doorId);
+        assertThat(first.bundle().expiresAtEpochSecond() - first.bundle().issuedAtEpochSecond()).isEqualTo(3600);
+        assertThat(first.find(alice.credentialId()).orElseThrow().credentialActive()).isTrue();
+        assertThat(first.find(alice.credentialId()).orElseThrow().roles()).containsExactly("staff");
+
+        server.post("/api/v1/devices/" + alice.deviceId() + "/revoke", "");
+        BundleDirectory second = fetchBundle(first.bundle().bundleVersion());
+        assertThat(second.bundle().bundleVersion()).isGreaterThan(first.bundle().bundleVersion());
+        assertThat(second.find(alice.credentialId()).orElseThrow().credentialActive()).isFalse();
+        assertThat(second.bundle().revoked()).contains(alice.credentialId());
+    }
+
+    @Test
+    void a_revoked_reader_gets_no_bundle_and_reprovisioning_gives_a_new_credential() {
+        server.post("/api/v1/readers/" + readerId + "/revoke", "");
+        assertThat(server.get("/api/v1/reader/bundle", credential).status()).isEqualTo(401);
+        String old = credential;
+        enrollReader();
+        assertThat(server.get("/api/v1/reader/bundle", credential).status()).isEqualTo(200);
+        assertThat(server.get("/api/v1/reader/bundle", old).status()).isEqualTo(401);
+    }
+
+    @Test
+    void bundle_keys_rotate_without_reprovisioning() {
+        BundleDirectory before = fetchBundle(0);
+        BundleKeys keys = server.gatehouse().services().bundleKeys();
+        keys.rotate(ClientInfo.local("test"));
+        BundleDirectory announcing = fetchBundle(before.bundle().bundleVersion());
+        assertThat(announcing.bundle().trustedKeys()).hasSize(2);
+        pinned = announcing.bundle().trustedKeys();
+        keys.rotate(ClientInfo.local("test"));
+        BundleDirectory after = fetchBundle(announcing.bundle().bundleVersion());
+        assertThat(after.bundle().trustedKeys()).hasSize(1);
+        assertThat(after.bundle().trustedKeys().get(0).keyId()).isEqualTo("bk2");
+    }
+
+    ReaderEvent event(ChainHead head, String mode, String decision, String reason) {
+        return ReaderEvents.chain(head, readerId, new EventFields(server.clock().millis(), mode, decision, reason,
+                alice.credentialId().toString(), aliceId, doorId, server.clock().instant().getEpochSecond(),
+                "test"), readerKeys.getPrivate());
+    }
+
+    static Map<String, Object> json(ReaderEvent event) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("eventId", event.eventId());
+        json.put("seq", event.seq());
+        json.put("time", event.time());
+        json.put("mode", event.mode());
+        json.put("decision", event.decision());
+        json.put("reason", event.reason());
+        json.put("credentialId", event.credentialId());
+        json.put("userId", event.userId());
+        json.put("doorId", event.doorId());
+        json.put("proofIssuedAt", event.proofIssuedAt());
+        json.put("detail", event.detail());
+        json.put("prevHash", HexFormat.of().formatHex(event.prevHash()));
+        json.put("hash", HexFormat.of().formatHex(event.hash()));
+        json.put("signature", Base64Url.encode(event.signature()));
+        return json;
+    }
+
+    HttpResult upload(List<ReaderEvent> events) {
+        return server.post("/api/v1/reader/events", Map.of("events", events.stream().map(ReaderSyncTest::json)
+                .toList()), credential);
+    }
+
+    List<ReaderEvent> chainOf(int count, ChainHead start) {
+        List<ReaderEvent> events = new ArrayList<>();
+        ChainHead head = start;
+        for (int i = 0; i < count; i++) {
+            ReaderEvent event = event(head, i % 2 == 0 ? "offline" : "offline", i % 3 == 0 ? "deny" : "grant",
+                    i % 3 == 0 ? "replayed" : null);
+            events.add(event);
+            head = ChainHead.of(event);
+        }
+        return events;
+    }
+
+    @Test
+    void uploaded_events_land_in_the_audit_log_exactly_once_marked_offline() {
+        List<ReaderEvent> events = chainOf(5, ChainHead.START);
+        HttpResult first = upload(events.subList(0, 3));
+        assertThat(first.json().get("accepted").asInt()).isEqualTo(3);
+        HttpResult second = upload(events);
+        assertThat(second.json().get("accepted").asInt()).isEqualTo(2);
+        assertThat(second.json().get("duplicates").asInt()).isEqualTo(3);
+        assertThat(second.json().get("lastSeq").asLong()).isEqualTo(5);
+        assertThat(second.json().get("alerts")).isEmpty();
+        JsonNode records = server.get("/api/v1/audit?action=door.scan&limit=100").json().get("records");
+        assertThat(records).hasSize(5);
+        for (JsonNode record : records) {
+            assertThat(record.get("mode").asText()).isEqualTo("offline");
+            assertThat(record.get("eventId").asText()).startsWith(readerId + "/");
+            assertThat(record.get("user").asText()).isEqualTo(aliceId);
+        }
+    }
+
+    @Test
+    void an_online_scan_with_an_event_id_is_not_counted_twice_when_the_queue_is_uploaded() {
+        String proof = new ProofSigner(ProofSigner.generateP256(RANDOM).getPrivate()).sign(ProofType.DEVICE_SIGNED,
+                CredentialId.random(RANDOM), server.clock().instant().getEpochSecond(), 7, false).toText();
+        HttpResult online = server.post("/api/v1/scans", Map.of("payload", proof, "eventId", readerId + "/1"),
+                credential);
+        assertThat(online.json().get("reason").asText()).isEqualTo("unknown_credential");
+        HttpResult retried = server.post("/api/v1/scans", Map.of("payload", proof, "eventId", readerId + "/1"),
+                credential);
+        assertThat(retried.json().get("duplicate").asBoolean()).isTrue();
+        assertThat(retried.json().get("reason").asText()).isEqualTo("unknown_credential");
+        ReaderEvent queued = event(ChainHead.START, "online", "deny", "unknown_credential");
+        HttpResult uploaded = upload(List.of(queued));
+        assertThat(uploaded.json().get("accepted").asInt()).isZero();
+        assertThat(uploaded.json().get("duplicates").asInt()).isEqualTo(1);
+        assertThat(server.get("/api/v1/audit?action=door.scan").json().get("records")).hasSize(1);
+    }
+
+    @Test
+    void a_gap_or_a_broken_chain_is_kept_and_raised_as_an_alert() {
+        List<ReaderEvent> events = chainOf(4, ChainHead.START);
+        HttpResult result = upload(List.of(events.get(0), events.get(2), events.get(3)));
+        assertThat(result.json().get("accepted").asInt()).isEqualTo(3);
+        assertThat(result.json().get("alerts").get(0).asText()).startsWith("gap");
+        JsonNode alerts = server.get("/api/v1/audit?action=reader.events.alert").json().get("records");
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).get("reason").asText()).isEqualTo("gap");
+
+        KeyPair stranger = ProofSigner.generateP256(RANDOM);
+        ReaderEvent forged = ReaderEvents.chain(ChainHead.of(events.get(3)), readerId, new EventFields(
+                server.clock().millis(), "offline", "grant", null, null, null, doorId, null, null),
+                stranger.getPrivate());
+        HttpResult forgedUpload = upload(List.of(forged));
+        assertThat(forgedUpload.json().get("alerts").get(0).asText()).startsWith("bad_signature");
+    }
+
+    @Test
+    void malformed_uploads_are_refused_and_change_nothing() {
+        HttpResult notEvents = server.send(HttpRequest.newBuilder(server.uri("/api/v1/reader/events"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"events\":[{\"eventId\":\"x\"}]}")), credential);
+        assertThat(notEvents.status()).isEqualTo(400);
+        assertThat(notEvents.json().get("code").asText()).isEqualTo("invalid_event");
+        ReaderEvent foreign = ReaderEvents.chain(ChainHead.START, "rdr_someone", new EventFields(1, "offline",
+                "grant", null, null, null, doorId, null, null), readerKeys.getPrivate());
+        HttpResult wrongReader = upload(List.of(foreign));
+        assertThat(wrongReader.status()).isEqualTo(400);
+        assertThat(server.get("/api/v1/audit?action=door.scan").json().get("records")).isEmpty();
+    }
+}
