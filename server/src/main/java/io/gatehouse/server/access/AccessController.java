@@ -28,7 +28,6 @@ public final class AccessController {
         this.maxBody = maxBody;
     }
 
-    /** Counts scan decisions; implemented by the metrics registry. */
     public void register(Routes routes, ScanMetrics metrics) {
         routes.post("/api/v1/sites", ctx -> create(ctx, (body, by) -> sites.createSite(body, by, ClientInfo.of(ctx))))
                 .get("/api/v1/sites", ctx -> list(ctx, "sites"))

@@ -94,7 +94,7 @@ public final class SiteAdmin {
             throw ApiException.badRequest("invalid_field", "field 'offlineMode' must be fail_secure or fail_open,"
                     + " got '" + offline + "'");
         }
-        int maxAge = range(body, "maxBundleAgeSeconds", 86_400, 60, 30 * 86_400);
+        int maxAge = range(body, "maxBundleAgeSeconds", 86_400, 5, 30 * 86_400);
         String id = Ids.newId(random, "door");
         return database.inTransaction(tx -> {
             requireRow(tx, "zones", zoneId, "zone_not_found", "zone");
