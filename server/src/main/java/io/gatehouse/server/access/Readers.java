@@ -49,11 +49,11 @@ public final class Readers {
 
     /**
      * The audit log's event id for a reader's event id ({@code <reader id>/<seq>}). A reader counts from 1 again
-     * after re-provisioning, so events of later enrollments get a generation suffix; the first keeps the reader's
-     * own id.
+     * after re-provisioning, so event ids carry a generation suffix, except those of the first enrollment, which
+     * keep the reader's own id (generation 0 is a reader that was never provisioned, only given a credential).
      */
     public static String storedEventId(String eventId, int generation) {
-        return generation <= 1 ? eventId : eventId + "#g" + generation;
+        return generation == 1 ? eventId : eventId + "#g" + generation;
     }
 
     /** Creates a reader for {@code doorId}; the answer holds its credential, shown only here. */
@@ -85,6 +85,9 @@ public final class Readers {
                     clock.millis(), readerId) == 0) {
                 throw ApiException.notFound("reader_not_found", "no active reader with id '" + readerId + "'");
             }
+            // A provisioning token issued before the revocation must not bring the reader back.
+            tx.update("UPDATE reader_provisioning SET status = 'superseded', ended_at = ? WHERE reader_id = ? AND"
+                    + " status = 'pending'", clock.millis(), readerId);
             audit.append(tx, AuditEvent.of(by.actor(), "reader.revoke", client).subject("reader:" + readerId)
                     .success());
             return null;

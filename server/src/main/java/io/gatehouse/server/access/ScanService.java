@@ -47,6 +47,18 @@ public final class ScanService {
     }
 
     public Outcome scan(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
+        try {
+            return decide(reader, payload, readerEventId, client);
+        } catch (io.gatehouse.server.db.DatabaseException e) {
+            if (readerEventId.isPresent() && e.isUniqueViolation()) {
+                // The same event id raced in on another connection and won: answer as for a retry.
+                return decide(reader, payload, readerEventId, client);
+            }
+            throw e;
+        }
+    }
+
+    private Outcome decide(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
         readerEventId.ifPresent(id -> {
             if (!id.startsWith(reader.id() + "/") || id.length() > 100) {
                 throw ApiException.badRequest("invalid_field", "field 'eventId' must be '" + reader.id()
@@ -56,9 +68,17 @@ public final class ScanService {
         Optional<String> eventId = readerEventId.map(reader::storedEventId);
         return database.inTransaction(tx -> {
             if (eventId.isPresent()) {
-                Optional<Outcome> earlier = tx.queryOne("SELECT result, reason FROM audit_log WHERE event_id = ?",
-                        rs -> new Outcome("grant".equals(rs.getString(1)), rs.getString(2), reader.doorId(), true,
-                                "decided before"), eventId.get());
+                String digest = payloadDigest(payload);
+                Optional<Outcome> earlier = tx.queryOne("SELECT result, reason, details FROM audit_log WHERE event_id"
+                        + " = ?", rs -> {
+                            if (rs.getString(3) == null || !rs.getString(3).contains("\"payloadDigest\":\"" + digest
+                                    + "\"")) {
+                                throw ApiException.conflict("event_id_reused", "event id '" + readerEventId.get()
+                                        + "' was already used for another scan");
+                            }
+                            return new Outcome("grant".equals(rs.getString(1)), rs.getString(2), reader.doorId(),
+                                    true, "decided before");
+                        }, eventId.get());
                 if (earlier.isPresent()) {
                     return earlier.get();
                 }
@@ -68,19 +88,20 @@ public final class ScanService {
             long now = clock.instant().getEpochSecond();
             Decision decision = verifier.decide(payload, new AccessContext(door.settings(), now, directory(tx),
                     replay(tx), rules(tx)));
-            record(tx, reader, door, decision, eventId, client, now);
+            record(tx, reader, door, decision, eventId, client, now, payload);
             return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(), door.id(),
                     false, decision.detail());
         });
     }
 
     private void record(Tx tx, Readers.Reader reader, Door door, Decision decision, Optional<String> eventId,
-            ClientInfo client, long now) {
+            ClientInfo client, long now, String payload) {
         AuditEvent.Builder event = AuditEvent.of(reader.actor(), "door.scan", client)
                 .subject("door:" + door.id())
                 .reason(decision.granted() ? null : decision.reason().code())
                 .detail("mode", "online").detail("reader", reader.id()).detail("door", door.id())
-                .detail("serverTime", Instant.ofEpochSecond(now).toString()).detail("detail", decision.detail());
+                .detail("serverTime", Instant.ofEpochSecond(now).toString()).detail("detail", decision.detail())
+                .detail("payloadDigest", payloadDigest(payload));
         decision.proof().ifPresent(proof -> event.detail("credential", proof.credentialId().toString())
                 .detail("userVerified", proof.userVerified())
                 .detail("proofIssuedAt", Instant.ofEpochSecond(proof.issuedAtEpochSecond()).toString()));
@@ -99,6 +120,12 @@ public final class ScanService {
         } else {
             audit.append(tx, built);
         }
+    }
+
+    /** A short digest of what was scanned, so that a retried event id can be told from a reused one. */
+    private static String payloadDigest(String payload) {
+        return io.gatehouse.protocol.codec.Base64Url.encode(java.util.Arrays.copyOf(
+                io.gatehouse.server.Ids.sha256(payload == null ? "" : payload), 12));
     }
 
     private static CredentialDirectory directory(Tx tx) {

@@ -92,11 +92,16 @@ public final class Schedules {
         if (value == null || !value.isTextual()) {
             throw invalid("'" + field + "' as HH:MM", value == null ? "nothing" : value.toString());
         }
+        LocalTime time;
         try {
-            return LocalTime.parse(value.textValue());
+            time = LocalTime.parse(value.textValue());
         } catch (DateTimeParseException e) {
             throw invalid("'" + field + "' as HH:MM", "'" + value.textValue() + "'");
         }
+        if (time.getSecond() != 0 || time.getNano() != 0) {
+            throw invalid("'" + field + "' in whole minutes (HH:MM)", "'" + value.textValue() + "'");
+        }
+        return time;
     }
 
     private static ApiException invalid(String expected, String actual) {

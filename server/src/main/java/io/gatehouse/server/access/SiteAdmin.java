@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /** Sites, zones, doors and access rules: the physical side's configuration. Every change is audited. */
 public final class SiteAdmin {
-    /** Upper bounds keep a proof's replay record short-lived (see {@link AccessReplay}). */
+    /** Upper bounds keep a proof's replay record short-lived (see {@link ScanService#pruneReplayRecords}). */
     public static final int MAX_PROOF_LIFETIME_SECONDS = 600;
     public static final int MAX_SKEW_SECONDS = 120;
 

@@ -113,6 +113,9 @@ public final class Devices {
         DeviceTrust trust = DeviceTrust.SOFTWARE;
         return database.inTransaction(tx -> {
             Pending link = live(tx, token);
+            if (!users.require(tx, link.userId()).active()) {
+                throw ApiException.conflict("user_suspended", "the user of this link is suspended");
+            }
             String deviceId = Ids.newId(random, "dev");
             CredentialId credentialId = CredentialId.random(random);
             if (tx.update("UPDATE device_enrollments SET status = 'used', device_id = ?, ended_at = ? WHERE id = ?"
@@ -164,8 +167,10 @@ public final class Devices {
             String userId = tx.queryOne("SELECT user_id FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId)
                     .orElseThrow(() -> ApiException.notFound("device_not_found", "no device with id '" + deviceId
                             + "'"));
-            tx.update("UPDATE devices SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
-                    clock.millis(), deviceId);
+            if (tx.update("UPDATE devices SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
+                    clock.millis(), deviceId) == 0) {
+                return null; // already revoked: nothing changes, nothing to record
+            }
             audit.append(tx, AuditEvent.of(by.actor(), "device.revoke", client).user(userId)
                     .subject("device:" + deviceId).success());
             return null;

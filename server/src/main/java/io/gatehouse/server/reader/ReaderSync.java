@@ -115,8 +115,10 @@ public final class ReaderSync {
                 throw ApiException.gone("provisioning_expired", "this provisioning token has expired");
             }
             String readerId = (String) row[1];
-            tx.update("UPDATE reader_provisioning SET status = 'used', ended_at = ? WHERE id = ?", clock.millis(),
-                    row[0]);
+            if (tx.update("UPDATE reader_provisioning SET status = 'used', ended_at = ? WHERE id = ? AND status ="
+                    + " 'pending'", clock.millis(), row[0]) == 0) {
+                throw ApiException.gone("provisioning_used", "this provisioning token was already used");
+            }
             String credentialSecret = Ids.randomBase32(random, 32);
             tx.update("UPDATE readers SET secret_hash = ?, public_key = ?, status = 'active', revoked_at = NULL,"
                     + " generation = generation + 1, event_seq = 0, event_hash = NULL WHERE id = ?",
@@ -194,7 +196,9 @@ public final class ReaderSync {
     /**
      * Merges uploaded events into the audit log, in order, exactly once each (by event id). Each event must extend
      * the reader's chain (next seq, previous hash, valid hash, the reader's signature); a gap or a broken chain is
-     * recorded as an alert in the audit log, and the event is still kept: a record is never dropped.
+     * recorded as an alert in the audit log, and the event is still kept: a record is never dropped. An event
+     * that arrives after later ones (filling a gap) is kept too. Only events signed by the reader's key advance
+     * the chain head.
      */
     public UploadResult upload(Readers.Reader reader, List<ReaderEvent> events, ClientInfo client) {
         if (events.size() > MAX_EVENTS_PER_UPLOAD) {
@@ -221,11 +225,20 @@ public final class ReaderSync {
                     throw ApiException.badRequest("invalid_event", "event id must be '" + reader.id() + "/"
                             + event.seq() + "', got '" + event.eventId() + "'");
                 }
+                String storedId = Readers.storedEventId(event.eventId(), generation);
+                boolean known = tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE event_id = ?", storedId) > 0;
+                Optional<ChainProblem> problem;
                 if (event.seq() <= head.seq()) {
-                    duplicates++;
-                    continue;
+                    if (known) {
+                        duplicates++;
+                        continue;
+                    }
+                    // Late: it fills a gap reported before. Its own hash and signature can still be checked.
+                    problem = ReaderEvents.verifyChain(List.of(event), new ChainHead(event.seq() - 1,
+                            event.prevHash()), readerKey);
+                } else {
+                    problem = ReaderEvents.verifyChain(List.of(event), head, readerKey);
                 }
-                Optional<ChainProblem> problem = ReaderEvents.verifyChain(List.of(event), head, readerKey);
                 problem.ifPresent(p -> {
                     String alert = p.kind().code() + " at " + event.eventId() + ": " + p.detail();
                     alerts.add(alert);
@@ -233,9 +246,12 @@ public final class ReaderSync {
                             .subject("reader:" + reader.id()).reason(p.kind().code()).detail("event", event.eventId())
                             .detail("detail", p.detail()).result("alert"));
                 });
-                head = ChainHead.of(event);
-                String storedId = Readers.storedEventId(event.eventId(), generation);
-                if (tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE event_id = ?", storedId) > 0) {
+                boolean authentic = ReaderEvents.signatureVerifies(event, readerKey);
+                if (authentic && event.seq() > head.seq()) {
+                    // Only the reader's own signature moves the head: a forged event must not hide later ones.
+                    head = ChainHead.of(event);
+                }
+                if (known) {
                     duplicates++;
                     continue;
                 }

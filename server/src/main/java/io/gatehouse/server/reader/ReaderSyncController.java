@@ -25,6 +25,8 @@ import java.util.Map;
 
 /** Reader provisioning (admin), reader enrollment, bundles and event upload (reader credential). */
 public final class ReaderSyncController {
+    static final int EVENT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
+
     private final ReaderSync sync;
     private final Readers readers;
     private final Authenticator auth;
@@ -100,7 +102,8 @@ public final class ReaderSyncController {
 
     private void upload(Context ctx) {
         Readers.Reader reader = readers.authenticate(ctx);
-        JsonNode events = JsonBody.read(ctx, maxBody).node("events")
+        // Up to 500 events of about 600 bytes each: a larger limit than other requests get.
+        JsonNode events = JsonBody.read(ctx, Math.max(maxBody, EVENT_UPLOAD_MAX_BYTES)).node("events")
                 .orElseThrow(() -> JsonBody.invalid("events", "an array of events", "nothing"));
         if (!events.isArray()) {
             throw JsonBody.invalid("events", "an array of events", events.getNodeType().toString());

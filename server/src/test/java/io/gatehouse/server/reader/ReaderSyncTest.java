@@ -248,6 +248,43 @@ class ReaderSyncTest {
     }
 
     @Test
+    void an_event_that_fills_a_gap_later_is_kept_and_a_forged_one_does_not_hide_the_real_ones() {
+        List<ReaderEvent> events = chainOf(4, ChainHead.START);
+        upload(List.of(events.get(0), events.get(2)));
+        HttpResult late = upload(List.of(events.get(1)));
+        assertThat(late.json().get("accepted").asInt()).isEqualTo(1);
+
+        KeyPair stranger = ProofSigner.generateP256(RANDOM);
+        ReaderEvent forged = ReaderEvents.chain(new ChainHead(99, new byte[32]), readerId, new EventFields(
+                server.clock().millis(), "offline", "grant", null, null, null, doorId, null, null),
+                stranger.getPrivate());
+        upload(List.of(forged));
+        HttpResult real = upload(List.of(events.get(3)));
+        assertThat(real.json().get("accepted").asInt()).as(real.toString()).isEqualTo(1);
+        assertThat(real.json().get("lastSeq").asLong()).isEqualTo(4);
+        assertThat(server.get("/api/v1/audit?action=door.scan&limit=100").json().get("records")).hasSize(5);
+    }
+
+    @Test
+    void revoking_a_reader_kills_its_pending_provisioning_token_and_an_event_id_cannot_be_reused() {
+        String proof = new ProofSigner(ProofSigner.generateP256(RANDOM).getPrivate()).sign(ProofType.DEVICE_SIGNED,
+                CredentialId.random(RANDOM), server.clock().instant().getEpochSecond(), 8, false).toText();
+        server.post("/api/v1/scans", Map.of("payload", proof, "eventId", readerId + "/9"), credential);
+        String other = proof.substring(0, proof.length() - 3) + "AAA";
+        HttpResult reused = server.post("/api/v1/scans", Map.of("payload", other, "eventId", readerId + "/9"),
+                credential);
+        assertThat(reused.status()).isEqualTo(409);
+        assertThat(reused.json().get("code").asText()).isEqualTo("event_id_reused");
+
+        String token = server.post("/api/v1/readers/" + readerId + "/provisioning", "").json().get("token").asText();
+        server.post("/api/v1/readers/" + readerId + "/revoke", "");
+        HttpResult enrolled = server.post("/api/v1/reader-enrollment", Map.of("secret",
+                token.substring(token.indexOf('.') + 1), "publicKey",
+                Base64Url.encode(PublicKeys.toSpki(readerKeys.getPublic()))), null);
+        assertThat(enrolled.status()).isEqualTo(410);
+    }
+
+    @Test
     void malformed_uploads_are_refused_and_change_nothing() {
         HttpResult notEvents = server.send(HttpRequest.newBuilder(server.uri("/api/v1/reader/events"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
