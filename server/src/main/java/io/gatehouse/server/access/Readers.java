@@ -4,11 +4,11 @@ import io.gatehouse.server.Ids;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.javalin.http.Context;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -110,17 +110,13 @@ public final class Readers {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ApiException.unauthorized("unauthenticated", "expected 'Authorization: Bearer <reader credential>'");
         }
-        String token = header.substring(7).strip();
-        int separator = token.lastIndexOf('_');
-        if (!token.startsWith(PREFIX) || token.length() > 200 || separator <= PREFIX.length()) {
-            throw ApiException.unauthorized("invalid_token", "the reader credential is malformed");
-        }
-        String id = token.substring(PREFIX.length(), separator);
-        byte[] hash = Ids.sha256(token.substring(separator + 1));
+        PrefixedSecret parts = PrefixedSecret.parse(header.substring(7).strip(), PREFIX).orElseThrow(
+                () -> ApiException.unauthorized("invalid_token", "the reader credential is malformed"));
+        String id = parts.id();
         Optional<Object[]> row = database.read(tx -> tx.queryOne("SELECT door_id, name, status, secret_hash,"
                 + " generation FROM readers WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getBytes(4), rs.getInt(5)}, id));
-        if (row.isEmpty() || !MessageDigest.isEqual(hash, (byte[]) row.get()[3])) {
+        if (row.isEmpty() || !parts.matches((byte[]) row.get()[3])) {
             throw ApiException.unauthorized("invalid_token", "the reader credential is unknown or wrong");
         }
         if (!"active".equals(row.get()[2])) {

@@ -7,7 +7,6 @@ import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -73,25 +72,17 @@ public final class ApiTokens {
      */
     public Optional<Principal> authenticate(String token) {
         // 1. shape: ght_<id>_<secret>
-        if (token == null || !token.startsWith(PREFIX) || token.length() > 200) {
+        Optional<PrefixedSecret> parts = PrefixedSecret.parse(token, PREFIX);
+        if (parts.isEmpty()) {
             return Optional.empty();
         }
-        String rest = token.substring(PREFIX.length());
-        int separator = rest.indexOf('_');
-        if (separator <= 0) {
-            return Optional.empty();
-        }
-        String id = rest.substring(0, separator);
-        String secret = rest.substring(separator + 1);
+        String id = parts.get().id();
         // 2. known and not revoked
         Optional<StoredToken> stored = database.read(tx -> tx.queryOne(
                 "SELECT id, name, secret_hash, scopes FROM api_tokens WHERE id = ? AND revoked_at IS NULL",
                 rs -> new StoredToken(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getString(4)), id));
-        if (stored.isEmpty()) {
-            return Optional.empty();
-        }
         // 3. secret matches, compared in constant time
-        if (!MessageDigest.isEqual(Ids.sha256(secret), stored.get().secretHash())) {
+        if (stored.isEmpty() || !parts.get().matches(stored.get().secretHash())) {
             return Optional.empty();
         }
         return Optional.of(new Principal(id, stored.get().name(), parseScopes(stored.get().scopes())));
