@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.reader.cli.ReaderCommand;
 import io.gatehouse.wallet.cli.WalletCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Self-hosted access control with dynamic QR codes and TOTP for privileged accounts.",
         subcommands = {ServeCommand.class, AdminCommand.class, AuditCommand.class, WalletCommand.class,
+                ReaderCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GatehouseCommand {
 

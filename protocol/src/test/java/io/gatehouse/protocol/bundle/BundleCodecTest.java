@@ -17,6 +17,7 @@ import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The binary layout of {@link BundleCodec}: round trips, field encodings, and what parse refuses. */
@@ -302,7 +303,7 @@ class BundleCodecTest {
         String signingKeyId = "k1";
     }
 
-    private static byte[] handcrafted(java.util.function.Consumer<Handmade> change) throws IOException {
+    private static byte[] handcrafted(Consumer<Handmade> change) throws IOException {
         Handmade w = new Handmade();
         change.accept(w);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
