@@ -227,6 +227,18 @@ public final class ReaderSync {
                 }
                 String storedId = Readers.storedEventId(event.eventId(), generation);
                 boolean known = tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE event_id = ?", storedId) > 0;
+                if (known && ReaderEvent.OFFLINE.equals(event.mode()) && decidedOnline(tx, storedId)) {
+                    // The server decided this scan, but only after the reader had given up waiting and decided
+                    // offline itself: both decisions happened, so both are kept, and the double decision raised.
+                    storedId = storedId + "#offline";
+                    known = tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE event_id = ?", storedId) > 0;
+                    if (!known) {
+                        alerts.add("decided_twice at " + event.eventId());
+                        audit.append(tx, AuditEvent.of(reader.actor(), "reader.events.alert", client)
+                                .subject("reader:" + reader.id()).reason("decided_twice")
+                                .detail("event", event.eventId()).result("alert"));
+                    }
+                }
                 Optional<ChainProblem> problem;
                 if (event.seq() <= head.seq()) {
                     if (known) {
@@ -262,6 +274,11 @@ public final class ReaderSync {
                     reader.id());
             return new UploadResult(accepted, duplicates, head.seq(), alerts);
         });
+    }
+
+    private static boolean decidedOnline(Tx tx, String storedId) {
+        return tx.queryOne("SELECT details FROM audit_log WHERE event_id = ?", rs -> rs.getString(1), storedId)
+                .map(details -> details.contains("\"mode\":\"online\"")).orElse(false);
     }
 
     private static AuditEvent record(Readers.Reader reader, ReaderEvent event, Optional<ChainProblem> problem) {

@@ -230,6 +230,19 @@ class ReaderSyncTest {
     }
 
     @Test
+    void a_scan_the_server_decided_after_the_reader_gave_up_keeps_both_decisions() {
+        String proof = new ProofSigner(ProofSigner.generateP256(RANDOM).getPrivate()).sign(ProofType.DEVICE_SIGNED,
+                CredentialId.random(RANDOM), server.clock().instant().getEpochSecond(), 9, false).toText();
+        server.post("/api/v1/scans", Map.of("payload", proof, "eventId", readerId + "/1"), credential);
+        ReaderEvent offline = event(ChainHead.START, "offline", "deny", "unknown_credential");
+        HttpResult uploaded = upload(List.of(offline));
+        assertThat(uploaded.json().get("accepted").asInt()).isEqualTo(1);
+        assertThat(uploaded.json().get("alerts").get(0).asText()).startsWith("decided_twice");
+        assertThat(server.get("/api/v1/audit?action=door.scan").json().get("records")).hasSize(2);
+        assertThat(upload(List.of(offline)).json().get("duplicates").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void a_gap_or_a_broken_chain_is_kept_and_raised_as_an_alert() {
         List<ReaderEvent> events = chainOf(4, ChainHead.START);
         HttpResult result = upload(List.of(events.get(0), events.get(2), events.get(3)));
