@@ -30,7 +30,8 @@ final class AuditCommand {
         public Integer call() {
             try (Gatehouse.Services services = Gatehouse.Services.open(dataOptions.load(Map.of()),
                     Clock.systemUTC(), false)) {
-                AuditVerifier.AuditReport report = new AuditVerifier(services.keyring(), Clock.systemUTC())
+                AuditVerifier.AuditReport report = new AuditVerifier(services.keyring(), Clock.systemUTC(),
+                        Gatehouse.auditHeadFile(services.config()))
                         .verify(services.database());
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("linked records: " + report.linkedRecords() + ", not yet linked: "

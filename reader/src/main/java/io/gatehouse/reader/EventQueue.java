@@ -169,7 +169,9 @@ public final class EventQueue implements AutoCloseable {
                 }
                 throw new ReaderException("queue_corrupt", "event queue " + file + " line " + lineNumber + ": "
                         + problem + "; it is not the last line, so this is damage, not an interrupted write."
-                        + " Move the file aside for inspection; the server still has every acknowledged event");
+                        + " Move the state aside for inspection and re-provision the reader (gatehouse reader enroll"
+                        + " --force with a new token): the server still has every acknowledged event, and a new"
+                        + " chain must not reuse the event numbers it holds");
             }
             events.add(event);
             starts.add(start);
@@ -216,8 +218,11 @@ public final class EventQueue implements AutoCloseable {
             return 0;
         }
         if (acked > lastSeq) {
-            diagnostics.warn("queue_cursor_ahead", Diagnostics.fields("acked", acked, "lastSeq", lastSeq));
-            return lastSeq;
+            // The server holds events this queue no longer has (the file was replaced or restored): numbering on
+            // from here would reuse event ids the server already decided, and those events would be lost there.
+            throw new ReaderException("queue_behind_server", "the event queue ends at seq " + lastSeq + " but the"
+                    + " server acknowledged up to seq " + acked + "; re-provision the reader (gatehouse reader enroll"
+                    + " --force with a new token) instead of reusing this state");
         }
         return Math.max(acked, 0);
     }

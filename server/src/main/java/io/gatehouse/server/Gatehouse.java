@@ -106,7 +106,7 @@ public final class Gatehouse implements AutoCloseable {
             try {
                 checkKeysCoverData(database, keyring, config, clock);
                 SecretBox secrets = new SecretBox(keyring, random);
-                AuditLog audit = new AuditLog(keyring, clock, random);
+                AuditLog audit = new AuditLog(keyring, clock, random, auditHeadFile(config));
                 ApiTokens tokens = new ApiTokens(database, audit, clock, random);
                 UserService users = new UserService(database, audit, clock, random);
                 PolicyService policies = new PolicyService(database, audit, clock);
@@ -166,6 +166,11 @@ public final class Gatehouse implements AutoCloseable {
         });
     }
 
+    /** Where this node records the last audit chain head it linked: beside its data, outside the database. */
+    public static java.nio.file.Path auditHeadFile(GatehouseConfig config) {
+        return config.dataDirectory().resolve("audit-head");
+    }
+
     private static byte[] keyCheck(MasterKeyring keyring, String keyId) {
         return keyring.derive(keyId, "key-check");
     }
@@ -210,7 +215,15 @@ public final class Gatehouse implements AutoCloseable {
             });
         });
         ProblemMapper.install(app);
-        app.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+        app.before(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            // No identifier contains a NUL, and PostgreSQL refuses NUL in text: answer 400, not 500.
+            String target = ctx.req().getRequestURI() + "?" + ctx.req().getQueryString();
+            if (target.toLowerCase(java.util.Locale.ROOT).contains("%00")) {
+                throw io.gatehouse.server.http.ApiException.badRequest("invalid_parameter",
+                        "the path or query contains a NUL character");
+            }
+        });
 
         Links links = new Links(config.publicBaseUrl().orElse(null));
         Authenticator auth = new Authenticator(services.tokens());

@@ -32,6 +32,8 @@ public final class ScanService {
     private final AuditLog audit;
     private final Clock clock;
     private final AccessVerifier verifier = new AccessVerifier();
+    /** Extra time replay records are kept, for nodes whose clocks disagree or were stepped back. */
+    static final long PRUNE_MARGIN_SECONDS = 600;
 
     public ScanService(Database database, AuditLog audit, Clock clock) {
         this.database = database;
@@ -60,7 +62,8 @@ public final class ScanService {
 
     private Outcome decide(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
         readerEventId.ifPresent(id -> {
-            if (!id.startsWith(reader.id() + "/") || id.length() > 100) {
+            if (!id.startsWith(reader.id() + "/") || !id.substring(reader.id().length() + 1)
+                    .matches("[1-9][0-9]{0,18}")) {
                 throw ApiException.badRequest("invalid_field", "field 'eventId' must be '" + reader.id()
                         + "/<sequence>', got '" + id + "'");
             }
@@ -161,7 +164,7 @@ public final class ScanService {
      */
     public int pruneReplayRecords() {
         long horizon = clock.instant().getEpochSecond() - SiteAdmin.MAX_PROOF_LIFETIME_SECONDS
-                - SiteAdmin.MAX_SKEW_SECONDS;
+                - SiteAdmin.MAX_SKEW_SECONDS - PRUNE_MARGIN_SECONDS;
         return database.inTransaction(tx -> tx.update("DELETE FROM access_replay WHERE expires_at < ?", horizon));
     }
 }

@@ -27,10 +27,19 @@ public final class AuditLog {
     /** Forged records already reported, so that each is logged once rather than on every sealing pass. */
     private final java.util.Set<Long> reportedForgeries = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public AuditLog(io.gatehouse.server.crypto.MasterKeyring keyring, Clock clock, SecureRandom random) {
+    private final HeadRecord headRecord;
+    private volatile boolean rollbackReported;
+
+    /**
+     * @param headFile where this node records the last head it linked (see {@link HeadRecord}); in the data
+     *     directory
+     */
+    public AuditLog(io.gatehouse.server.crypto.MasterKeyring keyring, Clock clock, SecureRandom random,
+            java.nio.file.Path headFile) {
         this.macs = new AuditMacs(keyring);
         this.clock = clock;
         this.random = random;
+        this.headRecord = new HeadRecord(headFile);
     }
 
     /** Writes {@code event} in {@code tx} with a fresh event id; returns the record's row id. */
@@ -66,6 +75,11 @@ public final class AuditLog {
         while (true) {
             long cursor = afterId;
             Batch batch = database.inTransaction(tx -> sealBatch(tx, cursor));
+            if (batch.linked() > 0) {
+                // Recorded after the commit: a crash in between leaves the record behind the chain (a smaller
+                // window of protection), never ahead of it (a false alarm).
+                headRecord.write(batch.head());
+            }
             total += batch.linked();
             if (batch.examined() < SEAL_BATCH) {
                 return total;
@@ -78,6 +92,7 @@ public final class AuditLog {
         ChainHead head = tx.queryOne("SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1"
                         + tx.dialect().forUpdate(), rs -> new ChainHead(rs.getLong(1), rs.getBytes(2)))
                 .orElseThrow(() -> new IllegalStateException("audit_chain_head row is missing"));
+        refuseRollback(tx, head);
         List<StoredRecord> pending = tx.query(StoredRecord.SELECT + " WHERE chain_seq IS NULL AND id > ? ORDER BY id LIMIT "
                 + SEAL_BATCH, StoredRecord::from, afterId);
         long seq = head.seq();
@@ -103,14 +118,33 @@ public final class AuditLog {
             tx.update("UPDATE audit_chain_head SET chain_seq = ?, chain_mac = ? WHERE id = 1", seq, previous);
         }
         long lastId = pending.isEmpty() ? afterId : pending.get(pending.size() - 1).id();
-        return new Batch(pending.size(), linked.size(), lastId);
+        return new Batch(pending.size(), linked.size(), lastId, new ChainHead(seq, previous));
     }
 
-    private record Batch(int examined, int linked, long lastId) {
+    private record Batch(int examined, int linked, long lastId, ChainHead head) {
     }
 
-    AuditMacs macs() {
-        return macs;
+    /**
+     * Refuses to link anything when the chain no longer contains the head this node recorded: someone rolled the
+     * head back (to delete or re-link records), and linking more would bury that.
+     */
+    private void refuseRollback(Tx tx, ChainHead head) {
+        ChainHead recorded = headRecord.read().orElse(null);
+        if (recorded == null || recorded.seq() == 0) {
+            return;
+        }
+        byte[] stored = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?", rs -> rs.getBytes(1),
+                recorded.seq()).orElse(null);
+        if (head.seq() < recorded.seq() || stored == null || !java.security.MessageDigest.isEqual(stored,
+                recorded.mac())) {
+            if (!rollbackReported) {
+                rollbackReported = true;
+                org.slf4j.LoggerFactory.getLogger(AuditLog.class).error("the audit chain no longer holds the head"
+                        + " this node recorded (position {}) in {}: records were deleted or re-linked; sealing"
+                        + " stops until this is investigated", recorded.seq(), headRecord.file());
+            }
+            throw new IllegalStateException("audit chain rolled back behind the recorded head " + recorded.seq());
+        }
     }
 
     record ChainHead(long seq, byte[] mac) {

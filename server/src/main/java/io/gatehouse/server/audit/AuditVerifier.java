@@ -19,7 +19,9 @@ import java.util.List;
  *   <li>every chain MAC follows from the previous one (else: a record inserted, reordered or re-linked);</li>
  *   <li>the chain head names the last linked record (else: records deleted from the end);</li>
  *   <li>every record not linked yet has a valid content MAC (else: inserted by someone without the key) and is
- *       younger than {@link #SEAL_GRACE} (else: it should have been linked long ago).</li>
+ *       younger than {@link #SEAL_GRACE} (else: it should have been linked long ago);</li>
+ *   <li>the head this node recorded outside the database is still in the chain (else: the chain was rolled back
+ *       to delete or re-link records).</li>
  * </ol>
  *
  * <p>What it cannot see: an attacker holding the master key file can rewrite everything consistently, and one who
@@ -33,13 +35,30 @@ public final class AuditVerifier {
 
     private final AuditMacs macs;
     private final Clock clock;
+    private final HeadRecord headRecord;
 
-    public AuditVerifier(MasterKeyring keyring, Clock clock) {
+    /**
+     * @param headFile the head recorded by the node whose data directory this is (check 6); it may not exist
+     */
+    public AuditVerifier(MasterKeyring keyring, Clock clock, java.nio.file.Path headFile) {
         this.macs = new AuditMacs(keyring);
         this.clock = clock;
+        this.headRecord = new HeadRecord(headFile);
     }
 
+    /** Verifies against one snapshot of the database, so that servers may keep writing meanwhile. */
     public AuditReport verify(Database database) {
+        return database.readSnapshot(tx -> verify(new Reads(tx)));
+    }
+
+    /** Queries on the snapshot's transaction. */
+    private record Reads(io.gatehouse.server.db.Tx tx) {
+        <T> T read(Database.TransactionWork<T> work) {
+            return work.run(tx);
+        }
+    }
+
+    private AuditReport verify(Reads database) {
         List<String> problems = new ArrayList<>();
         AuditLog.ChainHead head = database.read(tx -> tx.queryOne(
                 "SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1",
@@ -103,6 +122,19 @@ public final class AuditVerifier {
                 problems.add("record " + describe(record) + " from " + Instant.ofEpochMilli(record.createdAt())
                         + " is still not linked into the chain after " + SEAL_GRACE.toMinutes() + " minutes");
             }
+        }
+        // 6. the head this node recorded is still in the chain
+        try {
+            headRecord.read().filter(recorded -> recorded.seq() > 0).ifPresent(recorded -> {
+                byte[] stored = database.read(tx -> tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?",
+                        rs -> rs.getBytes(1), recorded.seq())).orElse(null);
+                if (stored == null || !MessageDigest.isEqual(stored, recorded.mac())) {
+                    problems.add("the chain no longer holds the head recorded in " + headRecord.file()
+                            + " (position " + recorded.seq() + "): records were deleted or re-linked");
+                }
+            });
+        } catch (IllegalStateException unreadable) {
+            problems.add(unreadable.getMessage());
         }
         String headText = head.mac() == null ? "-" : HexFormat.of().formatHex(head.mac());
         return new AuditReport(problems.isEmpty(), linked, pending.size(), head.seq(), headText, problems);

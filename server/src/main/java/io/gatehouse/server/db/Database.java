@@ -125,6 +125,38 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs read-only queries that must all see one snapshot (audit verification while servers keep writing):
+     * REPEATABLE READ on PostgreSQL, a deferred read transaction on SQLite (which takes no write lock).
+     */
+    public <T> T readSnapshot(TransactionWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            org.sqlite.SQLiteConnection sqlite = dialect == Dialect.SQLITE
+                    ? connection.unwrap(org.sqlite.SQLiteConnection.class) : null;
+            SQLiteConfig.TransactionMode mode = sqlite == null ? null
+                    : sqlite.getConnectionConfig().getTransactionMode();
+            if (sqlite != null) {
+                sqlite.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+            } else {
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
+            connection.setAutoCommit(false);
+            try {
+                return work.run(new Tx(connection, dialect));
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+                if (sqlite != null) {
+                    sqlite.getConnectionConfig().setTransactionMode(mode);
+                } else {
+                    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                }
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("snapshot query failed", e);
+        }
+    }
+
     /** True when a trivial query answers; used by the readiness probe. */
     public boolean isReachable() {
         try (Connection connection = dataSource.getConnection()) {

@@ -94,6 +94,9 @@ public final class JsonBody {
         if (!value.isTextual()) {
             throw invalid(field, "a string", describe(value));
         }
+        if (value.textValue().indexOf('\u0000') >= 0) {
+            throw invalid(field, "a string without NUL characters", "one with a NUL character");
+        }
         return Optional.of(value.textValue());
     }
 

@@ -88,6 +88,28 @@ public final class ReaderSync {
         });
     }
 
+    /** Checks that {@code secret} names a pending, unexpired provisioning (404 or 410 otherwise). */
+    public void checkProvisioning(String secret) {
+        database.read(tx -> pendingProvisioning(tx, secret));
+    }
+
+    private Object[] pendingProvisioning(Tx tx, String secret) {
+        if (secret == null || secret.length() > 128) {
+            throw ApiException.notFound("provisioning_not_found", "no such provisioning token");
+        }
+        Object[] row = tx.queryOne("SELECT id, reader_id, status, expires_at FROM reader_provisioning WHERE"
+                + " secret_hash = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getLong(4)}, Ids.sha256(secret))
+                .orElseThrow(() -> ApiException.notFound("provisioning_not_found", "no such provisioning token"));
+        if (!"pending".equals(row[2])) {
+            throw ApiException.gone("provisioning_used", "this provisioning token was already used or replaced");
+        }
+        if (clock.millis() >= (Long) row[3]) {
+            throw ApiException.gone("provisioning_expired", "this provisioning token has expired");
+        }
+        return row;
+    }
+
     /**
      * Enrolls a reader with a provisioning secret: 1 the secret names a pending, unexpired provisioning; 2 the public
      * key is a P-256 SPKI. The reader gets a new credential (the old one stops working), its key is recorded, and
@@ -104,16 +126,7 @@ public final class ReaderSync {
                     + " P-256 key: " + e.getMessage());
         }
         return database.inTransaction(tx -> {
-            Object[] row = tx.queryOne("SELECT id, reader_id, status, expires_at FROM reader_provisioning WHERE"
-                    + " secret_hash = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
-                    rs.getLong(4)}, Ids.sha256(secret == null ? "" : secret))
-                    .orElseThrow(() -> ApiException.notFound("provisioning_not_found", "no such provisioning token"));
-            if (!"pending".equals(row[2])) {
-                throw ApiException.gone("provisioning_used", "this provisioning token was already used or replaced");
-            }
-            if (clock.millis() >= (Long) row[3]) {
-                throw ApiException.gone("provisioning_expired", "this provisioning token has expired");
-            }
+            Object[] row = pendingProvisioning(tx, secret);
             String readerId = (String) row[1];
             if (tx.update("UPDATE reader_provisioning SET status = 'used', ended_at = ? WHERE id = ? AND status ="
                     + " 'pending'", clock.millis(), row[0]) == 0) {

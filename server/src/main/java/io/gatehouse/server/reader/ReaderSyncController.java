@@ -79,6 +79,7 @@ public final class ReaderSyncController {
     }
 
     private void png(Context ctx) {
+        sync.checkProvisioning(ctx.pathParam("secret"));
         Html.noStore(ctx);
         ctx.contentType("image/png").result(QrCode.encode(token(ctx.pathParam("secret")), ErrorCorrection.M)
                 .toPng(6, 4));
@@ -126,13 +127,21 @@ public final class ReaderSyncController {
             return new ReaderEvent(text(event, "eventId"), event.path("seq").asLong(-1), event.path("time").asLong(-1),
                     text(event, "mode"), text(event, "decision"), text(event, "reason"), text(event, "credentialId"),
                     text(event, "userId"), text(event, "doorId"),
-                    event.hasNonNull("proofIssuedAt") ? event.get("proofIssuedAt").asLong() : null,
+                    event.hasNonNull("proofIssuedAt") ? epochSecond(event.get("proofIssuedAt").asLong()) : null,
                     text(event, "detail"), HexFormat.of().parseHex(text(event, "prevHash")),
                     HexFormat.of().parseHex(text(event, "hash")), Base64Url.decode(text(event, "signature")));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ApiException.badRequest("invalid_event", "event " + event.path("eventId").asText("?")
                     + " is malformed: " + e.getMessage());
         }
+    }
+
+    /** Times a proof can carry: a u32 of epoch seconds. */
+    private static long epochSecond(long value) {
+        if (value < 0 || value > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("proofIssuedAt must be 0 to 4294967295, got " + value);
+        }
+        return value;
     }
 
     private static String text(JsonNode event, String field) {

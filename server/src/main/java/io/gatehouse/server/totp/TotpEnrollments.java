@@ -197,7 +197,7 @@ public final class TotpEnrollments {
     /** Regenerates the recovery codes of a user with an active credential. */
     public List<String> regenerateRecoveryCodes(String userId, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
-            users.require(tx, userId);
+            users.lock(tx, userId);
             if (tx.queryLong("SELECT COUNT(*) FROM totp_credentials WHERE user_id = ? AND status = 'active'",
                     userId) == 0) {
                 throw ApiException.conflict("not_enrolled", "user '" + userId + "' has no active TOTP credential");
@@ -215,7 +215,7 @@ public final class TotpEnrollments {
      */
     public void revoke(String userId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
-            users.require(tx, userId);
+            users.lock(tx, userId);
             long now = clock.millis();
             int credentials = tx.update("UPDATE totp_credentials SET status = 'revoked', secret_ciphertext = NULL,"
                     + " ended_at = ? WHERE user_id = ? AND status = 'active'", now, userId);

@@ -76,7 +76,7 @@ public final class UserService {
     public User setRoles(String userId, List<String> roles, Principal by, ClientInfo client) {
         TreeSet<String> roleSet = Roles.validateAll(roles);
         return database.inTransaction(tx -> {
-            User user = require(tx, userId);
+            User user = lock(tx, userId);
             tx.update("DELETE FROM user_roles WHERE user_id = ?", userId);
             for (String role : roleSet) {
                 tx.update("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", userId, role);

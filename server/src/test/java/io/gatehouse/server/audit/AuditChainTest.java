@@ -1,6 +1,7 @@
 package io.gatehouse.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.http.ClientInfo;
@@ -41,7 +42,8 @@ class AuditChainTest {
     }
 
     AuditVerifier.AuditReport verify() {
-        return new AuditVerifier(server.gatehouse().services().keyring(), server.clock()).verify(database);
+        return new AuditVerifier(server.gatehouse().services().keyring(), server.clock(),
+                io.gatehouse.server.Gatehouse.auditHeadFile(server.gatehouse().config())).verify(database);
     }
 
     long idOf(String subject) {
@@ -121,6 +123,22 @@ class AuditChainTest {
             return null;
         });
         assertThat(verify().problems()).anyMatch(p -> p.contains("chain breaks"));
+    }
+
+    @Test
+    void a_deletion_hidden_by_rolling_the_head_back_and_relinking_is_found_and_stops_sealing() {
+        long deleted = idOf("item:10");
+        database.inTransaction(tx -> {
+            long seq = tx.queryLong("SELECT chain_seq FROM audit_log WHERE id = ?", deleted);
+            byte[] before = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?", rs -> rs.getBytes(1),
+                    seq - 1).orElseThrow();
+            tx.update("DELETE FROM audit_log WHERE id = ?", deleted);
+            tx.update("UPDATE audit_log SET chain_seq = NULL, chain_mac = NULL WHERE chain_seq > ?", seq);
+            tx.update("UPDATE audit_chain_head SET chain_seq = ?, chain_mac = ? WHERE id = 1", seq - 1, before);
+            return null;
+        });
+        assertThatThrownBy(() -> server.sealAudit()).hasMessageContaining("rolled back");
+        assertThat(verify().problems()).anyMatch(p -> p.contains("no longer holds the head"));
     }
 
     @Test
