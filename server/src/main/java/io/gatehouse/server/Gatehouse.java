@@ -254,8 +254,9 @@ public final class Gatehouse implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // Frequent, small sealing passes: each holds SQLite's write lock only briefly.
         background.scheduleWithFixedDelay(guarded("audit sealing", () -> services.audit().seal(services.database())),
-                250, 250, TimeUnit.MILLISECONDS);
+                100, 100, TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(guarded("enrollment expiry", services.enrollments()::expireDue),
                 5, 30, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(guarded("replay record pruning", services.scans()::pruneReplayRecords),

@@ -1,6 +1,7 @@
 package io.gatehouse.protocol.access;
 
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -52,10 +53,42 @@ import java.util.Optional;
  */
 public final class AccessVerifier {
 
+    /** Checks one proof signature: step 4's cryptography, replaceable so that a caller can run it early. */
+    @FunctionalInterface
+    public interface SignatureCheck {
+        /**
+         * @return whether {@code signature} (P1363) verifies over {@code payload} with {@code key}
+         * @throws GeneralSecurityException when the signature or key cannot be used
+         */
+        boolean verify(PublicKey key, byte[] payload, byte[] signature) throws GeneralSecurityException;
+    }
+
+    /** The JCA check: ECDSA P-256 with SHA-256 over the payload. */
+    public static final SignatureCheck JCA = (key, payload, signature) -> {
+        Signature verifier = Signature.getInstance(ProofSigner.ALGORITHM);
+        verifier.initVerify(key);
+        verifier.update(payload);
+        return verifier.verify(signature);
+    };
+
+    private final SignatureCheck signatures;
+
     /**
      * Creates a verifier.
      */
     public AccessVerifier() {
+        this(JCA);
+    }
+
+    /**
+     * Creates a verifier whose step 4 asks {@code signatures}. The server passes a check that answers from a
+     * verification it did before opening its transaction, so that the CPU-heavy part of a decision does not run
+     * under the database's write lock; it must give the same answer as {@link #JCA}.
+     *
+     * @param signatures the signature check; not null
+     */
+    public AccessVerifier(SignatureCheck signatures) {
+        this.signatures = Objects.requireNonNull(signatures, "signatures");
     }
 
     /**
@@ -139,13 +172,10 @@ public final class AccessVerifier {
     }
 
     /** Step 4. */
-    private static Optional<Decision> checkSignature(AccessProof proof, CredentialView credential) {
+    private Optional<Decision> checkSignature(AccessProof proof, CredentialView credential) {
         String problem;
         try {
-            Signature verifier = Signature.getInstance(ProofSigner.ALGORITHM);
-            verifier.initVerify(credential.publicKey());
-            verifier.update(proof.signaturePayload());
-            if (verifier.verify(proof.signature())) {
+            if (signatures.verify(credential.publicKey(), proof.signaturePayload(), proof.signature())) {
                 return Optional.empty();
             }
             problem = "the signature does not verify with the public key of credential " + credential.id();

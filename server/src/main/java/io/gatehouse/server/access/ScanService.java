@@ -1,6 +1,7 @@
 package io.gatehouse.server.access;
 
 import io.gatehouse.protocol.access.AccessContext;
+import io.gatehouse.protocol.access.AccessProof;
 import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.AccessVerifier;
 import io.gatehouse.protocol.access.CredentialDirectory;
@@ -31,7 +32,7 @@ public final class ScanService {
     private final Database database;
     private final AuditLog audit;
     private final Clock clock;
-    private final AccessVerifier verifier = new AccessVerifier();
+
     /** Extra time replay records are kept, for nodes whose clocks disagree or were stepped back. */
     static final long PRUNE_MARGIN_SECONDS = 600;
 
@@ -69,6 +70,7 @@ public final class ScanService {
             }
         });
         Optional<String> eventId = readerEventId.map(reader::storedEventId);
+        AccessVerifier.SignatureCheck early = verifySignatureEarly(payload);
         return database.inTransaction(tx -> {
             if (eventId.isPresent()) {
                 String digest = payloadDigest(payload);
@@ -89,8 +91,8 @@ public final class ScanService {
             Door door = Door.find(tx, reader.doorId()).orElseThrow(() -> new IllegalStateException(
                     "reader " + reader.id() + " names a missing door " + reader.doorId()));
             long now = clock.instant().getEpochSecond();
-            Decision decision = verifier.decide(payload, new AccessContext(door.settings(), now, directory(tx),
-                    replay(tx), rules(tx)));
+            Decision decision = new AccessVerifier(early).decide(payload, new AccessContext(door.settings(), now,
+                    directory(tx), replay(tx), rules(tx)));
             record(tx, reader, door, decision, eventId, client, now, payload);
             return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(), door.id(),
                     false, decision.detail());
@@ -123,6 +125,37 @@ public final class ScanService {
         } else {
             audit.append(tx, built);
         }
+    }
+
+    /**
+     * Step 4's cryptography, done before the transaction: on SQLite every decision transaction holds the single
+     * write lock, and a P-256 verification inside it would serialise the CPU work of all scans. The answer is
+     * remembered for exactly this key, payload and signature; inside the transaction the verifier still runs every
+     * step against current state, and any other combination is verified there as usual.
+     */
+    private AccessVerifier.SignatureCheck verifySignatureEarly(String payload) {
+        if (!(io.gatehouse.protocol.access.AccessProofCodec.parse(payload)
+                instanceof io.gatehouse.protocol.access.ParseResult.Parsed parsed)) {
+            return AccessVerifier.JCA;
+        }
+        AccessProof proof = parsed.proof();
+        Optional<byte[]> key = database.read(tx -> tx.queryOne("SELECT public_key FROM devices WHERE credential_id ="
+                + " ?", rs -> rs.getBytes(1), proof.credentialId().toString()));
+        if (key.isEmpty()) {
+            return AccessVerifier.JCA;
+        }
+        byte[] spki = key.get();
+        byte[] payloadBytes = proof.signaturePayload();
+        byte[] signature = proof.signature();
+        boolean valid;
+        try {
+            valid = AccessVerifier.JCA.verify(PublicKeys.fromSpki(spki), payloadBytes, signature);
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return AccessVerifier.JCA;
+        }
+        return (publicKey, data, sig) -> java.util.Arrays.equals(publicKey.getEncoded(), spki)
+                && java.util.Arrays.equals(data, payloadBytes) && java.util.Arrays.equals(sig, signature)
+                ? valid : AccessVerifier.JCA.verify(publicKey, data, sig);
     }
 
     /** A short digest of what was scanned, so that a retried event id can be told from a reused one. */
