@@ -170,7 +170,7 @@ public class DurableVerifyBenchmark {
             return new Enrolled(username, totp, view.parameters().periodSeconds());
         }
 
-        private static String checkDurable(Database database) {
+        static String checkDurable(Database database) {
             if (database.dialect() == Dialect.SQLITE) {
                 String synchronous = database.read(tx -> tx.queryOne("PRAGMA synchronous", rs -> rs.getString(1)))
                         .orElseThrow();

@@ -155,10 +155,14 @@ public final class ReaderSync {
 
     /** Builds and signs the reader's bundle; each build has a new, higher version. */
     public byte[] bundle(Readers.Reader reader) {
-        return database.inTransaction(tx -> {
-            Door door = Door.find(tx, reader.doorId()).orElseThrow();
+        // A short write takes the version; the build itself only reads, so on SQLite it does not hold the single
+        // write lock (scans would wait for it) while thousands of credentials are read and signed.
+        long version = database.inTransaction(tx -> {
             tx.update("UPDATE readers SET bundle_version = bundle_version + 1 WHERE id = ?", reader.id());
-            long version = tx.queryLong("SELECT bundle_version FROM readers WHERE id = ?", reader.id());
+            return tx.queryLong("SELECT bundle_version FROM readers WHERE id = ?", reader.id());
+        });
+        return database.readSnapshot(tx -> {
+            Door door = Door.find(tx, reader.doorId()).orElseThrow();
             long now = clock.instant().getEpochSecond();
             List<AccessRule> rules = tx.query("SELECT role, user_id, schedule FROM access_rules WHERE zone_id = ?",
                     rs -> rs.getString("role") != null
