@@ -11,14 +11,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,27 +96,9 @@ public class DurableScanBenchmark {
         @Setup(Level.Trial)
         public void open() throws IOException, SQLException, InterruptedException {
             dataDir = Files.createTempDirectory("gatehouse-bench-scan-");
-            Map<String, String> overrides = new HashMap<>();
-            overrides.put("data", dataDir.toString());
-            overrides.put("port", "0");
-            overrides.put("bind", "127.0.0.1");
-            switch (db) {
-                case "sqlite" -> { }
-                case "postgres" -> {
-                    postgres = EmbeddedPostgres.builder()
-                            .setServerConfig("fsync", "on")
-                            .setServerConfig("synchronous_commit", "on")
-                            .start();
-                    try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                            Statement statement = connection.createStatement()) {
-                        statement.execute("CREATE DATABASE gatehouse_bench");
-                    }
-                    overrides.put("db.url", postgres.getJdbcUrl("postgres", "gatehouse_bench"));
-                    overrides.put("db.user", "postgres");
-                    overrides.put("db.password", "postgres");
-                }
-                default -> throw new IllegalArgumentException("db: expected sqlite or postgres, got " + db);
-            }
+            DurableDatabase durable = DurableDatabase.open(db, dataDir);
+            postgres = durable.postgres();
+            Map<String, String> overrides = durable.overrides();
             // An empty environment, so that GATEHOUSE_* variables of the shell cannot change what is measured.
             gatehouse = Gatehouse.start(ConfigLoader.load(Map.of(), overrides), clock);
             database = gatehouse.services().database();

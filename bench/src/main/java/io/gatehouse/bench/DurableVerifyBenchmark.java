@@ -15,13 +15,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,26 +106,9 @@ public class DurableVerifyBenchmark {
         @Setup(Level.Trial)
         public void open() throws IOException, SQLException {
             dataDir = Files.createTempDirectory("gatehouse-bench-");
-            Map<String, String> overrides = new HashMap<>();
-            overrides.put("data", dataDir.toString());
-            overrides.put("port", "0");
-            switch (db) {
-                case "sqlite" -> { }
-                case "postgres" -> {
-                    postgres = EmbeddedPostgres.builder()
-                            .setServerConfig("fsync", "on")
-                            .setServerConfig("synchronous_commit", "on")
-                            .start();
-                    try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                            Statement statement = connection.createStatement()) {
-                        statement.execute("CREATE DATABASE gatehouse_bench");
-                    }
-                    overrides.put("db.url", postgres.getJdbcUrl("postgres", "gatehouse_bench"));
-                    overrides.put("db.user", "postgres");
-                    overrides.put("db.password", "postgres");
-                }
-                default -> throw new IllegalArgumentException("db: expected sqlite or postgres, got " + db);
-            }
+            DurableDatabase durable = DurableDatabase.open(db, dataDir);
+            postgres = durable.postgres();
+            Map<String, String> overrides = durable.overrides();
             clock = new PerThreadClock(START);
             // An empty environment, so that GATEHOUSE_* variables of the shell cannot change what is measured.
             services = Gatehouse.Services.open(ConfigLoader.load(Map.of(), overrides), clock);
