@@ -2,6 +2,7 @@ package io.gatehouse.server.audit;
 
 import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Tx;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,21 +49,14 @@ public final class AuditVerifier {
 
     /** Verifies against one snapshot of the database, so that servers may keep writing meanwhile. */
     public AuditReport verify(Database database) {
-        return database.readSnapshot(tx -> verify(new Reads(tx)));
+        return database.readSnapshot(this::verify);
     }
 
-    /** Queries on the snapshot's transaction. */
-    private record Reads(io.gatehouse.server.db.Tx tx) {
-        <T> T read(Database.TransactionWork<T> work) {
-            return work.run(tx);
-        }
-    }
-
-    private AuditReport verify(Reads database) {
+    private AuditReport verify(Tx tx) {
         List<String> problems = new ArrayList<>();
-        AuditLog.ChainHead head = database.read(tx -> tx.queryOne(
+        AuditLog.ChainHead head = tx.queryOne(
                 "SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1",
-                rs -> new AuditLog.ChainHead(rs.getLong(1), rs.getBytes(2)))).orElse(null);
+                rs -> new AuditLog.ChainHead(rs.getLong(1), rs.getBytes(2))).orElse(null);
         if (head == null) {
             problems.add("the chain head row is missing");
             head = new AuditLog.ChainHead(0, null);
@@ -72,9 +66,8 @@ public final class AuditVerifier {
         long linked = 0;
         long afterSeq = 0;
         while (true) {
-            long cursor = afterSeq;
-            List<StoredRecord> page = database.read(tx -> tx.query(StoredRecord.SELECT
-                    + " WHERE chain_seq > ? ORDER BY chain_seq LIMIT " + PAGE, StoredRecord::from, cursor));
+            List<StoredRecord> page = tx.query(StoredRecord.SELECT
+                    + " WHERE chain_seq > ? ORDER BY chain_seq LIMIT " + PAGE, StoredRecord::from, afterSeq);
             for (StoredRecord record : page) {
                 long seq = record.chainSeq();
                 // 1. content
@@ -113,8 +106,8 @@ public final class AuditVerifier {
         }
         // 5. not yet linked
         Instant cutoff = clock.instant().minus(SEAL_GRACE);
-        List<StoredRecord> pending = database.read(tx -> tx.query(StoredRecord.SELECT
-                + " WHERE chain_seq IS NULL ORDER BY id", StoredRecord::from));
+        List<StoredRecord> pending = tx.query(StoredRecord.SELECT
+                + " WHERE chain_seq IS NULL ORDER BY id", StoredRecord::from);
         for (StoredRecord record : pending) {
             if (!safeContentCheck(record)) {
                 problems.add("record " + describe(record) + " was not written by Gatehouse: its MAC is invalid");
@@ -126,8 +119,8 @@ public final class AuditVerifier {
         // 6. the head this node recorded is still in the chain
         try {
             headRecord.read().filter(recorded -> recorded.seq() > 0).ifPresent(recorded -> {
-                byte[] stored = database.read(tx -> tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?",
-                        rs -> rs.getBytes(1), recorded.seq())).orElse(null);
+                byte[] stored = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?",
+                        rs -> rs.getBytes(1), recorded.seq()).orElse(null);
                 if (stored == null || !MessageDigest.isEqual(stored, recorded.mac())) {
                     problems.add("the chain no longer holds the head recorded in " + headRecord.file()
                             + " (position " + recorded.seq() + "): records were deleted or re-linked");
