@@ -30,6 +30,7 @@ import io.gatehouse.server.policy.PolicyService;
 import io.gatehouse.server.totp.RecoveryCodes;
 import io.gatehouse.server.totp.TotpController;
 import io.gatehouse.server.totp.TotpEnrollments;
+import io.gatehouse.server.totp.Lockout;
 import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.server.user.UserController;
 import io.gatehouse.server.user.UserService;
@@ -115,7 +116,7 @@ public final class Gatehouse implements AutoCloseable {
                         recoveryCodes, clock, random, config.issuer());
                 BundleKeys bundleKeys = new BundleKeys(database, secrets, audit, clock, random);
                 TotpVerifier verifier = new TotpVerifier(database, audit, secrets, policies, recoveryCodes, clock,
-                        config.lockoutThreshold(), config.lockoutDuration());
+                        Lockout.of(config));
                 return new Services(config, clock, random, database, keyring, secrets, audit, tokens,
                         new Bootstrap(database, tokens, audit, clock, random), users, policies, recoveryCodes,
                         enrollments, verifier, new SiteAdmin(database, audit, clock, random),
@@ -261,6 +262,8 @@ public final class Gatehouse implements AutoCloseable {
                 5, 30, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(guarded("replay record pruning", services.scans()::pruneReplayRecords),
                 60, 60, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(guarded("second-factor throttle sweep", services.verifier()::sweepThrottles),
+                15, 15, TimeUnit.SECONDS);
 
         Optional<String> bootstrapUrl = services.bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));

@@ -51,6 +51,8 @@ public final class ConfigLoader {
         keys.put("max-body-bytes", "65536");
         keys.put("lockout.threshold", "10");
         keys.put("lockout.duration-seconds", "300");
+        keys.put("lockout.source-threshold", null);
+        keys.put("lockout.source-max-duration-seconds", null);
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -191,12 +193,20 @@ public final class ConfigLoader {
         int maxBody = integer(values, "max-body-bytes", 1024, 16 * 1024 * 1024, problems);
         int threshold = integer(values, "lockout.threshold", 1, 1000, problems);
         int lockSeconds = integer(values, "lockout.duration-seconds", 1, 86_400, problems);
+        // Below the user's threshold, so that one source alone never fills the user's failure window.
+        int sourceThreshold = values.containsKey("lockout.source-threshold")
+                ? integer(values, "lockout.source-threshold", 1, Math.max(1, threshold - 1), problems)
+                : Math.max(1, threshold / 2);
+        int sourceMaxSeconds = values.containsKey("lockout.source-max-duration-seconds")
+                ? integer(values, "lockout.source-max-duration-seconds", lockSeconds, 604_800, problems)
+                : Math.max(3600, lockSeconds);
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new GatehouseConfig(bind, port, data, jdbcUrl, user, password, publicBaseUrl, issuer, masterKey,
-                maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds));
+                maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds), sourceThreshold,
+                Duration.ofSeconds(sourceMaxSeconds));
     }
 
     private static Optional<URI> parseBaseUrl(String base, List<String> problems) {

@@ -20,8 +20,10 @@ import java.util.Optional;
  * @param masterKeyFile the file holding the master keys that encrypt secrets at rest
  * @param maxBodyBytes largest request body accepted
  * @param databasePoolSize connections in the pool
- * @param lockoutThreshold consecutive failed second-factor checks that lock a user
- * @param lockoutDuration how long such a lock lasts
+ * @param lockoutThreshold counted failed second-factor checks, from all sources, that fill a user's failure window
+ * @param lockoutDuration how long a user's failure window lasts, and the first lock of one source
+ * @param lockoutSourceThreshold counted failures in a row from one source that lock that source out of the user
+ * @param lockoutSourceMaxDuration the longest lock of one source (each further lock in a row doubles)
  */
 public record GatehouseConfig(
         String bind,
@@ -36,7 +38,9 @@ public record GatehouseConfig(
         int maxBodyBytes,
         int databasePoolSize,
         int lockoutThreshold,
-        Duration lockoutDuration) {
+        Duration lockoutDuration,
+        int lockoutSourceThreshold,
+        Duration lockoutSourceMaxDuration) {
 
     /** True when the database is the embedded SQLite file rather than an external server. */
     public boolean isSqlite() {
@@ -47,7 +51,7 @@ public record GatehouseConfig(
     public GatehouseConfig withPort(int newPort) {
         return new GatehouseConfig(bind, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword,
                 publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
-                lockoutDuration);
+                lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration);
     }
 
     @Override
