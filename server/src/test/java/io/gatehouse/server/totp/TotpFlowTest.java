@@ -304,10 +304,10 @@ class TotpFlowTest {
     }
 
     @Test
-    void ten_failures_lock_the_user_with_429_and_the_lock_expires() {
+    void five_failures_lock_the_source_with_429_and_the_lock_expires() {
         Enrollment enrollment = enrolled("kim").getKey();
         String wrong = codeAt(enrollment, now() - 3600);
-        for (int i = 1; i <= 10; i++) {
+        for (int i = 1; i <= 5; i++) {
             HttpResult failed = verify("kim", wrong);
             assertThat(failed.status()).as("attempt " + i).isEqualTo(401);
             assertThat(failed.json().get("reason").asText()).isEqualTo("invalid_code");
@@ -329,7 +329,7 @@ class TotpFlowTest {
     }
 
     @Test
-    void concurrent_failures_cannot_slip_past_the_lock_threshold() throws Exception {
+    void concurrent_failures_cannot_slip_past_the_source_threshold() throws Exception {
         Enrollment enrollment = enrolled("lea").getKey();
         String wrong = codeAt(enrollment, now() - 3600);
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -339,12 +339,14 @@ class TotpFlowTest {
                 results.add(pool.submit(() -> verify("lea", wrong)));
             }
             int invalid = 0;
+            int locked = 0;
             for (Future<HttpResult> result : results) {
-                if (result.get().status() == 401) {
-                    invalid++;
-                }
+                int status = result.get().status();
+                invalid += status == 401 ? 1 : 0;
+                locked += status == 429 ? 1 : 0;
             }
-            assertThat(invalid).as("guesses checked before the lock").isEqualTo(10);
+            assertThat(invalid).as("guesses checked before the source's lock").isEqualTo(5);
+            assertThat(locked).isEqualTo(25);
         } finally {
             pool.shutdownNow();
         }
