@@ -316,4 +316,33 @@ class SourceThrottleTest {
         assertThat(count("SELECT failed_attempts FROM users WHERE id = ?", userId))
                 .as("a success does not give the user's window back").isEqualTo(10);
     }
+
+    @Test
+    void floods_of_replays_and_of_checks_against_an_unenrolled_user_are_summarised_as_well() {
+        nextStep();
+        String code = totp.codeAt(now());
+        assertThat(verify("127.0.0.2", code).status()).isEqualTo(200);
+        for (int i = 0; i < 100; i++) {
+            LoopbackClient.Response replay = verify("127.0.0.2", code);
+            assertThat(replay.status()).isEqualTo(401);
+            assertThat(replay.json().get("reason").asText()).isEqualTo("replayed");
+        }
+        HttpResult other = server.post("/api/v1/users", Map.of("username", "plain"));
+        String otherId = other.json().get("id").asText();
+        for (int i = 0; i < 100; i++) {
+            LoopbackClient.Response answer = LoopbackClient.from("127.0.0.3", server.gatehouse().baseUrl())
+                    .post(VERIFY, Map.of("username", "plain", "code", "123456"), server.adminToken());
+            assertThat(answer.json().get("reason").asText()).isEqualTo("not_enrolled");
+        }
+        server.clock().advance(RejectionWindows.WINDOW);
+        server.gatehouse().services().verifier().sweepThrottles();
+
+        assertThat(audited("totp.verify", "replayed")).isEqualTo(1);
+        assertThat(audited("totp.verify.throttled", "replayed")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM audit_log WHERE subject_user = ? AND action LIKE 'totp.verify%'",
+                otherId)).as("one not_enrolled record and one summary of 99 repeats").isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM audit_log WHERE subject_user = ? AND action = 'totp.verify.throttled'"
+                + " AND details LIKE '%\"repeats\":99%'", otherId)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM totp_source_throttle")).as("none of these consumed a guess").isZero();
+    }
 }
