@@ -345,4 +345,25 @@ class SourceThrottleTest {
                 + " AND details LIKE '%\"repeats\":99%'", otherId)).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM totp_source_throttle")).as("none of these consumed a guess").isZero();
     }
+
+    @Test
+    void alternating_totp_and_recovery_codes_does_not_lengthen_a_sources_run() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(verify("127.0.0.2", wrongCode()).status()).isEqualTo(401);
+        }
+        LoopbackClient recovery = LoopbackClient.from("127.0.0.2", server.gatehouse().baseUrl());
+        for (int i = 0; i < 2; i++) {
+            LoopbackClient.Response wrong = recovery.post("/api/v1/recovery/verify", Map.of("username", "victim",
+                    "code", "aaaaa-aaaa" + i), server.adminToken());
+            assertThat(wrong.json().get("reason").asText()).isEqualTo("invalid_code");
+        }
+        LoopbackClient.Response locked = recovery.post("/api/v1/recovery/verify", Map.of("username", "victim",
+                "code", "aaaaa-aaaa2"), server.adminToken());
+        assertThat(locked.status()).isEqualTo(429);
+        assertThat(verify("127.0.0.2", wrongCode()).status()).isEqualTo(429);
+        assertThat(count("SELECT failed_attempts FROM users WHERE id = ?", userId)).isEqualTo(5);
+        assertThat(count("SELECT COUNT(*) FROM audit_log WHERE subject_user = ? AND reason = 'invalid_code'"
+                + " AND details LIKE '%\"lockScope\":\"source\"%'", userId)).as("the fifth failure starts the lock")
+                .isEqualTo(1);
+    }
 }
