@@ -354,11 +354,11 @@ class SourceThrottleTest {
         LoopbackClient recovery = LoopbackClient.from("127.0.0.2", server.gatehouse().baseUrl());
         for (int i = 0; i < 2; i++) {
             LoopbackClient.Response wrong = recovery.post("/api/v1/recovery/verify", Map.of("username", "victim",
-                    "code", "aaaaa-aaaa" + i), server.adminToken());
+                    "code", "aaaaa-aaaa" + (char) ('b' + i)), server.adminToken());
             assertThat(wrong.json().get("reason").asText()).isEqualTo("invalid_code");
         }
         LoopbackClient.Response locked = recovery.post("/api/v1/recovery/verify", Map.of("username", "victim",
-                "code", "aaaaa-aaaa2"), server.adminToken());
+                "code", "aaaaa-aaaaz"), server.adminToken());
         assertThat(locked.status()).isEqualTo(429);
         assertThat(verify("127.0.0.2", wrongCode()).status()).isEqualTo(429);
         assertThat(count("SELECT failed_attempts FROM users WHERE id = ?", userId)).isEqualTo(5);
