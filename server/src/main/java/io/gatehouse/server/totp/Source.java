@@ -8,9 +8,9 @@ import java.util.Arrays;
 
 /**
  * Where a second-factor check comes from, for throttling: the caller's credential ({@code actor}, such as
- * {@code token:<id>}) and its network as the server sees it ({@link ClientInfo#address()}, so the remote address
- * unless the HTTP edge is configured to believe a proxy). An IPv6 address counts as its /64, because one host is
- * normally given a whole /64 and could otherwise present a fresh source on every request.
+ * {@code token:<id>}) and its network as the server sees it ({@link ClientInfo#address()}: the HTTP edge's view of
+ * the client, never a header it does not trust). An IPv6 address counts as its /64, because one host is normally
+ * given a whole /64 and could otherwise present a fresh source on every request.
  */
 record Source(String key) {
     private static final int IPV6_NETWORK_BYTES = 8;
