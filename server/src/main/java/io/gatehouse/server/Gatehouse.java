@@ -27,10 +27,10 @@ import io.gatehouse.server.reader.BundleKeys;
 import io.gatehouse.server.reader.ReaderSync;
 import io.gatehouse.server.reader.ReaderSyncController;
 import io.gatehouse.server.policy.PolicyService;
+import io.gatehouse.server.totp.Lockout;
 import io.gatehouse.server.totp.RecoveryCodes;
 import io.gatehouse.server.totp.TotpController;
 import io.gatehouse.server.totp.TotpEnrollments;
-import io.gatehouse.server.totp.Lockout;
 import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.server.user.UserController;
 import io.gatehouse.server.user.UserService;
@@ -262,8 +262,8 @@ public final class Gatehouse implements AutoCloseable {
                 5, 30, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(guarded("replay record pruning", services.scans()::pruneReplayRecords),
                 60, 60, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(guarded("second-factor throttle sweep", services.verifier()::sweepThrottles),
-                15, 15, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(guarded("second-factor throttle sweep",
+                services.verifier()::sweepThrottles), 15, 15, TimeUnit.SECONDS);
 
         Optional<String> bootstrapUrl = services.bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));

@@ -81,7 +81,8 @@ record LoopbackClient(InetAddress local, URI server) {
         Map<String, String> headers = new HashMap<>();
         for (String header = line(in); !header.isEmpty(); header = line(in)) {
             int colon = header.indexOf(':');
-            headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT), header.substring(colon + 1).strip());
+            headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    header.substring(colon + 1).strip());
         }
         byte[] body;
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
