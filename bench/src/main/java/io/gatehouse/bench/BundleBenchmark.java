@@ -157,14 +157,14 @@ public class BundleBenchmark {
                         List<Object> devices = new ArrayList<>();
                         for (int j = i; j < i + n; j++) {
                             String userId = Ids.newId(random, "usr");
-                            users.addAll(List.of(userId, "bulk-user-" + j, "active", now, now));
+                            users.addAll(List.of(userId, "bulk-user-" + j, "bulk-user-" + j, "active", now, now));
                             roles.addAll(List.of(userId, "staff"));
                             devices.addAll(List.of(Ids.newId(random, "dev"), userId,
                                     CredentialId.random(random).toString(), PublicKeys.toSpki(keys.get(j)), "software",
                                     "Pixel 8", "Android 15", "1.0.0", j % 100 == 99 ? "revoked" : "active", now));
                         }
-                        tx.update("INSERT INTO users (id, username, status, created_at, updated_at) VALUES "
-                                + values(5, n), users.toArray());
+                        tx.update("INSERT INTO users (id, username, username_key, status, created_at, updated_at)"
+                                + " VALUES " + values(6, n), users.toArray());
                         tx.update("INSERT INTO user_roles (user_id, role) VALUES " + values(2, n), roles.toArray());
                         tx.update("INSERT INTO devices (id, user_id, credential_id, public_key, trust, model, os,"
                                 + " app_version, status, created_at) VALUES " + values(10, n), devices.toArray());

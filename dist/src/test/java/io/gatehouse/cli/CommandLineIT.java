@@ -32,6 +32,8 @@ class CommandLineIT {
     @TempDir
     Path data;
     Process server;
+    /** The one-time link {@link #serve} read from the server's start lines. */
+    String bootstrapLink;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -77,7 +79,8 @@ class CommandLineIT {
                 String url = matcher.group(1);
                 String next = out.readLine();
                 assertThat(next).contains("first administrator");
-                assertThat(out.readLine().strip()).startsWith(url + "/bootstrap/");
+                bootstrapLink = out.readLine().strip();
+                assertThat(bootstrapLink).startsWith(url + "/bootstrap/");
                 return url;
             }
         }
@@ -128,6 +131,23 @@ class CommandLineIT {
         Matcher matcher = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(response.body());
         assertThat(matcher.find()).as(name + " in " + response.body()).isTrue();
         return matcher.group(1);
+    }
+
+    @Test
+    void the_printed_bootstrap_link_is_dead_once_the_command_line_created_an_admin_token() throws Exception {
+        String url = serve();
+        Run token = run("admin", "token", "create", "--data", data.toString(), "--name", "ops");
+        assertThat(token.exit()).as(token.stderr()).isZero();
+
+        assertThat(call("GET", bootstrapLink, null, null).statusCode()).isEqualTo(410);
+        HttpResponse<String> redeemed = call("POST", bootstrapLink, null, "{\"name\":\"late\"}");
+        assertThat(redeemed.statusCode()).as(redeemed.body()).isEqualTo(410);
+        assertThat(redeemed.body()).contains("\"code\":\"bootstrap_ended\"");
+
+        HttpResponse<String> tokens = call("GET", url + "/api/v1/tokens", token.lastLine(), null);
+        assertThat(tokens.statusCode()).isEqualTo(200);
+        assertThat(Pattern.compile("\"id\":").matcher(tokens.body()).results().count())
+                .as("only the command line's token exists: " + tokens.body()).isEqualTo(1);
     }
 
     @Test

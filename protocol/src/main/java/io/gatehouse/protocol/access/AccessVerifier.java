@@ -25,8 +25,11 @@ import java.util.Optional;
  *       {@link DenyReason#UNKNOWN_CREDENTIAL unknown_credential}.</li>
  *   <li><b>Active</b>: the credential (and its device) is active → {@link DenyReason#REVOKED revoked};
  *       then the user is active → {@link DenyReason#SUSPENDED suspended}.</li>
- *   <li><b>Signature</b>: the signature verifies with the credential's public key over the domain label
- *       and the body → {@link DenyReason#BAD_SIGNATURE bad_signature}.</li>
+ *   <li><b>Signature</b>: the credential accepts proofs of the proof's type
+ *       ({@link CredentialView#acceptedTypes()}; a device credential: device-signed only) →
+ *       {@link DenyReason#WRONG_PROOF_TYPE wrong_proof_type}; then the signature verifies with the
+ *       credential's public key over the domain label and the body →
+ *       {@link DenyReason#BAD_SIGNATURE bad_signature}.</li>
  *   <li><b>Freshness</b>, with the door's proof lifetime L and allowed skew S:
  *       {@code issuedAt > now + S} → {@link DenyReason#NOT_YET_VALID not_yet_valid};
  *       {@code now - issuedAt > L + S} → {@link DenyReason#EXPIRED expired}.</li>
@@ -43,7 +46,8 @@ import java.util.Optional;
  * </ol>
  *
  * <p>Why this order: the cheap, key-independent checks come first; nothing the proof claims (its time,
- * its flags) is believed before the signature has been checked in step 4; and the nonce is spent in
+ * its flags) is believed before the signature has been checked in step 4 (its type is checked just
+ * before the signature, and only ever to refuse: it decides which key may vouch for it); and the nonce is spent in
  * step 6 only for a proof that is authentic and fresh, so forged or stale proofs cannot fill the
  * replay store. A proof denied by policy in step 7 has still been spent: showing it again gives
  * {@code replayed}.
@@ -173,6 +177,13 @@ public final class AccessVerifier {
 
     /** Step 4. */
     private Optional<Decision> checkSignature(AccessProof proof, CredentialView credential) {
+        // The type byte says who signed; a key may only vouch for the kinds of proof its credential allows.
+        if (!credential.accepts(proof.type())) {
+            return Optional.of(Decision.deny(DenyReason.WRONG_PROOF_TYPE, "credential " + credential.id()
+                    + " accepts proofs of type " + credential.acceptedTypes().stream().map(ProofType::code).sorted()
+                    .toList() + ", the proof is of type " + proof.type().code(), Optional.of(proof),
+                    Optional.of(credential)));
+        }
         String problem;
         try {
             if (signatures.verify(credential.publicKey(), proof.signaturePayload(), proof.signature())) {

@@ -15,6 +15,8 @@ public enum DenyReason {
     REVOKED(3, "revoked"),
     /** Step 3: the credential's user is suspended. */
     SUSPENDED(3, "suspended"),
+    /** Step 4: the credential does not accept proofs of this type (a device key signing a type-2 body). */
+    WRONG_PROOF_TYPE(4, "wrong_proof_type"),
     /** Step 4: the signature does not verify with the credential's public key. */
     BAD_SIGNATURE(4, "bad_signature"),
     /** Step 5: the proof is dated later than now plus the allowed skew. */

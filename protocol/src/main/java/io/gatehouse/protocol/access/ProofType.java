@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * Who signed an access proof. Both kinds share one layout and one verification; they differ in which
- * public key the {@link CredentialDirectory} hands back for the credential.
+ * public key the {@link CredentialDirectory} hands back for the credential, and a credential accepts
+ * only the types it names ({@link CredentialView#acceptedTypes()}).
  */
 public enum ProofType {
 

@@ -1,15 +1,20 @@
 package io.gatehouse.protocol.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.gatehouse.protocol.codec.Base45;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Step 4: the signature must verify with the credential's public key, else {@code bad_signature}. */
+/**
+ * Step 4: the credential must accept the proof's type, else {@code wrong_proof_type}; then the signature must
+ * verify with the credential's public key, else {@code bad_signature}.
+ */
 class Step4SignatureTest {
 
     private final VerifierFixture fixture = new VerifierFixture();
@@ -78,12 +83,43 @@ class Step4SignatureTest {
     }
 
     @Test
-    void a_server_minted_proof_verifies_with_the_key_the_directory_returns() {
-        KeyPair serverTokenKey = PublicKeys.generateP256(new SecureRandom());
-        fixture.publicKey = serverTokenKey.getPublic();
-        AccessProof token = new ProofSigner(serverTokenKey.getPrivate())
+    void a_type_2_proof_signed_with_the_device_key_is_denied_by_a_device_credential() {
+        AccessProof minted = fixture.signer
                 .sign(ProofType.SERVER_MINTED, VerifierFixture.ID, VerifierFixture.ISSUED_AT, 5, true);
 
+        Decision decision = fixture.decide(minted);
+
+        assertThat(decision.reason()).isEqualTo(DenyReason.WRONG_PROOF_TYPE);
+        assertThat(decision.detail()).isEqualTo("credential " + VerifierFixture.ID
+                + " accepts proofs of type [1], the proof is of type 2");
+        assertThat(fixture.replay.expiries).as("a refused type does not spend the nonce").isEmpty();
+    }
+
+    @Test
+    void a_device_credential_is_one_that_accepts_device_signed_proofs_only() {
+        CredentialView device = new CredentialView(VerifierFixture.ID, "u-1", "d-1", fixture.publicKey, true, true,
+                DeviceTrust.SOFTWARE, Set.of());
+
+        assertThat(device.acceptedTypes()).containsExactly(ProofType.DEVICE_SIGNED);
+    }
+
+    @Test
+    void a_credential_must_accept_at_least_one_type() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new CredentialView(VerifierFixture.ID, "u-1", "d-1",
+                fixture.publicKey, true, true, DeviceTrust.SOFTWARE, Set.of(), Set.of()));
+    }
+
+    @Test
+    void a_server_minted_proof_verifies_only_where_the_type_is_allowed_explicitly() {
+        KeyPair serverTokenKey = PublicKeys.generateP256(new SecureRandom());
+        fixture.publicKey = serverTokenKey.getPublic();
+        fixture.acceptedTypes = Set.of(ProofType.SERVER_MINTED);
+        AccessProof token = new ProofSigner(serverTokenKey.getPrivate())
+                .sign(ProofType.SERVER_MINTED, VerifierFixture.ID, VerifierFixture.ISSUED_AT, 5, true);
+        AccessProof deviceSigned = new ProofSigner(serverTokenKey.getPrivate())
+                .sign(ProofType.DEVICE_SIGNED, VerifierFixture.ID, VerifierFixture.ISSUED_AT, 6, true);
+
         assertThat(fixture.decide(token).granted()).isTrue();
+        assertThat(fixture.decide(deviceSigned).reason()).isEqualTo(DenyReason.WRONG_PROOF_TYPE);
     }
 }

@@ -100,9 +100,14 @@ class VectorsTest {
                 DeviceTrust.parse(string(context, "minimumTrust")));
         @SuppressWarnings("unchecked")
         Set<String> roles = Set.copyOf((List<String>) (List<?>) context.get("roles"));
+        @SuppressWarnings("unchecked")
+        List<Number> typeCodes = (List<Number>) (List<?>) (verdict.containsKey("acceptedTypes")
+                ? verdict.get("acceptedTypes") : context.get("acceptedTypes"));
+        Set<ProofType> acceptedTypes = new HashSet<>();
+        typeCodes.forEach(code -> acceptedTypes.add(ProofType.fromCode(code.intValue()).orElseThrow()));
         CredentialView credential = new CredentialView(VerifierFixture.ID, string(context, "userId"),
                 string(context, "deviceId"), TestVectors.KEY_PAIR.getPublic(), true, true,
-                DeviceTrust.parse(string(context, "trust")), roles);
+                DeviceTrust.parse(string(context, "trust")), roles, acceptedTypes);
         Set<String> seen = new HashSet<>();
         long now = verdict.containsKey("now") ? number(verdict, "now") : number(context, "now");
         AccessContext accessContext = new AccessContext(door, now,
@@ -124,7 +129,7 @@ class VectorsTest {
         Set<String> expected = new HashSet<>();
         TestVectors.list(TestVectors.ROOT, "verdicts").forEach(verdict -> expected.add(string(verdict, "expected")));
 
-        assertThat(expected).contains("granted", "malformed", "unknown_credential", "bad_signature", "not_yet_valid",
-                "expired", "replayed", "user_verification_required");
+        assertThat(expected).contains("granted", "malformed", "unknown_credential", "wrong_proof_type", "bad_signature",
+                "not_yet_valid", "expired", "replayed", "user_verification_required");
     }
 }

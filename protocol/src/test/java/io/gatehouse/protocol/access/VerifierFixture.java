@@ -31,6 +31,7 @@ final class VerifierFixture {
     DeviceTrust trust = DeviceTrust.HARDWARE_BIOMETRIC;
     Set<String> roles = Set.of("staff");
     String userId = "u-1001";
+    Set<ProofType> acceptedTypes = Set.of(ProofType.DEVICE_SIGNED);
 
     // The door.
     String zoneId = "hq-main";
@@ -57,7 +58,8 @@ final class VerifierFixture {
     }
 
     CredentialView credential() {
-        return new CredentialView(ID, userId, "d-2001", publicKey, credentialActive, userActive, trust, roles);
+        return new CredentialView(ID, userId, "d-2001", publicKey, credentialActive, userActive, trust, roles,
+                acceptedTypes);
     }
 
     DoorSettings door() {

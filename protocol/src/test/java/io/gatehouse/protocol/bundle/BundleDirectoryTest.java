@@ -66,7 +66,11 @@ class BundleDirectoryTest {
     private final Set<Long> spent = new HashSet<>();
 
     private Decision decide(CredentialId id, long nonce) {
-        AccessProof proof = device.sign(ProofType.DEVICE_SIGNED, id, MONDAY_MORNING - 3, nonce, true);
+        return decide(ProofType.DEVICE_SIGNED, id, nonce);
+    }
+
+    private Decision decide(ProofType type, CredentialId id, long nonce) {
+        AccessProof proof = device.sign(type, id, MONDAY_MORNING - 3, nonce, true);
         AccessContext context = new AccessContext(directory.doorSettings(), MONDAY_MORNING, directory,
                 (credential, n, expiresAt) -> spent.add(n), directory);
         return new AccessVerifier().decide(proof.toText(), context);
@@ -83,5 +87,14 @@ class BundleDirectoryTest {
         assertThat(decide(BundleFixture.BOB, 2).reason()).isEqualTo(DenyReason.REVOKED);
         assertThat(decide(BundleFixture.CAROL, 3).reason()).isEqualTo(DenyReason.SUSPENDED);
         assertThat(decide(BundleFixture.GONE, 4).reason()).isEqualTo(DenyReason.UNKNOWN_CREDENTIAL);
+    }
+
+    @Test
+    void offline_a_bundle_credential_is_a_device_credential_and_refuses_a_type_2_proof() {
+        assertThat(directory.find(BundleFixture.ALICE).orElseThrow().acceptedTypes())
+                .containsExactly(ProofType.DEVICE_SIGNED);
+        assertThat(decide(ProofType.SERVER_MINTED, BundleFixture.ALICE, 5).reason())
+                .isEqualTo(DenyReason.WRONG_PROOF_TYPE);
+        assertThat(spent).isEmpty();
     }
 }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.QueryParams;
 import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.user.Username;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/audit}: records newest first, filtered by {@code user} (id or username) and {@code action},
+ * {@code GET /api/v1/audit}: records newest first, filtered by user ({@code userId}, {@code username}, or
+ * {@code user} for either) and {@code action},
  * paged with {@code before} (a record id) and {@code limit}.
  */
 public final class AuditController {
@@ -37,12 +40,16 @@ public final class AuditController {
         long before = QueryParams.wholeNumber(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         StringBuilder where = new StringBuilder(" WHERE id < ?");
         List<Object> args = new ArrayList<>(List.of(before));
-        String user = ctx.queryParam("user");
-        if (user != null) {
-            String userId = database.read(tx -> tx.queryOne("SELECT id FROM users WHERE id = ? OR username = ?",
-                    rs -> rs.getString(1), user, user)).orElse(user);
-            where.append(" AND subject_user = ?");
-            args.add(userId);
+        switch (userFilter(ctx)) {
+            case UserFilter.Everyone everyone -> { }
+            case UserFilter.Nobody nobody -> {
+                ctx.json(page(List.of(), limit));
+                return;
+            }
+            case UserFilter.Id id -> {
+                where.append(" AND subject_user = ?");
+                args.add(id.userId());
+            }
         }
         String action = ctx.queryParam("action");
         if (action != null) {
@@ -52,10 +59,57 @@ public final class AuditController {
         args.add(limit);
         List<StoredRecord> records = database.read(tx -> tx.query(StoredRecord.SELECT + where
                 + " ORDER BY id DESC LIMIT ?", StoredRecord::from, args.toArray()));
+        ctx.json(page(records, limit));
+    }
+
+    private static Map<String, Object> page(List<StoredRecord> records, int limit) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("records", records.stream().map(AuditController::json).toList());
         body.put("nextBefore", records.size() == limit ? records.get(records.size() - 1).id() : null);
-        ctx.json(body);
+        return body;
+    }
+
+    /** Whose records a query asks for. */
+    private sealed interface UserFilter {
+        record Everyone() implements UserFilter {
+        }
+
+        /** A username that no user has: nothing matches. */
+        record Nobody() implements UserFilter {
+        }
+
+        record Id(String userId) implements UserFilter {
+        }
+    }
+
+    /**
+     * {@code userId} is an id and {@code username} a name (compared by its case-folded key); {@code user} is either,
+     * told apart by the id prefix {@code usr_}, which usernames may not take. At most one of the three.
+     */
+    private UserFilter userFilter(Context ctx) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String name : List.of("userId", "username", "user")) {
+            String value = ctx.queryParam(name);
+            if (value != null) {
+                given.put(name, value);
+            }
+        }
+        if (given.size() > 1) {
+            throw ApiException.badRequest("invalid_parameter", "give at most one of the query parameters userId,"
+                    + " username and user; got " + given.keySet());
+        }
+        if (given.isEmpty()) {
+            return new UserFilter.Everyone();
+        }
+        Map.Entry<String, String> parameter = given.entrySet().iterator().next();
+        String value = parameter.getValue();
+        if (parameter.getKey().equals("userId")
+                || parameter.getKey().equals("user") && Username.looksLikeUserId(value)) {
+            return new UserFilter.Id(value);
+        }
+        return Username.parse(value).flatMap(name -> database.read(tx -> tx.queryOne(
+                        "SELECT id FROM users WHERE username_key = ?", rs -> rs.getString(1), name.key())))
+                .<UserFilter>map(UserFilter.Id::new).orElseGet(UserFilter.Nobody::new);
     }
 
     private static Map<String, Object> json(StoredRecord record) {

@@ -7,9 +7,9 @@ import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.JsonBody;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +48,15 @@ public final class ApiTokens {
     public Created create(Tx tx, String name, Set<Scope> scopes, String actor, ClientInfo client) {
         validateName(name);
         if (scopes.isEmpty()) {
-            throw ApiException.badRequest("invalid_field", "a token needs at least one scope of "
-                    + Arrays.stream(Scope.values()).map(Scope::code).toList());
+            throw JsonBody.invalid("scopes", "an array of at least one of " + Scope.codes(), "an empty array");
         }
         String id = Ids.randomBase32(random, 10);
         String secret = Ids.randomBase32(random, 32);
         String scopeText = scopes.stream().map(Scope::code).sorted().collect(Collectors.joining(" "));
+        if (scopes.contains(Scope.ADMIN)) {
+            // Before the insert: the row locks taken here order this against a bootstrap link being redeemed.
+            Bootstrap.endUnusedLinks(tx, audit, actor, client, clock.millis());
+        }
         tx.update("INSERT INTO api_tokens (id, name, secret_hash, scopes, created_by, created_at) VALUES (?, ?, ?, ?, ?,"
                 + " ?)", id, name, Ids.sha256(secret), scopeText, actor, clock.millis());
         audit.append(tx, AuditEvent.of(actor, "token.create", client).subject("token:" + id)
@@ -119,8 +122,14 @@ public final class ApiTokens {
 
     /** True when at least one unrevoked token carries the admin scope. */
     public boolean adminExists() {
-        return database.read(tx -> tx.queryLong(
-                "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND scopes LIKE ?", "%admin%")) > 0;
+        return database.read(ApiTokens::adminExists);
+    }
+
+    /** The same, read in {@code tx}, so that a decision and what it depends on are one transaction. */
+    public static boolean adminExists(Tx tx) {
+        // scopes holds space-separated codes; padding both ends matches the whole code "admin" and nothing else.
+        return tx.queryLong("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND (' ' || scopes || ' ')"
+                + " LIKE ?", "% " + Scope.ADMIN.code() + " %") > 0;
     }
 
     public static Set<Scope> parseScopes(String text) {

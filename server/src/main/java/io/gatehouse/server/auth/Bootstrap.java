@@ -4,6 +4,7 @@ import io.gatehouse.server.Ids;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import java.security.MessageDigest;
@@ -11,14 +12,22 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The one-time link that creates the first administrator. While no admin token exists, every start of the server
  * issues a fresh link (invalidating older unused ones) and prints it; the link creates one admin token and dies.
+ *
+ * <p>The link exists only for a server without an administrator, so it ends as soon as one exists, however that
+ * happened: creating an admin token ends every unused link in the same transaction ({@link #endUnusedLinks}), and
+ * redemption checks again, in the redeeming transaction, that no active admin token exists.
  */
 public final class Bootstrap {
     static final Duration LIFETIME = Duration.ofHours(1);
+    static final String ACTOR = "bootstrap-link";
+    /** {@code bootstrap_links.end_reason} of a link ended because an administrator exists. */
+    private static final String END_ADMIN_EXISTS = "admin_exists";
 
     private final Database database;
     private final ApiTokens tokens;
@@ -36,54 +45,103 @@ public final class Bootstrap {
 
     /** Issues a new link secret when no administrator exists yet; empty otherwise. */
     public Optional<String> issueIfNeeded() {
-        if (tokens.adminExists()) {
-            return Optional.empty();
-        }
         String secret = Ids.randomBase32(random, 32);
         long now = clock.millis();
-        database.inTransaction(tx -> {
-            tx.update("UPDATE bootstrap_links SET used_at = ? WHERE used_at IS NULL", now);
+        boolean issued = database.inTransaction(tx -> {
+            if (ApiTokens.adminExists(tx)) {
+                return false;
+            }
+            tx.update("UPDATE bootstrap_links SET used_at = ?, end_reason = 'replaced' WHERE used_at IS NULL", now);
             tx.update("INSERT INTO bootstrap_links (id, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?)",
                     Ids.newId(random, "bst"), Ids.sha256(secret), now, now + LIFETIME.toMillis());
-            return null;
+            return true;
         });
-        return Optional.of(secret);
+        return issued ? Optional.of(secret) : Optional.empty();
     }
 
-    /** True when {@code secret} names a live link; used to render the form. */
+    /**
+     * Ends every unused link because an administrator is being created in {@code tx}; each ended link is audited.
+     * Called by {@link ApiTokens#create} for every admin token, from the API, the command line or a link.
+     */
+    static void endUnusedLinks(Tx tx, AuditLog audit, String actor, ClientInfo client, long now) {
+        List<String> live = tx.query("SELECT id FROM bootstrap_links WHERE used_at IS NULL" + tx.dialect().forUpdate(),
+                rs -> rs.getString(1));
+        for (String id : live) {
+            if (tx.update("UPDATE bootstrap_links SET used_at = ?, end_reason = ? WHERE id = ? AND used_at IS NULL",
+                    now, END_ADMIN_EXISTS, id) > 0) {
+                audit.append(tx, AuditEvent.of(actor, "bootstrap.end", client).subject("bootstrap:" + id)
+                        .reason(END_ADMIN_EXISTS).success());
+            }
+        }
+    }
+
+    /**
+     * Checks that {@code secret} names a live link, for the page that shows the form.
+     *
+     * @throws ApiException as {@link #redeem} would, without changing anything
+     */
     public void check(String secret) {
-        find(secret);
+        database.read(tx -> {
+            find(tx, secret);
+            if (ApiTokens.adminExists(tx)) {
+                throw adminExists();
+            }
+            return null;
+        });
     }
 
     /**
      * Creates the first administrator's token through the link {@code secret}.
      *
-     * @throws ApiException 404 for an unknown link, 410 for a used or expired one
+     * @throws ApiException 404 for an unknown link; 410 for a used, replaced or expired one, and for any link once
+     *     an administrator exists (that refusal ends the link and is audited)
      */
     public ApiTokens.Created redeem(String secret, String name, ClientInfo client) {
-        return database.inTransaction(tx -> {
-            String linkId = find(secret);
-            int claimed = tx.update("UPDATE bootstrap_links SET used_at = ? WHERE id = ? AND used_at IS NULL",
-                    clock.millis(), linkId);
+        ApiTokens.validateName(name);
+        Optional<ApiTokens.Created> created = database.inTransaction(tx -> {
+            // 1. the link is known, unused and not expired
+            String linkId = find(tx, secret);
+            // 2. claimed once; the row lock orders this against an admin token created at the same moment
+            int claimed = tx.update("UPDATE bootstrap_links SET used_at = ?, end_reason = 'used' WHERE id = ? AND"
+                    + " used_at IS NULL", clock.millis(), linkId);
             if (claimed == 0) {
                 throw ApiException.gone("bootstrap_used", "this bootstrap link was already used");
             }
-            ApiTokens.Created created = tokens.create(tx, name, EnumSet.of(Scope.ADMIN), "bootstrap-link", client);
-            audit.append(tx, AuditEvent.of("bootstrap-link", "admin.bootstrap", client)
-                    .subject("token:" + created.id()).detail("name", name).success());
-            return created;
+            // 3. no administrator exists, read in this transaction: the link's purpose ends with the first one
+            if (ApiTokens.adminExists(tx)) {
+                tx.update("UPDATE bootstrap_links SET end_reason = ? WHERE id = ?", END_ADMIN_EXISTS, linkId);
+                audit.append(tx, AuditEvent.of(ACTOR, "admin.bootstrap", client).subject("bootstrap:" + linkId)
+                        .reason(END_ADMIN_EXISTS).result("rejected"));
+                return Optional.<ApiTokens.Created>empty();
+            }
+            // 4. the first admin token
+            ApiTokens.Created token = tokens.create(tx, name, EnumSet.of(Scope.ADMIN), ACTOR, client);
+            audit.append(tx, AuditEvent.of(ACTOR, "admin.bootstrap", client).subject("token:" + token.id())
+                    .detail("link", linkId).detail("name", name).success());
+            return Optional.of(token);
         });
+        return created.orElseThrow(Bootstrap::adminExists);
     }
 
-    private String find(String secret) {
+    private static ApiException adminExists() {
+        return ApiException.gone("bootstrap_ended", "an administrator already exists, so this bootstrap link has"
+                + " ended; create further tokens with an admin token or 'gatehouse admin token create'");
+    }
+
+    private String find(Tx tx, String secret) {
         byte[] hash = Ids.sha256(secret == null ? "" : secret);
         long now = clock.millis();
-        var links = database.read(tx -> tx.query("SELECT id, secret_hash, expires_at, used_at FROM bootstrap_links",
-                rs -> new Link(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getObject(4) != null)));
+        var links = tx.query("SELECT id, secret_hash, expires_at, used_at, end_reason FROM bootstrap_links",
+                rs -> new Link(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getObject(4) != null,
+                        rs.getString(5)));
         for (Link link : links) {
             if (MessageDigest.isEqual(hash, link.secretHash())) {
-                if (link.used()) {
-                    throw ApiException.gone("bootstrap_used", "this bootstrap link was already used or replaced");
+                if (END_ADMIN_EXISTS.equals(link.endReason())) {
+                    throw adminExists();
+                }
+                if (link.ended()) {
+                    throw ApiException.gone("bootstrap_used", "replaced".equals(link.endReason())
+                            ? "this bootstrap link was replaced by a newer one" : "this bootstrap link was already used");
                 }
                 if (now >= link.expiresAt()) {
                     throw ApiException.gone("bootstrap_expired", "this bootstrap link has expired; restart the"
@@ -95,6 +153,6 @@ public final class Bootstrap {
         throw ApiException.notFound("bootstrap_not_found", "no such bootstrap link");
     }
 
-    private record Link(String id, byte[] secretHash, long expiresAt, boolean used) {
+    private record Link(String id, byte[] secretHash, long expiresAt, boolean ended, String endReason) {
     }
 }

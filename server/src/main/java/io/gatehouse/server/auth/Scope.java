@@ -1,5 +1,7 @@
 package io.gatehouse.server.auth;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -20,6 +22,11 @@ public enum Scope {
 
     public String code() {
         return code;
+    }
+
+    /** The codes of every scope, for error messages. */
+    public static List<String> codes() {
+        return Arrays.stream(values()).map(Scope::code).toList();
     }
 
     public static Optional<Scope> parse(String code) {

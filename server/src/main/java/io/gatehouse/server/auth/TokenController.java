@@ -41,7 +41,9 @@ public final class TokenController {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         JsonBody body = JsonBody.read(ctx, maxBody);
         String name = body.requiredString("name");
-        Set<Scope> scopes = parseScopes(body.optionalStringList("scopes").orElse(List.of("admin")));
+        // No default: a token that forgot its scopes must not come out as an admin token.
+        Set<Scope> scopes = parseScopes(body.optionalStringList("scopes").orElseThrow(() -> JsonBody.invalid(
+                "scopes", "an array of at least one of " + Scope.codes(), "nothing")));
         ApiTokens.Created created = tokens.create(name, scopes, principal.actor(), ClientInfo.of(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(json(created));
@@ -102,8 +104,7 @@ public final class TokenController {
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         for (String name : names) {
             scopes.add(Scope.parse(name).orElseThrow(() -> ApiException.badRequest("invalid_field",
-                    "unknown scope '" + name + "'; known scopes: " + java.util.Arrays.stream(Scope.values())
-                            .map(Scope::code).toList())));
+                    "unknown scope '" + name + "'; known scopes: " + Scope.codes())));
         }
         return scopes;
     }

@@ -13,6 +13,7 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.user.PendingLinks;
 import io.gatehouse.server.user.User;
 import io.gatehouse.server.user.UserService;
 import java.security.SecureRandom;
@@ -57,7 +58,7 @@ public final class Devices {
 
     public Link createEnrollment(String userId, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
-            User user = users.require(tx, userId);
+            User user = users.lock(tx, userId);
             if (!user.active()) {
                 throw ApiException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
             }
@@ -113,7 +114,8 @@ public final class Devices {
         DeviceTrust trust = DeviceTrust.SOFTWARE;
         return database.inTransaction(tx -> {
             Pending link = live(tx, token);
-            if (!users.require(tx, link.userId()).active()) {
+            // The user's row lock orders this against a suspension, which ends the link.
+            if (!users.lock(tx, link.userId()).active()) {
                 throw ApiException.conflict("user_suspended", "the user of this link is suspended");
             }
             String deviceId = Ids.newId(random, "dev");
@@ -161,18 +163,22 @@ public final class Devices {
         });
     }
 
-    /** Revokes one device; its next scan is denied {@code revoked}. */
+    /** Revokes one device, and ends the pending links of its user; its next scan is denied {@code revoked}. */
     public void revoke(String deviceId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
             String userId = tx.queryOne("SELECT user_id FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId)
                     .orElseThrow(() -> ApiException.notFound("device_not_found", "no device with id '" + deviceId
                             + "'"));
+            users.lock(tx, userId);
             if (tx.update("UPDATE devices SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
                     clock.millis(), deviceId) == 0) {
                 return null; // already revoked: nothing changes, nothing to record
             }
+            // A revoked device may be in other hands: links issued to its user before now end with it.
+            PendingLinks.Ended links = users.endPendingLinks(tx, userId, "device_revoked", by.actor(), client);
             audit.append(tx, AuditEvent.of(by.actor(), "device.revoke", client).user(userId)
-                    .subject("device:" + deviceId).success());
+                    .subject("device:" + deviceId).detail("pendingTotpEnrollmentsEnded", links.totpEnrollments())
+                    .detail("pendingDeviceEnrollmentsEnded", links.deviceEnrollments()).success());
             return null;
         });
     }
@@ -188,6 +194,10 @@ public final class Devices {
                 + " = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)},
                 Ids.sha256(token)).orElseThrow(() -> ApiException.notFound("enrollment_not_found",
                         "no such device enrollment link"));
+        if ("revoked".equals(row[2])) {
+            throw ApiException.gone("enrollment_revoked", "this device enrollment link was revoked (its user was"
+                    + " suspended or a credential revoked); ask an administrator for a new one");
+        }
         if (!"pending".equals(row[2])) {
             throw ApiException.gone("enrollment_used", "this device enrollment link was already used");
         }

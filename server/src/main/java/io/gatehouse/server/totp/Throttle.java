@@ -1,6 +1,7 @@
 package io.gatehouse.server.totp;
 
 import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.user.Username;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -62,11 +63,13 @@ final class Throttle {
         static final SourceState NONE = new SourceState(0, 0, null, 0);
     }
 
+    /** Null when no user has that name (compared by its case-folded key, see {@link Username}). */
     State lock(Tx tx, String username) {
-        return tx.queryOne("SELECT id, username, status, failed_attempts, failure_window_ends, locked_until FROM users"
-                        + " WHERE username = ?" + tx.dialect().forUpdate(),
+        return Username.parse(username).flatMap(name -> tx.queryOne("SELECT id, username, status, failed_attempts,"
+                        + " failure_window_ends, locked_until FROM users WHERE username_key = ?"
+                        + tx.dialect().forUpdate(),
                 rs -> new State(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        Tx.nullableLong(rs, "failure_window_ends"), Tx.nullableLong(rs, "locked_until")), username)
+                        Tx.nullableLong(rs, "failure_window_ends"), Tx.nullableLong(rs, "locked_until")), name.key()))
                 .orElse(null);
     }
 

@@ -15,6 +15,7 @@ import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.policy.MfaPolicy;
 import io.gatehouse.server.policy.PolicyService;
+import io.gatehouse.server.user.PendingLinks;
 import io.gatehouse.server.user.User;
 import io.gatehouse.server.user.UserService;
 import java.security.SecureRandom;
@@ -210,8 +211,8 @@ public final class TotpEnrollments {
     }
 
     /**
-     * Revokes the user's TOTP: the active credential, pending links and recovery codes; seeds are erased. Effective
-     * on the next request.
+     * Revokes the user's TOTP: the active credential, recovery codes and every pending link of the user (TOTP and
+     * device enrollment); seeds are erased. Effective on the next request.
      */
     public void revoke(String userId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
@@ -219,14 +220,17 @@ public final class TotpEnrollments {
             long now = clock.millis();
             int credentials = tx.update("UPDATE totp_credentials SET status = 'revoked', secret_ciphertext = NULL,"
                     + " ended_at = ? WHERE user_id = ? AND status = 'active'", now, userId);
-            int links = endPending(tx, userId, "revoked", now);
-            if (credentials == 0 && links == 0) {
+            boolean pendingTotp = tx.queryLong("SELECT COUNT(*) FROM totp_enrollments WHERE user_id = ? AND status ="
+                    + " 'pending'", userId) > 0;
+            if (credentials == 0 && !pendingTotp) {
                 throw ApiException.notFound("not_enrolled", "user '" + userId + "' has no TOTP credential or"
                         + " pending enrollment");
             }
+            PendingLinks.Ended links = users.endPendingLinks(tx, userId, "totp_revoked", by.actor(), client);
             recoveryCodes.revokeAll(tx, userId);
             audit.append(tx, AuditEvent.of(by.actor(), "totp.revoke", client).user(userId)
-                    .detail("credentials", credentials).detail("pendingEnrollments", links).success());
+                    .detail("credentials", credentials).detail("pendingEnrollments", links.totpEnrollments())
+                    .detail("pendingDeviceEnrollments", links.deviceEnrollments()).success());
             return null;
         });
     }

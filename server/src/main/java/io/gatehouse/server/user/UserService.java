@@ -15,62 +15,59 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /** Users and their roles. */
 public final class UserService {
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
-
     private final Database database;
     private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
+    private final PendingLinks links;
 
     public UserService(Database database, AuditLog audit, Clock clock, SecureRandom random) {
         this.database = database;
         this.audit = audit;
         this.clock = clock;
         this.random = random;
-    }
-
-    public static String validateUsername(String username) {
-        if (username == null || !USERNAME.matcher(username).matches()) {
-            throw ApiException.badRequest("invalid_field", "field 'username' must be 1 to 64 characters of"
-                    + " A-Z a-z 0-9 . _ @ + -, got '" + username + "'");
-        }
-        return username;
+        this.links = new PendingLinks(audit, clock);
     }
 
     public User create(String username, List<String> roles, Principal by, ClientInfo client) {
-        validateUsername(username);
+        Username name = Username.forNewUser(username);
         TreeSet<String> roleSet = Roles.validateAll(roles);
         try {
-            return insert(username, roleSet, by, client);
+            return insert(name, roleSet, by, client);
         } catch (io.gatehouse.server.db.DatabaseException e) {
             if (e.isUniqueViolation()) {
                 // Lost a race with a concurrent create of the same name.
-                throw ApiException.conflict("username_taken", "a user named '" + username + "' already exists");
+                throw taken(name, name.display());
             }
             throw e;
         }
     }
 
-    private User insert(String username, TreeSet<String> roleSet, Principal by, ClientInfo client) {
+    private User insert(Username name, TreeSet<String> roleSet, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
-            if (findByUsername(tx, username).isPresent()) {
-                throw ApiException.conflict("username_taken", "a user named '" + username + "' already exists");
+            Optional<User> existing = findByUsername(tx, name);
+            if (existing.isPresent()) {
+                throw taken(name, existing.get().username());
             }
             String id = Ids.newId(random, "usr");
             long now = clock.millis();
-            tx.update("INSERT INTO users (id, username, status, created_at, updated_at) VALUES (?, ?, 'active', ?, ?)",
-                    id, username, now, now);
+            tx.update("INSERT INTO users (id, username, username_key, status, created_at, updated_at) VALUES (?, ?, ?,"
+                    + " 'active', ?, ?)", id, name.display(), name.key(), now, now);
             for (String role : roleSet) {
                 tx.update("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", id, role);
             }
-            audit.append(tx, AuditEvent.of(by.actor(), "user.create", client).user(id).subject("user:" + username)
-                    .detail("roles", List.copyOf(roleSet)).success());
-            return new User(id, username, "active", roleSet, now);
+            audit.append(tx, AuditEvent.of(by.actor(), "user.create", client).user(id)
+                    .subject("user:" + name.display()).detail("roles", List.copyOf(roleSet)).success());
+            return new User(id, name.display(), "active", roleSet, now);
         });
+    }
+
+    private static ApiException taken(Username wanted, String existing) {
+        return ApiException.conflict("username_taken", "a user named '" + existing + "' already exists; usernames"
+                + " are compared without regard to case, so '" + wanted.display() + "' names the same user");
     }
 
     public User setRoles(String userId, List<String> roles, Principal by, ClientInfo client) {
@@ -88,15 +85,34 @@ public final class UserService {
         });
     }
 
-    /** Suspends or resumes a user; takes effect on the user's next request. */
+    /**
+     * Suspends or resumes a user; takes effect on the user's next request. Suspension also ends every pending link
+     * of the user, so nothing issued before it can be used after a resume.
+     */
     public User setStatus(String userId, String status, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
-            User user = require(tx, userId);
+            User user = lock(tx, userId);
             tx.update("UPDATE users SET status = ?, updated_at = ? WHERE id = ?", status, clock.millis(), userId);
-            audit.append(tx, AuditEvent.of(by.actor(), "user." + ("active".equals(status) ? "resume" : "suspend"),
-                    client).user(userId).detail("before", user.status()).success());
+            boolean suspending = !"active".equals(status);
+            PendingLinks.Ended ended = suspending
+                    ? links.endAll(tx, userId, "user_suspended", by.actor(), client) : PendingLinks.Ended.NONE;
+            AuditEvent.Builder event = AuditEvent.of(by.actor(), suspending ? "user.suspend" : "user.resume", client)
+                    .user(userId).detail("before", user.status());
+            if (suspending) {
+                event.detail("pendingTotpEnrollmentsEnded", ended.totpEnrollments())
+                        .detail("pendingDeviceEnrollmentsEnded", ended.deviceEnrollments());
+            }
+            audit.append(tx, event.success());
             return new User(userId, user.username(), status, user.roles(), user.createdAt());
         });
+    }
+
+    /**
+     * Ends every pending enrollment link of the user (TOTP links with their seeds, device links), auditing each;
+     * for revocations, in the caller's transaction. {@code cause} becomes the reason of each audit record.
+     */
+    public PendingLinks.Ended endPendingLinks(Tx tx, String userId, String cause, String actor, ClientInfo client) {
+        return links.endAll(tx, userId, cause, actor, client);
     }
 
     public Optional<User> find(Tx tx, String userId) {
@@ -105,8 +121,9 @@ public final class UserService {
                         rs.getLong(4)), userId);
     }
 
-    public Optional<User> findByUsername(Tx tx, String username) {
-        return tx.queryOne("SELECT id FROM users WHERE username = ?", rs -> rs.getString(1), username)
+    /** The user {@code name} folds to, if any. */
+    public Optional<User> findByUsername(Tx tx, Username name) {
+        return tx.queryOne("SELECT id FROM users WHERE username_key = ?", rs -> rs.getString(1), name.key())
                 .flatMap(id -> find(tx, id));
     }
 

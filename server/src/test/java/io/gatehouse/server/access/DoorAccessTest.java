@@ -164,6 +164,21 @@ class DoorAccessTest {
     }
 
     @Test
+    void step4_a_type_2_proof_signed_by_the_device_key_is_denied_and_does_not_spend_its_nonce() {
+        AccessProof minted = alice.signer().sign(ProofType.SERVER_MINTED, alice.credentialId(), now(), 7L, false);
+
+        assertDecision(scan(reader, minted.toText()), "deny", "wrong_proof_type");
+
+        long spent = server.gatehouse().services().database().read(tx -> tx.queryLong(
+                "SELECT COUNT(*) FROM access_replay WHERE credential_id = ?", alice.credentialId().toString()));
+        assertThat(spent).isZero();
+        JsonNode record = server.get("/api/v1/audit?action=door.scan").json().at("/records/0");
+        assertThat(record.get("reason").asText()).isEqualTo("wrong_proof_type");
+        assertDecision(scan(reader, alice.signer().sign(ProofType.DEVICE_SIGNED, alice.credentialId(), now(), 7L,
+                false).toText()), "grant", null);
+    }
+
+    @Test
     void step5_expired_and_not_yet_valid_with_the_allowed_skew() {
         // Default door: lifetime 30 s, skew 5 s.
         assertDecision(scan(reader, alice.proof(now() - 35, false)), "grant", null);
