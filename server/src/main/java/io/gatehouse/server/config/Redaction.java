@@ -11,9 +11,10 @@ public final class Redaction {
     /** Shown where a secret was. */
     public static final String MASK = "***";
 
-    // scheme://user:password@ inside free text; the password may hold anything but whitespace and quotes.
+    // scheme://user:password@ inside free text; the password may hold anything but whitespace and quotes. A user
+    // name holds no brackets, so a template such as postgresql://[USER[:PASSWORD]@]HOST is left alone.
     private static final Pattern USER_INFO_IN_TEXT =
-            Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^\\s:/@'\"]*):[^\\s'\"]*@");
+            Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^\\s:/@'\"\\[\\]]*):[^\\s'\"]*@");
     private static final Pattern PASSWORD_PAIR = Pattern.compile("(?i)\\b(password|passwd|pwd)=[^&;\\s'\"]*");
 
     private Redaction() {

@@ -32,5 +32,7 @@ class RedactionTest {
                 .isEqualTo("cannot connect to postgresql://gate:***@db.internal/gatehouse: refused");
         assertThat(Redaction.inText("FATAL: bad option password=s3cret")).isEqualTo("FATAL: bad option password=***");
         assertThat(Redaction.inText("no url here: a:b@c")).isEqualTo("no url here: a:b@c");
+        assertThat(Redaction.inText("expected postgresql://[USER[:PASSWORD]@]HOST/DB")).isEqualTo(
+                "expected postgresql://[USER[:PASSWORD]@]HOST/DB");
     }
 }
