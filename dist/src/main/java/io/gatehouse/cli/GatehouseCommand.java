@@ -43,6 +43,11 @@ public final class GatehouseCommand {
             err.println("gatehouse: " + e.getMessage());
             return Failures.EXIT_ERROR;
         }
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The whole command tree with its failure handling; help is as wide as the terminal, 80 columns without one. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new GatehouseCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -51,7 +56,7 @@ public final class GatehouseCommand {
         commandLine.setParameterExceptionHandler((e, arguments) -> Failures.parameter(e));
         commandLine.setExecutionExceptionHandler((e, command, parsed) -> Failures.execution(e, command,
                 commandLine.getParseResult()));
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     /** {@code --version} on a subcommand prints the same as on {@code gatehouse}, not an empty line. */
