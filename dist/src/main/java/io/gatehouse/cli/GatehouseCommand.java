@@ -6,10 +6,13 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code gatehouse} command: one entry point for operators.
@@ -22,11 +25,22 @@ import picocli.CommandLine.ScopeType;
         subcommands = {ServeCommand.class, AdminCommand.class, AuditCommand.class, WalletCommand.class,
                 ReaderCommand.class,
                 CommandLine.HelpCommand.class})
-public final class GatehouseCommand {
+public final class GatehouseCommand implements Callable<Integer> {
 
+    // Read from the parse result by Failures, whichever subcommand it was given to; the field only holds it.
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "When the command fails, also print the stack trace.")
     boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand, prints the usage: the list of commands is what a new user needs. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
 
     public static void main(String[] args) {
         System.exit(run(System.getenv(), args));

@@ -74,6 +74,15 @@ class FirstUseIT {
     }
 
     @Test
+    void gatehouse_alone_lists_the_commands() throws Exception {
+        Run run = run(Map.of());
+        assertThat(run.exit()).isZero();
+        assertThat(run.stdout()).startsWith("Usage: gatehouse ").contains("Commands:", "  serve ", "  admin ",
+                "  audit ", "  wallet ", "  reader ");
+        assertThat(run.stderr()).isEmpty();
+    }
+
+    @Test
     void a_bad_port_on_the_command_line_is_blamed_on_the_flag_not_the_environment() throws Exception {
         Run run = run(Map.of("GATEHOUSE_PORT", "8081"), "serve", "--data", data.toString(), "--port", "99999");
         assertThat(onlyErrorLine(run)).isEqualTo("gatehouse: invalid configuration: port: expected a whole number"
