@@ -2,6 +2,7 @@ package io.gatehouse.cli;
 
 import io.gatehouse.server.config.GatehouseConfig;
 import java.net.BindException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.function.Supplier;
 
 /** Turns "cannot listen" into one line that names the address and port and the option that changes them. */
@@ -17,6 +18,10 @@ final class ListenFailure {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof BindException bind) {
                     throw new CommandFailure(explain(config, bind), e);
+                }
+                if (cause instanceof UnresolvedAddressException) {
+                    throw new CommandFailure("cannot listen on " + config.bind() + ": no address is known for that"
+                            + " name; choose another with --bind", e);
                 }
             }
             throw e;

@@ -119,6 +119,17 @@ class FirstUseIT {
     }
 
     @Test
+    void an_address_that_cannot_be_listened_on_is_one_line_that_names_it() throws Exception {
+        assertThat(onlyErrorLine(run(Map.of(), "serve", "--data", data.toString(), "--port", "0", "--bind",
+                "gatehouse.invalid"))).isEqualTo("gatehouse: cannot listen on gatehouse.invalid: no address is known"
+                + " for that name; choose another with --bind");
+        // TEST-NET-1 (RFC 5737) is never an address of this machine.
+        assertThat(onlyErrorLine(run(Map.of(), "serve", "--data", data.toString(), "--port", "0", "--bind",
+                "192.0.2.1"))).isEqualTo("gatehouse: cannot listen on 192.0.2.1: it is not an address of this"
+                + " machine; choose another with --bind");
+    }
+
+    @Test
     void a_usage_error_is_one_line_that_points_at_the_help() throws Exception {
         assertThat(onlyErrorLine(run(Map.of(), "serve", "--port", "eighty"))).isEqualTo("gatehouse serve: Invalid"
                 + " value for option '--port': 'eighty' is not an int (see 'gatehouse serve --help')");
