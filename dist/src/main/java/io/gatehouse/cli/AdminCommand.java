@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gatehouse admin}: operator tasks that work on the data directly, also while the server runs. */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administration tasks: API tokens and keys. They work on the data directly, also while"
-        + " the server runs.",
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = "Administration tasks: API tokens and keys. They work on the data directly, also while the"
+                + " server runs.",
         subcommands = {AdminCommand.Token.class, AdminCommand.Keys.class})
 final class AdminCommand {
 
@@ -70,7 +71,8 @@ final class AdminCommand {
         }
     }
 
-    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Rotate the master key and the bundle-signing key.",
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "Rotate the master key and the bundle-signing key.",
             subcommands = {KeysRotate.class, KeysRotateBundle.class})
     static final class Keys {
     }

@@ -36,8 +36,8 @@ record LogSettings(boolean json, boolean accessLog) {
     }
 
     /** True for the first value, false for the second, empty when unset; anything else is a problem. */
-    private static Optional<Boolean> choice(Map<String, String> environment, String variable, String first, String second,
-            List<String> problems) {
+    private static Optional<Boolean> choice(Map<String, String> environment, String variable, String first,
+            String second, List<String> problems) {
         String value = environment.getOrDefault(variable, "").strip().toLowerCase(Locale.ROOT);
         if (value.isEmpty()) {
             return Optional.empty();

@@ -23,12 +23,14 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "The TCP port; 0 picks a free one (default: GATEHOUSE_PORT, else port in the"
-                    + " configuration file, else 8080).")
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "The TCP port; 0 picks a free one (default: GATEHOUSE_PORT, else port in the configuration"
+                    + " file, else 8080).")
     Integer port;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "The address to listen on (default: GATEHOUSE_BIND, else bind in the"
-                    + " configuration file, else 127.0.0.1).")
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "The address to listen on (default: GATEHOUSE_BIND, else bind in the configuration file,"
+                    + " else 127.0.0.1).")
     String bind;
 
     @Spec

@@ -231,7 +231,8 @@ class FirstUseIT {
         String java = String.join(" ", CommandLineIT.java("serve", "--port", "0", "--data", data.toString()));
         List<String> lines = serveOneRequest(Map.of(), List.of(script.toString(), "-qefc", java, "/dev/null"));
         assertThat(lines).noneMatch(line -> line.startsWith("{")).noneMatch(line -> line.contains("/health/live"))
-                .anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Gatehouse: Gatehouse listening on .*"))
+                .anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Gatehouse: Gatehouse listening"
+                        + " on .*"))
                 .anyMatch(line -> line.startsWith("Gatehouse stopped: "));
     }
 }

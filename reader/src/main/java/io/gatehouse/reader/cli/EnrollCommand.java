@@ -34,10 +34,12 @@ final class EnrollCommand implements Callable<Integer> {
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "The reader's state directory.")
     Path stateDir;
 
-    @Option(names = "--force", description = "Provision again although some events are not yet uploaded (they are kept).")
+    @Option(names = "--force",
+            description = "Provision again although some events are not yet uploaded (they are kept).")
     boolean force;
 
-    @Parameters(paramLabel = "TOKEN_OR_URL", description = "The provisioning token (ghp_...) or the provisioning link that holds it.")
+    @Parameters(paramLabel = "TOKEN_OR_URL",
+            description = "The provisioning token (ghp_...) or the provisioning link that holds it.")
     String token;
 
     @Override
