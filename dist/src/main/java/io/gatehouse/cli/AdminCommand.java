@@ -19,26 +19,32 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gatehouse admin}: operator tasks that work on the data directly, also while the server runs. */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administration tasks.",
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = "Administration tasks: API tokens and keys. They work on the data directly, also while the"
+                + " server runs.",
         subcommands = {AdminCommand.Token.class, AdminCommand.Keys.class})
 final class AdminCommand {
 
-    @Command(name = "token", mixinStandardHelpOptions = true, description = "API tokens.",
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
             subcommands = {TokenCreate.class})
     static final class Token {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create an API token and print it (last line of the output). It is shown only once.")
+            description = {"Create an API token and print it as the last line of standard output.",
+                    "The token is shown only this once; store it right away."})
     static final class TokenCreate implements Callable<Integer> {
         @Mixin
         DataOptions dataOptions;
 
-        @Option(names = "--name", required = true, description = "A name that says who or what holds the token.")
+        @Option(names = "--name", required = true, paramLabel = "NAME",
+                description = "A name that says who or what holds the token.")
         String name;
 
-        @Option(names = "--scopes", split = ",", defaultValue = "admin",
-                description = "Comma-separated scopes: admin, verify, audit:read (default: admin).")
+        @Option(names = "--scopes", split = ",", defaultValue = "admin", paramLabel = "SCOPE[,SCOPE...]",
+                hideParamSyntax = true,
+                description = "What the token may do, comma-separated: admin, verify, audit:read (default:"
+                        + " ${DEFAULT-VALUE}).")
         List<String> scopes;
 
         @Spec
@@ -65,14 +71,16 @@ final class AdminCommand {
         }
     }
 
-    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Master keys.",
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "Rotate the master key and the bundle-signing key.",
             subcommands = {KeysRotate.class, KeysRotateBundle.class})
     static final class Keys {
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = "Add a new master key and re-encrypt every stored secret under it. Older keys stay in the"
-                    + " key file so that the audit log, whose MACs used them, still verifies.")
+            description = {"Add a new master key and re-encrypt every stored secret under it.",
+                    "Older keys stay in the key file, so that the audit log, whose MACs used them, still verifies."
+                            + " Restart running servers afterwards."})
     static final class KeysRotate implements Callable<Integer> {
         @Mixin
         DataOptions dataOptions;
@@ -90,9 +98,10 @@ final class AdminCommand {
     }
 
     @Command(name = "rotate-bundle-key", mixinStandardHelpOptions = true,
-            description = "One step of rotating the key that signs reader bundles. The first run creates the next key,"
-                    + " which bundles then announce; run it again once every reader has synced, and the next key"
-                    + " signs while the old one is retired. Readers need no reprovisioning.")
+            description = {"Take one step of rotating the key that signs reader bundles.",
+                    "The first run creates the next key, which bundles then announce. Run it again once every"
+                            + " reader has synced: the next key then signs and the old one is retired. Readers need"
+                            + " no reprovisioning."})
     static final class KeysRotateBundle implements Callable<Integer> {
         @Mixin
         DataOptions dataOptions;

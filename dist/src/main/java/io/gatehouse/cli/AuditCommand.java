@@ -12,13 +12,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gatehouse audit verify}: checks the audit chain; exit code 0 when intact, 1 when not. */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit log.",
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "Check the audit log.",
         subcommands = {AuditCommand.Verify.class})
 final class AuditCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Verify the audit chain. Exits 0 when intact, 1 when a record was altered, inserted or"
-                    + " deleted (each problem is printed with where the chain breaks).")
+            description = {"Verify the audit chain and print its head.",
+                    "Exits 0 when the chain is intact, 1 when a record was altered, inserted or deleted (each"
+                            + " problem is printed with where the chain breaks), 2 when it could not run."})
     static final class Verify implements Callable<Integer> {
         @Mixin
         DataOptions dataOptions;

@@ -9,10 +9,13 @@ import picocli.CommandLine.Option;
 
 /** Options every command that touches the data shares; unset ones fall back to GATEHOUSE_* and the file. */
 public final class DataOptions {
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: ./data or GATEHOUSE_DATA).")
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "The data directory (default: GATEHOUSE_DATA, else data in the current directory).")
     Path data;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: DIR/gatehouse.properties).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The configuration file (default: GATEHOUSE_CONFIG, else DIR/gatehouse.properties if it"
+                    + " exists).")
     Path config;
 
     GatehouseConfig load(Map<String, String> more) {

@@ -14,15 +14,23 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gatehouse serve}: runs the server until it is stopped (SIGINT or SIGTERM). */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the Gatehouse server.")
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Start the Gatehouse server; it runs until stopped with Ctrl-C or SIGTERM.",
+                "Logs go to standard output: text lines at a terminal, JSON lines otherwise. GATEHOUSE_LOG_FORMAT"
+                        + " (json or text) and GATEHOUSE_ACCESS_LOG (true or false) choose; see"
+                        + " docs/operations.md."})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default 8080 or GATEHOUSE_PORT; 0 picks a free one).")
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "The TCP port; 0 picks a free one (default: GATEHOUSE_PORT, else port in the configuration"
+                    + " file, else 8080).")
     Integer port;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1 or GATEHOUSE_BIND).")
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "The address to listen on (default: GATEHOUSE_BIND, else bind in the configuration file,"
+                    + " else 127.0.0.1).")
     String bind;
 
     @Spec
@@ -38,13 +46,15 @@ final class ServeCommand implements Callable<Integer> {
             overrides.put("bind", bind);
         }
         GatehouseConfig config = dataOptions.load(overrides);
-        Gatehouse gatehouse = Gatehouse.start(config);
+        Gatehouse gatehouse = ListenFailure.explained(config, () -> Gatehouse.start(config));
+        PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gatehouse.close();
+            out.println("Gatehouse stopped: no longer listening on " + gatehouse.baseUrl() + ", audit chain sealed,"
+                    + " database closed.");
             stopped.countDown();
         }, "gatehouse-shutdown"));
-        PrintWriter out = spec.commandLine().getOut();
         out.println("Gatehouse is running at " + gatehouse.baseUrl() + " (data in " + config.dataDirectory() + ")");
         gatehouse.bootstrapUrl().ifPresent(url -> {
             out.println("Create the first administrator with this one-time link (valid for one hour):");

@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code gatehouse reader enroll --state DIR TOKEN_OR_URL}. */
 @Command(name = "enroll",
-        description = {"Provision this reader: make its P-256 key, spend the one-time provisioning token,",
-                "and store its id, door, credential and the server's pinned bundle keys in the state directory.",
-                "Enrolling again with a new token re-provisions it."},
+        description = {"Provision this reader with a one-time provisioning token.",
+                "Makes the reader's P-256 key, spends the token, and stores the reader's id, door, credential and"
+                        + " the server's pinned bundle keys in the state directory. Enrolling again with a new"
+                        + " token provisions it again."},
         mixinStandardHelpOptions = true)
 final class EnrollCommand implements Callable<Integer> {
 
@@ -33,10 +34,12 @@ final class EnrollCommand implements Callable<Integer> {
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "The reader's state directory.")
     Path stateDir;
 
-    @Option(names = "--force", description = "Re-provision although some events are not yet uploaded (they are kept).")
+    @Option(names = "--force",
+            description = "Provision again although some events are not yet uploaded (they are kept).")
     boolean force;
 
-    @Parameters(paramLabel = "TOKEN_OR_URL", description = "The provisioning token (ghp_...) or URL (.../reader-enroll/...).")
+    @Parameters(paramLabel = "TOKEN_OR_URL",
+            description = "The provisioning token (ghp_...) or the provisioning link that holds it.")
     String token;
 
     @Override

@@ -30,8 +30,11 @@ import picocli.CommandLine.Spec;
  * standard input, after trying (for at most {@code --flush-timeout}) to upload what is queued.
  */
 @Command(name = "run",
-        description = {"Run the reader: relay each scan to the server, decide offline from the signed bundle when",
-                "the server does not answer, record every decision durably, drive the door on a grant."},
+        description = {"Run the reader: decide each scan, online or offline, and drive the door.",
+                "Reads scans, one per line, from standard input (and image files with --watch). Each scan goes to"
+                        + " the server; when the server does not answer, the signed bundle decides offline."
+                        + " Every decision is recorded durably and printed as one JSON line; a grant unlocks the"
+                        + " door."},
         mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 
@@ -65,8 +68,9 @@ final class RunCommand implements Callable<Integer> {
     Duration flushTimeout;
 
     @Option(names = "--door-driver", paramLabel = "DRIVER", defaultValue = "log",
-            description = {"log (a JSON line on stderr), command:PROGRAM [ARG...] (run with the unlock seconds as the",
-                    "last argument, no shell), or http:URL (POST JSON) (default: ${DEFAULT-VALUE})."})
+            description = "How a grant opens the door: log (a JSON line on standard error), command:PROGRAM [ARG...]"
+                    + " (run without a shell, the unlock seconds as last argument) or http:URL (a JSON POST)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String doorDriver;
 
     @Option(names = "--unlock-seconds", paramLabel = "SECONDS", defaultValue = "5",

@@ -5,7 +5,9 @@ import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +20,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Builds a {@link GatehouseConfig} from, in increasing precedence: defaults, a properties file, environment
@@ -79,6 +80,10 @@ public final class ConfigLoader {
         return "GATEHOUSE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /** A value and where it came from, so that a problem names the place to fix it. */
+    private record Setting(String value, String origin) {
+    }
+
     private GatehouseConfig load() {
         List<String> problems = new ArrayList<>();
         for (String key : overrides.keySet()) {
@@ -88,46 +93,60 @@ public final class ConfigLoader {
         }
         // The data directory decides where the default file is, so it is resolved from env/overrides first.
         String dataSetting = firstNonBlank(overrides.get("data"), environment.get(environmentName("data")));
-        Map<String, String> file = readFile(dataSetting, problems);
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> file = new LinkedHashMap<>();
+        String fileOrigin = readFile(dataSetting, file, problems);
+        Map<String, Setting> values = new LinkedHashMap<>();
         for (var entry : KEYS.entrySet()) {
             String key = entry.getKey();
-            String value = firstNonBlank(overrides.get(key), environment.get(environmentName(key)), file.get(key),
-                    entry.getValue());
-            if (value != null) {
-                values.put(key, value.strip());
+            Setting setting = firstNonBlank(
+                    new Setting(overrides.get(key), "set by --" + key),
+                    new Setting(environment.get(environmentName(key)), "set by " + environmentName(key)),
+                    new Setting(file.get(key), "set in " + fileOrigin),
+                    new Setting(entry.getValue(), "the default"));
+            if (setting != null) {
+                values.put(key, new Setting(setting.value().strip(), setting.origin()));
             }
         }
-        return validate(values, problems);
+        return new Validation(values, problems).config();
     }
 
-    private Map<String, String> readFile(String dataSetting, List<String> problems) {
+    /** Fills {@code file} from the configuration file, if there is one, and returns the file's name. */
+    private String readFile(String dataSetting, Map<String, String> file, List<String> problems) {
         String explicit = firstNonBlank(overrides.get("config"), environment.get("GATEHOUSE_CONFIG"));
         Path path;
         if (explicit != null) {
             path = Path.of(explicit);
             if (!Files.isRegularFile(path)) {
-                problems.add("configuration file " + path + " does not exist");
-                return Map.of();
+                problems.add("configuration file " + path + " does not exist ("
+                        + (overrides.containsKey("config") ? "set by --config" : "set by GATEHOUSE_CONFIG") + ")");
+                return path.toString();
             }
         } else {
             path = Path.of(dataSetting == null ? KEYS.get("data") : dataSetting).resolve("gatehouse.properties");
             if (!Files.isRegularFile(path)) {
-                return Map.of();
+                return path.toString();
             }
         }
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             properties.load(reader);
-        } catch (IOException | IllegalArgumentException e) {
-            problems.add("cannot read configuration file " + path + ": " + e.getMessage());
-            return Map.of();
+        } catch (MalformedInputException e) {
+            problems.add("cannot read configuration file " + path + ": expected UTF-8 text");
+            return path.toString();
+        } catch (IllegalArgumentException e) {
+            problems.add("cannot read configuration file " + path + ": expected \\uXXXX after a backslash-u");
+            return path.toString();
+        } catch (AccessDeniedException e) {
+            problems.add("cannot read configuration file " + path + ": permission denied");
+            return path.toString();
+        } catch (IOException e) {
+            problems.add("cannot read configuration file " + path + ": the read failed");
+            return path.toString();
         }
-        Map<String, String> result = new LinkedHashMap<>();
         Set<String> unknown = new TreeSet<>();
         for (String name : properties.stringPropertyNames()) {
             if (KEYS.containsKey(name)) {
-                result.put(name, properties.getProperty(name));
+                file.put(name, properties.getProperty(name));
             } else {
                 unknown.add(name);
             }
@@ -135,22 +154,73 @@ public final class ConfigLoader {
         if (!unknown.isEmpty()) {
             problems.add("unknown key(s) " + unknown + " in " + path + "; known keys: " + KEYS.keySet());
         }
-        return result;
+        return path.toString();
     }
 
-    private static GatehouseConfig validate(Map<String, String> values, List<String> problems) {
-        String bind = values.get("bind");
-        if (bind.isEmpty()) {
-            problems.add("bind: expected an IP address or host name, got an empty value");
-        }
-        int port = integer(values, "port", 0, 65535, problems);
-        Path data = Path.of(values.get("data")).toAbsolutePath().normalize();
+    /** Where the database is and how to log in to it. */
+    private record Database(String url, String user, String password) {
+    }
 
-        String rawUrl = values.getOrDefault("db.url", "jdbc:sqlite:" + data.resolve("gatehouse.db"));
-        String user = values.getOrDefault("db.user", "");
-        String password = values.getOrDefault("db.password", "");
-        String jdbcUrl = rawUrl;
-        if (rawUrl.startsWith("postgres://") || rawUrl.startsWith("postgresql://")) {
+    /** Checks every value; each problem names the key, what was expected, what was found and where it was set. */
+    private record Validation(Map<String, Setting> values, List<String> problems) {
+
+        GatehouseConfig config() {
+            String bind = value("bind");
+            if (bind.isEmpty()) {
+                problem("bind", "expected an IP address or host name, got an empty value");
+            }
+            int port = integer("port", 0, 65535);
+            Path data = Path.of(value("data")).toAbsolutePath().normalize();
+
+            Database database = database(data);
+            boolean sqlite = database.url().startsWith("jdbc:sqlite:");
+            int poolSize = values.containsKey("db.pool-size") ? integer("db.pool-size", 1, 200) : (sqlite ? 4 : 10);
+
+            Optional<URI> publicBaseUrl = Optional.empty();
+            String base = values.containsKey("public-base-url") ? value("public-base-url") : "";
+            if (!base.isEmpty()) {
+                publicBaseUrl = parseBaseUrl(base);
+            }
+            String issuer = value("issuer");
+            if (issuer.isEmpty() || issuer.length() > 64 || issuer.contains(":")) {
+                problem("issuer", "expected 1 to 64 characters without ':' (the colon separates issuer and account"
+                        + " in authenticator apps), got '" + issuer + "'");
+            }
+            Path masterKey = values.containsKey("master-key-file")
+                    ? Path.of(value("master-key-file")).toAbsolutePath().normalize()
+                    : data.resolve("master.key");
+            int maxBody = integer("max-body-bytes", 1024, 16 * 1024 * 1024);
+            int threshold = integer("lockout.threshold", 1, 1000);
+            int lockSeconds = integer("lockout.duration-seconds", 1, 86_400);
+            // Below the user's threshold, so that one source alone never fills the user's failure window.
+            int sourceThreshold = values.containsKey("lockout.source-threshold")
+                    ? integer("lockout.source-threshold", 1, Math.max(1, threshold - 1))
+                    : Math.max(1, threshold / 2);
+            int sourceMaxSeconds = values.containsKey("lockout.source-max-duration-seconds")
+                    ? integer("lockout.source-max-duration-seconds", lockSeconds, 604_800)
+                    : Math.max(3600, lockSeconds);
+
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return new GatehouseConfig(bind, port, data, database.url(), database.user(), database.password(),
+                    publicBaseUrl, issuer, masterKey, maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds),
+                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds));
+        }
+
+        /** The JDBC URL and credentials; a libpq-style URL gives up its user and password here. */
+        private Database database(Path data) {
+            String rawUrl = values.containsKey("db.url") ? value("db.url")
+                    : "jdbc:sqlite:" + data.resolve("gatehouse.db");
+            String user = values.containsKey("db.user") ? value("db.user") : "";
+            String password = values.containsKey("db.password") ? value("db.password") : "";
+            if (!rawUrl.startsWith("postgres://") && !rawUrl.startsWith("postgresql://")) {
+                if (!rawUrl.startsWith("jdbc:sqlite:") && !rawUrl.startsWith("jdbc:postgresql:")) {
+                    problem("db.url", "expected jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or postgresql://HOST/DB,"
+                            + " got '" + Redaction.url(rawUrl) + "'");
+                }
+                return new Database(rawUrl, user, password);
+            }
             // Accept the libpq URL form operators copy from their provider, credentials included.
             try {
                 URI uri = new URI(rawUrl);
@@ -162,87 +232,76 @@ public final class ConfigLoader {
                     user = user.isEmpty() ? urlUser : user;
                     password = password.isEmpty() ? urlPassword : password;
                 }
+                if (uri.getHost() == null) {
+                    problem("db.url", "expected a host name after '//' (letters, digits, '-' and '.'), got '"
+                            + Redaction.url(rawUrl) + "'");
+                }
                 String hostPort = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
-                jdbcUrl = "jdbc:postgresql://" + hostPort + uri.getRawPath()
-                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+                return new Database("jdbc:postgresql://" + hostPort + uri.getRawPath()
+                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), user, password);
+            } catch (IllegalArgumentException e) {
+                problem("db.url", "expected each '%' in the user name and password to start an escape of two hex"
+                        + " digits, got '" + Redaction.url(rawUrl) + "'");
             } catch (URISyntaxException e) {
-                problems.add("db.url: not a valid URL: " + e.getMessage());
+                // Not the exception's text: it quotes the whole URL, password included.
+                problem("db.url", "expected postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DB with spaces, '@', '/' and"
+                        + " '#' in the user name and password percent-encoded, got '" + Redaction.url(rawUrl) + "'");
             }
-        } else if (!rawUrl.startsWith("jdbc:sqlite:") && !rawUrl.startsWith("jdbc:postgresql:")) {
-            problems.add("db.url: expected jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or postgresql://HOST/DB, got '"
-                    + rawUrl + "'");
+            return new Database(rawUrl, user, password);
         }
-        boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
-        int poolSize = values.containsKey("db.pool-size")
-                ? integer(values, "db.pool-size", 1, 200, problems)
-                : (sqlite ? 4 : 10);
 
-        Optional<URI> publicBaseUrl = Optional.empty();
-        String base = values.get("public-base-url");
-        if (base != null && !base.isEmpty()) {
-            publicBaseUrl = parseBaseUrl(base, problems);
+        private String value(String key) {
+            return values.get(key).value();
         }
-        String issuer = values.get("issuer");
-        if (issuer.isEmpty() || issuer.length() > 64 || issuer.contains(":")) {
-            problems.add("issuer: expected 1 to 64 characters without ':' (the colon separates issuer and account in"
-                    + " authenticator apps), got '" + issuer + "'");
-        }
-        Path masterKey = values.containsKey("master-key-file")
-                ? Path.of(values.get("master-key-file")).toAbsolutePath().normalize()
-                : data.resolve("master.key");
-        int maxBody = integer(values, "max-body-bytes", 1024, 16 * 1024 * 1024, problems);
-        int threshold = integer(values, "lockout.threshold", 1, 1000, problems);
-        int lockSeconds = integer(values, "lockout.duration-seconds", 1, 86_400, problems);
-        // Below the user's threshold, so that one source alone never fills the user's failure window.
-        int sourceThreshold = values.containsKey("lockout.source-threshold")
-                ? integer(values, "lockout.source-threshold", 1, Math.max(1, threshold - 1), problems)
-                : Math.max(1, threshold / 2);
-        int sourceMaxSeconds = values.containsKey("lockout.source-max-duration-seconds")
-                ? integer(values, "lockout.source-max-duration-seconds", lockSeconds, 604_800, problems)
-                : Math.max(3600, lockSeconds);
 
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+        private void problem(String key, String message) {
+            problems.add(key + ": " + message + " (" + values.get(key).origin() + ")");
         }
-        return new GatehouseConfig(bind, port, data, jdbcUrl, user, password, publicBaseUrl, issuer, masterKey,
-                maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds), sourceThreshold,
-                Duration.ofSeconds(sourceMaxSeconds));
-    }
 
-    private static Optional<URI> parseBaseUrl(String base, List<String> problems) {
-        try {
-            URI uri = new URI(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                problems.add("public-base-url: expected an absolute http(s) URL without query or fragment, got '"
-                        + base + "'");
+        private Optional<URI> parseBaseUrl(String base) {
+            String expected = "expected an absolute http(s) URL without user info, query or fragment, got '"
+                    + Redaction.url(base) + "'";
+            try {
+                URI uri = new URI(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                        || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    problem("public-base-url", expected);
+                    return Optional.empty();
+                }
+                return Optional.of(uri);
+            } catch (URISyntaxException e) {
+                problem("public-base-url", expected);
                 return Optional.empty();
             }
-            return Optional.of(uri);
-        } catch (URISyntaxException e) {
-            problems.add("public-base-url: not a valid URL: " + e.getMessage());
-            return Optional.empty();
         }
-    }
 
-    private static int integer(Map<String, String> values, String key, int min, int max, List<String> problems) {
-        Function<String, String> describe = v -> key + ": expected a whole number from " + min + " to " + max
-                + " (" + environmentName(key) + "), got '" + v + "'";
-        String value = values.get(key);
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed < min || parsed > max) {
-                problems.add(describe.apply(value));
+        private int integer(String key, int min, int max) {
+            String value = value(key);
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, like a number out of range
             }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(describe.apply(value));
+            problem(key, "expected a whole number from " + min + " to " + max + ", got '" + value + "'");
             return min;
         }
     }
 
+    /** Percent-decoding as libpq does it: a '+' stays a '+' (URLDecoder alone would turn it into a space). */
     private static String decode(String part) {
-        return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static Setting firstNonBlank(Setting... candidates) {
+        for (Setting candidate : candidates) {
+            if (candidate.value() != null && !candidate.value().isBlank()) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private static String firstNonBlank(String... candidates) {

@@ -56,10 +56,10 @@ public record GatehouseConfig(
 
     @Override
     public String toString() {
-        // Never print the database password, nor a query string that may carry one.
-        String db = databaseUrl.contains("?") ? databaseUrl.substring(0, databaseUrl.indexOf('?')) + "?…" : databaseUrl;
+        // Never print the database password: not the field, not a password in the URL or its query string.
         return "GatehouseConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", db="
-                + db + ", publicBaseUrl=" + publicBaseUrl.map(URI::toString).orElse("(listen address)")
+                + Redaction.url(databaseUrl) + ", publicBaseUrl="
+                + publicBaseUrl.map(URI::toString).orElse("(listen address)")
                 + ", issuer=" + issuer + ", masterKeyFile=" + masterKeyFile + "]";
     }
 }

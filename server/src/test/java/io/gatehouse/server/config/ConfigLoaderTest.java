@@ -71,4 +71,59 @@ class ConfigLoaderTest {
                 Map.of("data", data.toString())).publicBaseUrl().orElseThrow())
                 .hasToString("https://gate.example.com");
     }
+
+    @Test
+    void a_bad_value_names_the_flag_the_environment_variable_or_the_file_it_came_from() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("GATEHOUSE_PORT", "8081"), Map.of("data", data.toString(),
+                "port", "99999")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "port: expected a whole number from 0 to 65535, got '99999' (set by --port)"));
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("GATEHOUSE_PORT", "99999"), Map.of("data", data.toString())))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "port: expected a whole number from 0 to 65535, got '99999' (set by GATEHOUSE_PORT)"));
+        Path file = data.resolve("gatehouse.properties");
+        Files.writeString(file, "port=99999\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("data", data.toString())))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "port: expected a whole number from 0 to 65535, got '99999' (set in " + file + ")"));
+    }
+
+    @Test
+    void a_malformed_database_url_is_reported_without_its_password() {
+        for (String url : new String[] {"postgresql://gate:top secret@db.internal/gatehouse",
+                "postgresql://gate:top%zzsecret@db.internal/gatehouse", "mysql://gate:topsecret@db.internal/gatehouse",
+                "postgresql://gate:topsecret@db_internal/gatehouse", "jdbc:postgresql//gate:top@secret@db/gatehouse",
+                "host=db.internal user=gate password=topsecret"}) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of("GATEHOUSE_DB_URL", url), Map.of("data",
+                    data.toString())))
+                    .as(url).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("db.url: expected").hasMessageContaining("(set by GATEHOUSE_DB_URL)")
+                    .hasMessageNotContaining("secret").hasMessageNotContaining("top");
+        }
+    }
+
+    @Test
+    void a_public_base_url_with_user_info_is_refused_without_echoing_the_password() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("GATEHOUSE_PUBLIC_BASE_URL",
+                "https://ops:hunter2@gate.example.com"), Map.of("data", data.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("public-base-url: expected an absolute http(s) URL without user info")
+                .hasMessageContaining("https://ops:***@gate.example.com").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void a_plus_in_a_url_password_stays_a_plus() {
+        assertThat(ConfigLoader.load(Map.of("GATEHOUSE_DB_URL", "postgresql://gate:a+b%2Bc@db.internal/gatehouse"),
+                Map.of("data", data.toString())).databasePassword()).isEqualTo("a+b+c");
+    }
+
+    @Test
+    void the_printed_configuration_shows_no_password_of_any_form() {
+        GatehouseConfig config = ConfigLoader.load(Map.of("GATEHOUSE_DB_URL",
+                "jdbc:postgresql://gate:in-url@db.internal/gatehouse?password=in-query", "GATEHOUSE_DB_PASSWORD",
+                "in-field"), Map.of("data", data.toString()));
+        assertThat(config.toString()).contains("db=jdbc:postgresql://gate:***@db.internal/gatehouse?***")
+                .doesNotContain("in-url").doesNotContain("in-query").doesNotContain("in-field");
+    }
 }

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code gatehouse wallet enroll --wallet FILE URL}. */
 @Command(name = "enroll",
-        description = {"Enrol this machine as a device: make a P-256 key, send its public half to the",
-                "single-use enrollment link, and save key and credential in a PKCS#12 wallet file."},
+        description = {"Enrol this machine as a device through a device enrollment link.",
+                "Makes a P-256 key, sends its public half to the single-use link, and saves the key and the"
+                        + " credential in a PKCS#12 wallet file."},
         mixinStandardHelpOptions = true)
 final class EnrollCommand implements Callable<Integer> {
 
@@ -42,7 +43,7 @@ final class EnrollCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing wallet file (its credential is then lost).")
     boolean force;
 
-    @Parameters(paramLabel = "URL", description = "The enrollment link from the server.")
+    @Parameters(paramLabel = "URL", description = "The device enrollment link from the server.")
     URI enrollmentUrl;
 
     @Override

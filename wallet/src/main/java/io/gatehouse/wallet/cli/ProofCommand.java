@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
  * of stdout (and nothing after it), for scripts and for piping into a reader's stdin.
  */
 @Command(name = "proof",
-        description = {"Print a fresh access proof: the exact text of the QR code (Base45), as the last line",
-                "of standard output."},
+        description = {"Print a fresh access proof as the last line of standard output.",
+                "The line is the exact text of the QR code (Base45), for scripts and for a reader's standard"
+                        + " input."},
         mixinStandardHelpOptions = true)
 final class ProofCommand implements Callable<Integer> {
 

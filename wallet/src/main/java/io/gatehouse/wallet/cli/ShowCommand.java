@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
  * interrupted.
  */
 @Command(name = "show",
-        description = {"Show the current access proof as a QR code: written to a PNG file and drawn in the",
-                "terminal. With --watch, a new code every rotation period until interrupted (Ctrl-C)."},
+        description = {"Show the current access proof as a QR code, in a PNG file and in the terminal.",
+                "With --watch, a new code follows every rotation period until interrupted (Ctrl-C)."},
         mixinStandardHelpOptions = true)
 final class ShowCommand implements Callable<Integer> {
 
@@ -53,11 +53,11 @@ final class ShowCommand implements Callable<Integer> {
     boolean watch;
 
     @Option(names = "--scale", paramLabel = "PIXELS", defaultValue = "8",
-            description = "PNG pixels per module, 1..64 (default: ${DEFAULT-VALUE}).")
+            description = "PNG pixels per module, 1 to 64 (default: ${DEFAULT-VALUE}).")
     int scale;
 
     @Option(names = "--light-background",
-            description = "The terminal draws dark text on a light background (draw the dark modules).")
+            description = "Draw the dark modules, for a terminal with dark text on a light background.")
     boolean lightBackground;
 
     /** Stops --watch after this many codes; for tests. */

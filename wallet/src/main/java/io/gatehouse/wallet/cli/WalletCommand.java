@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * stderr), 2 for a usage error.
  */
 @Command(name = "wallet",
-        description = "A software wallet: enrol like a phone, then show rotating access-proof QR codes.",
+        description = {"A software wallet: enrol like a phone, then show rotating access-proof QR codes.",
+                "The wallet file is protected with GATEHOUSE_WALLET_PASSWORD."},
         mixinStandardHelpOptions = true,
         versionProvider = WalletCommand.Version.class,
         subcommands = {EnrollCommand.class, ProofCommand.class, ShowCommand.class})
