@@ -15,6 +15,7 @@ import io.gatehouse.server.http.ClientInfo;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Merges a reader's uploaded events into the audit log (docs/protocol.md D.5).
@@ -33,11 +36,16 @@ import java.util.Optional;
  */
 final class EventUpload {
     static final int MAX_EVENTS = 500;
-    static final int CHUNK = 50;
+    static final int CHUNK = 25;
+    /** Claims read per event id; an id holding more (an attack) is looked up exactly. */
+    static final int HELD_READ = 8;
+    static final Duration CHECK_WAIT = Duration.ofSeconds(10);
+    static final int RETRY_AFTER_SECONDS = 5;
 
     private final Database database;
     private final AuditLog audit;
     private final Clock clock;
+    private final Semaphore checking = new Semaphore(1, true);
 
     EventUpload(Database database, AuditLog audit, Clock clock) {
         this.database = database;
@@ -75,7 +83,23 @@ final class EventUpload {
     private record Skipped(EventParser.Refused refused) implements Work {
     }
 
-    private record Slot(String eventId, String source) {
+    /** A claim held for an event id; {@code legacy} is an audit record merged before V5, without a digest. */
+    private record Slot(String eventId, String source, byte[] digest) {
+        boolean legacy() {
+            return "legacy".equals(source);
+        }
+
+        /** Whether this is the same claim: the same content, or the online decision the event reports. */
+        boolean holds(Claim claim) {
+            ReaderEvent event = claim.event();
+            return switch (source) {
+                case "online" -> ReaderEvent.ONLINE.equals(event.mode()) && MessageDigest.isEqual(digest,
+                        Readers.onlineDigest(event.decision(), event.reason(), event.credentialId()));
+                case "signed" -> MessageDigest.isEqual(digest, claim.digest());
+                case "unsigned" -> !claim.signed() && MessageDigest.isEqual(digest, claim.digest());
+                default -> false;
+            };
+        }
     }
 
     /** One reason for an alert: a stable code and what was expected and found. */
@@ -101,13 +125,7 @@ final class EventUpload {
         List<ReaderEvent> events = items.stream().filter(EventParser.Parsed.class::isInstance)
                 .map(item -> ((EventParser.Parsed) item).event()).toList();
         Map<String, String> owners = database.read(tx -> owners(tx, events));
-        List<Work> work = new ArrayList<>(items.size());
-        for (EventParser.Item item : items) {
-            work.add(switch (item) {
-                case EventParser.Parsed parsed -> claim(parsed.event(), enrollment.key(), owners);
-                case EventParser.Refused refused -> new Skipped(refused);
-            });
-        }
+        List<Work> work = checked(items, enrollment.key(), owners);
         Tally tally = new Tally();
         tally.lastSeq = enrollment.headSeq();
         for (int from = 0; from < work.size(); from += CHUNK) {
@@ -119,6 +137,38 @@ final class EventUpload {
         }
         return new Result(tally.accepted, tally.duplicates, tally.untrusted, tally.lastSeq, tally.alerts,
                 tally.refused);
+    }
+
+    /**
+     * Hashes and signature checks, outside any transaction. One upload at a time does them: a reader catching up
+     * takes at most one core from the decisions, however many readers upload at once; the others wait up to
+     * {@link #CHECK_WAIT} and are then asked to come back.
+     */
+    private List<Work> checked(List<EventParser.Item> items, PublicKey key, Map<String, String> owners) {
+        boolean permitted;
+        try {
+            permitted = checking.tryAcquire(CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            permitted = false;
+        }
+        if (!permitted) {
+            throw new ApiException(503, "uploads_busy", "Service unavailable", "other readers' uploads were being"
+                    + " checked for " + CHECK_WAIT.toSeconds() + " s; upload again in a few seconds",
+                    Map.of("retryAfterSeconds", RETRY_AFTER_SECONDS));
+        }
+        try {
+            List<Work> work = new ArrayList<>(items.size());
+            for (EventParser.Item item : items) {
+                work.add(switch (item) {
+                    case EventParser.Parsed parsed -> claim(parsed.event(), key, owners);
+                    case EventParser.Refused refused -> new Skipped(refused);
+                });
+            }
+            return work;
+        } finally {
+            checking.release();
+        }
     }
 
     private static Enrollment enrollment(Tx tx, Readers.Reader reader) {
@@ -193,15 +243,19 @@ final class EventUpload {
         ReaderEvent event = claim.event();
         String bare = Readers.storedEventId(event.eventId(), generation);
         ChainHead after = claim.signed() && event.seq() > head.seq() ? ChainHead.of(event) : head;
-        // 1. The same claim is held already (a retried upload, or the reader's copy of an online decision).
-        if (holdsSame(tx, reader, generation, claim)) {
-            tally.duplicates++;
-            return after;
-        }
-        Optional<String> bareHolder = tx.queryOne("SELECT source FROM reader_events WHERE event_id = ?",
-                rs -> rs.getString(1), bare);
-        if (bareHolder.isEmpty() && tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE event_id = ?", bare) > 0) {
-            // Merged before the reader_events table existed (migration V5): the same event.
+        // 1. What is held for this id: its claims (the bare id sorts first) and any record merged before V5.
+        List<Slot> held = tx.query("""
+                SELECT event_id, source, digest FROM reader_events WHERE reader_id = ? AND generation = ? AND seq = ?
+                UNION ALL SELECT event_id, 'legacy', NULL FROM audit_log WHERE event_id = ?
+                ORDER BY event_id LIMIT ?""", rs -> new Slot(rs.getString(1), rs.getString(2), rs.getBytes(3)),
+                reader.id(), generation, event.seq(), bare, HELD_READ);
+        List<Slot> claims = held.stream().filter(slot -> !slot.legacy()).toList();
+        Optional<String> bareHolder = claims.stream().filter(slot -> slot.eventId().equals(bare))
+                .map(Slot::source).findFirst();
+        boolean same = held.size() < HELD_READ ? claims.stream().anyMatch(slot -> slot.holds(claim))
+                : holdsSame(tx, reader, generation, claim);
+        if (same || bareHolder.isEmpty() && held.stream().anyMatch(Slot::legacy)) {
+            // A retried upload, the reader's copy of an online decision, or a record merged before V5.
             tally.duplicates++;
             return after;
         }
@@ -216,17 +270,15 @@ final class EventUpload {
                     + event.doorId() + "'"));
         }
         identityProblem(event, claim.owner()).ifPresent(problems::add);
-        List<Slot> others = tx.query("SELECT event_id, source FROM reader_events WHERE reader_id = ? AND generation"
-                + " = ? AND seq = ? ORDER BY event_id LIMIT 3", rs -> new Slot(rs.getString(1), rs.getString(2)),
-                reader.id(), generation, event.seq());
-        if (!others.isEmpty()) {
+        if (!claims.isEmpty()) {
             boolean decidedTwice = claim.signed() && ReaderEvent.OFFLINE.equals(event.mode())
                     && bareHolder.filter("online"::equals).isPresent();
             problems.add(decidedTwice
                     ? new Problem("decided_twice", "the server decided event " + event.eventId() + " online and"
                             + " the reader decided it offline too; both are kept")
                     : new Problem("conflicting_claims", "event " + event.eventId() + " is also held as "
-                            + others.stream().map(Slot::eventId).toList() + "; all are kept"));
+                            + claims.stream().limit(3).map(Slot::eventId).toList()
+                            + (claims.size() > 3 ? " and more" : "") + "; all are kept"));
         }
         // 3. Where it is stored: the bare id only for a signed event, and only if it is free.
         String source = claim.signed() ? "signed" : "unsigned";
@@ -257,20 +309,14 @@ final class EventUpload {
     private static final List<String> UNTRUSTING = List.of(ChainProblem.Kind.ALTERED.code(),
             ChainProblem.Kind.BAD_SIGNATURE.code(), "door_mismatch", "identity_mismatch");
 
+    /** The exact look-up for an id with more claims than {@link #HELD_READ}: only rows that could match. */
     private static boolean holdsSame(Tx tx, Readers.Reader reader, int generation, Claim claim) {
         ReaderEvent event = claim.event();
         byte[] online = Readers.onlineDigest(event.decision(), event.reason(), event.credentialId());
-        return tx.query("SELECT source, digest FROM reader_events WHERE reader_id = ? AND generation = ? AND seq = ?"
-                + " AND digest IN (?, ?)", rs -> {
-                    String source = rs.getString(1);
-                    byte[] digest = rs.getBytes(2);
-                    return switch (source) {
-                        case "online" -> ReaderEvent.ONLINE.equals(event.mode()) && MessageDigest.isEqual(digest,
-                                online);
-                        case "signed" -> MessageDigest.isEqual(digest, claim.digest());
-                        default -> !claim.signed() && MessageDigest.isEqual(digest, claim.digest());
-                    };
-                }, reader.id(), generation, event.seq(), claim.digest(), online).contains(true);
+        return tx.query("SELECT event_id, source, digest FROM reader_events WHERE reader_id = ? AND generation = ?"
+                + " AND seq = ? AND digest IN (?, ?)", rs -> new Slot(rs.getString(1), rs.getString(2),
+                rs.getBytes(3)).holds(claim), reader.id(), generation, event.seq(), claim.digest(), online)
+                .contains(true);
     }
 
     /** Steps 2 and 3 of protocol.md D.4 for a signed event ahead of the head (steps 4 and 5 ran before the lock). */
