@@ -116,11 +116,8 @@ final class EventUpload {
         final List<EventParser.Refused> refused = new ArrayList<>();
     }
 
+    /** Merges at most {@link #MAX_EVENTS} elements (the controller refuses more before parsing them). */
     Result upload(Readers.Reader reader, List<EventParser.Item> items, ClientInfo client) {
-        if (items.size() > MAX_EVENTS) {
-            throw ApiException.badRequest("too_many_events", "upload at most " + MAX_EVENTS + " events at a time,"
-                    + " got " + items.size());
-        }
         Enrollment enrollment = database.read(tx -> enrollment(tx, reader));
         List<ReaderEvent> events = items.stream().filter(EventParser.Parsed.class::isInstance)
                 .map(item -> ((EventParser.Parsed) item).event()).toList();
