@@ -117,7 +117,7 @@ public class DurableVerifyBenchmark {
 
             database.inTransaction(tx -> tx.update("CREATE TABLE bench_commit (slot INTEGER NOT NULL, n BIGINT NOT NULL)"));
             for (int i = 0; i < SLOTS * USERS_PER_SLOT; i++) {
-                enrolled.add(enroll("bench-user-" + i));
+                enrolled.add(enroll(services, clock, "bench-user-" + i));
             }
             services.audit().seal(database);
 
@@ -137,7 +137,7 @@ public class DurableVerifyBenchmark {
         }
 
         /** Creates a user with an active TOTP credential, the way an administrator and the user would. */
-        private Enrolled enroll(String username) {
+        static Enrolled enroll(Gatehouse.Services services, java.time.Clock clock, String username) {
             User user = services.users().create(username, List.of("staff"), ADMIN, CLIENT);
             TotpEnrollments.Created link = services.enrollments().create(user.id(), ADMIN, CLIENT);
             TotpEnrollments.View view = services.enrollments().view(link.token(), CLIENT);

@@ -686,7 +686,15 @@ public final class ReaderAgent implements AutoCloseable {
                 switch (client.upload(current.serverUrl(), current.credential(), batch, timeout)) {
                     case ServerAnswer.Ok<ServerClient.UploadReceipt> ok -> {
                         ServerClient.UploadReceipt receipt = ok.value();
-                        if (receipt.accepted() + receipt.duplicates() >= batch.size()) {
+                        if (!receipt.refused().isEmpty()) {
+                            // Refused for good (malformed): sending them again cannot help, and must not hold
+                            // back the events after them. The server audited each refusal.
+                            ServerClient.RefusedEvent first = receipt.refused().get(0);
+                            diagnostics.warn("upload_events_refused", Diagnostics.fields("count",
+                                    receipt.refused().size(), "firstSeq", batch.get(first.index()).seq(),
+                                    "code", first.code(), "detail", first.detail()));
+                        }
+                        if (receipt.accepted() + receipt.duplicates() + receipt.refused().size() >= batch.size()) {
                             queue.acknowledge(lastSeq);
                         } else {
                             queue.acknowledge(Math.min(receipt.lastSeq(), lastSeq));

@@ -38,7 +38,8 @@ import java.util.concurrent.TimeoutException;
  *       {@code {"readerId","doorId","credential","bundleKeys":[{"keyId","publicKey"}],"serverUrl"}};</li>
  *   <li>{@code POST /scans} (Bearer) {@code {"payload","eventId"}} → 200 {@code {"decision","reason","mode",…}};</li>
  *   <li>{@code GET /reader/bundle} (Bearer) → 200 {@code application/octet-stream};</li>
- *   <li>{@code POST /reader/events} (Bearer) {@code {"events":[…]}} → 200 {@code {"accepted","duplicates","lastSeq"}}.</li>
+ *   <li>{@code POST /reader/events} (Bearer) {@code {"events":[…]}} → 200 {@code {"accepted","duplicates","lastSeq","refused":[…]}};
+ *       {@code refused} lists the events the server will never store (malformed), each with its index.</li>
  * </ul>
  * Every call has a deadline for the whole exchange, and every answer body a size limit. Thread-safe.
  */
@@ -121,8 +122,25 @@ public final class ServerClient {
      * @param accepted events newly stored
      * @param duplicates events it already had
      * @param lastSeq the highest seq it holds for this reader
+     * @param refused events it refused for good (malformed), with their index in the batch and the reason; a
+     *     server that predates the field answers none
      */
-    public record UploadReceipt(long accepted, long duplicates, long lastSeq) {
+    public record UploadReceipt(long accepted, long duplicates, long lastSeq, List<RefusedEvent> refused) {
+
+        /** @throws NullPointerException if {@code refused} is null */
+        public UploadReceipt {
+            refused = List.copyOf(refused);
+        }
+    }
+
+    /**
+     * One event the server refused.
+     *
+     * @param index its position in the uploaded batch
+     * @param code the stable reason code
+     * @param detail the server's explanation
+     */
+    public record RefusedEvent(int index, String code, String detail) {
     }
 
     // ---- Calls ------------------------------------------------------------------------------------
@@ -245,7 +263,22 @@ public final class ServerClient {
                     throw new IllegalArgumentException("expected an integer '" + member + "', got " + json.path(member));
                 }
             }
-            return new UploadReceipt(json.get("accepted").asLong(), json.get("duplicates").asLong(), json.get("lastSeq").asLong());
+            List<RefusedEvent> refused = new ArrayList<>();
+            JsonNode list = json.path("refused");
+            if (!list.isMissingNode() && !list.isArray()) {
+                throw new IllegalArgumentException("expected an array 'refused', got " + list.getNodeType());
+            }
+            for (JsonNode item : list) {
+                if (!item.path("index").isIntegralNumber() || item.get("index").asLong() < 0
+                        || item.get("index").asLong() >= events.size()) {
+                    throw new IllegalArgumentException("expected each refused event's 'index' to be 0 to "
+                            + (events.size() - 1) + ", got " + item.path("index"));
+                }
+                refused.add(new RefusedEvent(item.get("index").asInt(), item.path("code").asText(""),
+                        item.path("detail").asText("")));
+            }
+            return new UploadReceipt(json.get("accepted").asLong(), json.get("duplicates").asLong(),
+                    json.get("lastSeq").asLong(), refused);
         });
     }
 

@@ -2,6 +2,7 @@ package io.gatehouse.reader;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -116,6 +117,8 @@ public final class FakeGatehouse implements AutoCloseable {
     public final List<Integer> uploadBatchSizes = new CopyOnWriteArrayList<>();
     public final List<ChainProblem> chainProblems = new CopyOnWriteArrayList<>();
     public volatile int duplicateEvents;
+    /** Seqs whose events are answered as refused (malformed), as the real server does for such events. */
+    public final Set<Long> refusedSeqs = ConcurrentHashMap.newKeySet();
     public volatile long delayMillis;
 
     public FakeGatehouse(Clock clock) throws IOException {
@@ -338,10 +341,18 @@ public final class FakeGatehouse implements AutoCloseable {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
         int accepted = 0;
         int duplicates = 0;
+        ArrayNode refused = JSON.createArrayNode();
         uploadBatchSizes.add(body.path("events").size());
         synchronized (storedEvents) {
+            int index = -1;
             for (JsonNode json : body.path("events")) {
+                index++;
                 ReaderEvent event = EventJson.fromNode(json);
+                if (refusedSeqs.contains(event.seq())) {
+                    refused.addObject().put("index", index).put("eventId", event.eventId())
+                            .put("code", "invalid_event").put("detail", "event " + index + ": refused by the test");
+                    continue;
+                }
                 if (!event.readerId().equals(reader.readerId)) {
                     problem(exchange, 400, "wrong_reader", "event " + event.eventId() + " is not from this reader");
                     return;
@@ -359,6 +370,7 @@ public final class FakeGatehouse implements AutoCloseable {
         duplicateEvents += duplicates;
         ObjectNode answer = JSON.createObjectNode().put("accepted", accepted).put("duplicates", duplicates)
                 .put("lastSeq", reader.head.seq());
+        answer.set("refused", refused);
         send(exchange, 200, "application/json", answer.toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -409,6 +409,33 @@ class ReaderAgentTest {
     }
 
     @Test
+    void events_the_server_refuses_for_good_are_acknowledged_with_a_warning_and_do_not_hold_back_the_rest()
+            throws Exception {
+        Harness h = harness();
+        h.enroll("r-lobby");
+        ReaderAgent agent = h.open();
+        h.server.stop();
+        for (int i = 0; i < 5; i++) {
+            agent.scan("SCAN " + i);
+        }
+        h.server.refusedSeqs.add(2L);
+        h.server.start();
+
+        assertThat(agent.upload(Duration.ofSeconds(10))).isEqualTo(ReaderAgent.Upload.DONE);
+
+        assertThat(List.copyOf(h.server.storedEvents.keySet()))
+                .containsExactly("r-lobby/1", "r-lobby/3", "r-lobby/4", "r-lobby/5");
+        assertThat(agent.queue().pendingCount()).isZero();
+        assertThat(agent.queue().ackedSeq()).isEqualTo(5);
+        assertThat(h.errLines()).filteredOn(line -> line.path("event").asText().equals("upload_events_refused"))
+                .singleElement().satisfies(line -> {
+                    assertThat(line.path("count").asInt()).isEqualTo(1);
+                    assertThat(line.path("firstSeq").asLong()).isEqualTo(2);
+                    assertThat(line.path("code").asText()).isEqualTo("invalid_event");
+                });
+    }
+
+    @Test
     void an_upload_repeated_after_a_lost_acknowledgement_stores_nothing_twice() throws Exception {
         Harness h = harness();
         h.enroll("r-lobby");

@@ -6,6 +6,7 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.javalin.http.Context;
@@ -54,6 +55,28 @@ public final class Readers {
      */
     public static String storedEventId(String eventId, int generation) {
         return generation == 1 ? eventId : eventId + "#g" + generation;
+    }
+
+    /**
+     * Records that the server decided the scan a reader sent under {@code readerEventId}, in the table of reader
+     * event ids (migration V5). The reader's own signed copy of this event is later recognised as the same event
+     * only when it reports the same decision, reason and credential ({@link #onlineDigest}).
+     */
+    public static void recordOnlineDecision(Tx tx, Reader reader, String readerEventId, String decision,
+            String reason, String credentialId, long nowMillis) {
+        long seq = Long.parseLong(readerEventId.substring(reader.id().length() + 1));
+        tx.update("INSERT INTO reader_events (event_id, reader_id, generation, seq, source, digest, created_at)"
+                + " VALUES (?, ?, ?, ?, 'online', ?, ?)", reader.storedEventId(readerEventId), reader.id(),
+                reader.generation(), seq, onlineDigest(decision, reason, credentialId), nowMillis);
+    }
+
+    /** What an online decision and the reader's record of it must agree on. */
+    public static byte[] onlineDigest(String decision, String reason, String credentialId) {
+        StringBuilder text = new StringBuilder("online");
+        for (String value : new String[] {decision, reason, credentialId}) {
+            text.append('|').append(value == null ? "-" : value.length() + ":" + value);
+        }
+        return Ids.sha256(text.toString());
     }
 
     /** Creates a reader for {@code doorId}; the answer holds its credential, shown only here. */

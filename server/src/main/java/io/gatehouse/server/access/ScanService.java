@@ -94,6 +94,9 @@ public final class ScanService {
             Decision decision = new AccessVerifier(early).decide(payload, new AccessContext(door.settings(), now,
                     directory(tx), replay(tx), rules(tx)));
             record(tx, reader, door, decision, eventId, client, now, payload);
+            readerEventId.ifPresent(id -> Readers.recordOnlineDecision(tx, reader, id, decision.granted() ? "grant"
+                    : "deny", decision.granted() ? null : decision.reason().code(),
+                    decision.proof().map(proof -> proof.credentialId().toString()).orElse(null), clock.millis()));
             return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(), door.id(),
                     false, decision.detail());
         });

@@ -10,10 +10,6 @@ import io.gatehouse.protocol.bundle.OfflineMode;
 import io.gatehouse.protocol.bundle.ReaderBundle;
 import io.gatehouse.protocol.bundle.TrustedKey;
 import io.gatehouse.protocol.codec.Base64Url;
-import io.gatehouse.protocol.reader.ChainHead;
-import io.gatehouse.protocol.reader.ChainProblem;
-import io.gatehouse.protocol.reader.ReaderEvent;
-import io.gatehouse.protocol.reader.ReaderEvents;
 import io.gatehouse.server.Ids;
 import io.gatehouse.server.access.Door;
 import io.gatehouse.server.access.Readers;
@@ -26,18 +22,15 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import java.nio.charset.StandardCharsets;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,13 +41,13 @@ public final class ReaderSync {
     static final Duration PROVISIONING_LIFETIME = Duration.ofHours(1);
     public static final String TOKEN_PREFIX = "ghp_";
     public static final String PATH = "/reader-enroll/";
-    static final int MAX_EVENTS_PER_UPLOAD = 500;
 
     private final Database database;
     private final AuditLog audit;
     private final BundleKeys keys;
     private final Clock clock;
     private final SecureRandom random;
+    private final EventUpload events;
 
     public ReaderSync(Database database, AuditLog audit, BundleKeys keys, Clock clock, SecureRandom random) {
         this.database = database;
@@ -62,19 +55,26 @@ public final class ReaderSync {
         this.keys = keys;
         this.clock = clock;
         this.random = random;
+        this.events = new EventUpload(database, audit, clock);
     }
 
-    /** A provisioning token: {@code ghp_} + base64url(server base URL) + {@code .} + secret. */
-    public record Provisioning(String token, String secret, Instant expiresAt) {
+    /**
+     * A provisioning token: {@code ghp_} + base64url(server base URL) + {@code .} + secret.
+     *
+     * @param replacesCredential the reader has a working credential now, which stops working when the token is used
+     * @param supersededTokens earlier pending tokens of this reader, which stopped working now
+     */
+    public record Provisioning(String token, String secret, Instant expiresAt, boolean replacesCredential,
+            int supersededTokens) {
     }
 
     public Provisioning provision(String readerId, String baseUrl, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
-            if (tx.queryLong("SELECT COUNT(*) FROM readers WHERE id = ?", readerId) == 0) {
-                throw ApiException.notFound("reader_not_found", "no reader with id '" + readerId + "'");
-            }
+            String status = tx.queryOne("SELECT status FROM readers WHERE id = ?", rs -> rs.getString(1), readerId)
+                    .orElseThrow(() -> ApiException.notFound("reader_not_found", "no reader with id '" + readerId
+                            + "'"));
             long now = clock.millis();
-            tx.update("UPDATE reader_provisioning SET status = 'superseded', ended_at = ? WHERE reader_id = ? AND"
+            int superseded = tx.update("UPDATE reader_provisioning SET status = 'superseded', ended_at = ? WHERE reader_id = ? AND"
                     + " status = 'pending'", now, readerId);
             String secret = Ids.randomBase32(random, 32);
             long expiresAt = now + PROVISIONING_LIFETIME.toMillis();
@@ -82,9 +82,12 @@ public final class ReaderSync {
                     + " VALUES (?, ?, ?, 'pending', ?, ?)", Ids.newId(random, "prov"), readerId, Ids.sha256(secret),
                     now, expiresAt);
             audit.append(tx, AuditEvent.of(by.actor(), "reader.provision", client).subject("reader:" + readerId)
-                    .detail("expiresAt", Instant.ofEpochMilli(expiresAt).toString()).success());
+                    .detail("expiresAt", Instant.ofEpochMilli(expiresAt).toString())
+                    .detail("replacesCredential", "active".equals(status)).detail("supersededTokens", superseded)
+                    .success());
             String token = TOKEN_PREFIX + Base64Url.encode(baseUrl.getBytes(StandardCharsets.UTF_8)) + "." + secret;
-            return new Provisioning(token, secret, Instant.ofEpochMilli(expiresAt));
+            return new Provisioning(token, secret, Instant.ofEpochMilli(expiresAt), "active".equals(status),
+                    superseded);
         });
     }
 
@@ -206,109 +209,8 @@ public final class ReaderSync {
                         roles.getOrDefault(rs.getString("user_id"), Set.of())), zoneId, zoneId);
     }
 
-    /** What an upload did. */
-    public record UploadResult(int accepted, int duplicates, long lastSeq, List<String> alerts) {
+    /** Merges uploaded events into the audit log; see {@link EventUpload}. */
+    EventUpload.Result upload(Readers.Reader reader, List<EventParser.Item> items, ClientInfo client) {
+        return events.upload(reader, items, client);
     }
-
-    /**
-     * Merges uploaded events into the audit log, in order, exactly once each (by event id). Each event must extend
-     * the reader's chain (next seq, previous hash, valid hash, the reader's signature); a gap or a broken chain is
-     * recorded as an alert in the audit log, and the event is still kept: a record is never dropped. An event
-     * that arrives after later ones (filling a gap) is kept too. Only events signed by the reader's key advance
-     * the chain head.
-     */
-    public UploadResult upload(Readers.Reader reader, List<ReaderEvent> events, ClientInfo client) {
-        if (events.size() > MAX_EVENTS_PER_UPLOAD) {
-            throw ApiException.badRequest("too_many_events", "upload at most " + MAX_EVENTS_PER_UPLOAD
-                    + " events at a time, got " + events.size());
-        }
-        return database.inTransaction(tx -> {
-            Object[] state = tx.queryOne("SELECT public_key, generation, event_seq, event_hash FROM readers WHERE id = ?"
-                    + tx.dialect().forUpdate(), rs -> new Object[] {rs.getBytes(1), rs.getInt(2), rs.getLong(3),
-                    rs.getBytes(4)}, reader.id()).orElseThrow();
-            if (state[0] == null) {
-                throw ApiException.conflict("reader_not_enrolled", "reader '" + reader.id() + "' has no key: enroll"
-                        + " it with a provisioning token first");
-            }
-            PublicKey readerKey = PublicKeys.fromSpki((byte[]) state[0]);
-            int generation = (Integer) state[1];
-            ChainHead head = new ChainHead((Long) state[2], state[3] == null ? ChainHead.START.hash()
-                    : (byte[]) state[3]);
-            int accepted = 0;
-            int duplicates = 0;
-            List<String> alerts = new ArrayList<>();
-            for (ReaderEvent event : events) {
-                if (!event.eventId().equals(reader.id() + "/" + event.seq())) {
-                    throw ApiException.badRequest("invalid_event", "event id must be '" + reader.id() + "/"
-                            + event.seq() + "', got '" + event.eventId() + "'");
-                }
-                String storedId = Readers.storedEventId(event.eventId(), generation);
-                boolean known = tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE event_id = ?", storedId) > 0;
-                if (known && ReaderEvent.OFFLINE.equals(event.mode()) && decidedOnline(tx, storedId)) {
-                    // The server decided this scan, but only after the reader had given up waiting and decided
-                    // offline itself: both decisions happened, so both are kept, and the double decision raised.
-                    storedId = storedId + "#offline";
-                    known = tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE event_id = ?", storedId) > 0;
-                    if (!known) {
-                        alerts.add("decided_twice at " + event.eventId());
-                        audit.append(tx, AuditEvent.of(reader.actor(), "reader.events.alert", client)
-                                .subject("reader:" + reader.id()).reason("decided_twice")
-                                .detail("event", event.eventId()).result("alert"));
-                    }
-                }
-                Optional<ChainProblem> problem;
-                if (event.seq() <= head.seq()) {
-                    if (known) {
-                        duplicates++;
-                        continue;
-                    }
-                    // Late: it fills a gap reported before. Its own hash and signature can still be checked.
-                    problem = ReaderEvents.verifyChain(List.of(event), new ChainHead(event.seq() - 1,
-                            event.prevHash()), readerKey);
-                } else {
-                    problem = ReaderEvents.verifyChain(List.of(event), head, readerKey);
-                }
-                problem.ifPresent(p -> {
-                    String alert = p.kind().code() + " at " + event.eventId() + ": " + p.detail();
-                    alerts.add(alert);
-                    audit.append(tx, AuditEvent.of(reader.actor(), "reader.events.alert", client)
-                            .subject("reader:" + reader.id()).reason(p.kind().code()).detail("event", event.eventId())
-                            .detail("detail", p.detail()).result("alert"));
-                });
-                boolean authentic = ReaderEvents.signatureVerifies(event, readerKey);
-                if (authentic && event.seq() > head.seq()) {
-                    // Only the reader's own signature moves the head: a forged event must not hide later ones.
-                    head = ChainHead.of(event);
-                }
-                if (known) {
-                    duplicates++;
-                    continue;
-                }
-                audit.append(tx, record(reader, event, problem), storedId, clock.millis());
-                accepted++;
-            }
-            tx.update("UPDATE readers SET event_seq = ?, event_hash = ? WHERE id = ?", head.seq(), head.hash(),
-                    reader.id());
-            return new UploadResult(accepted, duplicates, head.seq(), alerts);
-        });
-    }
-
-    private static boolean decidedOnline(Tx tx, String storedId) {
-        return tx.queryOne("SELECT details FROM audit_log WHERE event_id = ?", rs -> rs.getString(1), storedId)
-                .map(details -> details.contains("\"mode\":\"online\"")).orElse(false);
-    }
-
-    private static AuditEvent record(Readers.Reader reader, ReaderEvent event, Optional<ChainProblem> problem) {
-        AuditEvent.Builder builder = AuditEvent.of(reader.actor(), "door.scan", new ClientInfo(null, null))
-                .user(event.userId()).subject("door:" + event.doorId()).reason(event.reason())
-                .detail("mode", event.mode()).detail("reader", reader.id()).detail("door", event.doorId())
-                .detail("credential", event.credentialId())
-                .detail("readerTime", Instant.ofEpochMilli(event.time()).toString())
-                .detail("proofIssuedAt", event.proofIssuedAt() == null ? null
-                        : Instant.ofEpochSecond(event.proofIssuedAt()).toString())
-                .detail("detail", event.detail()).detail("uploaded", true);
-        problem.ifPresent(p -> builder.detail("chainProblem", p.kind().code()));
-        return builder.result(event.decision());
-    }
-
 }

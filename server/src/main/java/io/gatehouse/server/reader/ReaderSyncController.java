@@ -2,7 +2,6 @@ package io.gatehouse.server.reader;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.codec.Base64Url;
-import io.gatehouse.protocol.reader.ReaderEvent;
 import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.access.Readers;
@@ -18,7 +17,6 @@ import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +64,29 @@ public final class ReaderSyncController {
         body.put("token", provisioning.token());
         body.put("url", links.to(ReaderSync.PATH + provisioning.secret()));
         body.put("expiresAt", provisioning.expiresAt().toString());
+        body.put("replacesCredential", provisioning.replacesCredential());
+        body.put("supersededTokens", provisioning.supersededTokens());
+        body.put("notice", (provisioning.replacesCredential() ? "When the reader enrolls with this token, its"
+                + " current credential stops working and the reader gets a new one; until then the current one"
+                + " still works." : "The reader has no working credential now; enrolling with this token gives it"
+                + " one.") + (provisioning.supersededTokens() > 0 ? " " + provisioning.supersededTokens()
+                + " earlier provisioning token(s) of this reader no longer work." : ""));
         Html.noStore(ctx);
         ctx.status(201).json(body);
     }
 
+    /**
+     * The token as a page. Only a secret that names a pending provisioning gets it; the command shown is built from
+     * that verified secret, so a made-up URL cannot put its own text into a command on this origin.
+     */
     private void page(Context ctx) {
         String secret = ctx.pathParam("secret");
+        try {
+            sync.checkProvisioning(secret);
+        } catch (ApiException e) {
+            Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p>");
+            return;
+        }
         Html.render(ctx, 200, "Provision a door reader", "<p>Scan this code with the reader, or run <code>gatehouse"
                 + " reader enroll --state DIR " + Html.escape(links.to(ReaderSync.PATH + secret)) + "</code>."
                 + " The token works once, for one hour.</p><div class=\"box\"><img class=\"qr\" alt=\"provisioning"
@@ -109,43 +124,29 @@ public final class ReaderSyncController {
         if (!events.isArray()) {
             throw JsonBody.invalid("events", "an array of events", events.getNodeType().toString());
         }
-        List<ReaderEvent> parsed = new ArrayList<>();
-        for (JsonNode event : events) {
-            parsed.add(parse(event));
+        if (events.size() > EventUpload.MAX_EVENTS) {
+            throw ApiException.badRequest("too_many_events", "upload at most " + EventUpload.MAX_EVENTS
+                    + " events at a time, got " + events.size());
         }
-        ReaderSync.UploadResult result = sync.upload(reader, parsed, ClientInfo.of(ctx));
+        List<EventParser.Item> items = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            items.add(EventParser.parse(i, events.get(i), reader.id()));
+        }
+        EventUpload.Result result = sync.upload(reader, items, ClientInfo.of(ctx));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accepted", result.accepted());
         answer.put("duplicates", result.duplicates());
         answer.put("lastSeq", result.lastSeq());
         answer.put("alerts", result.alerts());
+        answer.put("untrusted", result.untrusted());
+        answer.put("refused", result.refused().stream().map(refused -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("index", refused.index());
+            json.put("eventId", refused.eventId());
+            json.put("code", refused.code());
+            json.put("detail", refused.detail());
+            return json;
+        }).toList());
         ctx.json(answer);
-    }
-
-    private static ReaderEvent parse(JsonNode event) {
-        try {
-            return new ReaderEvent(text(event, "eventId"), event.path("seq").asLong(-1), event.path("time").asLong(-1),
-                    text(event, "mode"), text(event, "decision"), text(event, "reason"), text(event, "credentialId"),
-                    text(event, "userId"), text(event, "doorId"),
-                    event.hasNonNull("proofIssuedAt") ? epochSecond(event.get("proofIssuedAt").asLong()) : null,
-                    text(event, "detail"), HexFormat.of().parseHex(text(event, "prevHash")),
-                    HexFormat.of().parseHex(text(event, "hash")), Base64Url.decode(text(event, "signature")));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiException.badRequest("invalid_event", "event " + event.path("eventId").asText("?")
-                    + " is malformed: " + e.getMessage());
-        }
-    }
-
-    /** Times a proof can carry: a u32 of epoch seconds. */
-    private static long epochSecond(long value) {
-        if (value < 0 || value > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("proofIssuedAt must be 0 to 4294967295, got " + value);
-        }
-        return value;
-    }
-
-    private static String text(JsonNode event, String field) {
-        JsonNode value = event.get(field);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }

@@ -213,8 +213,9 @@ class ReaderSyncTest {
 
     @Test
     void an_online_scan_with_an_event_id_is_not_counted_twice_when_the_queue_is_uploaded() {
+        CredentialId unknown = CredentialId.random(RANDOM);
         String proof = new ProofSigner(ProofSigner.generateP256(RANDOM).getPrivate()).sign(ProofType.DEVICE_SIGNED,
-                CredentialId.random(RANDOM), server.clock().instant().getEpochSecond(), 7, false).toText();
+                unknown, server.clock().instant().getEpochSecond(), 7, false).toText();
         HttpResult online = server.post("/api/v1/scans", Map.of("payload", proof, "eventId", readerId + "/1"),
                 credential);
         assertThat(online.json().get("reason").asText()).isEqualTo("unknown_credential");
@@ -222,7 +223,9 @@ class ReaderSyncTest {
                 credential);
         assertThat(retried.json().get("duplicate").asBoolean()).isTrue();
         assertThat(retried.json().get("reason").asText()).isEqualTo("unknown_credential");
-        ReaderEvent queued = event(ChainHead.START, "online", "deny", "unknown_credential");
+        ReaderEvent queued = ReaderEvents.chain(ChainHead.START, readerId, new EventFields(server.clock().millis(),
+                "online", "deny", "unknown_credential", unknown.toString(), null, doorId, null, "relayed"),
+                readerKeys.getPrivate());
         HttpResult uploaded = upload(List.of(queued));
         assertThat(uploaded.json().get("accepted").asInt()).isZero();
         assertThat(uploaded.json().get("duplicates").asInt()).isEqualTo(1);
@@ -275,7 +278,8 @@ class ReaderSyncTest {
         HttpResult real = upload(List.of(events.get(3)));
         assertThat(real.json().get("accepted").asInt()).as(real.toString()).isEqualTo(1);
         assertThat(real.json().get("lastSeq").asLong()).isEqualTo(4);
-        assertThat(server.get("/api/v1/audit?action=door.scan&limit=100").json().get("records")).hasSize(5);
+        assertThat(server.get("/api/v1/audit?action=door.scan&limit=100").json().get("records")).hasSize(4);
+        assertThat(server.get("/api/v1/audit?action=reader.event.untrusted").json().get("records")).hasSize(1);
     }
 
     @Test
@@ -298,16 +302,16 @@ class ReaderSyncTest {
     }
 
     @Test
-    void malformed_uploads_are_refused_and_change_nothing() {
-        HttpResult notEvents = server.send(HttpRequest.newBuilder(server.uri("/api/v1/reader/events"))
+    void an_upload_that_is_not_an_array_of_events_is_refused_and_changes_nothing() {
+        HttpResult notArray = server.send(HttpRequest.newBuilder(server.uri("/api/v1/reader/events"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"events\":[{\"eventId\":\"x\"}]}")), credential);
-        assertThat(notEvents.status()).isEqualTo(400);
-        assertThat(notEvents.json().get("code").asText()).isEqualTo("invalid_event");
-        ReaderEvent foreign = ReaderEvents.chain(ChainHead.START, "rdr_someone", new EventFields(1, "offline",
-                "grant", null, null, null, doorId, null, null), readerKeys.getPrivate());
-        HttpResult wrongReader = upload(List.of(foreign));
-        assertThat(wrongReader.status()).isEqualTo(400);
+                        "{\"events\":{\"eventId\":\"x\"}}")), credential);
+        assertThat(notArray.status()).isEqualTo(400);
+        assertThat(notArray.json().get("code").asText()).isEqualTo("invalid_field");
+        List<ReaderEvent> tooMany = chainOf(501, ChainHead.START);
+        HttpResult refused = upload(tooMany);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("code").asText()).isEqualTo("too_many_events");
         assertThat(server.get("/api/v1/audit?action=door.scan").json().get("records")).isEmpty();
     }
 }
