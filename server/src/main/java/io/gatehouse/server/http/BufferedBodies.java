@@ -121,6 +121,7 @@ public final class BufferedBodies implements Filter {
             while (!ended.get() && in.isReady()) {
                 int n = in.read(chunk);
                 if (n < 0) {
+                    onAllDataRead();
                     return;
                 }
                 if (bytes.size() + n > limit) {

@@ -60,7 +60,7 @@ public final class JettyProblems extends ErrorHandler {
                     "expected request headers of at most " + maxHeadBytes + " bytes in all");
             case 501 -> new ApiException(501, "not_implemented", "Not implemented",
                     "expected a method and transfer coding this server implements");
-            case 505 -> new ApiException(505, "http_version_not_supported", "HTTP version not supported",
+            case 426, 505 -> new ApiException(status, "unsupported_http_version", "HTTP version not supported",
                     "expected HTTP/1.0 or HTTP/1.1");
             default -> new ApiException(status, "http_" + status, "HTTP " + status,
                     "the request cannot be served (HTTP " + status + ")");

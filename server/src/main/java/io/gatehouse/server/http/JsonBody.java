@@ -89,12 +89,14 @@ public final class JsonBody {
     /** Walks every field name and string; the problem names the JSON pointer of the first bad one. */
     private static void requireWellFormedText(JsonNode node, String pointer, boolean refuseNul) {
         if (node.isTextual()) {
-            check(node.textValue(), pointer, refuseNul);
+            check(node.textValue(), pointer, "the JSON string at " + pointer, refuseNul);
         } else if (node.isObject()) {
             for (var fields = node.fields(); fields.hasNext(); ) {
                 var field = fields.next();
+                // A bad name is reported at its object: the name itself cannot be echoed back.
+                check(field.getKey(), pointer, "a field name in the object at " + (pointer.isEmpty() ? "the top"
+                        + " level" : pointer), refuseNul);
                 String at = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
-                check(field.getKey(), at, refuseNul);
                 requireWellFormedText(field.getValue(), at, refuseNul);
             }
         } else if (node.isArray()) {
@@ -104,11 +106,11 @@ public final class JsonBody {
         }
     }
 
-    private static void check(String text, String pointer, boolean refuseNul) {
+    private static void check(String text, String pointer, String where, boolean refuseNul) {
         try {
-            Utf8.requireWholeCharacters(text, "the JSON string at " + pointer);
+            Utf8.requireWholeCharacters(text, where);
             if (refuseNul) {
-                Utf8.requireNoNul(text, "the JSON string at " + pointer);
+                Utf8.requireNoNul(text, where);
             }
         } catch (ApiException e) {
             throw new ApiException(e.status(), e.code(), e.title(), e.detail(), Map.of("pointer", pointer));

@@ -75,7 +75,7 @@ public final class ReaderSyncController {
         Html.render(ctx, 200, "Provision a door reader", "<p>Scan this code with the reader, or run <code>gatehouse"
                 + " reader enroll --state DIR " + Html.escape(links.to(ReaderSync.PATH + secret)) + "</code>."
                 + " The token works once, for one hour.</p><div class=\"box\"><img class=\"qr\" alt=\"provisioning"
-                + " token\" src=\"" + Html.escape(secret) + "/qr.png\"></div>");
+                + " token\" src=\"" + Html.escape(ReaderSync.PATH + secret + "/qr.png") + "\"></div>");
     }
 
     private void png(Context ctx) {
