@@ -21,14 +21,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.RunAll \
- *     [totp] [durable] [proof] [scan] [offline] [bundle] [load] [-p NAME=V1,V2] [--json FILE] [--quick]
+ *     [totp] [durable] [proof] [scan] [offline] [bundle] [load] [slow] [-p NAME=V1,V2] [--json FILE] [--quick]
  * </pre>
  *
  * The words pick what runs: the JMH classes {@code totp} ({@link TotpVerifyBenchmark}), {@code durable}
  * ({@link DurableVerifyBenchmark}), {@code proof} ({@link ProofVerifyBenchmark}), {@code scan}
  * ({@link DurableScanBenchmark}), {@code offline} ({@link OfflineDecisionBenchmark}), {@code bundle}
  * ({@link BundleBenchmark}), and {@code load}, the HTTP load generator {@link ScanLoad} with its default settings,
- * run after the JMH benchmarks (never at the same time). Default: every JMH class, not {@code load}. {@code -p}
+ * run after the JMH benchmarks (never at the same time), and {@code slow}, {@link SlowClientLoad} with its defaults,
+ * after that. Default: every JMH class, not {@code load} nor {@code slow}. {@code -p}
  * restricts a parameter ({@code algorithm}, {@code db} or {@code credentials}), {@code --json} also writes JMH's JSON
  * results, and {@code --quick} cuts every JMH run to one 1-second warm-up and one 1-second measurement (a smoke test:
  * the figures mean little).
@@ -51,6 +52,7 @@ public final class RunAll {
     public static void main(String[] args) throws Exception {
         Set<String> classes = new LinkedHashSet<>();
         boolean load = false;
+        boolean slow = false;
         ChainedOptionsBuilder options = new OptionsBuilder().shouldFailOnError(true);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -61,6 +63,7 @@ public final class RunAll {
                 case "offline" -> classes.add(OFFLINE);
                 case "bundle" -> classes.add(BUNDLE);
                 case "load" -> load = true;
+                case "slow" -> slow = true;
                 case "--quick" -> options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(1).measurementTime(TimeValue.seconds(1));
                 case "--json" -> options.result(value(args, ++i, "--json")).resultFormat(ResultFormatType.JSON);
@@ -72,11 +75,11 @@ public final class RunAll {
                     options.param(nameValues[0], nameValues[1].split(","));
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; expected totp, durable, proof, scan, offline, bundle, load, -p NAME=V1,V2, --json FILE"
-                        + " or --quick");
+                        + "'; expected totp, durable, proof, scan, offline, bundle, load, slow, -p NAME=V1,V2,"
+                        + " --json FILE or --quick");
             }
         }
-        if (classes.isEmpty() && !load) {
+        if (classes.isEmpty() && !load && !slow) {
             classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE));
         }
         String report = "";
@@ -89,6 +92,9 @@ public final class RunAll {
         if (load) {
             // After the JMH forks have ended: never two benchmark processes at once.
             report += new ScanLoad().run();
+        }
+        if (slow) {
+            report += new SlowClientLoad().run();
         }
         System.out.println();
         System.out.println(report);

@@ -9,6 +9,7 @@ import io.gatehouse.server.testing.TestServer;
 import io.gatehouse.server.testing.TotpUsers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,9 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 @DatabaseTest
 class SlowClientsTest {
     private static final int SLOW = 1000;
-    /** Far above what an idle server needs (a few ms), far below what queueing behind slow clients would cost. */
-    private static final Duration HEALTH_BOUND = Duration.ofMillis(1500);
-    private static final Duration VERIFY_BOUND = Duration.ofMillis(3000);
+    /**
+     * Far above what the server needs (milliseconds; more on a machine whose cores other work also uses), far below
+     * what waiting behind slow clients costs (the whole head or body deadline).
+     */
+    private static final Duration HEALTH_BOUND = Duration.ofSeconds(2);
+    private static final Duration VERIFY_BOUND = Duration.ofSeconds(4);
 
     @TempDir
     Path data;
@@ -54,6 +58,7 @@ class SlowClientsTest {
             int checks = 0;
             while (System.nanoTime() < until) {
                 assertThat(slow.open()).as("slow clients held").isGreaterThan(SLOW * 9 / 10);
+                assertThat(workersReadingBodies()).as("worker threads blocked reading a body").isZero();
                 long started = System.nanoTime();
                 HttpResult live = server.get("/health/live", null);
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -71,7 +76,7 @@ class SlowClientsTest {
                 Thread.sleep(200);
             }
             SlowClients.Stats stats = slow.stats();
-            assertThat(checks).isGreaterThan(10);
+            assertThat(checks).isGreaterThanOrEqualTo(3);
             assertThat(stats.answers()).as(stats.toString()).containsKey(408);
             assertThat(stats.answers().keySet()).as(stats.toString()).containsOnly(408);
             // The driver sees an end up to one round late, and the server's sweep runs every second.
@@ -87,5 +92,14 @@ class SlowClientsTest {
             assertThat(slow.oldestOpen(true)).as("no slow body lives on").isLessThan(bodyBound);
         }
         assertThat(server.get("/health/live", null).status()).isEqualTo(200);
+    }
+
+    /** Jetty worker threads now inside a blocking read of a request body. */
+    private static long workersReadingBodies() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> thread.getKey().getName().startsWith("JettyServerThreadPool"))
+                .filter(thread -> Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName()
+                        .startsWith("org.eclipse.jetty.server.HttpInput") && frame.getMethodName().equals("read")))
+                .count();
     }
 }
