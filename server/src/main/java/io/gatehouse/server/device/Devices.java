@@ -14,6 +14,7 @@ import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Page;
+import io.gatehouse.server.http.Utf8;
 import io.gatehouse.server.user.User;
 import io.gatehouse.server.user.UserService;
 import java.security.SecureRandom;
@@ -103,7 +104,7 @@ public final class Devices {
             for (String field : List.of("model", "os", "appVersion")) {
                 if (device.hasNonNull(field)) {
                     String value = device.get(field).asText();
-                    facts.put(field, value.length() > MAX_FACT_LENGTH ? value.substring(0, MAX_FACT_LENGTH) : value);
+                    facts.put(field, Utf8.truncate(value, MAX_FACT_LENGTH));
                 }
             }
         });

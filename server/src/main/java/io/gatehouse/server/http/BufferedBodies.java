@@ -84,6 +84,9 @@ public final class BufferedBodies implements Filter {
     private static void refuse(HttpServletResponse response, HttpServletRequest request, ApiException problem)
             throws IOException {
         byte[] body = ProblemMapper.document(problem, request.getRequestURI());
+        if (problem.extensions().get("retryAfterSeconds") instanceof Number seconds) {
+            response.setHeader("Retry-After", String.valueOf(seconds.longValue()));
+        }
         response.setStatus(problem.status());
         response.setHeader("Connection", "close");
         response.setContentType(ProblemMapper.CONTENT_TYPE_UTF8);
