@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A request's JSON object, read with a size limit and checked field by field. Every accessor names the field, the
@@ -89,13 +90,13 @@ public final class JsonBody {
     /** Walks every field name and string; the problem names the JSON pointer of the first bad one. */
     private static void requireWellFormedText(JsonNode node, String pointer, boolean refuseNul) {
         if (node.isTextual()) {
-            check(node.textValue(), pointer, "the JSON string at " + pointer, refuseNul);
+            check(node.textValue(), pointer, () -> "the JSON string at " + pointer, refuseNul);
         } else if (node.isObject()) {
             for (var fields = node.fields(); fields.hasNext(); ) {
                 var field = fields.next();
                 // A bad name is reported at its object: the name itself cannot be echoed back.
-                check(field.getKey(), pointer, "a field name in the object at " + (pointer.isEmpty() ? "the top"
-                        + " level" : pointer), refuseNul);
+                check(field.getKey(), pointer, () -> "a field name in the object at " + (pointer.isEmpty()
+                        ? "the top level" : pointer), refuseNul);
                 String at = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
                 requireWellFormedText(field.getValue(), at, refuseNul);
             }
@@ -106,15 +107,29 @@ public final class JsonBody {
         }
     }
 
-    private static void check(String text, String pointer, String where, boolean refuseNul) {
+    private static void check(String text, String pointer, Supplier<String> where, boolean refuseNul) {
+        if (!needsCheck(text)) {
+            return;
+        }
         try {
-            Utf8.requireWholeCharacters(text, where);
+            Utf8.requireWholeCharacters(text, where.get());
             if (refuseNul) {
-                Utf8.requireNoNul(text, where);
+                Utf8.requireNoNul(text, where.get());
             }
         } catch (ApiException e) {
             throw new ApiException(e.status(), e.code(), e.title(), e.detail(), Map.of("pointer", pointer));
         }
+    }
+
+    /** Most strings hold neither surrogates nor NUL; those need no closer look. */
+    private static boolean needsCheck(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0 || Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads at most {@code maxBytes}; a declared or actual larger body is refused before it is buffered. */
