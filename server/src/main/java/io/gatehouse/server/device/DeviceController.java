@@ -80,7 +80,8 @@ public final class DeviceController {
         }
         Html.render(ctx, 200, "Enrol a device", "<p>Scan this code with the Gatehouse app on the phone to enrol"
                 + " it. The link works once and expires at " + expires + ".</p><div class=\"box\"><img class=\"qr\""
-                + " alt=\"QR code of this enrollment link\" src=\"" + Html.escape(Devices.PATH + token + "/qr.png") + "\"></div>"
+                + " alt=\"QR code of this enrollment link\" src=\"" + Html.escape(Devices.PATH + token + "/qr.png")
+                + "\"></div>"
                 + "<p class=\"mono\">" + Html.escape(links.to(Devices.PATH + token)) + "</p>");
     }
 
