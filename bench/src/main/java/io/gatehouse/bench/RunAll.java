@@ -21,15 +21,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.RunAll \
- *     [totp] [durable] [proof] [scan] [offline] [bundle] [load] [upload] [-p NAME=V1,V2] [--json FILE] [--quick]
+ *     [totp] [durable] [proof] [scan] [offline] [bundle] [load] [upload] [slow] [-p NAME=V1,V2] [--json FILE]
+ *     [--quick]
  * </pre>
  *
  * The words pick what runs: the JMH classes {@code totp} ({@link TotpVerifyBenchmark}), {@code durable}
  * ({@link DurableVerifyBenchmark}), {@code proof} ({@link ProofVerifyBenchmark}), {@code scan}
  * ({@link DurableScanBenchmark}), {@code offline} ({@link OfflineDecisionBenchmark}), {@code bundle}
  * ({@link BundleBenchmark}), and {@code load}, the HTTP load generator {@link ScanLoad} with its default settings,
- * run after the JMH benchmarks (never at the same time), and {@code upload}, {@link UploadStallLoad} (TOTP latency
- * during reader uploads) with its default settings, after those. Default: every JMH class, not {@code load}. {@code -p}
+ * run after the JMH benchmarks (never at the same time), {@code upload}, {@link UploadStallLoad} (TOTP latency
+ * during reader uploads), and {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), each with its
+ * defaults, after those. Default: every JMH class, none of {@code load}, {@code upload} or {@code slow}. {@code -p}
  * restricts a parameter ({@code algorithm}, {@code db} or {@code credentials}), {@code --json} also writes JMH's JSON
  * results, and {@code --quick} cuts every JMH run to one 1-second warm-up and one 1-second measurement (a smoke test:
  * the figures mean little).
@@ -53,6 +55,7 @@ public final class RunAll {
         Set<String> classes = new LinkedHashSet<>();
         boolean load = false;
         boolean upload = false;
+        boolean slow = false;
         ChainedOptionsBuilder options = new OptionsBuilder().shouldFailOnError(true);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -64,6 +67,7 @@ public final class RunAll {
                 case "bundle" -> classes.add(BUNDLE);
                 case "load" -> load = true;
                 case "upload" -> upload = true;
+                case "slow" -> slow = true;
                 case "--quick" -> options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(1).measurementTime(TimeValue.seconds(1));
                 case "--json" -> options.result(value(args, ++i, "--json")).resultFormat(ResultFormatType.JSON);
@@ -75,11 +79,11 @@ public final class RunAll {
                     options.param(nameValues[0], nameValues[1].split(","));
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; expected totp, durable, proof, scan, offline, bundle, load, upload, -p NAME=V1,V2,"
-                        + " --json FILE or --quick");
+                        + "'; expected totp, durable, proof, scan, offline, bundle, load, upload, slow,"
+                        + " -p NAME=V1,V2, --json FILE or --quick");
             }
         }
-        if (classes.isEmpty() && !load && !upload) {
+        if (classes.isEmpty() && !load && !upload && !slow) {
             classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE));
         }
         String report = "";
@@ -95,6 +99,9 @@ public final class RunAll {
         }
         if (upload) {
             report += new UploadStallLoad().run();
+        }
+        if (slow) {
+            report += new SlowClientLoad().run();
         }
         System.out.println();
         System.out.println(report);

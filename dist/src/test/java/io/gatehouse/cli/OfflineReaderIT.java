@@ -177,7 +177,7 @@ class OfflineReaderIT {
             assertThat(CommandLineIT.run("wallet", "enroll", "--wallet", wallet.toString(), link).exit()).isZero();
             wallets.put(name, wallet);
             devices.put(name, JSON.readTree(call("GET", "/api/v1/users/" + user + "/devices", admin, null).body())
-                    .get(0).get("id").asText());
+                    .at("/devices/0/id").asText());
         }
         Reader main = startReader(states.get("main"));
         Reader secure = startReader(states.get("secure"));

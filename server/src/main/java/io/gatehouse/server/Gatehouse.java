@@ -17,6 +17,10 @@ import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.device.DeviceController;
 import io.gatehouse.server.device.Devices;
+import io.gatehouse.server.http.BufferedBodies;
+import io.gatehouse.server.http.EdgeFilters;
+import io.gatehouse.server.http.HeadDeadline;
+import io.gatehouse.server.http.JettyProblems;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
@@ -45,14 +49,20 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +73,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gatehouse implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
+    /** Request line and headers together; Jetty answers 414 or 431 beyond it. */
+    static final int MAX_HEAD_BYTES = 8 * 1024;
+    static final Duration HEAD_DEADLINE = Duration.ofSeconds(10);
+    static final Duration BODY_DEADLINE = Duration.ofSeconds(20);
+    static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+    /** Bytes all bodies being received may hold together: a thousand maximal bodies at the default limit. */
+    static final long BODY_BUDGET_BYTES = 64L * 1024 * 1024;
+    /** A connection with no traffic at all. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** A blocked write of an answer to a client that does not read. */
+    static final Duration BLOCKING_IO_TIMEOUT = Duration.ofSeconds(10);
 
     private final GatehouseConfig config;
     private final Services services;
@@ -206,25 +227,18 @@ public final class Gatehouse implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxBodyBytes();
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             javalin.router.ignoreTrailingSlashes = true;
+            configureJetty(javalin.jetty, config);
             javalin.requestLogger.http((ctx, millis) -> {
                 // The route template, never the raw path: paths of enrollment and bootstrap links hold secrets.
                 String route = routeOf(ctx);
                 Timer.builder("gatehouse.http.requests").tag("method", ctx.method().name()).tag("route", route)
                         .tag("status", String.valueOf(ctx.statusCode())).register(registry)
-                        .record(java.time.Duration.ofNanos((long) (millis * 1_000_000)));
+                        .record(Duration.ofNanos((long) (millis * 1_000_000)));
                 access.info("{} {} {} {}ms", ctx.method(), route, ctx.statusCode(), String.format("%.1f", millis));
             });
         });
         ProblemMapper.install(app);
-        app.before(ctx -> {
-            ctx.header("X-Content-Type-Options", "nosniff");
-            // No identifier contains a NUL, and PostgreSQL refuses NUL in text: answer 400, not 500.
-            String target = ctx.req().getRequestURI() + "?" + ctx.req().getQueryString();
-            if (target.toLowerCase(java.util.Locale.ROOT).contains("%00")) {
-                throw io.gatehouse.server.http.ApiException.badRequest("invalid_parameter",
-                        "the path or query contains a NUL character");
-            }
-        });
+        EdgeFilters.install(app);
 
         Links links = new Links(config.publicBaseUrl().orElse(null));
         Authenticator auth = new Authenticator(services.tokens());
@@ -247,7 +261,7 @@ public final class Gatehouse implements AutoCloseable {
         new DeviceController(services.devices(), auth, links, maxBody).register(routes);
         new ReaderSyncController(services.readerSync(), services.readers(), auth, links, maxBody).register(routes);
 
-        app.start(config.bind(), config.port());
+        app.start();
         links.listeningOn(config.bind(), app.port());
 
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -269,6 +283,41 @@ public final class Gatehouse implements AutoCloseable {
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
         LOG.info("Gatehouse listening on {} ({})", links.base(), config);
         return new Gatehouse(config, services, app, links, routes, background, bootstrapUrl);
+    }
+
+    /**
+     * The connector and its limits. Slow clients cost a connection, never a worker thread: request heads are
+     * parsed as bytes arrive and must be complete within {@link #HEAD_DEADLINE}; bodies are received without a
+     * thread ({@link BufferedBodies}) and must be complete within {@link #BODY_DEADLINE}, at no less than
+     * {@link #MIN_BODY_BYTES_PER_SECOND} once they start.
+     */
+    private static void configureJetty(io.javalin.config.JettyConfig jetty, GatehouseConfig config) {
+        JettyProblems problems = new JettyProblems(MAX_HEAD_BYTES);
+        int maxBody = config.maxBodyBytes();
+        // Event uploads may be larger than other bodies.
+        int eventUploadLimit = Math.max(maxBody, ReaderSyncController.EVENT_UPLOAD_MAX_BYTES);
+        BufferedBodies bodies = new BufferedBodies(path -> "/api/v1/reader/events".equals(path) ? eventUploadLimit
+                : maxBody, BODY_DEADLINE, BODY_BUDGET_BYTES);
+        jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(MAX_HEAD_BYTES);
+            http.setIdleTimeout(BLOCKING_IO_TIMEOUT.toMillis());
+            http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+        });
+        jetty.addConnector((server, http) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(config.bind());
+            connector.setPort(config.port());
+            connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            connector.addBean(new HeadDeadline(HEAD_DEADLINE));
+            return connector;
+        });
+        jetty.modifyServer(server -> server.setErrorHandler(problems));
+        jetty.modifyServletContextHandler(context -> {
+            context.setErrorHandler(problems);
+            FilterHolder holder = new FilterHolder(bodies);
+            holder.setAsyncSupported(true);
+            context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        });
     }
 
     /** The matched route template, or "unmatched" for requests no route took. */

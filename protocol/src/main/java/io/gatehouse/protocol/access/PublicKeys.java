@@ -73,7 +73,7 @@ public final class PublicKeys {
             key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki.clone()));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalArgumentException("public key: expected an X.509 SubjectPublicKeyInfo of an EC P-256 key"
-                    + " (" + spki.length + " bytes given), could not read it: " + e.getMessage(), e);
+                    + " (" + spki.length + " bytes given); these bytes are not one", e);
         }
         ECPublicKey ecKey = (ECPublicKey) key;
         requireP256Curve(ecKey, "public key");

@@ -6,6 +6,7 @@ import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Page;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ public final class AccessController {
                         body.requiredString("doorId"), body.requiredString("name"), by, ClientInfo.of(ctx))))
                 .get("/api/v1/readers", ctx -> {
                     auth.require(ctx, Scope.ADMIN);
-                    ctx.json(Map.of("readers", readers.list()));
+                    ctx.json(listAnswer("readers", readers.list(Page.of(ctx))));
                 })
                 .post("/api/v1/readers/{id}/revoke", ctx -> {
                     readers.revoke(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), ClientInfo.of(ctx));
@@ -72,7 +73,14 @@ public final class AccessController {
 
     private void list(Context ctx, String what) {
         auth.require(ctx, Scope.ADMIN);
-        ctx.json(Map.of("rules".equals(what) ? "accessRules" : what, sites.list(what)));
+        ctx.json(listAnswer("rules".equals(what) ? "accessRules" : what, sites.list(what, Page.of(ctx))));
+    }
+
+    private static Map<String, Object> listAnswer(String name, Page.Slice<Map<String, Object>> slice) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put(name, slice.items());
+        answer.put("next", slice.next());
+        return answer;
     }
 
     private void scan(Context ctx, ScanMetrics metrics) {

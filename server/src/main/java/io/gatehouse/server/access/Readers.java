@@ -3,15 +3,17 @@ package io.gatehouse.server.access;
 import io.gatehouse.server.Ids;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
-import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.PrefixedSecret;
+import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Page;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,10 +119,13 @@ public final class Readers {
         });
     }
 
-    public List<Map<String, Object>> list() {
-        return database.read(tx -> tx.query("SELECT id, door_id, name, status FROM readers ORDER BY name",
-                rs -> Map.<String, Object>of("id", rs.getString(1), "doorId", rs.getString(2), "name",
-                        rs.getString(3), "status", rs.getString(4))));
+    /** One page of readers by name. */
+    public Page.Slice<Map<String, Object>> list(Page page) {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT id, door_id, name, status FROM readers" + page.sql("name", false, "id", false, args);
+        return page.slice(database.read(tx -> tx.query(sql, rs -> new Page.Keyed<>(Map.<String, Object>of("id",
+                rs.getString(1), "doorId", rs.getString(2), "name", rs.getString(3), "status", rs.getString(4)),
+                rs.getString(3), rs.getString(1)), args.toArray())));
     }
 
     /**

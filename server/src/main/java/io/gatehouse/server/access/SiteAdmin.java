@@ -11,11 +11,13 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Page;
 import io.gatehouse.server.user.Roles;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,18 +152,25 @@ public final class SiteAdmin {
         });
     }
 
-    public List<Map<String, Object>> list(String what) {
-        return database.read(tx -> switch (what) {
-            case "sites" -> tx.query("SELECT id, name, time_zone FROM sites ORDER BY name", rs -> Map.<String, Object>of(
-                    "id", rs.getString(1), "name", rs.getString(2), "timeZone", rs.getString(3)));
-            case "zones" -> tx.query("SELECT id, site_id, name FROM zones ORDER BY name", rs -> Map.<String, Object>of(
-                    "id", rs.getString(1), "siteId", rs.getString(2), "name", rs.getString(3)));
-            case "doors" -> tx.query(Door.SELECT + " ORDER BY d.name", rs -> Door.from(rs).toJson());
-            case "rules" -> tx.query("SELECT * FROM access_rules ORDER BY created_at", rs -> ruleJson(
-                    rs.getString("id"), rs.getString("zone_id"), rs.getString("role"), rs.getString("user_id"),
-                    Schedules.fromStored(rs.getString("schedule"))));
+    /** One page of sites, zones or doors by name, or of rules by creation time. */
+    public Page.Slice<Map<String, Object>> list(String what, Page page) {
+        List<Object> args = new ArrayList<>();
+        return page.slice(database.read(tx -> switch (what) {
+            case "sites" -> tx.query("SELECT id, name, time_zone FROM sites" + page.sql("name", false, "id", false,
+                    args), rs -> new Page.Keyed<>(Map.<String, Object>of("id", rs.getString(1), "name",
+                    rs.getString(2), "timeZone", rs.getString(3)), rs.getString(2), rs.getString(1)), args.toArray());
+            case "zones" -> tx.query("SELECT id, site_id, name FROM zones" + page.sql("name", false, "id", false,
+                    args), rs -> new Page.Keyed<>(Map.<String, Object>of("id", rs.getString(1), "siteId",
+                    rs.getString(2), "name", rs.getString(3)), rs.getString(3), rs.getString(1)), args.toArray());
+            case "doors" -> tx.query(Door.SELECT + page.sql("d.name", false, "d.id", false, args),
+                    rs -> new Page.Keyed<>(Door.from(rs).toJson(), rs.getString("name"), rs.getString("id")),
+                    args.toArray());
+            case "rules" -> tx.query("SELECT * FROM access_rules" + page.sql("created_at", true, "id", false, args),
+                    rs -> new Page.Keyed<>(ruleJson(rs.getString("id"), rs.getString("zone_id"), rs.getString("role"),
+                            rs.getString("user_id"), Schedules.fromStored(rs.getString("schedule"))),
+                            rs.getLong("created_at"), rs.getString("id")), args.toArray());
             default -> throw new IllegalArgumentException(what);
-        });
+        }));
     }
 
     private static Map<String, Object> ruleJson(String id, String zoneId, String role, String userId,

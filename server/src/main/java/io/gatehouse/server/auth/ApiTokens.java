@@ -8,8 +8,11 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Page;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,9 +107,12 @@ public final class ApiTokens {
         });
     }
 
-    public List<Map<String, Object>> list() {
-        return database.read(tx -> tx.query(
-                "SELECT id, name, scopes, created_by, created_at, revoked_at FROM api_tokens ORDER BY created_at",
+    /** One page of tokens by creation time. */
+    public Page.Slice<Map<String, Object>> list(Page page) {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT id, name, scopes, created_by, created_at, revoked_at FROM api_tokens"
+                + page.sql("created_at", true, "id", false, args);
+        return page.slice(database.read(tx -> tx.query(sql,
                 rs -> {
                     Map<String, Object> view = new LinkedHashMap<>();
                     view.put("id", rs.getString("id"));
@@ -116,8 +122,8 @@ public final class ApiTokens {
                     view.put("createdAt", java.time.Instant.ofEpochMilli(rs.getLong("created_at")).toString());
                     long revoked = rs.getLong("revoked_at");
                     view.put("revokedAt", rs.wasNull() ? null : java.time.Instant.ofEpochMilli(revoked).toString());
-                    return view;
-                }));
+                    return new Page.Keyed<>(view, rs.getLong("created_at"), rs.getString("id"));
+                }, args.toArray())));
     }
 
     /** True when at least one unrevoked token carries the admin scope. */

@@ -5,6 +5,7 @@ import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Page;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.util.EnumSet;
@@ -51,7 +52,11 @@ public final class TokenController {
 
     private void list(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
-        ctx.json(Map.of("tokens", tokens.list()));
+        Page.Slice<Map<String, Object>> slice = tokens.list(Page.of(ctx));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("tokens", slice.items());
+        answer.put("next", slice.next());
+        ctx.json(answer);
     }
 
     private void revoke(Context ctx) {
@@ -77,6 +82,7 @@ public final class TokenController {
         boolean form = Forms.isForm(ctx);
         String name;
         try {
+            bootstrap.check(ctx.pathParam("secret"));
             if (form) {
                 String field = Forms.field(ctx, maxBody, "name");
                 name = field == null ? "admin" : field;

@@ -10,6 +10,7 @@ import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Links;
+import io.gatehouse.server.http.Page;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -34,7 +35,11 @@ public final class DeviceController {
         routes.post("/api/v1/users/{id}/device-enrollments", this::createEnrollment)
                 .get("/api/v1/users/{id}/devices", ctx -> {
                     auth.require(ctx, Scope.ADMIN);
-                    ctx.json(devices.list(ctx.pathParam("id")));
+                    Page.Slice<Map<String, Object>> slice = devices.list(ctx.pathParam("id"), Page.of(ctx));
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("devices", slice.items());
+                    answer.put("next", slice.next());
+                    ctx.json(answer);
                 })
                 .post("/api/v1/devices/{id}/revoke", ctx -> {
                     Principal principal = auth.require(ctx, Scope.ADMIN);
@@ -44,9 +49,11 @@ public final class DeviceController {
                 .get(Devices.PATH + "{token}", this::page)
                 .get(Devices.PATH + "{token}/qr.png", this::png)
                 .post(Devices.PATH + "{token}", ctx -> {
+                    String token = ctx.pathParam("token");
+                    // The link is the only credential: a dead one is refused before its body is parsed.
+                    devices.checkLink(token);
                     Html.noStore(ctx);
-                    ctx.status(201).json(devices.enroll(ctx.pathParam("token"), JsonBody.read(ctx, maxBody),
-                            ClientInfo.of(ctx)));
+                    ctx.status(201).json(devices.enroll(token, JsonBody.read(ctx, maxBody), ClientInfo.of(ctx)));
                 });
     }
 
@@ -73,7 +80,8 @@ public final class DeviceController {
         }
         Html.render(ctx, 200, "Enrol a device", "<p>Scan this code with the Gatehouse app on the phone to enrol"
                 + " it. The link works once and expires at " + expires + ".</p><div class=\"box\"><img class=\"qr\""
-                + " alt=\"QR code of this enrollment link\" src=\"" + Html.escape(token) + "/qr.png\"></div>"
+                + " alt=\"QR code of this enrollment link\" src=\"" + Html.escape(Devices.PATH + token + "/qr.png")
+                + "\"></div>"
                 + "<p class=\"mono\">" + Html.escape(links.to(Devices.PATH + token)) + "</p>");
     }
 

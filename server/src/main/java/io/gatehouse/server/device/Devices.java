@@ -13,6 +13,8 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Page;
+import io.gatehouse.server.http.Utf8;
 import io.gatehouse.server.user.PendingLinks;
 import io.gatehouse.server.user.User;
 import io.gatehouse.server.user.UserService;
@@ -20,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +105,7 @@ public final class Devices {
             for (String field : List.of("model", "os", "appVersion")) {
                 if (device.hasNonNull(field)) {
                     String value = device.get(field).asText();
-                    facts.put(field, value.length() > MAX_FACT_LENGTH ? value.substring(0, MAX_FACT_LENGTH) : value);
+                    facts.put(field, Utf8.truncate(value, MAX_FACT_LENGTH));
                 }
             }
         });
@@ -144,10 +147,13 @@ public final class Devices {
         });
     }
 
-    public List<Map<String, Object>> list(String userId) {
-        return database.read(tx -> {
+    /** One page of a user's devices by enrollment time. */
+    public Page.Slice<Map<String, Object>> list(String userId, Page page) {
+        List<Object> args = new ArrayList<>(List.of(userId));
+        String sql = "SELECT * FROM devices WHERE user_id = ?" + page.sql("created_at", true, "id", true, args);
+        return page.slice(database.read(tx -> {
             users.require(tx, userId);
-            return tx.query("SELECT * FROM devices WHERE user_id = ? ORDER BY created_at", rs -> {
+            return tx.query(sql, rs -> {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("id", rs.getString("id"));
                 json.put("userId", rs.getString("user_id"));
@@ -158,9 +164,9 @@ public final class Devices {
                 json.put("os", rs.getString("os"));
                 json.put("appVersion", rs.getString("app_version"));
                 json.put("createdAt", Instant.ofEpochMilli(rs.getLong("created_at")).toString());
-                return json;
-            }, userId);
-        });
+                return new Page.Keyed<>(json, rs.getLong("created_at"), rs.getString("id"));
+            }, args.toArray());
+        }));
     }
 
     /** Revokes one device, and ends the pending links of its user; its next scan is denied {@code revoked}. */

@@ -22,6 +22,6 @@ public record ClientInfo(String address, String userAgent) {
         if (value == null) {
             return null;
         }
-        return value.length() <= MAX_LENGTH ? value : value.substring(0, MAX_LENGTH);
+        return Utf8.truncate(value, MAX_LENGTH);
     }
 }

@@ -1,9 +1,6 @@
 package io.gatehouse.server.http;
 
 import io.javalin.http.Context;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /** The two HTML forms Gatehouse serves post {@code application/x-www-form-urlencoded}; this reads them. */
 public final class Forms {
@@ -12,22 +9,27 @@ public final class Forms {
 
     public static boolean isForm(Context ctx) {
         String type = ctx.contentType();
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        return type != null && MediaType.parse(type).filter(m -> m.isForm() && m.isUtf8OrUnspecified()).isPresent();
     }
 
-    /** One field of a form body, read with the size limit; null when absent. */
+    /**
+     * One field of a form body, read with the size limit; null when absent. The body is decoded as strictly as JSON
+     * bodies are: percent-escapes must form UTF-8, and no field may hold a NUL.
+     *
+     * @throws ApiException 400 {@code invalid_encoding} or {@code nul_character}
+     */
     public static String field(Context ctx, int maxBytes, String name) {
-        byte[] body = JsonBody.readBounded(ctx, maxBytes);
-        for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
+        String body = Utf8.decode(JsonBody.readBounded(ctx, maxBytes), "the form body");
+        String found = null;
+        for (String pair : body.split("&")) {
             int equals = pair.indexOf('=');
-            if (equals > 0 && pair.substring(0, equals).equals(name)) {
-                try {
-                    return URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest("invalid_form", "field '" + name + "' is not URL-encoded");
-                }
+            String key = Utf8.percentDecode(equals < 0 ? pair : pair.substring(0, equals), true, "a form field name");
+            String value = equals < 0 ? "" : Utf8.percentDecode(pair.substring(equals + 1), true,
+                    "form field '" + key + "'");
+            if (key.equals(name) && found == null) {
+                found = value;
             }
         }
-        return null;
+        return found;
     }
 }

@@ -3,12 +3,15 @@ package io.gatehouse.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** The server's one JSON mapper, with limits that keep hostile documents cheap to reject. */
 public final class Json {
+    static final int MAX_NESTING = 32;
+    static final int MAX_STRING_LENGTH = 64 * 1024;
+    static final int MAX_NUMBER_LENGTH = 32;
+
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -16,9 +19,9 @@ public final class Json {
 
     static {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(32)
-                .maxStringLength(64 * 1024)
-                .maxNumberLength(32)
+                .maxNestingDepth(MAX_NESTING)
+                .maxStringLength(MAX_STRING_LENGTH)
+                .maxNumberLength(MAX_NUMBER_LENGTH)
                 .build());
     }
 
@@ -31,9 +34,5 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + value.getClass().getName(), e);
         }
-    }
-
-    public static JsonNode parse(byte[] body) throws java.io.IOException {
-        return MAPPER.readTree(body);
     }
 }

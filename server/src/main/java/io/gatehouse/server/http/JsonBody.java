@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A request's JSON object, read with a size limit and checked field by field. Every accessor names the field, the
@@ -22,42 +24,112 @@ public final class JsonBody {
     }
 
     /**
-     * Reads the body of {@code ctx} as a JSON object of at most {@code maxBytes} bytes.
+     * Reads the body of {@code ctx} as a JSON object of at most {@code maxBytes} bytes. The body must be strict UTF-8
+     * and no string or field name in it may hold a lone surrogate or a NUL, wherever in the document it is.
      *
-     * @throws ApiException 413 {@code body_too_large}, 415 {@code unsupported_media_type}, 400 {@code invalid_json}
+     * @throws ApiException 413 {@code body_too_large}, 415 {@code unsupported_media_type}, 400 {@code invalid_json},
+     *     {@code invalid_encoding} or {@code nul_character}
      */
     public static JsonBody read(Context ctx, int maxBytes) {
-        String type = ctx.contentType();
-        if (type != null && !type.isBlank() && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "Unsupported media type",
-                    "expected Content-Type application/json, got " + type);
-        }
-        return parse(readBounded(ctx, maxBytes));
+        requireJsonType(ctx);
+        return parse(readBounded(ctx, maxBytes), true);
+    }
+
+    /**
+     * Like {@link #read}, but a NUL inside a string is left to the caller: for batches whose items are refused one
+     * by one (a reader's event upload), so that one bad item does not hide the others. Every other check applies.
+     */
+    public static JsonBody readLeavingNulToCaller(Context ctx, int maxBytes) {
+        requireJsonType(ctx);
+        return parse(readBounded(ctx, maxBytes), false);
     }
 
     /** An empty body counts as an empty object; used by endpoints whose every field is optional. */
     public static JsonBody readOptional(Context ctx, int maxBytes) {
         byte[] body = readBounded(ctx, maxBytes);
-        return body.length == 0 ? new JsonBody(Json.MAPPER.createObjectNode()) : parse(body);
+        if (body.length == 0) {
+            return new JsonBody(Json.MAPPER.createObjectNode());
+        }
+        requireJsonType(ctx);
+        return parse(body, true);
     }
 
-    private static JsonBody parse(byte[] body) {
+    /** A missing Content-Type is read as JSON; a present one must be JSON, in UTF-8 if it names a charset. */
+    private static void requireJsonType(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || type.isBlank()) {
+            return;
+        }
+        boolean json = MediaType.parse(type).filter(m -> m.isJson() && m.isUtf8OrUnspecified()).isPresent();
+        if (!json) {
+            throw new ApiException(415, "unsupported_media_type", "Unsupported media type",
+                    "expected Content-Type application/json or application/*+json, with charset utf-8 if a charset"
+                            + " is given; got '" + Utf8.truncate(type, 100) + "'");
+        }
+    }
+
+    private static JsonBody parse(byte[] body, boolean refuseNul) {
         if (body.length == 0) {
             throw ApiException.badRequest("invalid_json", "expected a JSON object, got an empty body");
         }
+        String text = Utf8.decode(body, "the body");
         JsonNode node;
         try {
-            node = Json.parse(body);
+            node = Json.MAPPER.readTree(text);
         } catch (JacksonException e) {
-            throw ApiException.badRequest("invalid_json", "the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiException.badRequest("invalid_json", "the body could not be read: " + e.getMessage());
+            throw JsonErrors.describe(e);
         }
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("invalid_json", "expected a JSON object, got "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+                    + (node == null ? "nothing" : describe(node)));
         }
+        requireWellFormedText(node, "", refuseNul);
         return new JsonBody(node);
+    }
+
+    /** Walks every field name and string; the problem names the JSON pointer of the first bad one. */
+    private static void requireWellFormedText(JsonNode node, String pointer, boolean refuseNul) {
+        if (node.isTextual()) {
+            check(node.textValue(), pointer, () -> "the JSON string at " + pointer, refuseNul);
+        } else if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                // A bad name is reported at its object: the name itself cannot be echoed back.
+                check(field.getKey(), pointer, () -> "a field name in the object at " + (pointer.isEmpty()
+                        ? "the top level" : pointer), refuseNul);
+                String at = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+                requireWellFormedText(field.getValue(), at, refuseNul);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                requireWellFormedText(node.get(i), pointer + "/" + i, refuseNul);
+            }
+        }
+    }
+
+    private static void check(String text, String pointer, Supplier<String> where, boolean refuseNul) {
+        if (!needsCheck(text)) {
+            return;
+        }
+        try {
+            Utf8.requireWholeCharacters(text, where.get());
+            if (refuseNul) {
+                Utf8.requireNoNul(text, where.get());
+            }
+        } catch (ApiException e) {
+            throw new ApiException(e.status(), e.code(), e.title(), e.detail(), Map.of("pointer", pointer));
+        }
+    }
+
+    /** Most strings hold neither surrogates nor NUL; those need no closer look. */
+    private static boolean needsCheck(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0 || Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads at most {@code maxBytes}; a declared or actual larger body is refused before it is buffered. */
@@ -73,7 +145,8 @@ public final class JsonBody {
             }
             return body;
         } catch (IOException e) {
-            throw ApiException.badRequest("unreadable_body", "the request body could not be read: " + e.getMessage());
+            throw ApiException.badRequest("unreadable_body", "expected a complete request body"
+                    + (declared >= 0 ? " of " + declared + " bytes" : "") + "; the connection failed before its end");
         }
     }
 
@@ -148,7 +221,7 @@ public final class JsonBody {
 
     public static ApiException invalid(String field, String expected, String actual) {
         return new ApiException(400, "invalid_field", "Invalid field",
-                "field '" + field + "' must be " + expected + ", got " + actual, java.util.Map.of("field", field));
+                "field '" + field + "' must be " + expected + ", got " + actual, Map.of("field", field));
     }
 
     private static String describe(JsonNode value) {

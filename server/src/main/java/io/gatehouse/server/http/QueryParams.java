@@ -1,9 +1,13 @@
 package io.gatehouse.server.http;
 
 import io.javalin.http.Context;
+import java.util.regex.Pattern;
 
 /** Query parameters checked the same way everywhere, with the same error. */
 public final class QueryParams {
+    /** ASCII digits only: {@code Long.parseLong} would also take other scripts' digits, such as full-width ones. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,19}");
+
     private QueryParams() {
     }
 
@@ -11,21 +15,24 @@ public final class QueryParams {
      * The whole-number parameter {@code name}, or {@code fallback} when absent.
      *
      * @throws ApiException 400 {@code invalid_parameter} when it is not a number from {@code min} to {@code max}
+     *     written in ASCII digits
      */
     public static long wholeNumber(Context ctx, String name, long fallback, long min, long max) {
         String raw = ctx.queryParam(name);
         if (raw == null) {
             return fallback;
         }
-        try {
-            long value = Long.parseLong(raw);
-            if (value >= min && value <= max) {
-                return value;
+        if (WHOLE_NUMBER.matcher(raw).matches()) {
+            try {
+                long value = Long.parseLong(raw);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // nineteen digits beyond Long.MAX_VALUE: out of range, reported below
             }
-        } catch (NumberFormatException ignored) {
-            // reported below, with the accepted range
         }
         throw ApiException.badRequest("invalid_parameter", "query parameter '" + name + "' must be a whole number"
-                + " from " + min + " to " + max + ", got '" + raw + "'");
+                + " from " + min + " to " + max + " in ASCII digits, got '" + Utf8.truncate(raw, 40) + "'");
     }
 }

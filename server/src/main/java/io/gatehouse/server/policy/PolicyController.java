@@ -6,6 +6,7 @@ import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Page;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.user.Roles;
 import io.javalin.http.Context;
@@ -31,7 +32,7 @@ public final class PolicyController {
 
     private void list(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
-        ctx.json(policies.list());
+        ctx.json(policies.list(Page.of(ctx)));
     }
 
     private void get(Context ctx) {

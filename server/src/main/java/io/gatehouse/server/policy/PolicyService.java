@@ -9,11 +9,13 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Page;
 import io.gatehouse.server.user.Roles;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +41,20 @@ public final class PolicyService {
         return MfaPolicy.strictest(policies);
     }
 
-    public Map<String, Object> list() {
+    /** The default policy and one page of role policies by role. */
+    public Map<String, Object> list(Page page) {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT * FROM role_policies" + page.sql("role", false, "role", false, args);
+        Page.Slice<Map.Entry<String, Object>> slice = page.slice(database.read(tx -> tx.query(sql,
+                rs -> new Page.Keyed<>(Map.<String, Object>entry(rs.getString("role"), read(rs).toJson()),
+                        rs.getString("role"), rs.getString("role")), args.toArray())));
+        Map<String, Object> roles = new LinkedHashMap<>();
+        slice.items().forEach(entry -> roles.put(entry.getKey(), entry.getValue()));
         Map<String, Object> result = new LinkedHashMap<>();
-        database.read(tx -> tx.query("SELECT * FROM role_policies ORDER BY role",
-                rs -> result.put(rs.getString("role"), read(rs).toJson())));
-        return Map.of("default", MfaPolicy.DEFAULT.toJson(), "roles", result);
+        result.put("default", MfaPolicy.DEFAULT.toJson());
+        result.put("roles", roles);
+        result.put("next", slice.next());
+        return result;
     }
 
     public Optional<MfaPolicy> find(String role) {

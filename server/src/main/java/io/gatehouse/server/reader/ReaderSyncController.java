@@ -12,6 +12,7 @@ import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Utf8;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
@@ -23,7 +24,7 @@ import java.util.Map;
 
 /** Reader provisioning (admin), reader enrollment, bundles and event upload (reader credential). */
 public final class ReaderSyncController {
-    static final int EVENT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
+    public static final int EVENT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
 
     private final ReaderSync sync;
     private final Readers readers;
@@ -90,7 +91,7 @@ public final class ReaderSyncController {
         Html.render(ctx, 200, "Provision a door reader", "<p>Scan this code with the reader, or run <code>gatehouse"
                 + " reader enroll --state DIR " + Html.escape(links.to(ReaderSync.PATH + secret)) + "</code>."
                 + " The token works once, for one hour.</p><div class=\"box\"><img class=\"qr\" alt=\"provisioning"
-                + " token\" src=\"" + Html.escape(secret) + "/qr.png\"></div>");
+                + " token\" src=\"" + Html.escape(ReaderSync.PATH + secret + "/qr.png") + "\"></div>");
     }
 
     private void png(Context ctx) {
@@ -106,8 +107,8 @@ public final class ReaderSyncController {
         body.node("facts").ifPresent(node -> node.fields().forEachRemaining(field -> {
             if (facts.size() < 8 && field.getValue().isTextual()) {
                 String value = field.getValue().textValue();
-                facts.put(field.getKey().length() > 32 ? field.getKey().substring(0, 32) : field.getKey(),
-                        value.length() > 100 ? value.substring(0, 100) : value);
+                // Cut on whole characters: half of a surrogate pair would not be text.
+                facts.put(Utf8.truncate(field.getKey(), 32), Utf8.truncate(value, 100));
             }
         }));
         Map<String, Object> enrolled = sync.enroll(body.requiredString("secret"), body.requiredString("publicKey"),
@@ -119,8 +120,9 @@ public final class ReaderSyncController {
     private void upload(Context ctx) {
         Readers.Reader reader = readers.authenticate(ctx);
         // Up to 500 events of about 600 bytes each: a larger limit than other requests get.
-        JsonNode events = JsonBody.read(ctx, Math.max(maxBody, EVENT_UPLOAD_MAX_BYTES)).node("events")
-                .orElseThrow(() -> JsonBody.invalid("events", "an array of events", "nothing"));
+        // A NUL in one event refuses that event (EventParser), not the whole batch.
+        JsonNode events = JsonBody.readLeavingNulToCaller(ctx, Math.max(maxBody, EVENT_UPLOAD_MAX_BYTES))
+                .node("events").orElseThrow(() -> JsonBody.invalid("events", "an array of events", "nothing"));
         if (!events.isArray()) {
             throw JsonBody.invalid("events", "an array of events", events.getNodeType().toString());
         }

@@ -122,7 +122,7 @@ public final class TotpController {
         String body = "<p>Scan this code with your authenticator app to add <b>" + Html.escape(view.username())
                 + "</b>.</p>"
                 + "<div class=\"box\"><img class=\"qr\" alt=\"QR code for your authenticator app\" src=\""
-                + Html.escape(token) + "/qr.svg\"></div>"
+                + Html.escape(TotpEnrollments.PATH + token + "/qr.svg") + "\"></div>"
                 + "<p>Cannot scan? Enter this key by hand:</p><p class=\"box mono\" id=\"secret\">"
                 + Html.escape(secretGroups) + "</p>"
                 + "<p>Settings: " + view.parameters().algorithm().name() + ", " + view.parameters().digits()
@@ -130,7 +130,8 @@ public final class TotpController {
                 + " settings; the first code below proves yours did not.</p>"
                 + "<details><summary>otpauth URI</summary><p class=\"mono\" id=\"uri\">"
                 + Html.escape(view.otpauthUri()) + "</p></details>"
-                + "<form method=\"post\" action=\"" + Html.escape(token) + "/activate\"><p><label>Code from the app:"
+                + "<form method=\"post\" action=\"" + Html.escape(TotpEnrollments.PATH + token + "/activate") + "\">"
+                + "<p><label>Code from the app:"
                 + " <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6,8}\""
                 + " required></label> <button type=\"submit\">Activate</button></p></form>"
                 + "<p class=\"warn\">This link works once and expires at " + view.expiresAt() + ".</p>";
@@ -155,6 +156,7 @@ public final class TotpController {
         boolean form = Forms.isForm(ctx);
         String token = ctx.pathParam("token");
         try {
+            enrollments.checkLive(token);
             String code;
             if (form) {
                 code = Forms.field(ctx, maxBody, "code");

@@ -266,6 +266,11 @@ public final class TotpEnrollments {
     }
 
     /** The pending enrollment behind a link, or the reason it is gone. An expired one is ended on the spot. */
+    /** Refuses a dead link before the rest of a request is read; activation checks the link again. */
+    public void checkLive(String token) {
+        live(token);
+    }
+
     private Pending live(String token) {
         if (token == null || token.length() > 128) {
             throw ApiException.notFound("enrollment_not_found", "no such enrollment link");

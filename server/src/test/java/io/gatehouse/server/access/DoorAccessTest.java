@@ -151,7 +151,7 @@ class DoorAccessTest {
         assertThat(server.post("/api/v1/users/" + aliceId + "/resume", "").status()).isEqualTo(200);
         assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
         JsonNode devices = server.get("/api/v1/users/" + aliceId + "/devices").json();
-        assertThat(devices.get(0).get("id").asText()).isEqualTo(alice.deviceId());
+        assertThat(devices.at("/devices/0/id").asText()).isEqualTo(alice.deviceId());
         assertThat(server.post("/api/v1/devices/" + alice.deviceId() + "/revoke", "").status()).isEqualTo(200);
         assertDecision(scan(reader, alice.proof(now(), false)), "deny", "revoked");
     }
