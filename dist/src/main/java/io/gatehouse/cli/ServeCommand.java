@@ -45,6 +45,10 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "gatehouse-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
+        if (gatehouse.newInstallation()) {
+            out.println("Created a new Gatehouse installation in " + config.dataDirectory() + " (master key file "
+                    + config.masterKeyFile() + ": back it up apart from the database)");
+        }
         out.println("Gatehouse is running at " + gatehouse.baseUrl() + " (data in " + config.dataDirectory() + ")");
         gatehouse.bootstrapUrl().ifPresent(url -> {
             out.println("Create the first administrator with this one-time link (valid for one hour):");
