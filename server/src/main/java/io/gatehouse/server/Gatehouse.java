@@ -117,9 +117,9 @@ public final class Gatehouse implements AutoCloseable {
         private static Services open(Installation installation, Clock clock) {
             GatehouseConfig config = installation.config();
             SecureRandom random = new SecureRandom();
-            Installation.Keys keys = installation.prepare(random);
-            MasterKeyring keyring = keys.keyring();
-            Database database = openCoveredByKeys(config, keys, clock);
+            Installation.Prepared prepared = installation.prepare(random);
+            MasterKeyring keyring = prepared.keyring();
+            Database database = openCoveredByKeys(config, prepared, clock);
             try {
                 SecretBox secrets = new SecretBox(keyring, random);
                 AuditLog audit = new AuditLog(keyring, clock, random, auditHeadFile(config));
@@ -144,18 +144,19 @@ public final class Gatehouse implements AutoCloseable {
             }
         }
 
-        /** Opens and migrates the database and checks the keys against it; a key file created for it goes on failure. */
-        private static Database openCoveredByKeys(GatehouseConfig config, Installation.Keys keys, Clock clock) {
+        /** Opens and migrates the database and checks the keys against it; what this start created goes on failure. */
+        private static Database openCoveredByKeys(GatehouseConfig config, Installation.Prepared prepared,
+                Clock clock) {
             Database database = null;
             try {
                 database = Database.open(config);
-                checkKeysCoverData(database, keys.keyring(), config, clock);
+                checkKeysCoverData(database, prepared.keyring(), config, clock);
                 return database;
             } catch (RuntimeException e) {
                 if (database != null) {
                     database.close();
                 }
-                keys.undo();
+                prepared.undo();
                 throw e;
             }
         }
@@ -230,6 +231,7 @@ public final class Gatehouse implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             lock.close();
+            installation.removeCreatedDirectory();
             throw e;
         }
     }

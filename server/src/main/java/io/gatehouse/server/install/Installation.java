@@ -99,10 +99,11 @@ public record Installation(GatehouseConfig config, boolean directoryExists, bool
 
     /**
      * Creates what is missing (the data directory, an empty SQLite file, the key file, all private) and loads the
-     * key. Call {@link Keys#undo} when the start fails before the key protects any data.
+     * key. Call {@link Prepared#undo} when the start fails before the key protects any data.
      */
-    public Keys prepare(SecureRandom random) {
+    public Prepared prepare(SecureRandom random) {
         createDirectory();
+        List<Path> created = new ArrayList<>();
         if (config.isSqlite()) {
             Path database = DatabaseProbe.sqliteFile(config);
             try {
@@ -110,6 +111,9 @@ public record Installation(GatehouseConfig config, boolean directoryExists, bool
                 if (!Files.exists(database)) {
                     // SQLite gives its -wal and -shm files the mode of the database file: 0600 from here on.
                     PrivateFiles.createFile(database);
+                    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+                        created.add(database.resolveSibling(database.getFileName() + suffix));
+                    }
                 }
             } catch (IOException e) {
                 throw new InstallationException("cannot create the database file " + database + " ("
@@ -117,20 +121,42 @@ public record Installation(GatehouseConfig config, boolean directoryExists, bool
             }
         }
         if (keyFileExists) {
-            return new Keys(MasterKeyring.load(config.masterKeyFile()), null);
+            return new Prepared(MasterKeyring.load(config.masterKeyFile()), created);
         }
-        return new Keys(MasterKeyring.create(config.masterKeyFile(), random), config.masterKeyFile());
+        MasterKeyring keyring = MasterKeyring.create(config.masterKeyFile(), random);
+        created.add(config.masterKeyFile());
+        return new Prepared(keyring, created);
     }
 
-    /** The loaded keyring, and the key file when this start created it. */
-    public record Keys(MasterKeyring keyring, Path createdKeyFile) {
-        /** Removes a key file this start created: no data depends on it yet, and a later start must not find it. */
+    /**
+     * After a failed start: removes the data directory when this start created it and nothing but its serve lock
+     * is left in it.
+     */
+    public void removeCreatedDirectory() {
+        if (directoryExists) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(config.dataDirectory().resolve(ServeLock.FILE_NAME));
+            Files.deleteIfExists(config.dataDirectory());
+        } catch (IOException notEmpty) {
+            // something else is in it now: leave it for the operator to see
+        }
+    }
+
+    /** The loaded keyring, and the files this start created (the SQLite database, the key file). */
+    public record Prepared(MasterKeyring keyring, List<Path> createdFiles) {
+        public Prepared {
+            createdFiles = List.copyOf(createdFiles);
+        }
+
+        /** Removes what this start created: no data depends on it yet, and a later start must not find it. */
         public void undo() {
-            if (createdKeyFile != null) {
+            for (Path file : createdFiles) {
                 try {
-                    Files.deleteIfExists(createdKeyFile);
+                    Files.deleteIfExists(file);
                 } catch (IOException ignored) {
-                    // the start failed already; the next one reports a key file it cannot use
+                    // the start failed already; the next one reports a file it cannot use
                 }
             }
         }

@@ -38,7 +38,7 @@ public final class ServeLock implements AutoCloseable {
 
     /** Locks {@code directory} (which must exist), or refuses when another server holds it. */
     public static ServeLock acquire(Path directory) {
-        Path key = directory.toAbsolutePath().normalize();
+        Path key = realPath(directory);
         if (!HELD.add(key)) {
             throw held(key, String.valueOf(ProcessHandle.current().pid()));
         }
@@ -71,7 +71,7 @@ public final class ServeLock implements AutoCloseable {
      * for a moment; when the file cannot be probed the answer is true, the cautious one for its callers.
      */
     public static boolean isHeld(Path directory) {
-        Path key = directory.toAbsolutePath().normalize();
+        Path key = realPath(directory);
         if (HELD.contains(key)) {
             return true;
         }
@@ -88,6 +88,15 @@ public final class ServeLock implements AutoCloseable {
             return false;
         } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
             return true;
+        }
+    }
+
+    /** The same key for every path to one directory (symbolic links resolved). */
+    private static Path realPath(Path directory) {
+        try {
+            return directory.toRealPath();
+        } catch (IOException absent) {
+            return directory.toAbsolutePath().normalize();
         }
     }
 

@@ -61,9 +61,13 @@ class InstallationTest {
         return modes;
     }
 
-    void writeSomething(Gatehouse.Services services) {
+    /** Creates a token and waits until its audit record is linked and the head recorded (by whichever sealer). */
+    void writeSomething(Gatehouse.Services services) throws InterruptedException {
         services.tokens().create("ops", EnumSet.of(Scope.ADMIN), "test", ClientInfo.local("test"));
         services.audit().seal(services.database());
+        for (int i = 0; i < 100 && !Files.exists(services.config().dataDirectory().resolve("audit-head")); i++) {
+            Thread.sleep(50);
+        }
     }
 
     void assertAllPrivate() throws IOException {
@@ -71,7 +75,7 @@ class InstallationTest {
                 .isEqualTo(name.equals(".") ? "rwx------" : "rw-------"));
     }
 
-    void installAndStop() {
+    void installAndStop() throws InterruptedException {
         try (Gatehouse gatehouse = Gatehouse.start(config, Clock.systemUTC())) {
             writeSomething(gatehouse.services());
         }
@@ -181,6 +185,18 @@ class InstallationTest {
         try (Gatehouse after = Gatehouse.start(config, Clock.systemUTC())) {
             assertThat(after.newInstallation()).isFalse();
         }
+    }
+
+    @Test
+    void a_start_that_fails_after_the_checks_takes_back_the_directory_and_key_it_created() throws Exception {
+        Assumptions.assumeFalse(TestDatabases.isPostgres(), "SQLite only: a database path SQLite cannot open");
+        Path notAFile = Files.createDirectory(root.resolve("gatehouse.db"),
+                PosixFilePermissions.asFileAttribute(PrivateFiles.DIRECTORY));
+        GatehouseConfig broken = ConfigLoader.load(Map.of(), Map.of("data", data.toString(), "port", "0",
+                "db.url", "jdbc:sqlite:" + notAFile));
+        assertThatThrownBy(() -> Gatehouse.start(broken, Clock.systemUTC()))
+                .as("the checks pass; opening the database fails").isNotInstanceOf(InstallationException.class);
+        assertThat(data).as("the key file, the serve lock and the directory are taken back").doesNotExist();
     }
 
     @Test
