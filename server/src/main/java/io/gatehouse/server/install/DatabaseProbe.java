@@ -57,6 +57,13 @@ final class DatabaseProbe {
         return Path.of(config.databaseUrl().substring("jdbc:sqlite:".length())).toAbsolutePath().normalize();
     }
 
+    /** The SQLite database file and the files SQLite keeps beside it. */
+    static List<Path> sqliteFiles(GatehouseConfig config) {
+        Path database = sqliteFile(config);
+        return List.of("", "-wal", "-shm", "-journal").stream()
+                .map(suffix -> database.resolveSibling(database.getFileName() + suffix)).toList();
+    }
+
     private static List<String> keyIds(Connection connection, String tableExists) throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement(tableExists)) {
             exists.setString(1, "master_key_checks");

@@ -48,12 +48,8 @@ public record Installation(GatehouseConfig config, boolean directoryExists, bool
             exposed.addAll(PrivateFiles.exposedIn(directory));
         }
         if (config.isSqlite()) {
-            Path database = DatabaseProbe.sqliteFile(config);
-            if (!directory.equals(database.getParent())) {
-                for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
-                    PrivateFiles.exposed(database.resolveSibling(database.getFileName() + suffix))
-                            .ifPresent(exposed::add);
-                }
+            if (!directory.equals(DatabaseProbe.sqliteFile(config).getParent())) {
+                DatabaseProbe.sqliteFiles(config).forEach(file -> PrivateFiles.exposed(file).ifPresent(exposed::add));
             }
         }
         if (!exposed.isEmpty()) {
@@ -111,9 +107,7 @@ public record Installation(GatehouseConfig config, boolean directoryExists, bool
                 if (!Files.exists(database)) {
                     // SQLite gives its -wal and -shm files the mode of the database file: 0600 from here on.
                     PrivateFiles.createFile(database);
-                    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
-                        created.add(database.resolveSibling(database.getFileName() + suffix));
-                    }
+                    created.addAll(DatabaseProbe.sqliteFiles(config));
                 }
             } catch (IOException e) {
                 throw new InstallationException("cannot create the database file " + database + " ("
