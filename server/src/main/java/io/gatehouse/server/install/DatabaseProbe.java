@@ -88,8 +88,10 @@ final class DatabaseProbe {
         String host = url == null ? "?" : url.getProperty("PGHOST", "?");
         String port = url == null ? "?" : url.getProperty("PGPORT", "5432");
         String database = url == null ? "?" : url.getProperty("PGDBNAME", "?");
+        // A user in the URL's query wins over db.user, as it does in the driver.
+        String user = url == null ? config.databaseUser() : url.getProperty("user", config.databaseUser());
         return "cannot connect to PostgreSQL database '" + database + "' on " + host + ":" + port + " as user '"
-                + config.databaseUser() + "': " + reason(e) + "; nothing was created";
+                + user + "': " + reason(e) + "; nothing was created";
     }
 
     private static String reason(SQLException e) {
@@ -98,7 +100,8 @@ final class DatabaseProbe {
             case "28P01":
                 return "the password was refused (authentication failed)";
             case "28000":
-                return "the server does not accept this user from this host (authentication failed; see pg_hba.conf)";
+                return "the server refused this user (authentication failed: no such role, or pg_hba.conf does not"
+                        + " let it in from this host)";
             case "3D000":
                 return "the database does not exist on that server";
             case "53300":

@@ -212,4 +212,17 @@ class InstallationTest {
                 .message().doesNotContain("do-not-print-me");
         assertThat(data).doesNotExist();
     }
+
+    @Test
+    void a_postgresql_user_the_server_refuses_is_named_with_the_reason_and_nothing_is_created() {
+        Assumptions.assumeTrue(TestDatabases.isPostgres(), "PostgreSQL only");
+        String url = "jdbc:postgresql://localhost:" + TestDatabases.postgres().getPort() + "/postgres";
+        GatehouseConfig refused = ConfigLoader.load(Map.of(), Map.of("data", data.toString(), "db.url", url,
+                "db.user", "no_such_role", "db.password", "do-not-print-me"));
+        assertThatThrownBy(() -> Gatehouse.start(refused, Clock.systemUTC()))
+                .isInstanceOf(InstallationException.class)
+                .hasMessageContaining("as user 'no_such_role': the server refused this user (authentication failed")
+                .message().doesNotContain("do-not-print-me");
+        assertThat(data).doesNotExist();
+    }
 }
