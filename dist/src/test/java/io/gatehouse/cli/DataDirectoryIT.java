@@ -2,6 +2,11 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.audit.AuditEvent;
+import io.gatehouse.server.config.ConfigLoader;
+import io.gatehouse.server.config.GatehouseConfig;
+import io.gatehouse.server.http.ClientInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +131,33 @@ class DataDirectoryIT {
         assertThat(verify.exit()).as(verify.stdout() + verify.stderr()).isZero();
         Started next = serve();
         assertThat(next.process().isAlive()).isTrue();
+    }
+
+    @Test
+    void after_kill_9_an_old_unsealed_tail_exits_3_with_a_note_and_the_next_serve_links_it() throws Exception {
+        Started killed = serve();
+        killed.process().destroyForcibly();
+        assertThat(killed.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+        servers.remove(killed.process());
+        // What the killed server had committed but not linked yet, ten minutes ago.
+        GatehouseConfig config = ConfigLoader.load(Map.of(), Map.of("data", data().toString()));
+        long tenMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, Clock.systemUTC())) {
+            for (int i = 0; i < 2; i++) {
+                String eventId = "tail-" + i;
+                services.database().inTransaction(tx -> services.audit().append(tx, AuditEvent.of("test",
+                        "test.tail", ClientInfo.local("test")).success(), eventId, tenMinutesAgo));
+            }
+        }
+        CommandLineIT.Run tail = CommandLineIT.run("audit", "verify", "--data", data().toString());
+        assertThat(tail.exit()).as(tail.stdout() + tail.stderr()).isEqualTo(3);
+        assertThat(tail.stdout()).contains("NOTE: 2 authentic record(s) after the chain head are not linked yet")
+                .contains("audit chain intact up to its head, with an unsealed tail").doesNotContain("PROBLEM");
+
+        serve();
+        CommandLineIT.Run linked = CommandLineIT.run("audit", "verify", "--data", data().toString());
+        assertThat(linked.exit()).as(linked.stdout() + linked.stderr()).isZero();
+        assertThat(linked.stdout()).contains("not yet linked: 0").contains("audit chain intact");
     }
 
     @Test

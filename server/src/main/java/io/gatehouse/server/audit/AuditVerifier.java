@@ -125,8 +125,9 @@ public final class AuditVerifier {
         }
         // 5. not yet linked
         Instant cutoff = clock.instant().minus(SEAL_GRACE);
-        boolean headIsRecorded = recorded != null && recorded.seq() == head.seq() && head.mac() != null
-                && MessageDigest.isEqual(recorded.mac(), head.mac());
+        // No recorded head: this node never linked anything, so the chain must not have begun either.
+        boolean headIsRecorded = recorded == null ? head.seq() == 0 : recorded.seq() == head.seq()
+                && head.mac() != null && MessageDigest.isEqual(recorded.mac(), head.mac());
         // The head file lies in the data directory; a server serving it would have linked old records long ago.
         boolean serverRunning = ServeLock.isHeld(headRecord.file().toAbsolutePath().getParent());
         List<StoredRecord> pending = tx.query(StoredRecord.SELECT

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.MutableClock;
+import io.gatehouse.server.testing.TestDatabases;
 import io.gatehouse.server.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +103,20 @@ class AuditChainTest {
         assertThat(restarted.unsealedTail()).isZero();
         assertThat(restarted.pendingRecords()).isZero();
         assertThat(restarted.linkedRecords()).isEqualTo(killed.linkedRecords() + 3);
+    }
+
+    @Test
+    void a_tail_left_before_anything_was_ever_linked_is_an_unsealed_tail_too(@TempDir Path fresh) {
+        GatehouseConfig config = ConfigLoader.load(Map.of(), TestDatabases.fresh(fresh));
+        try (Gatehouse.Services services = Gatehouse.Services.open(config, clock)) {
+            services.database().inTransaction(tx -> services.audit().append(tx, AuditEvent.of("test", "test.first",
+                    ClientInfo.local("test")).success()));
+        }
+        clock.advance(AuditVerifier.SEAL_GRACE.plusMinutes(1));
+        AuditVerifier.AuditReport report = verifyStopped(config);
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.unsealedTail()).isEqualTo(1);
+        assertThat(report.linkedRecords()).isZero();
     }
 
     @Test
