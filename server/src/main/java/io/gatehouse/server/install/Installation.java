@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What a start finds at the configured place, looked at before anything is created: the data directory, the master
@@ -127,14 +128,17 @@ public record Installation(GatehouseConfig config, boolean directoryExists, bool
      * is left in it.
      */
     public void removeCreatedDirectory() {
+        Path directory = config.dataDirectory();
         if (directoryExists) {
             return;
         }
-        try {
-            Files.deleteIfExists(config.dataDirectory().resolve(ServeLock.FILE_NAME));
-            Files.deleteIfExists(config.dataDirectory());
-        } catch (IOException notEmpty) {
-            // something else is in it now: leave it for the operator to see
+        try (Stream<Path> entries = Files.list(directory)) {
+            if (entries.allMatch(entry -> entry.getFileName().toString().equals(ServeLock.FILE_NAME))) {
+                Files.deleteIfExists(directory.resolve(ServeLock.FILE_NAME));
+                Files.delete(directory);
+            }
+        } catch (IOException leftAlone) {
+            // gone already, or something else appeared in it: either way nothing of ours to take back
         }
     }
 
