@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code gatehouse audit verify}: checks the audit chain; exit code 0 when intact, 1 when not, 3 for an unsealed tail. */
+/** {@code gatehouse audit verify}: checks the audit chain; exit 0 when intact, 1 when not, 3 for an unsealed tail. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit log.",
         subcommands = {AuditCommand.Verify.class})
 final class AuditCommand {

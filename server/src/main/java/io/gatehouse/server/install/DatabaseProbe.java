@@ -74,8 +74,8 @@ final class DatabaseProbe {
             }
         }
         List<String> ids = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("SELECT key_id FROM master_key_checks ORDER BY key_id");
-                ResultSet rs = query.executeQuery()) {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT key_id FROM master_key_checks ORDER BY key_id"); ResultSet rs = query.executeQuery()) {
             while (rs.next()) {
                 ids.add(rs.getString(1));
             }
