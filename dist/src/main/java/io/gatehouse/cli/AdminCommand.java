@@ -57,7 +57,7 @@ final class AdminCommand {
                 parsed.add(Scope.parse(scope).orElseThrow(() -> new ParameterException(spec.commandLine(),
                         "unknown scope '" + scope + "'; known: admin, verify, audit:read")));
             }
-            try (Gatehouse.Services services = Gatehouse.Services.open(dataOptions.load(Map.of()),
+            try (Gatehouse.Services services = Gatehouse.Services.openExisting(dataOptions.load(Map.of()),
                     Clock.systemUTC())) {
                 ApiTokens.Created created = services.tokens().create(name, parsed, "cli",
                         ClientInfo.local("gatehouse admin token create"));
@@ -111,8 +111,8 @@ final class AdminCommand {
 
         @Override
         public Integer call() {
-            try (Gatehouse.Services services = Gatehouse.Services.open(dataOptions.load(Map.of()), Clock.systemUTC(),
-                    false)) {
+            try (Gatehouse.Services services = Gatehouse.Services.openExisting(dataOptions.load(Map.of()),
+                    Clock.systemUTC())) {
                 services.bundleKeys().ensureActive();
                 spec.commandLine().getOut().println(services.bundleKeys().rotate(
                         ClientInfo.local("gatehouse admin keys rotate-bundle-key")));

@@ -55,6 +55,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " database closed.");
             stopped.countDown();
         }, "gatehouse-shutdown"));
+        if (gatehouse.newInstallation()) {
+            out.println("Created a new Gatehouse installation in " + config.dataDirectory() + " (master key file "
+                    + config.masterKeyFile() + ": back it up apart from the database)");
+        }
         out.println("Gatehouse is running at " + gatehouse.baseUrl() + " (data in " + config.dataDirectory() + ")");
         gatehouse.bootstrapUrl().ifPresent(url -> {
             out.println("Create the first administrator with this one-time link (valid for one hour):");

@@ -25,6 +25,8 @@ import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.install.Installation;
+import io.gatehouse.server.install.ServeLock;
 import io.gatehouse.server.ops.OpsController;
 import io.gatehouse.server.policy.PolicyController;
 import io.gatehouse.server.reader.BundleKeys;
@@ -92,9 +94,12 @@ public final class Gatehouse implements AutoCloseable {
     private final Routes routes;
     private final ScheduledExecutorService background;
     private final Optional<String> bootstrapUrl;
+    private final ServeLock lock;
+    private final boolean newInstallation;
 
     private Gatehouse(GatehouseConfig config, Services services, Javalin app, Links links, Routes routes,
-            ScheduledExecutorService background, Optional<String> bootstrapUrl) {
+            ScheduledExecutorService background, Optional<String> bootstrapUrl, ServeLock lock,
+            boolean newInstallation) {
         this.config = config;
         this.services = services;
         this.app = app;
@@ -102,6 +107,8 @@ public final class Gatehouse implements AutoCloseable {
         this.routes = routes;
         this.background = background;
         this.bootstrapUrl = bootstrapUrl;
+        this.lock = lock;
+        this.newInstallation = newInstallation;
     }
 
     /** Everything with state, built once from the configuration; also used by the command line without HTTP. */
@@ -111,22 +118,31 @@ public final class Gatehouse implements AutoCloseable {
             TotpVerifier verifier, SiteAdmin sites, Readers readers, Devices devices, ScanService scans,
             BundleKeys bundleKeys, ReaderSync readerSync) implements AutoCloseable {
 
-        /** Opens the key file and the database (migrating it) and builds the services. */
+        /**
+         * Opens the key file and the database (migrating it) and builds the services; a new installation is created
+         * first (data directory, database file and key file, all private to their owner).
+         */
         public static Services open(GatehouseConfig config, Clock clock) {
-            return open(config, clock, true);
+            return open(Installation.inspect(config), clock);
         }
 
         /**
-         * Opens the services; with {@code createKey} false a missing key file is an error instead of being created
-         * (for commands such as {@code audit verify} that must not change anything).
+         * Opens an existing installation and refuses when there is none, creating nothing: for the commands other
+         * than {@code serve}, so that a mistyped {@code --data} does not become a new, empty installation.
          */
-        public static Services open(GatehouseConfig config, Clock clock, boolean createKey) {
+        public static Services openExisting(GatehouseConfig config, Clock clock) {
+            Installation installation = Installation.inspect(config);
+            installation.requireExisting();
+            return open(installation, clock);
+        }
+
+        private static Services open(Installation installation, Clock clock) {
+            GatehouseConfig config = installation.config();
             SecureRandom random = new SecureRandom();
-            MasterKeyring keyring = createKey ? MasterKeyring.loadOrCreate(config.masterKeyFile(), random)
-                    : MasterKeyring.load(config.masterKeyFile());
-            Database database = Database.open(config);
+            Installation.Prepared prepared = installation.prepare(random);
+            MasterKeyring keyring = prepared.keyring();
+            Database database = openCoveredByKeys(config, prepared, clock);
             try {
-                checkKeysCoverData(database, keyring, config, clock);
                 SecretBox secrets = new SecretBox(keyring, random);
                 AuditLog audit = new AuditLog(keyring, clock, random, auditHeadFile(config));
                 ApiTokens tokens = new ApiTokens(database, audit, clock, random);
@@ -146,6 +162,23 @@ public final class Gatehouse implements AutoCloseable {
                         new ReaderSync(database, audit, bundleKeys, clock, random));
             } catch (RuntimeException e) {
                 database.close();
+                throw e;
+            }
+        }
+
+        /** Opens and migrates the database and checks the keys against it; what this start created goes on failure. */
+        private static Database openCoveredByKeys(GatehouseConfig config, Installation.Prepared prepared,
+                Clock clock) {
+            Database database = null;
+            try {
+                database = Database.open(config);
+                checkKeysCoverData(database, prepared.keyring(), config, clock);
+                return database;
+            } catch (RuntimeException e) {
+                if (database != null) {
+                    database.close();
+                }
+                prepared.undo();
                 throw e;
             }
         }
@@ -201,19 +234,35 @@ public final class Gatehouse implements AutoCloseable {
         return start(config, Clock.systemUTC());
     }
 
+    /**
+     * Checks the installation (creating nothing yet), locks the data directory for as long as this server runs,
+     * creates a new installation when there is none, and starts. A second server on the same data directory is
+     * refused; a second node on a shared PostgreSQL database needs a data directory of its own.
+     */
     public static Gatehouse start(GatehouseConfig config, Clock clock) {
-        Services services = Services.open(config, clock);
+        Installation installation = Installation.inspect(config);
+        installation.createDirectory();
+        ServeLock lock = ServeLock.acquire(config.dataDirectory());
         try {
-            return start(services);
+            Services services = Services.open(installation, clock);
+            try {
+                return start(services, lock, installation.isNew());
+            } catch (RuntimeException e) {
+                services.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            services.close();
+            lock.close();
+            installation.removeCreatedDirectory();
             throw e;
         }
     }
 
-    private static Gatehouse start(Services services) {
+    private static Gatehouse start(Services services, ServeLock lock, boolean newInstallation) {
         GatehouseConfig config = services.config();
         services.bundleKeys().ensureActive();
+        // Records an earlier run committed but did not link (it was killed) are linked before anything new.
+        guarded("audit sealing at start", () -> services.audit().seal(services.database())).run();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -282,7 +331,7 @@ public final class Gatehouse implements AutoCloseable {
         Optional<String> bootstrapUrl = services.bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
         LOG.info("Gatehouse listening on {} ({})", links.base(), config);
-        return new Gatehouse(config, services, app, links, routes, background, bootstrapUrl);
+        return new Gatehouse(config, services, app, links, routes, background, bootstrapUrl, lock, newInstallation);
     }
 
     /**
@@ -357,6 +406,11 @@ public final class Gatehouse implements AutoCloseable {
         return services;
     }
 
+    /** True when this start created the installation (the database held no Gatehouse data before). */
+    public boolean newInstallation() {
+        return newInstallation;
+    }
+
     public GatehouseConfig config() {
         return config;
     }
@@ -381,6 +435,10 @@ public final class Gatehouse implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("final audit sealing failed; the next start seals the rest", e);
         }
-        services.close();
+        try {
+            services.close();
+        } finally {
+            lock.close();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.server.audit;
 import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.install.ServeLock;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,10 @@ import java.util.List;
  *   <li>every chain MAC follows from the previous one (else: a record inserted, reordered or re-linked);</li>
  *   <li>the chain head names the last linked record (else: records deleted from the end);</li>
  *   <li>every record not linked yet has a valid content MAC (else: inserted by someone without the key) and is
- *       younger than {@link #SEAL_GRACE} (else: it should have been linked long ago);</li>
+ *       younger than {@link #SEAL_GRACE}, or else no server is serving this data directory and the chain head is
+ *       exactly the head this node recorded last: then it is the unsealed tail of a server that was killed, since
+ *       unlinking records needs the head rolled back below the recorded one, which check 6 finds (else: it may
+ *       have been unlinked, or a running sealer is stuck);</li>
  *   <li>the head this node recorded outside the database is still in the chain (else: the chain was rolled back
  *       to delete or re-link records).</li>
  * </ol>
@@ -104,33 +108,50 @@ public final class AuditVerifier {
             problems.add("the chain head names position " + head.seq() + " but the last linked record is at position "
                     + lastSeq + ": records were deleted from the end, or the head was altered");
         }
-        // 5. not yet linked
-        Instant cutoff = clock.instant().minus(SEAL_GRACE);
-        List<StoredRecord> pending = tx.query(StoredRecord.SELECT
-                + " WHERE chain_seq IS NULL ORDER BY id", StoredRecord::from);
-        for (StoredRecord record : pending) {
-            if (!safeContentCheck(record)) {
-                problems.add("record " + describe(record) + " was not written by Gatehouse: its MAC is invalid");
-            } else if (record.createdAt() < cutoff.toEpochMilli()) {
-                problems.add("record " + describe(record) + " from " + Instant.ofEpochMilli(record.createdAt())
-                        + " is still not linked into the chain after " + SEAL_GRACE.toMinutes() + " minutes");
-            }
-        }
-        // 6. the head this node recorded is still in the chain
+        // 6. the head this node recorded is still in the chain (before 5, which depends on it)
+        AuditLog.ChainHead recorded = null;
         try {
-            headRecord.read().filter(recorded -> recorded.seq() > 0).ifPresent(recorded -> {
-                byte[] stored = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?",
-                        rs -> rs.getBytes(1), recorded.seq()).orElse(null);
-                if (stored == null || !MessageDigest.isEqual(stored, recorded.mac())) {
-                    problems.add("the chain no longer holds the head recorded in " + headRecord.file()
-                            + " (position " + recorded.seq() + "): records were deleted or re-linked");
-                }
-            });
+            recorded = headRecord.read().filter(found -> found.seq() > 0).orElse(null);
         } catch (IllegalStateException unreadable) {
             problems.add(unreadable.getMessage());
         }
+        if (recorded != null) {
+            byte[] stored = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?",
+                    rs -> rs.getBytes(1), recorded.seq()).orElse(null);
+            if (stored == null || !MessageDigest.isEqual(stored, recorded.mac())) {
+                problems.add("the chain no longer holds the head recorded in " + headRecord.file()
+                        + " (position " + recorded.seq() + "): records were deleted or re-linked");
+            }
+        }
+        // 5. not yet linked
+        Instant cutoff = clock.instant().minus(SEAL_GRACE);
+        // No recorded head: this node never linked anything, so the chain must not have begun either.
+        boolean headIsRecorded = recorded == null ? head.seq() == 0 : recorded.seq() == head.seq()
+                && head.mac() != null && MessageDigest.isEqual(recorded.mac(), head.mac());
+        // The head file lies in the data directory; a server serving it would have linked old records long ago.
+        boolean serverRunning = ServeLock.isHeld(headRecord.file().toAbsolutePath().getParent());
+        List<StoredRecord> pending = tx.query(StoredRecord.SELECT
+                + " WHERE chain_seq IS NULL ORDER BY id", StoredRecord::from);
+        boolean crashTail = headIsRecorded && !serverRunning;
+        String suspicion = serverRunning ? "although a server is serving this data directory"
+                : "and the chain head (position " + head.seq() + ") is not the last head recorded in "
+                        + headRecord.file() + (recorded == null ? " (none)" : " (position " + recorded.seq() + ")");
+        long unsealedTail = 0;
+        for (StoredRecord record : pending) {
+            boolean overdue = record.createdAt() < cutoff.toEpochMilli();
+            if (!safeContentCheck(record)) {
+                problems.add("record " + describe(record) + " was not written by Gatehouse: its MAC is invalid");
+            } else if (overdue && crashTail) {
+                unsealedTail++;
+            } else if (overdue) {
+                problems.add("record " + describe(record) + " from " + Instant.ofEpochMilli(record.createdAt())
+                        + " is still not linked into the chain after " + SEAL_GRACE.toMinutes() + " minutes, "
+                        + suspicion + ": it may have been unlinked from the chain");
+            }
+        }
         String headText = head.mac() == null ? "-" : HexFormat.of().formatHex(head.mac());
-        return new AuditReport(problems.isEmpty(), linked, pending.size(), head.seq(), headText, problems);
+        return new AuditReport(problems.isEmpty(), linked, pending.size(), unsealedTail, head.seq(), headText,
+                problems);
     }
 
     private boolean safeContentCheck(StoredRecord record) {
@@ -154,9 +175,15 @@ public final class AuditVerifier {
         return "id " + record.id() + (record.chainSeq() == null ? "" : " (chain position " + record.chainSeq() + ")");
     }
 
-    /** The outcome: intact or not, counts, the head to note down, and every problem found. */
-    public record AuditReport(boolean intact, long linkedRecords, long pendingRecords, long headPosition,
-            String headMac, List<String> problems) {
+    /**
+     * The outcome: intact or not, counts, the head to note down, and every problem found.
+     *
+     * @param unsealedTail records older than {@link #SEAL_GRACE} that are authentic but not linked yet, behind a
+     *     chain head that is exactly the one this node recorded last: what a server that was killed leaves
+     *     behind. The next {@code serve} links them. Until then nothing proves that none of them was deleted.
+     */
+    public record AuditReport(boolean intact, long linkedRecords, long pendingRecords, long unsealedTail,
+            long headPosition, String headMac, List<String> problems) {
         public AuditReport {
             problems = List.copyOf(problems);
         }

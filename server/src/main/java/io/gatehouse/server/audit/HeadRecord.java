@@ -1,10 +1,12 @@
 package io.gatehouse.server.audit;
 
+import io.gatehouse.server.install.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -36,7 +38,10 @@ final class HeadRecord {
 
     void write(AuditLog.ChainHead head) {
         try {
-            Path temporary = file.resolveSibling(file.getFileName() + ".new");
+            // A file of its own per write (0600, as every file in the data directory): the server and a command
+            // line run may seal at the same moment.
+            Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".",
+                    ".new", PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
             Files.writeString(temporary, head.seq() + " " + HexFormat.of().formatHex(head.mac()) + "\n",
                     StandardCharsets.US_ASCII);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

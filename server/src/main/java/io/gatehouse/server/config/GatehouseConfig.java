@@ -54,6 +54,16 @@ public record GatehouseConfig(
                 lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration);
     }
 
+    /**
+     * A copy with another data directory but the same database and key file: a second node beside this one, which
+     * needs a data directory of its own (its serve lock and its recorded audit head).
+     */
+    public GatehouseConfig withDataDirectory(Path newDataDirectory) {
+        return new GatehouseConfig(bind, port, newDataDirectory.toAbsolutePath().normalize(), databaseUrl,
+                databaseUser, databasePassword, publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize,
+                lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration);
+    }
+
     @Override
     public String toString() {
         // Never print the database password: not the field, not a password in the URL or its query string.

@@ -29,9 +29,9 @@ public final class KeyRotation {
 
     public static Result rotate(GatehouseConfig config, Clock clock) {
         SecureRandom random = new SecureRandom();
-        MasterKeyring.load(config.masterKeyFile());
+        Gatehouse.Services.openExisting(config, clock).close();
         MasterKeyring rotated = MasterKeyring.addKey(config.masterKeyFile(), random);
-        try (Gatehouse.Services services = Gatehouse.Services.open(config, clock, false)) {
+        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, clock)) {
             SecretBox box = new SecretBox(rotated, random);
             int count = services.database().inTransaction(tx -> {
                 int total = 0;

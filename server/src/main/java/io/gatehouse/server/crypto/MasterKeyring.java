@@ -1,5 +1,6 @@
 package io.gatehouse.server.crypto;
 
+import io.gatehouse.server.install.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -44,21 +45,20 @@ public final class MasterKeyring {
     }
 
     /**
-     * Loads the keyring, creating the file with one fresh key when it does not exist yet.
+     * Creates the key file with one fresh key (mode 0600 from the moment it exists) and loads it. Only a new
+     * installation calls this: a database that already holds data needs its own key file back, not a new one.
      *
-     * @throws CryptoException when the file is unreadable, malformed, or readable by others than its owner
+     * @throws CryptoException when the file exists already or cannot be written
      */
-    public static MasterKeyring loadOrCreate(Path file, SecureRandom random) {
-        if (!Files.exists(file)) {
-            try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-                Files.writeString(file, HEADER + "mk1 " + newKeyText(random) + "\n", StandardCharsets.US_ASCII);
-            } catch (FileAlreadyExistsException raced) {
-                // Another process created it first: fall through and read theirs.
-            } catch (IOException e) {
-                throw new CryptoException("cannot create master key file " + file + ": " + e.getMessage(), e);
-            }
+    public static MasterKeyring create(Path file, SecureRandom random) {
+        try {
+            PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.writeString(file, HEADER + "mk1 " + newKeyText(random) + "\n", StandardCharsets.US_ASCII);
+        } catch (FileAlreadyExistsException exists) {
+            throw new CryptoException("master key file " + file + " exists already; it is never replaced", exists);
+        } catch (IOException e) {
+            throw new CryptoException("cannot create master key file " + file + ": " + e.getMessage(), e);
         }
         return load(file);
     }

@@ -3,9 +3,6 @@ package io.gatehouse.server.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gatehouse.server.config.GatehouseConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,7 +38,6 @@ public final class Database implements AutoCloseable {
         hikari.setMaximumPoolSize(config.databasePoolSize());
         hikari.setAutoCommit(true);
         if (dialect == Dialect.SQLITE) {
-            ensureParentDirectory(config.databaseUrl().substring("jdbc:sqlite:".length()));
             SQLiteConfig sqlite = new SQLiteConfig();
             sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
             sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -74,15 +70,6 @@ public final class Database implements AutoCloseable {
                 .failOnMissingLocations(true)
                 .load()
                 .migrate();
-    }
-
-    private static void ensureParentDirectory(String file) {
-        Path parent = Path.of(file).toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (IOException e) {
-            throw new DatabaseException("cannot create the database directory " + parent, e);
-        }
     }
 
     public Dialect dialect() {

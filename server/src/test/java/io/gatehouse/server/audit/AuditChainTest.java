@@ -3,12 +3,18 @@ package io.gatehouse.server.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.config.ConfigLoader;
+import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.testing.DatabaseTest;
+import io.gatehouse.server.testing.MutableClock;
+import io.gatehouse.server.testing.TestDatabases;
 import io.gatehouse.server.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,10 +28,12 @@ class AuditChainTest {
     TestServer server;
     Database database;
     AuditLog audit;
+    MutableClock clock;
 
     @BeforeEach
     void start() {
         server = TestServer.start(data);
+        clock = server.clock();
         database = server.gatehouse().services().database();
         audit = server.gatehouse().services().audit();
         for (int i = 0; i < 20; i++) {
@@ -38,7 +46,143 @@ class AuditChainTest {
 
     @AfterEach
     void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /**
+     * What {@code kill -9} leaves behind: records committed after the server's last sealing pass, and no final seal.
+     * Returns the configuration to reopen the data with.
+     */
+    GatehouseConfig killedWithUnsealedTail(int records) {
+        GatehouseConfig config = server.gatehouse().config();
         server.close();
+        server = null;
+        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, clock)) {
+            for (int i = 0; i < records; i++) {
+                int n = i;
+                services.database().inTransaction(tx -> services.audit().append(tx, AuditEvent.of("test",
+                        "test.tail", ClientInfo.local("test")).subject("tail:" + n).success()));
+            }
+        }
+        return config;
+    }
+
+    /** {@code audit verify} as the command line runs it: on the data alone, no server running. */
+    AuditVerifier.AuditReport verifyStopped(GatehouseConfig config) {
+        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, clock)) {
+            return new AuditVerifier(services.keyring(), clock, Gatehouse.auditHeadFile(config))
+                    .verify(services.database());
+        }
+    }
+
+    void inDatabase(GatehouseConfig config, Database.TransactionWork<Object> work) {
+        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, clock)) {
+            services.database().inTransaction(work);
+        }
+    }
+
+    @Test
+    void a_valid_unsealed_tail_left_by_a_killed_server_is_reported_as_such_and_the_next_start_links_it() {
+        GatehouseConfig config = killedWithUnsealedTail(3);
+        clock.advance(AuditVerifier.SEAL_GRACE.plusMinutes(55));
+        AuditVerifier.AuditReport killed = verifyStopped(config);
+        assertThat(killed.problems()).isEmpty();
+        assertThat(killed.intact()).isTrue();
+        assertThat(killed.unsealedTail()).isEqualTo(3);
+        assertThat(killed.pendingRecords()).isEqualTo(3);
+
+        try (Gatehouse restarted = Gatehouse.start(config, clock)) {
+            long unlinked = restarted.services().database().read(tx -> tx.queryLong(
+                    "SELECT COUNT(*) FROM audit_log WHERE chain_seq IS NULL"));
+            assertThat(unlinked).as("linked before the server listens").isZero();
+        }
+        AuditVerifier.AuditReport restarted = verifyStopped(config);
+        assertThat(restarted.problems()).isEmpty();
+        assertThat(restarted.unsealedTail()).isZero();
+        assertThat(restarted.pendingRecords()).isZero();
+        assertThat(restarted.linkedRecords()).isEqualTo(killed.linkedRecords() + 3);
+    }
+
+    @Test
+    void a_tail_left_before_anything_was_ever_linked_is_an_unsealed_tail_too(@TempDir Path fresh) {
+        GatehouseConfig config = ConfigLoader.load(Map.of(), TestDatabases.fresh(fresh));
+        try (Gatehouse.Services services = Gatehouse.Services.open(config, clock)) {
+            services.database().inTransaction(tx -> services.audit().append(tx, AuditEvent.of("test", "test.first",
+                    ClientInfo.local("test")).success()));
+        }
+        clock.advance(AuditVerifier.SEAL_GRACE.plusMinutes(1));
+        AuditVerifier.AuditReport report = verifyStopped(config);
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.unsealedTail()).isEqualTo(1);
+        assertThat(report.linkedRecords()).isZero();
+    }
+
+    @Test
+    void a_record_deleted_from_an_unsealed_tail_is_not_passed_as_intact_without_the_note() {
+        GatehouseConfig config = killedWithUnsealedTail(3);
+        inDatabase(config, tx -> tx.update("DELETE FROM audit_log WHERE subject = 'tail:1'"));
+        clock.advance(AuditVerifier.SEAL_GRACE.plusMinutes(1));
+        AuditVerifier.AuditReport report = verifyStopped(config);
+        // Nothing links unsealed records to each other, so this is indistinguishable from a shorter tail: the
+        // report says that the tail is unproven (exit 3), never "intact" (exit 0).
+        assertThat(report.unsealedTail()).isEqualTo(2);
+        assertThat(report.problems()).isEmpty();
+    }
+
+    @Test
+    void a_forged_record_with_a_bad_mac_in_an_unsealed_tail_breaks_the_chain() {
+        GatehouseConfig config = killedWithUnsealedTail(3);
+        inDatabase(config, tx -> tx.update("""
+                INSERT INTO audit_log (event_id, created_at, actor, action, result, key_id, content_mac)
+                SELECT 'forged-tail', created_at, 'attacker', 'token.create', 'success', key_id, content_mac
+                FROM audit_log WHERE subject = 'tail:2'"""));
+        clock.advance(AuditVerifier.SEAL_GRACE.plusMinutes(1));
+        AuditVerifier.AuditReport report = verifyStopped(config);
+        assertThat(report.intact()).isFalse();
+        assertThat(report.problems()).singleElement().asString().contains("not written by Gatehouse");
+    }
+
+    @Test
+    void truncating_the_sealed_part_in_front_of_an_unsealed_tail_is_found() {
+        GatehouseConfig config = killedWithUnsealedTail(3);
+        inDatabase(config, tx -> {
+            long head = tx.queryLong("SELECT chain_seq FROM audit_chain_head WHERE id = 1");
+            byte[] earlier = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?", rs -> rs.getBytes(1),
+                    head - 5).orElseThrow();
+            tx.update("DELETE FROM audit_log WHERE chain_seq > ?", head - 5);
+            tx.update("UPDATE audit_chain_head SET chain_seq = ?, chain_mac = ? WHERE id = 1", head - 5, earlier);
+            return null;
+        });
+        clock.advance(AuditVerifier.SEAL_GRACE.plusMinutes(1));
+        AuditVerifier.AuditReport report = verifyStopped(config);
+        assertThat(report.intact()).isFalse();
+        assertThat(report.unsealedTail()).isZero();
+        assertThat(report.problems()).anyMatch(p -> p.contains("no longer holds the head"))
+                .anyMatch(p -> p.contains("may have been unlinked from the chain"));
+    }
+
+    @Test
+    void records_unlinked_behind_a_rolled_back_head_do_not_pass_for_an_unsealed_tail() {
+        GatehouseConfig config = server.gatehouse().config();
+        server.close();
+        server = null;
+        inDatabase(config, tx -> {
+            long head = tx.queryLong("SELECT chain_seq FROM audit_chain_head WHERE id = 1");
+            byte[] earlier = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?", rs -> rs.getBytes(1),
+                    head - 5).orElseThrow();
+            tx.update("DELETE FROM audit_log WHERE chain_seq = ?", head - 3);
+            tx.update("UPDATE audit_log SET chain_seq = NULL, chain_mac = NULL WHERE chain_seq > ?", head - 5);
+            tx.update("UPDATE audit_chain_head SET chain_seq = ?, chain_mac = ? WHERE id = 1", head - 5, earlier);
+            return null;
+        });
+        clock.advance(AuditVerifier.SEAL_GRACE.plusMinutes(1));
+        AuditVerifier.AuditReport report = verifyStopped(config);
+        assertThat(report.intact()).isFalse();
+        assertThat(report.unsealedTail()).isZero();
+        assertThat(report.problems()).anyMatch(p -> p.contains("no longer holds the head"))
+                .anyMatch(p -> p.contains("may have been unlinked from the chain"));
     }
 
     AuditVerifier.AuditReport verify() {

@@ -18,7 +18,7 @@ class SecretBoxTest {
     @Test
     void the_key_file_is_created_owner_only_and_reloads_to_the_same_keys() throws Exception {
         Path file = dir.resolve("master.key");
-        MasterKeyring created = MasterKeyring.loadOrCreate(file, random);
+        MasterKeyring created = MasterKeyring.create(file, random);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         SecretBox box = new SecretBox(created, random);
         byte[] sealed = box.seal("seed".getBytes(), "ctx");
@@ -27,7 +27,7 @@ class SecretBoxTest {
 
     @Test
     void a_sealed_value_opens_only_in_its_own_context_and_unaltered() {
-        SecretBox box = new SecretBox(MasterKeyring.loadOrCreate(dir.resolve("k"), random), random);
+        SecretBox box = new SecretBox(MasterKeyring.create(dir.resolve("k"), random), random);
         byte[] sealed = box.seal(new byte[] {1, 2, 3}, "totp-credential:a");
         assertThatThrownBy(() -> box.open(sealed, "totp-credential:b")).isInstanceOf(CryptoException.class)
                 .hasMessageContaining("altered or moved");
@@ -41,7 +41,7 @@ class SecretBoxTest {
     @Test
     void after_rotation_old_values_still_open_and_new_ones_use_the_new_key() {
         Path file = dir.resolve("master.key");
-        SecretBox before = new SecretBox(MasterKeyring.loadOrCreate(file, random), random);
+        SecretBox before = new SecretBox(MasterKeyring.create(file, random), random);
         byte[] old = before.seal(new byte[] {9}, "x");
         MasterKeyring rotated = MasterKeyring.addKey(file, random);
         assertThat(rotated.activeKeyId()).isEqualTo("mk2");
@@ -53,7 +53,7 @@ class SecretBoxTest {
     @Test
     void a_key_file_readable_by_others_is_refused() throws Exception {
         Path file = dir.resolve("master.key");
-        MasterKeyring.loadOrCreate(file, random);
+        MasterKeyring.create(file, random);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         assertThatThrownBy(() -> MasterKeyring.load(file)).isInstanceOf(CryptoException.class)
                 .hasMessageContaining("chmod 600");

@@ -54,10 +54,13 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * A second Gatehouse node on the same database and key file, sharing this node's clock and admin token: two
-     * stateless nodes behind one load balancer.
+     * stateless nodes behind one load balancer. Like a node on another host it has a data directory of its own: the
+     * serve lock refuses two servers on one.
      */
     public TestServer secondNode() {
-        Gatehouse second = Gatehouse.start(gatehouse.config().withPort(0), clock);
+        GatehouseConfig config = gatehouse.config();
+        Gatehouse second = Gatehouse.start(config.withPort(0).withDataDirectory(config.dataDirectory()
+                .resolve("node-2")), clock);
         return new TestServer(second, clock, adminToken);
     }
 
