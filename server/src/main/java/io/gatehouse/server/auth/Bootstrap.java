@@ -91,6 +91,16 @@ public final class Bootstrap {
     }
 
     /**
+     * Checks only that {@code secret} names a link that is known, unused and not expired, without changing anything:
+     * what a redemption checks before it reads its body.
+     *
+     * @throws ApiException 404 for an unknown link, 410 for a used, replaced, expired or ended one
+     */
+    public void checkLink(String secret) {
+        database.read(tx -> find(tx, secret));
+    }
+
+    /**
      * Creates the first administrator's token through the link {@code secret}.
      *
      * @throws ApiException 404 for an unknown link; 410 for a used, replaced or expired one, and for any link once

@@ -82,7 +82,9 @@ public final class TokenController {
         boolean form = Forms.isForm(ctx);
         String name;
         try {
-            bootstrap.check(ctx.pathParam("secret"));
+            // A dead link is refused before its body is read; whether an administrator exists is decided (and a
+            // refusal audited) by the redeeming transaction.
+            bootstrap.checkLink(ctx.pathParam("secret"));
             if (form) {
                 String field = Forms.field(ctx, maxBody, "name");
                 name = field == null ? "admin" : field;

@@ -36,10 +36,11 @@ public final class JsonBody {
     }
 
     /**
-     * Like {@link #read}, but a NUL inside a string is left to the caller: for batches whose items are refused one
-     * by one (a reader's event upload), so that one bad item does not hide the others. Every other check applies.
+     * Like {@link #read}, but what strings hold (NUL, unpaired surrogates written as JSON escapes) is left to the
+     * caller: for batches whose items are refused one by one (a reader's event upload), so that one bad item does
+     * not hide the others. The caller must check every string it keeps. The bytes must still be UTF-8.
      */
-    public static JsonBody readLeavingNulToCaller(Context ctx, int maxBytes) {
+    public static JsonBody readLeavingStringChecksToCaller(Context ctx, int maxBytes) {
         requireJsonType(ctx);
         return parse(readBounded(ctx, maxBytes), false);
     }
@@ -68,7 +69,7 @@ public final class JsonBody {
         }
     }
 
-    private static JsonBody parse(byte[] body, boolean refuseNul) {
+    private static JsonBody parse(byte[] body, boolean checkStrings) {
         if (body.length == 0) {
             throw ApiException.badRequest("invalid_json", "expected a JSON object, got an empty body");
         }
@@ -83,39 +84,39 @@ public final class JsonBody {
             throw ApiException.badRequest("invalid_json", "expected a JSON object, got "
                     + (node == null ? "nothing" : describe(node)));
         }
-        requireWellFormedText(node, "", refuseNul);
+        if (checkStrings) {
+            requireWellFormedText(node, "");
+        }
         return new JsonBody(node);
     }
 
     /** Walks every field name and string; the problem names the JSON pointer of the first bad one. */
-    private static void requireWellFormedText(JsonNode node, String pointer, boolean refuseNul) {
+    private static void requireWellFormedText(JsonNode node, String pointer) {
         if (node.isTextual()) {
-            check(node.textValue(), pointer, () -> "the JSON string at " + pointer, refuseNul);
+            check(node.textValue(), pointer, () -> "the JSON string at " + pointer);
         } else if (node.isObject()) {
             for (var fields = node.fields(); fields.hasNext(); ) {
                 var field = fields.next();
                 // A bad name is reported at its object: the name itself cannot be echoed back.
                 check(field.getKey(), pointer, () -> "a field name in the object at " + (pointer.isEmpty()
-                        ? "the top level" : pointer), refuseNul);
+                        ? "the top level" : pointer));
                 String at = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
-                requireWellFormedText(field.getValue(), at, refuseNul);
+                requireWellFormedText(field.getValue(), at);
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                requireWellFormedText(node.get(i), pointer + "/" + i, refuseNul);
+                requireWellFormedText(node.get(i), pointer + "/" + i);
             }
         }
     }
 
-    private static void check(String text, String pointer, Supplier<String> where, boolean refuseNul) {
+    private static void check(String text, String pointer, Supplier<String> where) {
         if (!needsCheck(text)) {
             return;
         }
         try {
             Utf8.requireWholeCharacters(text, where.get());
-            if (refuseNul) {
-                Utf8.requireNoNul(text, where.get());
-            }
+            Utf8.requireNoNul(text, where.get());
         } catch (ApiException e) {
             throw new ApiException(e.status(), e.code(), e.title(), e.detail(), Map.of("pointer", pointer));
         }

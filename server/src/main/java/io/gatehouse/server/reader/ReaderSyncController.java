@@ -120,8 +120,8 @@ public final class ReaderSyncController {
     private void upload(Context ctx) {
         Readers.Reader reader = readers.authenticate(ctx);
         // Up to 500 events of about 600 bytes each: a larger limit than other requests get.
-        // A NUL in one event refuses that event (EventParser), not the whole batch.
-        JsonNode events = JsonBody.readLeavingNulToCaller(ctx, Math.max(maxBody, EVENT_UPLOAD_MAX_BYTES))
+        // A bad string in one event refuses that event (EventParser checks each it keeps), not the whole batch.
+        JsonNode events = JsonBody.readLeavingStringChecksToCaller(ctx, Math.max(maxBody, EVENT_UPLOAD_MAX_BYTES))
                 .node("events").orElseThrow(() -> JsonBody.invalid("events", "an array of events", "nothing"));
         if (!events.isArray()) {
             throw JsonBody.invalid("events", "an array of events", events.getNodeType().toString());

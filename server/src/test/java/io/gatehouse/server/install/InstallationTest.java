@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,44 +184,5 @@ class InstallationTest {
         try (Gatehouse after = Gatehouse.start(config, Clock.systemUTC())) {
             assertThat(after.newInstallation()).isFalse();
         }
-    }
-
-    @Test
-    void a_start_that_fails_after_the_checks_takes_back_the_directory_and_key_it_created() throws Exception {
-        Assumptions.assumeFalse(TestDatabases.isPostgres(), "SQLite only: a database path SQLite cannot open");
-        Path notAFile = Files.createDirectory(root.resolve("gatehouse.db"),
-                PosixFilePermissions.asFileAttribute(PrivateFiles.DIRECTORY));
-        GatehouseConfig broken = ConfigLoader.load(Map.of(), Map.of("data", data.toString(), "port", "0",
-                "db.url", "jdbc:sqlite:" + notAFile));
-        assertThatThrownBy(() -> Gatehouse.start(broken, Clock.systemUTC()))
-                .as("the checks pass; opening the database fails").isNotInstanceOf(InstallationException.class);
-        assertThat(data).as("the key file, the serve lock and the directory are taken back").doesNotExist();
-    }
-
-    @Test
-    void a_postgresql_database_that_does_not_exist_is_named_with_the_reason_and_nothing_is_created() {
-        Assumptions.assumeTrue(TestDatabases.isPostgres(), "PostgreSQL only");
-        String url = TestDatabases.postgres().getJdbcUrl("postgres", "no_such_database");
-        GatehouseConfig missing = ConfigLoader.load(Map.of(), Map.of("data", data.toString(), "db.url", url,
-                "db.user", "postgres", "db.password", "do-not-print-me"));
-        assertThatThrownBy(() -> Gatehouse.start(missing, Clock.systemUTC()))
-                .isInstanceOf(InstallationException.class)
-                .hasMessageContaining("cannot connect to PostgreSQL database 'no_such_database' on localhost:"
-                        + TestDatabases.postgres().getPort() + " as user 'postgres': the database does not exist")
-                .message().doesNotContain("do-not-print-me");
-        assertThat(data).doesNotExist();
-    }
-
-    @Test
-    void a_postgresql_user_the_server_refuses_is_named_with_the_reason_and_nothing_is_created() {
-        Assumptions.assumeTrue(TestDatabases.isPostgres(), "PostgreSQL only");
-        String url = "jdbc:postgresql://localhost:" + TestDatabases.postgres().getPort() + "/postgres";
-        GatehouseConfig refused = ConfigLoader.load(Map.of(), Map.of("data", data.toString(), "db.url", url,
-                "db.user", "no_such_role", "db.password", "do-not-print-me"));
-        assertThatThrownBy(() -> Gatehouse.start(refused, Clock.systemUTC()))
-                .isInstanceOf(InstallationException.class)
-                .hasMessageContaining("as user 'no_such_role': the server refused this user (authentication failed")
-                .message().doesNotContain("do-not-print-me");
-        assertThat(data).doesNotExist();
     }
 }

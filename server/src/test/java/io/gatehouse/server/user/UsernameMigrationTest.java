@@ -24,7 +24,7 @@ class UsernameMigrationTest {
     Path data;
 
     @Test
-    void existing_case_duplicates_keep_their_names_and_only_the_oldest_keeps_the_key() throws SQLException {
+    void existing_case_duplicates_keep_their_names_and_only_the_oldest_keeps_the_key() throws SQLException, java.io.IOException {
         Map<String, String> db = TestDatabases.fresh(data);
         String url = db.getOrDefault("db.url", "jdbc:sqlite:" + data.resolve("gatehouse.db"));
         Flyway.configure().dataSource(url, db.get("db.user"), db.get("db.password"))
@@ -35,6 +35,13 @@ class UsernameMigrationTest {
             statement.executeUpdate("INSERT INTO users (id, username, status, created_at, updated_at) VALUES"
                     + " ('usr_b', 'Carol', 'active', 2, 2), ('usr_a', 'carol', 'active', 1, 1),"
                     + " ('usr_c', 'CAROL', 'active', 2, 2), ('usr_d', 'dave', 'active', 3, 3)");
+        }
+        // Files made here by hand, as an older Gatehouse would have left them: private, as serve requires.
+        try (var files = java.nio.file.Files.list(data)) {
+            for (java.nio.file.Path file : files.toList()) {
+                java.nio.file.Files.setPosixFilePermissions(file,
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
         }
 
         try (TestServer server = TestServer.start(data, db)) {
