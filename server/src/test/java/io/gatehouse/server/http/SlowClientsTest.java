@@ -98,11 +98,25 @@ class SlowClientsTest {
      * Jetty worker threads now inside a blocking read of a request body: Jetty reads through its blocking content
      * producer only when a handler reads a body the container has not received yet.
      */
-    private static long workersReadingBodies() {
+    /**
+     * Jetty workers waiting for body bytes, in two looks 300 ms apart: a worker that merely copies a body that has
+     * already arrived is seen at most once and is not waiting; one held by a slow client waits in both.
+     */
+    private static long workersReadingBodies() throws InterruptedException {
+        java.util.Set<Long> first = waitingForBodies();
+        Thread.sleep(300);
+        java.util.Set<Long> second = waitingForBodies();
+        first.retainAll(second);
+        return first.size();
+    }
+
+    private static java.util.Set<Long> waitingForBodies() {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(thread -> thread.getKey().getName().startsWith("JettyServerThreadPool"))
+                .filter(thread -> thread.getKey().getState() != Thread.State.RUNNABLE)
                 .filter(thread -> Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName()
                         .equals("org.eclipse.jetty.server.BlockingContentProducer")))
-                .count();
+                .map(thread -> thread.getKey().threadId())
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
     }
 }
