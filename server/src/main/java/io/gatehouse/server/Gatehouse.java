@@ -294,6 +294,7 @@ public final class Gatehouse implements AutoCloseable {
         Routes routes = new Routes(app);
         int maxBody = config.maxBodyBytes();
         new OpsController(services.database(), registry).register(routes);
+        new io.gatehouse.server.ops.ApiDocsController().register(routes);
         new TokenController(services.tokens(), services.bootstrap(), auth, maxBody).register(routes);
         new UserController(services.users(), services.policies(), services.database(), auth, maxBody)
                 .register(routes);

@@ -62,6 +62,24 @@ class OpsTest {
     }
 
     @Test
+    void swagger_ui_is_served_from_the_webjar_under_a_policy_without_inline_script() {
+        HttpResult page = server.get("/api/docs", null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).isEqualTo("text/html; charset=utf-8");
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'")
+                .doesNotContain("unsafe-inline'; img").doesNotContain("script-src 'self' 'unsafe-inline'");
+        assertThat(page.text()).contains("src=\"/api/docs/swagger-ui-bundle.js\"")
+                .contains("src=\"/api/docs/init.js\"").doesNotContain("<script>");
+        HttpResult bundle = server.get("/api/docs/swagger-ui-bundle.js", null);
+        assertThat(bundle.status()).isEqualTo(200);
+        assertThat(bundle.contentType()).startsWith("text/javascript");
+        assertThat(bundle.bytes().length).isGreaterThan(100_000);
+        assertThat(server.get("/api/docs/init.js", null).text()).contains("/api/openapi.json");
+        assertThat(server.get("/api/docs/index.html", null).status()).as("only the listed files").isEqualTo(404);
+        assertThat(server.get("/api/docs/..%2F..%2Fopenapi.json", null).status()).isEqualTo(404);
+    }
+
+    @Test
     void the_bootstrap_link_creates_one_admin_and_dies() {
         // The test server created its admin through the services, so start from a database without one.
         server.gatehouse().services().database().inTransaction(tx -> tx.update("UPDATE api_tokens SET revoked_at = 1"));
