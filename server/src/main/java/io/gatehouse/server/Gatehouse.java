@@ -269,6 +269,7 @@ public final class Gatehouse implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        bindCommitMetrics(registry, services.database());
 
         Logger access = LoggerFactory.getLogger("gatehouse.access");
         Javalin app = Javalin.create(javalin -> {
@@ -294,6 +295,7 @@ public final class Gatehouse implements AutoCloseable {
         Routes routes = new Routes(app);
         int maxBody = config.maxBodyBytes();
         new OpsController(services.database(), registry).register(routes);
+        new io.gatehouse.server.ops.ApiDocsController().register(routes);
         new TokenController(services.tokens(), services.bootstrap(), auth, maxBody).register(routes);
         new UserController(services.users(), services.policies(), services.database(), auth, maxBody)
                 .register(routes);
@@ -367,6 +369,28 @@ public final class Gatehouse implements AutoCloseable {
             holder.setAsyncSupported(true);
             context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
         });
+    }
+
+    /**
+     * Group-commit counters (SQLite): commits, the decisions they carried, and the largest group, so that an
+     * operator sees how many decisions share one fsync.
+     */
+    private static void bindCommitMetrics(PrometheusMeterRegistry registry, Database database) {
+        if (database.pipelineStats().isEmpty()) {
+            return;
+        }
+        io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.commit.groups", database,
+                db -> db.pipelineStats().orElseThrow().groups())
+                .description("transactions committed by the decision pipeline (one fsync each)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.commit.decisions", database,
+                db -> db.pipelineStats().orElseThrow().decisions())
+                .description("decisions committed by the decision pipeline").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.commit.failed.decisions", database,
+                db -> db.pipelineStats().orElseThrow().failedDecisions())
+                .description("decisions rolled back alone inside their group").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("gatehouse.commit.largest.group", database,
+                db -> db.pipelineStats().orElseThrow().largestGroup())
+                .description("the most decisions one commit has carried").register(registry);
     }
 
     /** The matched route template, or "unmatched" for requests no route took. */

@@ -71,7 +71,7 @@ public final class ScanService {
         });
         Optional<String> eventId = readerEventId.map(reader::storedEventId);
         AccessVerifier.SignatureCheck early = verifySignatureEarly(payload);
-        return database.inTransaction(tx -> {
+        return database.decide(tx -> {
             if (eventId.isPresent()) {
                 String digest = payloadDigest(payload);
                 Optional<Outcome> earlier = tx.queryOne("SELECT result, reason, details FROM audit_log WHERE event_id"

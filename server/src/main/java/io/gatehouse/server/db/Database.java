@@ -21,13 +21,21 @@ import org.sqlite.SQLiteDataSource;
  * creating a token while the server runs). Commits are durable: WAL with {@code synchronous=FULL}.
  */
 public final class Database implements AutoCloseable {
+    /** Decisions in one SQLite transaction at most: bounds how long one group holds the write lock. */
+    static final int MAX_GROUP = 256;
+    /** Decisions waiting for a group at most; beyond that callers wait to enqueue (back pressure). */
+    static final int MAX_QUEUED = 4_096;
+
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final ReentrantLock sqliteWriter = new ReentrantLock(true);
+    /** Group commit for decisions on SQLite; null on PostgreSQL, where each decision commits on its own connection. */
+    private final CommitPipeline pipeline;
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.pipeline = dialect == Dialect.SQLITE ? new CommitPipeline(this, MAX_GROUP, MAX_QUEUED) : null;
     }
 
     /** Opens the pool and brings the schema up to date. */
@@ -103,6 +111,29 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a decision (a verification, a scan, an activation, an upload: work that must be durable before its answer
+     * leaves) in one transaction of its own as far as the caller can tell: committed when it returns, rolled back
+     * alone when it throws. On SQLite, concurrent decisions share one transaction and one fsync (group commit, see
+     * {@link CommitPipeline}); on PostgreSQL each commits on its own connection, in parallel with the others.
+     */
+    public <T> T decide(TransactionWork<T> work) {
+        return pipeline != null ? pipeline.submit(work) : inTransaction(work);
+    }
+
+    /** The group-commit counters, when this database commits decisions in groups. */
+    public java.util.Optional<CommitPipeline.Stats> pipelineStats() {
+        return pipeline == null ? java.util.Optional.empty() : java.util.Optional.of(pipeline.stats());
+    }
+
+    /** One transaction on one connection, under the SQLite writer lock: the commit pipeline's groups. */
+    void inTransactionOnConnection(java.util.function.Consumer<Connection> work) {
+        inTransaction(tx -> {
+            work.accept(tx.connection());
+            return null;
+        });
+    }
+
     /** Runs read-only queries outside an explicit transaction. */
     public <T> T read(TransactionWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
@@ -163,6 +194,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
         dataSource.close();
     }
 

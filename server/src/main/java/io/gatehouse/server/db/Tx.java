@@ -26,6 +26,11 @@ public final class Tx {
         return dialect;
     }
 
+    /** The transaction's connection, for the commit pipeline's savepoints. */
+    Connection connection() {
+        return connection;
+    }
+
     /** Runs an INSERT, UPDATE or DELETE and returns the number of rows it changed. */
     public int update(String sql, Object... args) {
         try (PreparedStatement statement = prepare(sql, args)) {

@@ -115,7 +115,7 @@ public final class Devices {
                     + MAX_ATTESTATION_LENGTH + " characters");
         }
         DeviceTrust trust = DeviceTrust.SOFTWARE;
-        return database.inTransaction(tx -> {
+        return database.decide(tx -> {
             Pending link = live(tx, token);
             // The user's row lock orders this against a suspension, which ends the link.
             if (!users.lock(tx, link.userId()).active()) {

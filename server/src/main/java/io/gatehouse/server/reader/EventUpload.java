@@ -127,7 +127,7 @@ final class EventUpload {
         tally.lastSeq = enrollment.headSeq();
         for (int from = 0; from < work.size(); from += CHUNK) {
             List<Work> chunk = work.subList(from, Math.min(work.size(), from + CHUNK));
-            database.inTransaction(tx -> {
+            database.decide(tx -> {
                 merge(tx, reader, enrollment, chunk, tally, client);
                 return null;
             });

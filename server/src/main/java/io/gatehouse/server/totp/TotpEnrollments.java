@@ -147,7 +147,7 @@ public final class TotpEnrollments {
         String candidate = CodeFormat.totp(code);
         Pending pending = live(token);
         CodeFormat.totpLength(candidate, pending.parameters().digits());
-        return database.inTransaction(tx -> {
+        return database.decide(tx -> {
             String actor = "enrollment-link:" + pending.id();
             User user = users.lock(tx, pending.userId());
             if (!user.active()) {

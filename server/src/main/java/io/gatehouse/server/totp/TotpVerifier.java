@@ -77,7 +77,7 @@ public final class TotpVerifier {
     public Verdict verifyTotp(String username, String code, String actor, ClientInfo client) {
         // 1. shape
         String candidate = CodeFormat.totp(code);
-        return database.inTransaction(tx -> {
+        return database.decide(tx -> {
             Check check = new Check(tx, username, "totp.verify", actor, client);
             // 2-5. user, locks, status
             Verdict early = check.userGate();
@@ -115,7 +115,7 @@ public final class TotpVerifier {
 
     public Verdict verifyRecoveryCode(String username, String code, String actor, ClientInfo client) {
         String normalised = CodeFormat.recovery(code);
-        return database.inTransaction(tx -> {
+        return database.decide(tx -> {
             Check check = new Check(tx, username, "recovery.verify", actor, client);
             Verdict early = check.userGate();
             if (early != null) {

@@ -44,6 +44,10 @@ class OpsTest {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.contentType()).startsWith("text/plain");
         assertThat(metrics.text()).contains("jvm_memory_used_bytes").contains("gatehouse_http_requests_seconds");
+        if (!io.gatehouse.server.testing.TestDatabases.isPostgres()) {
+            assertThat(metrics.text()).as("group commit on SQLite").contains("gatehouse_commit_groups_total")
+                    .contains("gatehouse_commit_decisions_total");
+        }
     }
 
     @Test
@@ -59,6 +63,24 @@ class OpsTest {
         }
         paths.fieldNames().forEachRemaining(path -> assertThat(server.gatehouse().routes())
                 .as("documented path %s exists", path).anyMatch(route -> route.endsWith(" " + path)));
+    }
+
+    @Test
+    void swagger_ui_is_served_from_the_webjar_under_a_policy_without_inline_script() {
+        HttpResult page = server.get("/api/docs", null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType().replace(" ", "")).isEqualTo("text/html;charset=utf-8");
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'")
+                .doesNotContain("unsafe-inline'; img").doesNotContain("script-src 'self' 'unsafe-inline'");
+        assertThat(page.text()).contains("src=\"/api/docs/swagger-ui-bundle.js\"")
+                .contains("src=\"/api/docs/init.js\"").doesNotContain("<script>");
+        HttpResult bundle = server.get("/api/docs/swagger-ui-bundle.js", null);
+        assertThat(bundle.status()).isEqualTo(200);
+        assertThat(bundle.contentType()).startsWith("text/javascript");
+        assertThat(bundle.bytes().length).isGreaterThan(100_000);
+        assertThat(server.get("/api/docs/init.js", null).text()).contains("/api/openapi.json");
+        assertThat(server.get("/api/docs/index.html", null).status()).as("only the listed files").isEqualTo(404);
+        assertThat(server.get("/api/docs/..%2F..%2Fopenapi.json", null).status()).isEqualTo(404);
     }
 
     @Test

@@ -113,10 +113,13 @@ public final class TestServer implements AutoCloseable {
             request.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            return new HttpResult(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body(), response);
+            HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<byte[]> response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            String contentType = response.headers().firstValue("Content-Type").orElse("");
+            // Every response a test receives is held to the OpenAPI document, so that the two cannot drift.
+            OpenApiContract.get().check(built.method(), built.uri().getRawPath(), response.statusCode(), contentType,
+                    response.body());
+            return new HttpResult(response.statusCode(), contentType, response.body(), response);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
