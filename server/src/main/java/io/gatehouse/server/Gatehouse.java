@@ -80,6 +80,8 @@ public final class Gatehouse implements AutoCloseable {
     static final Duration HEAD_DEADLINE = Duration.ofSeconds(10);
     static final Duration BODY_DEADLINE = Duration.ofSeconds(20);
     static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+    /** Any body may take this long before the minimum rate applies. */
+    static final Duration BODY_GRACE = Duration.ofSeconds(2);
     /** Bytes all bodies being received may hold together: a thousand maximal bodies at the default limit. */
     static final long BODY_BUDGET_BYTES = 64L * 1024 * 1024;
     /** A connection with no traffic at all. */
@@ -340,7 +342,9 @@ public final class Gatehouse implements AutoCloseable {
      * The connector and its limits. Slow clients cost a connection, never a worker thread: request heads are
      * parsed as bytes arrive and must be complete within {@link #HEAD_DEADLINE}; bodies are received without a
      * thread ({@link BufferedBodies}) and must be complete within {@link #BODY_DEADLINE}, at no less than
-     * {@link #MIN_BODY_BYTES_PER_SECOND} once they start.
+     * {@link #MIN_BODY_BYTES_PER_SECOND} after {@link #BODY_GRACE}. Jetty's own minimum data rate is off: it measures
+     * from a body's first byte to each read, so under load a two-byte body read a few milliseconds after it
+     * arrived was refused with 408.
      */
     private static void configureJetty(io.javalin.config.JettyConfig jetty, GatehouseConfig config) {
         JettyProblems problems = new JettyProblems(MAX_HEAD_BYTES);
@@ -348,11 +352,11 @@ public final class Gatehouse implements AutoCloseable {
         // Event uploads may be larger than other bodies.
         int eventUploadLimit = Math.max(maxBody, ReaderSyncController.EVENT_UPLOAD_MAX_BYTES);
         BufferedBodies bodies = new BufferedBodies(path -> "/api/v1/reader/events".equals(path) ? eventUploadLimit
-                : maxBody, BODY_DEADLINE, BODY_BUDGET_BYTES);
+                : maxBody, BODY_DEADLINE, BODY_GRACE, MIN_BODY_BYTES_PER_SECOND, BODY_BUDGET_BYTES);
         jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(MAX_HEAD_BYTES);
             http.setIdleTimeout(BLOCKING_IO_TIMEOUT.toMillis());
-            http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+            http.setMinRequestDataRate(0);
         });
         jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));

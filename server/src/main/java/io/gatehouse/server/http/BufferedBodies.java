@@ -32,25 +32,47 @@ import java.util.function.ToIntFunction;
  *
  * <ol>
  *   <li>size: at most the route's limit; a larger declared length is refused before a byte is read (413);</li>
- *   <li>time: the whole body must arrive within the deadline (408), whatever the pace;</li>
+ *   <li>time: the whole body must arrive within the deadline (408), whatever the pace, and after a grace period
+ *       at no less than a minimum rate on average (408): a body of {@code n} bytes has at most
+ *       {@code grace + n / rate}, never more than the deadline;</li>
  *   <li>memory: all bodies being received share one byte budget; beyond it new bytes are refused (503).</li>
  * </ol>
  */
 public final class BufferedBodies implements Filter {
     private final ToIntFunction<String> limitForPath;
     private final Duration deadline;
+    private final Duration grace;
+    private final long minBytesPerSecond;
     private final long budgetBytes;
     private final AtomicLong inFlight = new AtomicLong();
 
     /**
      * @param limitForPath the largest body the route at a request path accepts
-     * @param deadline how long a body may take to arrive, from the end of the request head
+     * @param deadline how long a body may take to arrive at most, from the end of the request head
+     * @param grace how long any body may take before the minimum rate applies (network latency, a client that
+     *     writes the head and the body separately): a tiny body is never refused for its rate
+     * @param minBytesPerSecond the slowest average pace a body may arrive at after the grace period
      * @param budgetBytes the bytes all bodies in reception together may hold
      */
-    public BufferedBodies(ToIntFunction<String> limitForPath, Duration deadline, long budgetBytes) {
+    public BufferedBodies(ToIntFunction<String> limitForPath, Duration deadline, Duration grace,
+            long minBytesPerSecond, long budgetBytes) {
         this.limitForPath = limitForPath;
         this.deadline = deadline;
+        this.grace = grace;
+        this.minBytesPerSecond = minBytesPerSecond;
         this.budgetBytes = budgetBytes;
+    }
+
+    /**
+     * How long a body that declares {@code declared} bytes may take: the grace period plus the time the bytes need
+     * at the minimum rate, at most the deadline. A body of unknown length (chunked) gets the deadline, and the
+     * rate is checked as its bytes arrive.
+     */
+    long timeAllowedMillis(long declared) {
+        if (declared <= 0) {
+            return deadline.toMillis();
+        }
+        return Math.min(deadline.toMillis(), grace.toMillis() + declared * 1000 / minBytesPerSecond);
     }
 
     /** Bytes held right now by bodies being received or handled; for tests and metrics. */
@@ -77,7 +99,7 @@ public final class BufferedBodies implements Filter {
         }
         Reception reception = new Reception(http, limit, declared > 0 ? (int) declared : 0);
         AsyncContext async = request.startAsync(reception.buffered, response);
-        async.setTimeout(deadline.toMillis());
+        async.setTimeout(timeAllowedMillis(declared));
         reception.start(async);
     }
 
@@ -102,6 +124,7 @@ public final class BufferedBodies implements Filter {
         private final BufferedRequest buffered;
         private final AtomicBoolean ended = new AtomicBoolean();
         private final byte[] chunk = new byte[8192];
+        private final long startedNanos = System.nanoTime();
         private long reserved;
         private AsyncContext async;
 
@@ -139,7 +162,19 @@ public final class BufferedBodies implements Filter {
                     return;
                 }
                 bytes.write(chunk, 0, n);
+                if (tooSlow()) {
+                    end(new ApiException(408, "request_timeout", "Request timeout", "expected the request body at"
+                            + " " + minBytesPerSecond + " bytes per second or more after " + grace.toSeconds()
+                            + " s; it arrived more slowly"));
+                    return;
+                }
             }
+        }
+
+        /** Behind the minimum rate once the grace period is over (network timing: {@code nanoTime}). */
+        private boolean tooSlow() {
+            long pastGraceMillis = (System.nanoTime() - startedNanos) / 1_000_000 - grace.toMillis();
+            return pastGraceMillis > 0 && bytes.size() < minBytesPerSecond * pastGraceMillis / 1000;
         }
 
         @Override
@@ -158,7 +193,9 @@ public final class BufferedBodies implements Filter {
         @Override
         public void onTimeout(AsyncEvent event) {
             end(new ApiException(408, "request_timeout", "Request timeout", "expected the whole request body"
-                    + " within " + deadline.toSeconds() + " seconds; it had not arrived"));
+                    + " within " + async.getTimeout() / 1000.0 + " seconds (" + grace.toSeconds() + " s, then "
+                    + minBytesPerSecond + " bytes per second, at most " + deadline.toSeconds() + " s); it had not"
+                    + " arrived"));
         }
 
         @Override
