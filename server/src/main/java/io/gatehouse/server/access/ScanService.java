@@ -12,6 +12,7 @@ import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.access.ReplayGuard;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.DatabaseException;
 import io.gatehouse.server.db.Tx;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides a scan relayed by a reader: the numbered steps of {@link AccessVerifier} (docs/protocol.md), run inside
@@ -49,12 +51,52 @@ public final class ScanService {
         }
     }
 
+    /** What a reader sent: the scanned text and, for a reader that can retry, its event id. */
+    public record Request(String payload, Optional<String> eventId) {
+    }
+
     /**
-     * Decides a scan. The payload is parsed once; the credential is read once before the transaction, for the
-     * signature check, and once inside it, for the decision, so that a revocation or suspension committed meanwhile
-     * counts.
+     * Decides a scan sent with a reader credential. One read before the transaction authenticates the reader,
+     * then takes the request ({@code request} is asked only for an authenticated reader, and its body is in memory
+     * already, so the connection waits on no client), parses the payload, once, and reads the proof's credential
+     * for the signature check. The transaction reads the credential again, for the decision, so that a revocation
+     * or suspension committed meanwhile counts.
+     *
+     * @throws ApiException 401 as {@link Readers#authenticate(Tx, PrefixedSecret)}, 400 for a request without a
+     *     payload or with a malformed event id, 409 {@code event_id_reused}
+     */
+    public Outcome scan(PrefixedSecret presented, Supplier<Request> request, ClientInfo client) {
+        Early early = database.read(tx -> {
+            Readers.Reader reader = Readers.authenticate(tx, presented);
+            Request sent = request.get();
+            ParseResult parsed = AccessProofCodec.parse(sent.payload());
+            return new Early(reader, sent, parsed, credential(tx, parsed));
+        });
+        return scan(early.reader(), early.parsed(), early.request().payload(), early.credential(),
+                early.request().eventId(), client);
+    }
+
+    /**
+     * Decides a scan relayed by a reader that is authenticated already (the benchmark calls it); otherwise as
+     * {@link #scan(PrefixedSecret, Supplier, ClientInfo)}.
      */
     public Outcome scan(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
+        ParseResult parsed = AccessProofCodec.parse(payload);
+        return scan(reader, parsed, payload, database.read(tx -> credential(tx, parsed)), readerEventId, client);
+    }
+
+    /** What the read before the transaction found. */
+    private record Early(Readers.Reader reader, Request request, ParseResult parsed,
+            Optional<CredentialRow> credential) {
+    }
+
+    private static Optional<CredentialRow> credential(Tx tx, ParseResult parsed) {
+        return parsed instanceof ParseResult.Parsed(AccessProof proof) ? CredentialRow.find(tx, proof.credentialId())
+                : Optional.empty();
+    }
+
+    private Outcome scan(Readers.Reader reader, ParseResult parsed, String payload, Optional<CredentialRow> early,
+            Optional<String> readerEventId, ClientInfo client) {
         readerEventId.ifPresent(id -> {
             if (!id.startsWith(reader.id() + "/") || !id.substring(reader.id().length() + 1)
                     .matches("[1-9][0-9]{0,18}")) {
@@ -63,10 +105,9 @@ public final class ScanService {
             }
         });
         Optional<String> eventId = readerEventId.map(reader::storedEventId);
-        ParseResult parsed = AccessProofCodec.parse(payload);
-        AccessVerifier.SignatureCheck early = verifySignatureEarly(parsed);
+        AccessVerifier.SignatureCheck signatures = verifySignatureEarly(parsed, early);
         try {
-            return decide(reader, parsed, payload, early, eventId, readerEventId, client);
+            return decide(reader, parsed, payload, signatures, eventId, readerEventId, client);
         } catch (DatabaseException e) {
             if (eventId.isPresent() && e.isUniqueViolation()) {
                 // The event id is claimed by uniquely keyed inserts: a retry (or a reuse, or a retry that raced on
@@ -78,15 +119,14 @@ public final class ScanService {
     }
 
     private Outcome decide(Readers.Reader reader, ParseResult parsed, String payload,
-            AccessVerifier.SignatureCheck early, Optional<String> eventId, Optional<String> readerEventId,
+            AccessVerifier.SignatureCheck signatures, Optional<String> eventId, Optional<String> readerEventId,
             ClientInfo client) {
         return database.inTransaction(tx -> {
             Door.WithRules door = Door.findWithRules(tx, reader.doorId()).orElseThrow(() -> new IllegalStateException(
                     "reader " + reader.id() + " names a missing door " + reader.doorId()));
-            Optional<CredentialRow> credential = parsed instanceof ParseResult.Parsed proof
-                    ? CredentialRow.find(tx, proof.proof().credentialId()) : Optional.empty();
+            Optional<CredentialRow> credential = credential(tx, parsed);
             long now = clock.instant().getEpochSecond();
-            Decision decision = new AccessVerifier(early).decide(parsed, new AccessContext(door.door().settings(), now,
+            Decision decision = new AccessVerifier(signatures).decide(parsed, new AccessContext(door.door().settings(), now,
                     id -> credential.filter(row -> row.id().equals(id)).map(CredentialRow::view), replay(tx),
                     zoneId -> door.rules()));
             record(tx, reader, door.door(), decision, credential, eventId, client, now, payload);
@@ -160,12 +200,9 @@ public final class ScanService {
      * every step against the credential as read there, and any other combination (a key replaced meanwhile) is
      * verified there as usual.
      */
-    private AccessVerifier.SignatureCheck verifySignatureEarly(ParseResult parsed) {
-        if (!(parsed instanceof ParseResult.Parsed(AccessProof proof))) {
-            return AccessVerifier.JCA;
-        }
-        Optional<CredentialRow> row = database.read(tx -> CredentialRow.find(tx, proof.credentialId()));
-        if (row.isEmpty()) {
+    private static AccessVerifier.SignatureCheck verifySignatureEarly(ParseResult parsed,
+            Optional<CredentialRow> row) {
+        if (!(parsed instanceof ParseResult.Parsed(AccessProof proof)) || row.isEmpty()) {
             return AccessVerifier.JCA;
         }
         byte[] spki = row.get().publicKey();

@@ -273,6 +273,23 @@ class DoorAccessTest {
         assertThat(before).containsExactly(1, 1, 1);
     }
 
+    @Test
+    void a_wrong_reader_secret_is_refused_before_the_body_is_parsed() {
+        String wrong = reader.substring(0, reader.length() - 4) + (reader.endsWith("aaaa") ? "bbbb" : "aaaa");
+        long[] before = storedCounts();
+
+        HttpResult refused = server.post("/api/v1/scans", "{not json", wrong);
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+        assertThat(refused.json().get("code").asText()).isEqualTo("invalid_token");
+        assertThat(refused.json().get("detail").asText()).isEqualTo("the reader credential is unknown or wrong");
+        assertThat(storedCounts()).containsExactly(before);
+        HttpResult noPayload = server.post("/api/v1/scans", Map.of("eventId", readerId() + "/1"), reader);
+        assertThat(noPayload.status()).as(noPayload.toString()).isEqualTo(400);
+        assertThat(noPayload.json().get("code").asText()).isEqualTo("invalid_field");
+        assertThat(storedCounts()).containsExactly(before);
+    }
+
     /** Audit records of scans, single-use records and reader event ids. */
     long[] storedCounts() {
         return server.gatehouse().services().database().read(tx -> new long[] {
