@@ -126,9 +126,10 @@ public final class ScanService {
                     "reader " + reader.id() + " names a missing door " + reader.doorId()));
             Optional<CredentialRow> credential = credential(tx, parsed);
             long now = clock.instant().getEpochSecond();
-            Decision decision = new AccessVerifier(signatures).decide(parsed, new AccessContext(door.door().settings(), now,
+            AccessContext context = new AccessContext(door.door().settings(), now,
                     id -> credential.filter(row -> row.id().equals(id)).map(CredentialRow::view), replay(tx),
-                    zoneId -> door.rules()));
+                    zoneId -> door.rules());
+            Decision decision = new AccessVerifier(signatures).decide(parsed, context);
             record(tx, reader, door.door(), decision, credential, eventId, client, now, payload);
             readerEventId.ifPresent(id -> Readers.recordOnlineDecision(tx, reader, id, decision.granted() ? "grant"
                     : "deny", decision.granted() ? null : decision.reason().code(),
