@@ -43,12 +43,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * durable commit on the same database.
  *
  * <ul>
- *   <li>{@code scan}: {@link ScanService#scan}{@code (reader, payload, Optional.empty(), client)}, what
- *       {@code POST /api/v1/scans} calls after authenticating the reader: one transaction that reads the door, looks
- *       the credential up (device joined with user, then the user's roles), verifies the signature, checks
- *       freshness, inserts the single-use record {@code (credential, nonce)}, reads the zone's rules, reads the
- *       device facts and inserts the audit record; then commits. Every payload is a fresh proof signed before the
- *       iteration; a decision other than a grant throws and fails the run.</li>
+ *   <li>{@code scan}: {@link ScanService#scan}{@code (reader, payload, Optional.empty(), client)}, the decision
+ *       {@code POST /api/v1/scans} makes once the reader is authenticated: one read of the credential (device, user
+ *       and roles in one statement) and the signature verification before the transaction, then one transaction
+ *       that reads the door with its zone's rules, reads the credential again, checks freshness, inserts the
+ *       single-use record {@code (credential, nonce)} and the audit record; then commits. Every payload is a fresh
+ *       proof signed before the iteration; a decision other than a grant throws and fails the run.</li>
  *   <li>{@code raw_verify_commit}: the floor: one P-256 verification on a ready {@code Signature} (as in
  *       {@link ProofVerifyBenchmark}) and then {@code database.inTransaction(INSERT one two-column row)}: the
  *       minimum a durable decision must do, in the same JVM, on the same database.</li>

@@ -106,10 +106,27 @@ public final class AccessVerifier {
      */
     public Decision decide(String scannedText, AccessContext context) {
         Objects.requireNonNull(context, "context");
+        return decide(AccessProofCodec.parse(scannedText), context);
+    }
 
-        // Step 1: parse.
+    /**
+     * Runs steps 1 to 8 on a text already parsed by {@link AccessProofCodec#parse(String)}: for a caller that needs
+     * the proof before deciding (the server verifies its signature before opening its transaction) and should not
+     * parse it twice. The answer is the one {@link #decide(String, AccessContext)} gives for the same text.
+     *
+     * @param parseResult the result of parsing the scanned text; not null
+     * @param context the door, the time and the lookups; not null
+     * @return the decision, never null
+     * @throws NullPointerException if {@code parseResult} or {@code context} is null
+     * @throws RuntimeException whatever a lookup in {@code context} throws
+     */
+    public Decision decide(ParseResult parseResult, AccessContext context) {
+        Objects.requireNonNull(parseResult, "parseResult");
+        Objects.requireNonNull(context, "context");
+
+        // Step 1: parse (the parse result says whether the text was a well-formed proof).
         AccessProof proof;
-        switch (AccessProofCodec.parse(scannedText)) {
+        switch (parseResult) {
             case ParseResult.Malformed malformed -> {
                 return Decision.deny(DenyReason.MALFORMED, malformed.detail(), Optional.empty(), Optional.empty());
             }

@@ -31,6 +31,24 @@ class Step1ParseTest {
     }
 
     @Test
+    void deciding_a_parse_result_gives_the_answer_and_the_lookups_of_deciding_its_text() {
+        String valid = fixture.proof(1).toText();
+        String[] texts = {null, "", "NOT A PROOF", valid, valid.substring(0, 140) + "000", fixture.proof(
+                VerifierFixture.NOW + 60, 2, true).toText()};
+        for (String text : texts) {
+            VerifierFixture fromText = new VerifierFixture();
+            VerifierFixture fromParsed = new VerifierFixture();
+
+            Decision expected = fromText.decide(text);
+            Decision actual = fromParsed.verifier.decide(AccessProofCodec.parse(text), fromParsed.context());
+
+            assertThat(actual).as(String.valueOf(text)).isEqualTo(expected);
+            assertThat(fromParsed.directoryLookups).isEqualTo(fromText.directoryLookups);
+            assertThat(fromParsed.replay.expiries).isEqualTo(fromText.replay.expiries);
+        }
+    }
+
+    @Test
     void null_text_is_malformed() {
         assertMalformed(null, "no text (null)");
     }

@@ -84,10 +84,10 @@ public final class AccessController {
     }
 
     private void scan(Context ctx, ScanMetrics metrics) {
-        Readers.Reader reader = readers.authenticate(ctx);
-        JsonBody body = JsonBody.read(ctx, maxBody);
-        String payload = body.requiredString("payload");
-        ScanService.Outcome outcome = scans.scan(reader, payload, body.optionalString("eventId"), ClientInfo.of(ctx));
+        ScanService.Outcome outcome = scans.scan(Readers.presented(ctx), () -> {
+            JsonBody body = JsonBody.read(ctx, maxBody);
+            return new ScanService.Request(body.requiredString("payload"), body.optionalString("eventId"));
+        }, ClientInfo.of(ctx));
         if (!outcome.duplicate()) {
             metrics.decided(outcome.decision(), outcome.reason());
         }

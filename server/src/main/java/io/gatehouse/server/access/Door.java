@@ -1,12 +1,15 @@
 package io.gatehouse.server.access;
 
+import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.DoorSettings;
+import io.gatehouse.protocol.access.WeeklyWindow;
 import io.gatehouse.server.db.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,6 +32,34 @@ public record Door(String id, String zoneId, String siteId, String name, ZoneId 
 
     public static Optional<Door> find(Tx tx, String doorId) {
         return tx.queryOne(SELECT + " WHERE d.id = ?", Door::from, doorId);
+    }
+
+    /** A door with the access rules of its zone. */
+    record WithRules(Door door, List<AccessRule> rules) {
+    }
+
+    /** One row per rule of the door's zone, or a single row with null rule columns when the zone has none. */
+    private static final String WITH_RULES = """
+            SELECT d.*, z.site_id, s.time_zone, r.role AS rule_role, r.user_id AS rule_user,
+                   r.schedule AS rule_schedule
+            FROM doors d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = z.site_id
+            LEFT JOIN access_rules r ON r.zone_id = d.zone_id WHERE d.id = ?""";
+
+    private record RuleRow(Door door, Optional<AccessRule> rule) {
+    }
+
+    /** Reads a door and its zone's rules in one statement. */
+    static Optional<WithRules> findWithRules(Tx tx, String doorId) {
+        List<RuleRow> rows = tx.query(WITH_RULES, rs -> {
+            Door door = from(rs);
+            String role = rs.getString("rule_role");
+            String user = rs.getString("rule_user");
+            List<WeeklyWindow> schedule = Schedules.fromStored(rs.getString("rule_schedule"));
+            return new RuleRow(door, role != null ? Optional.of(AccessRule.forRole(door.zoneId, role, schedule))
+                    : user != null ? Optional.of(AccessRule.forUser(door.zoneId, user, schedule)) : Optional.empty());
+        }, doorId);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(new WithRules(rows.get(0).door(),
+                rows.stream().flatMap(row -> row.rule().stream()).toList()));
     }
 
     public DoorSettings settings() {

@@ -134,17 +134,36 @@ public final class Readers {
      * @throws ApiException 401 {@code unauthenticated}, {@code invalid_token} or {@code reader_revoked}
      */
     public Reader authenticate(Context ctx) {
+        PrefixedSecret presented = presented(ctx);
+        return database.read(tx -> authenticate(tx, presented));
+    }
+
+    /**
+     * The reader credential a request presents, checked for form only; {@link #authenticate(Tx, PrefixedSecret)}
+     * then checks it against the database, for a caller that reads more in the same call.
+     *
+     * @throws ApiException 401 {@code unauthenticated} or {@code invalid_token}
+     */
+    public static PrefixedSecret presented(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ApiException.unauthorized("unauthenticated", "expected 'Authorization: Bearer <reader credential>'");
         }
-        PrefixedSecret parts = PrefixedSecret.parse(header.substring(7).strip(), PREFIX).orElseThrow(
+        return PrefixedSecret.parse(header.substring(7).strip(), PREFIX).orElseThrow(
                 () -> ApiException.unauthorized("invalid_token", "the reader credential is malformed"));
-        String id = parts.id();
-        Optional<Object[]> row = database.read(tx -> tx.queryOne("SELECT door_id, name, status, secret_hash,"
-                + " generation FROM readers WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getBytes(4), rs.getInt(5)}, id));
-        if (row.isEmpty() || !parts.matches((byte[]) row.get()[3])) {
+    }
+
+    /**
+     * The active reader whose credential {@code presented} is.
+     *
+     * @throws ApiException 401 {@code invalid_token} or {@code reader_revoked}
+     */
+    public static Reader authenticate(Tx tx, PrefixedSecret presented) {
+        String id = presented.id();
+        Optional<Object[]> row = tx.queryOne("SELECT door_id, name, status, secret_hash, generation FROM readers"
+                + " WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getBytes(4), rs.getInt(5)}, id);
+        if (row.isEmpty() || !presented.matches((byte[]) row.get()[3])) {
             throw ApiException.unauthorized("invalid_token", "the reader credential is unknown or wrong");
         }
         if (!"active".equals(row.get()[2])) {

@@ -1,27 +1,29 @@
 package io.gatehouse.server.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.access.AccessContext;
 import io.gatehouse.protocol.access.AccessProof;
-import io.gatehouse.protocol.access.AccessRule;
+import io.gatehouse.protocol.access.AccessProofCodec;
 import io.gatehouse.protocol.access.AccessVerifier;
-import io.gatehouse.protocol.access.CredentialDirectory;
 import io.gatehouse.protocol.access.CredentialId;
-import io.gatehouse.protocol.access.CredentialView;
 import io.gatehouse.protocol.access.Decision;
-import io.gatehouse.protocol.access.DeviceTrust;
+import io.gatehouse.protocol.access.ParseResult;
 import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.access.ReplayGuard;
-import io.gatehouse.protocol.access.RuleSource;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.DatabaseException;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.http.Json;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides a scan relayed by a reader: the numbered steps of {@link AccessVerifier} (docs/protocol.md), run inside
@@ -49,19 +51,52 @@ public final class ScanService {
         }
     }
 
-    public Outcome scan(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
-        try {
-            return decide(reader, payload, readerEventId, client);
-        } catch (io.gatehouse.server.db.DatabaseException e) {
-            if (readerEventId.isPresent() && e.isUniqueViolation()) {
-                // The same event id raced in on another connection and won: answer as for a retry.
-                return decide(reader, payload, readerEventId, client);
-            }
-            throw e;
-        }
+    /** What a reader sent: the scanned text and, for a reader that can retry, its event id. */
+    public record Request(String payload, Optional<String> eventId) {
     }
 
-    private Outcome decide(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
+    /**
+     * Decides a scan sent with a reader credential. One read before the transaction authenticates the reader,
+     * then takes the request ({@code request} is asked only for an authenticated reader, and its body is in memory
+     * already, so the connection waits on no client), parses the payload, once, and reads the proof's credential
+     * for the signature check. The transaction reads the credential again, for the decision, so that a revocation
+     * or suspension committed meanwhile counts.
+     *
+     * @throws ApiException 401 as {@link Readers#authenticate(Tx, PrefixedSecret)}, 400 for a request without a
+     *     payload or with a malformed event id, 409 {@code event_id_reused}
+     */
+    public Outcome scan(PrefixedSecret presented, Supplier<Request> request, ClientInfo client) {
+        Early early = database.read(tx -> {
+            Readers.Reader reader = Readers.authenticate(tx, presented);
+            Request sent = request.get();
+            ParseResult parsed = AccessProofCodec.parse(sent.payload());
+            return new Early(reader, sent, parsed, credential(tx, parsed));
+        });
+        return scan(early.reader(), early.parsed(), early.request().payload(), early.credential(),
+                early.request().eventId(), client);
+    }
+
+    /**
+     * Decides a scan relayed by a reader that is authenticated already (the benchmark calls it); otherwise as
+     * {@link #scan(PrefixedSecret, Supplier, ClientInfo)}.
+     */
+    public Outcome scan(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
+        ParseResult parsed = AccessProofCodec.parse(payload);
+        return scan(reader, parsed, payload, database.read(tx -> credential(tx, parsed)), readerEventId, client);
+    }
+
+    /** What the read before the transaction found. */
+    private record Early(Readers.Reader reader, Request request, ParseResult parsed,
+            Optional<CredentialRow> credential) {
+    }
+
+    private static Optional<CredentialRow> credential(Tx tx, ParseResult parsed) {
+        return parsed instanceof ParseResult.Parsed(AccessProof proof) ? CredentialRow.find(tx, proof.credentialId())
+                : Optional.empty();
+    }
+
+    private Outcome scan(Readers.Reader reader, ParseResult parsed, String payload, Optional<CredentialRow> early,
+            Optional<String> readerEventId, ClientInfo client) {
         readerEventId.ifPresent(id -> {
             if (!id.startsWith(reader.id() + "/") || !id.substring(reader.id().length() + 1)
                     .matches("[1-9][0-9]{0,18}")) {
@@ -70,40 +105,72 @@ public final class ScanService {
             }
         });
         Optional<String> eventId = readerEventId.map(reader::storedEventId);
-        AccessVerifier.SignatureCheck early = verifySignatureEarly(payload);
-        return database.decide(tx -> {
-            if (eventId.isPresent()) {
-                String digest = payloadDigest(payload);
-                Optional<Outcome> earlier = tx.queryOne("SELECT result, reason, details FROM audit_log WHERE event_id"
-                        + " = ?", rs -> {
-                            if (rs.getString(3) == null || !rs.getString(3).contains("\"payloadDigest\":\"" + digest
-                                    + "\"")) {
-                                throw ApiException.conflict("event_id_reused", "event id '" + readerEventId.get()
-                                        + "' was already used for another scan");
-                            }
-                            return new Outcome("grant".equals(rs.getString(1)), rs.getString(2), reader.doorId(),
-                                    true, "decided before");
-                        }, eventId.get());
-                if (earlier.isPresent()) {
-                    return earlier.get();
-                }
+        AccessVerifier.SignatureCheck signatures = verifySignatureEarly(parsed, early);
+        try {
+            return decide(reader, parsed, payload, signatures, eventId, readerEventId, client);
+        } catch (DatabaseException e) {
+            if (eventId.isPresent() && e.isUniqueViolation()) {
+                // The event id is claimed by uniquely keyed inserts: a retry (or a reuse, or a retry that raced on
+                // another connection) loses the claim, its transaction rolls back, and the record that won answers.
+                return earlier(reader, readerEventId.get(), eventId.get(), payload).orElseThrow(() -> e);
             }
-            Door door = Door.find(tx, reader.doorId()).orElseThrow(() -> new IllegalStateException(
+            throw e;
+        }
+    }
+
+    private Outcome decide(Readers.Reader reader, ParseResult parsed, String payload,
+            AccessVerifier.SignatureCheck signatures, Optional<String> eventId, Optional<String> readerEventId,
+            ClientInfo client) {
+        return database.decide(tx -> {
+            Door.WithRules door = Door.findWithRules(tx, reader.doorId()).orElseThrow(() -> new IllegalStateException(
                     "reader " + reader.id() + " names a missing door " + reader.doorId()));
+            Optional<CredentialRow> credential = credential(tx, parsed);
             long now = clock.instant().getEpochSecond();
-            Decision decision = new AccessVerifier(early).decide(payload, new AccessContext(door.settings(), now,
-                    directory(tx), replay(tx), rules(tx)));
-            record(tx, reader, door, decision, eventId, client, now, payload);
+            AccessContext context = new AccessContext(door.door().settings(), now,
+                    id -> credential.filter(row -> row.id().equals(id)).map(CredentialRow::view), replay(tx),
+                    zoneId -> door.rules());
+            Decision decision = new AccessVerifier(signatures).decide(parsed, context);
+            record(tx, reader, door.door(), decision, credential, eventId, client, now, payload);
             readerEventId.ifPresent(id -> Readers.recordOnlineDecision(tx, reader, id, decision.granted() ? "grant"
                     : "deny", decision.granted() ? null : decision.reason().code(),
                     decision.proof().map(proof -> proof.credentialId().toString()).orElse(null), clock.millis()));
-            return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(), door.id(),
-                    false, decision.detail());
+            return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(),
+                    door.door().id(), false, decision.detail());
         });
     }
 
-    private void record(Tx tx, Readers.Reader reader, Door door, Decision decision, Optional<String> eventId,
-            ClientInfo client, long now, String payload) {
+    /**
+     * The answer recorded for an event id that is taken: the same answer again when the record is of a scan of the
+     * same payload, {@code 409 event_id_reused} otherwise (another payload, or an event the reader uploaded).
+     */
+    private Optional<Outcome> earlier(Readers.Reader reader, String readerEventId, String eventId, String payload) {
+        String digest = payloadDigest(payload);
+        return database.read(tx -> tx.queryOne("SELECT result, reason, details FROM audit_log WHERE event_id = ?",
+                rs -> {
+                    if (!digest.equals(detailText(rs.getString(3), "payloadDigest"))) {
+                        throw ApiException.conflict("event_id_reused", "event id '" + readerEventId
+                                + "' was already used for another scan");
+                    }
+                    return new Outcome("grant".equals(rs.getString(1)), rs.getString(2), reader.doorId(), true,
+                            "decided before");
+                }, eventId));
+    }
+
+    /** A text field of an audit record's details; null when the details or the field are absent. */
+    private static String detailText(String details, String field) {
+        if (details == null) {
+            return null;
+        }
+        try {
+            JsonNode value = Json.MAPPER.readTree(details).get(field);
+            return value != null && value.isTextual() ? value.asText() : null;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored audit details are not JSON", e);
+        }
+    }
+
+    private void record(Tx tx, Readers.Reader reader, Door door, Decision decision, Optional<CredentialRow> row,
+            Optional<String> eventId, ClientInfo client, long now, String payload) {
         AuditEvent.Builder event = AuditEvent.of(reader.actor(), "door.scan", client)
                 .subject("door:" + door.id())
                 .reason(decision.granted() ? null : decision.reason().code())
@@ -114,13 +181,10 @@ public final class ScanService {
                 .detail("userVerified", proof.userVerified())
                 .detail("proofIssuedAt", Instant.ofEpochSecond(proof.issuedAtEpochSecond()).toString()));
         decision.credential().ifPresent(credential -> {
+            CredentialRow device = row.orElseThrow();
             event.user(credential.userId()).detail("device", credential.deviceId())
-                    .detail("deviceTrust", credential.trust().code());
-            tx.queryOne("SELECT model, os, app_version FROM devices WHERE id = ?", rs -> {
-                event.detail("deviceModel", rs.getString(1)).detail("deviceOs", rs.getString(2))
-                        .detail("appVersion", rs.getString(3));
-                return true;
-            }, credential.deviceId());
+                    .detail("deviceTrust", credential.trust().code()).detail("deviceModel", device.model())
+                    .detail("deviceOs", device.os()).detail("appVersion", device.appVersion());
         });
         AuditEvent built = event.result(decision.granted() ? "grant" : "deny");
         if (eventId.isPresent()) {
@@ -133,21 +197,16 @@ public final class ScanService {
     /**
      * Step 4's cryptography, done before the transaction: on SQLite every decision transaction holds the single
      * write lock, and a P-256 verification inside it would serialise the CPU work of all scans. The answer is
-     * remembered for exactly this key, payload and signature; inside the transaction the verifier still runs every
-     * step against current state, and any other combination is verified there as usual.
+     * remembered for exactly this key, signed message and signature; inside the transaction the verifier still runs
+     * every step against the credential as read there, and any other combination (a key replaced meanwhile) is
+     * verified there as usual.
      */
-    private AccessVerifier.SignatureCheck verifySignatureEarly(String payload) {
-        if (!(io.gatehouse.protocol.access.AccessProofCodec.parse(payload)
-                instanceof io.gatehouse.protocol.access.ParseResult.Parsed parsed)) {
+    private static AccessVerifier.SignatureCheck verifySignatureEarly(ParseResult parsed,
+            Optional<CredentialRow> row) {
+        if (!(parsed instanceof ParseResult.Parsed(AccessProof proof)) || row.isEmpty()) {
             return AccessVerifier.JCA;
         }
-        AccessProof proof = parsed.proof();
-        Optional<byte[]> key = database.read(tx -> tx.queryOne("SELECT public_key FROM devices WHERE credential_id ="
-                + " ?", rs -> rs.getBytes(1), proof.credentialId().toString()));
-        if (key.isEmpty()) {
-            return AccessVerifier.JCA;
-        }
-        byte[] spki = key.get();
+        byte[] spki = row.get().publicKey();
         byte[] payloadBytes = proof.signaturePayload();
         byte[] signature = proof.signature();
         boolean valid;
@@ -156,41 +215,21 @@ public final class ScanService {
         } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
             return AccessVerifier.JCA;
         }
-        return (publicKey, data, sig) -> java.util.Arrays.equals(publicKey.getEncoded(), spki)
-                && java.util.Arrays.equals(data, payloadBytes) && java.util.Arrays.equals(sig, signature)
+        return (publicKey, data, sig) -> Arrays.equals(publicKey.getEncoded(), spki)
+                && Arrays.equals(data, payloadBytes) && Arrays.equals(sig, signature)
                 ? valid : AccessVerifier.JCA.verify(publicKey, data, sig);
     }
 
     /** A short digest of what was scanned, so that a retried event id can be told from a reused one. */
     private static String payloadDigest(String payload) {
-        return io.gatehouse.protocol.codec.Base64Url.encode(java.util.Arrays.copyOf(
+        return io.gatehouse.protocol.codec.Base64Url.encode(Arrays.copyOf(
                 io.gatehouse.server.Ids.sha256(payload == null ? "" : payload), 12));
-    }
-
-    private static CredentialDirectory directory(Tx tx) {
-        return id -> tx.queryOne("""
-                SELECT d.id, d.user_id, d.public_key, d.trust, d.status, u.status AS user_status
-                FROM devices d JOIN users u ON u.id = d.user_id WHERE d.credential_id = ?""",
-                rs -> new CredentialView(id, rs.getString("user_id"), rs.getString("id"),
-                        PublicKeys.fromSpki(rs.getBytes("public_key")), "active".equals(rs.getString("status")),
-                        "active".equals(rs.getString("user_status")), DeviceTrust.parse(rs.getString("trust")),
-                        new HashSet<>(tx.query("SELECT role FROM user_roles WHERE user_id = ?", r -> r.getString(1),
-                                rs.getString("user_id")))), id.toString());
     }
 
     private static ReplayGuard replay(Tx tx) {
         return (CredentialId id, long nonce, long expiresAt) -> tx.update(
                 "INSERT INTO access_replay (credential_id, nonce, expires_at) VALUES (?, ?, ?)"
                         + " ON CONFLICT (credential_id, nonce) DO NOTHING", id.toString(), nonce, expiresAt) == 1;
-    }
-
-    private static RuleSource rules(Tx tx) {
-        return zoneId -> tx.query("SELECT role, user_id, schedule FROM access_rules WHERE zone_id = ?", rs -> {
-            String role = rs.getString("role");
-            var schedule = Schedules.fromStored(rs.getString("schedule"));
-            return role != null ? AccessRule.forRole(zoneId, role, schedule)
-                    : AccessRule.forUser(zoneId, rs.getString("user_id"), schedule);
-        }, zoneId);
     }
 
     /**

@@ -158,10 +158,9 @@ public final class CommitPipeline implements AutoCloseable {
     private void commit(List<Pending<?>> group) {
         List<Runnable> answers = new ArrayList<>(group.size());
         try {
-            database.inTransactionOnConnection(connection -> {
-                Tx tx = new Tx(connection, database.dialect());
+            database.inGroupTransaction(tx -> {
                 for (Pending<?> pending : group) {
-                    answers.add(runInSavepoint(connection, tx, pending));
+                    answers.add(runInSavepoint(tx.connection(), tx, pending));
                 }
             });
         } catch (RuntimeException e) {

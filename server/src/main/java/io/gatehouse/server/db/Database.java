@@ -5,6 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.gatehouse.server.config.GatehouseConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -31,6 +34,7 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock sqliteWriter = new ReentrantLock(true);
     /** Group commit for decisions on SQLite; null on PostgreSQL, where each decision commits on its own connection. */
     private final CommitPipeline pipeline;
+    private volatile Consumer<List<String>> commitObserver;
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -92,9 +96,14 @@ public final class Database implements AutoCloseable {
         }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            Consumer<List<String>> observer = commitObserver;
             try {
-                T result = work.run(new Tx(connection, dialect));
+                Tx tx = new Tx(connection, dialect, observer == null ? null : new ArrayList<>());
+                T result = work.run(tx);
                 connection.commit();
+                if (observer != null) {
+                    observer.accept(List.copyOf(tx.executed()));
+                }
                 return result;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(connection, e);
@@ -126,12 +135,21 @@ public final class Database implements AutoCloseable {
         return pipeline == null ? java.util.Optional.empty() : java.util.Optional.of(pipeline.stats());
     }
 
-    /** One transaction on one connection, under the SQLite writer lock: the commit pipeline's groups. */
-    void inTransactionOnConnection(java.util.function.Consumer<Connection> work) {
+    /** One transaction under the SQLite writer lock: the commit pipeline's groups. */
+    void inGroupTransaction(Consumer<Tx> work) {
         inTransaction(tx -> {
-            work.accept(tx.connection());
+            work.accept(tx);
             return null;
         });
+    }
+
+    /**
+     * Tells {@code observer} the statements of every transaction {@link #inTransaction} commits from now on, in the
+     * order they ran (each one round trip to the database, the commit another); null stops it. For tests that bound
+     * the round trips of a request.
+     */
+    public void observeCommits(Consumer<List<String>> observer) {
+        commitObserver = observer;
     }
 
     /** Runs read-only queries outside an explicit transaction. */

@@ -16,10 +16,21 @@ import java.util.Optional;
 public final class Tx {
     private final Connection connection;
     private final Dialect dialect;
+    /** The statements run so far, kept only while {@link Database#observeCommits} is set; otherwise null. */
+    private final List<String> executed;
 
     Tx(Connection connection, Dialect dialect) {
+        this(connection, dialect, null);
+    }
+
+    Tx(Connection connection, Dialect dialect, List<String> executed) {
         this.connection = connection;
         this.dialect = dialect;
+        this.executed = executed;
+    }
+
+    List<String> executed() {
+        return executed;
     }
 
     public Dialect dialect() {
@@ -43,6 +54,7 @@ public final class Tx {
     /** Runs an INSERT whose table has a generated numeric key, and returns that key. */
     public long insertReturningId(String sql, Object... args) {
         try (PreparedStatement statement = connection.prepareStatement(sql, new String[] {"id"})) {
+            noteExecuted(sql);
             bind(statement, args);
             statement.executeUpdate();
             try (ResultSet keys = statement.getGeneratedKeys()) {
@@ -82,8 +94,15 @@ public final class Tx {
 
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
+        noteExecuted(sql);
         bind(statement, args);
         return statement;
+    }
+
+    private void noteExecuted(String sql) {
+        if (executed != null) {
+            executed.add(sql);
+        }
     }
 
     private static void bind(PreparedStatement statement, Object... args) throws SQLException {

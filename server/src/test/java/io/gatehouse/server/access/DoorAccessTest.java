@@ -24,6 +24,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -232,6 +233,73 @@ class DoorAccessTest {
         String ruleId = server.get("/api/v1/access-rules").json().at("/accessRules/0/id").asText();
         assertThat(server.delete("/api/v1/access-rules/" + ruleId).status()).isEqualTo(204);
         assertDecision(scan(reader, alice.proof(now(), false)), "deny", "not_permitted");
+    }
+
+    @Test
+    void a_granted_scan_runs_four_statements_in_its_transaction_and_five_with_an_event_id() {
+        List<List<String>> committed = new CopyOnWriteArrayList<>();
+        server.gatehouse().services().database().observeCommits(committed::add);
+
+        assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
+        assertDecision(server.post("/api/v1/scans", Map.of("payload", alice.proof(now(), false), "eventId",
+                readerId() + "/1"), reader), "grant", null);
+        server.gatehouse().services().database().observeCommits(null);
+
+        List<List<String>> decisions = committed.stream()
+                .filter(statements -> statements.stream().anyMatch(sql -> sql.contains("INTO access_replay")))
+                .toList();
+        assertThat(decisions).hasSize(2);
+        assertThat(decisions.get(0)).satisfiesExactly(
+                sql -> assertThat(sql).contains("FROM doors d").contains("LEFT JOIN access_rules"),
+                sql -> assertThat(sql).contains("FROM devices d").contains("LEFT JOIN user_roles"),
+                sql -> assertThat(sql).contains("INSERT INTO access_replay"),
+                sql -> assertThat(sql).contains("INSERT INTO audit_log"));
+        assertThat(decisions.get(1)).hasSize(5).startsWith(decisions.get(0).toArray(String[]::new));
+        assertThat(decisions.get(1).get(4)).contains("INSERT INTO reader_events");
+    }
+
+    @Test
+    void a_retried_grant_answers_the_first_decision_and_changes_nothing() {
+        String proof = alice.proof(now(), false);
+        Map<String, Object> body = Map.of("payload", proof, "eventId", readerId() + "/1");
+        assertDecision(server.post("/api/v1/scans", body, reader), "grant", null);
+        long[] before = storedCounts();
+
+        HttpResult retried = server.post("/api/v1/scans", body, reader);
+
+        assertDecision(retried, "grant", null);
+        assertThat(retried.json().get("duplicate").asBoolean()).isTrue();
+        assertThat(storedCounts()).containsExactly(before);
+        assertThat(before).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void a_wrong_reader_secret_is_refused_before_the_body_is_parsed() {
+        String wrong = reader.substring(0, reader.length() - 4) + (reader.endsWith("aaaa") ? "bbbb" : "aaaa");
+        long[] before = storedCounts();
+
+        HttpResult refused = server.post("/api/v1/scans", "{not json", wrong);
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+        assertThat(refused.json().get("code").asText()).isEqualTo("invalid_token");
+        assertThat(refused.json().get("detail").asText()).isEqualTo("the reader credential is unknown or wrong");
+        assertThat(storedCounts()).containsExactly(before);
+        HttpResult noPayload = server.post("/api/v1/scans", Map.of("eventId", readerId() + "/1"), reader);
+        assertThat(noPayload.status()).as(noPayload.toString()).isEqualTo(400);
+        assertThat(noPayload.json().get("code").asText()).isEqualTo("invalid_field");
+        assertThat(storedCounts()).containsExactly(before);
+    }
+
+    /** Audit records of scans, single-use records and reader event ids. */
+    long[] storedCounts() {
+        return server.gatehouse().services().database().read(tx -> new long[] {
+            tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE action = 'door.scan'"),
+            tx.queryLong("SELECT COUNT(*) FROM access_replay"),
+            tx.queryLong("SELECT COUNT(*) FROM reader_events")});
+    }
+
+    String readerId() {
+        return server.get("/api/v1/readers").json().at("/readers/0/id").asText();
     }
 
     @Test
