@@ -169,7 +169,7 @@ class DoorAccessTest {
 
         assertDecision(scan(reader, minted.toText()), "deny", "wrong_proof_type");
 
-        long spent = server.gatehouse().services().database().read(tx -> tx.queryLong(
+        long spent = server.gatehouse().services().core().database().read(tx -> tx.queryLong(
                 "SELECT COUNT(*) FROM access_replay WHERE credential_id = ?", alice.credentialId().toString()));
         assertThat(spent).isZero();
         JsonNode record = server.get("/api/v1/audit?action=door.scan").json().at("/records/0");
