@@ -53,11 +53,6 @@ public final class BufferedBodies implements Filter {
         this.budgetBytes = budgetBytes;
     }
 
-    /** Bytes held right now by bodies being received or handled; for tests and metrics. */
-    public long bytesInFlight() {
-        return inFlight.get();
-    }
-
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
