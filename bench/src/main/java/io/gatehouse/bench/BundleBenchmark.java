@@ -9,9 +9,9 @@ import io.gatehouse.protocol.bundle.BundleVerifier;
 import io.gatehouse.protocol.bundle.ReaderBundle;
 import io.gatehouse.protocol.bundle.TrustedKey;
 import io.gatehouse.server.Gatehouse;
-import io.gatehouse.server.Ids;
 import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.http.ClientInfo;
@@ -129,13 +129,13 @@ public class BundleBenchmark {
             gatehouse = Gatehouse.start(ConfigLoader.load(Map.of(), Map.of("data", dataDir.toString(), "port", "0",
                     "bind", "127.0.0.1")), Clock.systemUTC());
             ClientInfo client = ClientInfo.local("bench");
-            String token = gatehouse.services().tokens().create("bench-admin", EnumSet.of(Scope.ADMIN), "bench", client)
-                    .token();
+            String token = gatehouse.services().auth().tokens().create("bench-admin", EnumSet.of(Scope.ADMIN), "bench",
+                    client).token();
             DoorFixture.Door door = new DoorFixture(gatehouse.baseUrl(), token).create(0, Map.of());
             reader = new Readers.Reader(door.readerId(), door.doorId(), door.readerName(), 0);
             long started = System.nanoTime();
-            insert(gatehouse.services().database(), Proofs.publicKeys(credentials));
-            byte[] built = gatehouse.services().readerSync().bundle(reader);
+            insert(gatehouse.services().core().database(), Proofs.publicKeys(credentials));
+            byte[] built = gatehouse.services().reader().sync().bundle(reader);
             System.out.printf("%n[gatehouse-bench] SQLite: %,d users and devices inserted in %.1f s; the server's"
                     + " bundle: %,d bytes, gzip %,d bytes%n", credentials, (System.nanoTime() - started) / 1e9,
                     built.length, Bundles.gzipSize(built));
@@ -226,6 +226,6 @@ public class BundleBenchmark {
 
     @Benchmark
     public byte[] server_build_sqlite(ServerSide server) {
-        return server.gatehouse.services().readerSync().bundle(server.reader);
+        return server.gatehouse.services().reader().sync().bundle(server.reader);
     }
 }

@@ -10,7 +10,7 @@ import io.gatehouse.protocol.bundle.BundleCodec;
 import io.gatehouse.protocol.bundle.OfflineMode;
 import io.gatehouse.protocol.bundle.ReaderBundle;
 import io.gatehouse.protocol.bundle.TrustedKey;
-import io.gatehouse.server.Ids;
+import io.gatehouse.server.common.Ids;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.KeyPair;

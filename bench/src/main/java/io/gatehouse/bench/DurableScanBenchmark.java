@@ -101,10 +101,10 @@ public class DurableScanBenchmark {
             Map<String, String> overrides = durable.overrides();
             // An empty environment, so that GATEHOUSE_* variables of the shell cannot change what is measured.
             gatehouse = Gatehouse.start(ConfigLoader.load(Map.of(), overrides), clock);
-            database = gatehouse.services().database();
-            scans = gatehouse.services().scans();
+            database = gatehouse.services().core().database();
+            scans = gatehouse.services().access().scans();
             durability = DurableVerifyBenchmark.Server.checkDurable(database);
-            String token = gatehouse.services().tokens().create("bench-admin", EnumSet.of(Scope.ADMIN), "bench",
+            String token = gatehouse.services().auth().tokens().create("bench-admin", EnumSet.of(Scope.ADMIN), "bench",
                     CLIENT).token();
             door = new DoorFixture(gatehouse.baseUrl(), token).create(DEVICES, Map.of());
             // What Readers.authenticate returns for this reader's credential (generation 0: never provisioned).
@@ -129,7 +129,7 @@ public class DurableScanBenchmark {
         @TearDown(Level.Trial)
         public void close() throws IOException {
             try {
-                gatehouse.services().audit().seal(database);
+                gatehouse.services().core().audit().seal(database);
                 long measured = grants.get();
                 long auditGrants = count("SELECT COUNT(*) FROM audit_log WHERE action = 'door.scan'"
                         + " AND result = 'grant'");

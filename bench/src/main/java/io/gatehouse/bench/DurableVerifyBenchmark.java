@@ -3,6 +3,7 @@ package io.gatehouse.bench;
 import io.gatehouse.protocol.codec.Base32;
 import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.db.Database;
@@ -92,7 +93,7 @@ public class DurableVerifyBenchmark {
         Path dataDir;
         EmbeddedPostgres postgres;
         PerThreadClock clock;
-        Gatehouse.Services services;
+        Services services;
         Database database;
         final List<Enrolled> enrolled = new ArrayList<>();
         final AtomicInteger slots = new AtomicInteger();
@@ -111,15 +112,15 @@ public class DurableVerifyBenchmark {
             Map<String, String> overrides = durable.overrides();
             clock = new PerThreadClock(START);
             // An empty environment, so that GATEHOUSE_* variables of the shell cannot change what is measured.
-            services = Gatehouse.Services.open(ConfigLoader.load(Map.of(), overrides), clock);
-            database = services.database();
+            services = Services.open(ConfigLoader.load(Map.of(), overrides), clock);
+            database = services.core().database();
             durability = checkDurable(database);
 
             database.inTransaction(tx -> tx.update("CREATE TABLE bench_commit (slot INTEGER NOT NULL, n BIGINT NOT NULL)"));
             for (int i = 0; i < SLOTS * USERS_PER_SLOT; i++) {
                 enrolled.add(enroll(services, clock, "bench-user-" + i));
             }
-            services.audit().seal(database);
+            services.core().audit().seal(database);
 
             // What Gatehouse.start schedules: link newly committed audit records into the chain every 250 ms.
             sealer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -129,7 +130,7 @@ public class DurableVerifyBenchmark {
             });
             sealer.scheduleWithFixedDelay(() -> {
                 try {
-                    sealed.addAndGet(services.audit().seal(database));
+                    sealed.addAndGet(services.core().audit().seal(database));
                 } catch (Throwable e) {
                     sealerFailure.compareAndSet(null, e);
                 }
@@ -137,12 +138,12 @@ public class DurableVerifyBenchmark {
         }
 
         /** Creates a user with an active TOTP credential, the way an administrator and the user would. */
-        static Enrolled enroll(Gatehouse.Services services, java.time.Clock clock, String username) {
-            User user = services.users().create(username, List.of("staff"), ADMIN, CLIENT);
-            TotpEnrollments.Created link = services.enrollments().create(user.id(), ADMIN, CLIENT);
-            TotpEnrollments.View view = services.enrollments().view(link.token(), CLIENT);
+        static Enrolled enroll(Services services, java.time.Clock clock, String username) {
+            User user = services.people().users().create(username, List.of("staff"), ADMIN, CLIENT);
+            TotpEnrollments.Created link = services.totp().enrollments().create(user.id(), ADMIN, CLIENT);
+            TotpEnrollments.View view = services.totp().enrollments().view(link.token(), CLIENT);
             Totp totp = new Totp(view.parameters(), Base32.decode(view.secretBase32()));
-            TotpEnrollments.Activation activation = services.enrollments().activate(link.token(),
+            TotpEnrollments.Activation activation = services.totp().enrollments().activate(link.token(),
                     totp.codeAt(clock.instant().getEpochSecond()), CLIENT);
             if (!(activation instanceof TotpEnrollments.Activation.Activated)) {
                 throw new IllegalStateException("enrollment of " + username + " failed: " + activation);
@@ -184,7 +185,7 @@ public class DurableVerifyBenchmark {
                 if (sealerFailure.get() != null) {
                     throw new IllegalStateException("the background audit sealer failed", sealerFailure.get());
                 }
-                sealed.addAndGet(services.audit().seal(database));
+                sealed.addAndGet(services.core().audit().seal(database));
                 long verifications = accepted.get();
                 long auditAccepted = count("SELECT COUNT(*) FROM audit_log WHERE action = 'totp.verify'"
                         + " AND result = 'accepted'");
@@ -247,7 +248,8 @@ public class DurableVerifyBenchmark {
             next = (next + 1) % users.length;
             server.clock.set(nowMillis);
             String code = user.totp().codeAt(nowMillis / 1000);
-            Verdict verdict = server.services.verifier().verifyTotp(user.username(), code, "app:bench", CLIENT);
+            Verdict verdict = server.services.totp().verifier().verifyTotp(user.username(), code, "app:bench",
+                    CLIENT);
             if (!verdict.accepted()) {
                 throw new IllegalStateException("verification of " + user.username() + " at "
                         + Instant.ofEpochMilli(nowMillis) + " was rejected: " + verdict.reason());

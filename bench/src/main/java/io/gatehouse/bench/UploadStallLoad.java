@@ -12,6 +12,7 @@ import io.gatehouse.protocol.reader.ReaderEvent;
 import io.gatehouse.protocol.reader.ReaderEvents;
 import io.gatehouse.reader.EventJson;
 import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.http.ClientInfo;
@@ -129,10 +130,10 @@ public final class UploadStallLoad {
     }
 
     private String measure(Gatehouse gatehouse, PerThreadClock clock) throws Exception {
-        Gatehouse.Services services = gatehouse.services();
-        String durability = DurableVerifyBenchmark.Server.checkDurable(services.database());
+        Services services = gatehouse.services();
+        String durability = DurableVerifyBenchmark.Server.checkDurable(services.core().database());
         URI base = gatehouse.baseUrl();
-        String admin = services.tokens().create("bench", Set.of(Scope.ADMIN), "cli", CLIENT).token();
+        String admin = services.auth().tokens().create("bench", Set.of(Scope.ADMIN), "cli", CLIENT).token();
         DoorFixture fixture = new DoorFixture(base, admin);
         DoorFixture.Door door = fixture.create(1, Map.of());
         List<List<DurableVerifyBenchmark.Enrolled>> users = new ArrayList<>();
@@ -191,7 +192,7 @@ public final class UploadStallLoad {
         }
     }
 
-    private Phase phase(String name, Gatehouse.Services services, PerThreadClock clock,
+    private Phase phase(String name, Services services, PerThreadClock clock,
             List<List<DurableVerifyBenchmark.Enrolled>> users, long[] times, List<Uploader> readers, int phaseSeconds,
             URI base) throws InterruptedException {
         Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
@@ -249,7 +250,8 @@ public final class UploadStallLoad {
                         clock.set(times[own]);
                         String code = user.totp().codeAt(times[own] / 1000);
                         long start = System.nanoTime();
-                        Verdict verdict = services.verifier().verifyTotp(user.username(), code, "app:bench", CLIENT);
+                        Verdict verdict = services.totp().verifier().verifyTotp(user.username(), code, "app:bench",
+                                CLIENT);
                         latency.recordValue(System.nanoTime() - start);
                         if (!verdict.accepted()) {
                             throw new IllegalStateException("verification of " + user.username() + " at "

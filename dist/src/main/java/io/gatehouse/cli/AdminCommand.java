@@ -1,10 +1,16 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Core;
+import io.gatehouse.server.Services;
+import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.auth.ApiTokens;
 import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.crypto.KeyRotation;
+import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.reader.BundleKeys;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -13,10 +19,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gatehouse admin}: operator tasks that work on the data directly, also while the server runs. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
@@ -57,11 +63,10 @@ final class AdminCommand {
                 parsed.add(Scope.parse(scope).orElseThrow(() -> new ParameterException(spec.commandLine(),
                         "unknown scope '" + scope + "'; known: admin, verify, audit:read")));
             }
-            try (Gatehouse.Services services = Gatehouse.Services.openExisting(dataOptions.load(Map.of()),
-                    Clock.systemUTC())) {
-                ApiTokens.Created created = services.tokens().create(name, parsed, "cli",
+            try (Services services = Services.openExisting(dataOptions.load(Map.of()), Clock.systemUTC())) {
+                ApiTokens.Created created = services.auth().tokens().create(name, parsed, "cli",
                         ClientInfo.local("gatehouse admin token create"));
-                services.audit().seal(services.database());
+                services.core().sealAudit();
                 spec.commandLine().getErr().println("Created token " + created.id() + " (" + name + ", scopes "
                         + scopes + "). Store it now: it is not shown again.");
                 spec.commandLine().getOut().println(created.token());
@@ -90,9 +95,24 @@ final class AdminCommand {
 
         @Override
         public Integer call() {
-            KeyRotation.Result result = KeyRotation.rotate(dataOptions.load(Map.of()), Clock.systemUTC());
-            spec.commandLine().getOut().println("New active master key " + result.newKeyId() + "; re-encrypted "
-                    + result.reencrypted() + " secret(s). Restart running servers to use the new key.");
+            GatehouseConfig config = dataOptions.load(Map.of());
+            Clock clock = Clock.systemUTC();
+            // Opened once before the key file changes, so that a wrong data directory or key file is refused first.
+            Services.openExisting(config, clock).close();
+            MasterKeyring.addKey(config.masterKeyFile(), new SecureRandom());
+            try (Services services = Services.openExisting(config, clock)) {
+                Core core = services.core();
+                String activeKey = core.keyring().activeKeyId();
+                int reencrypted = core.database().inTransaction(tx -> {
+                    int count = KeyRotation.reencrypt(tx, core.secrets());
+                    core.audit().append(tx, AuditEvent.of("cli", "keys.rotate", ClientInfo.local("gatehouse admin"
+                            + " keys rotate")).detail("activeKey", activeKey).detail("reencrypted", count).success());
+                    return count;
+                });
+                core.sealAudit();
+                spec.commandLine().getOut().println("New active master key " + activeKey + "; re-encrypted "
+                        + reencrypted + " secret(s). Restart running servers to use the new key.");
+            }
             return 0;
         }
     }
@@ -111,12 +131,12 @@ final class AdminCommand {
 
         @Override
         public Integer call() {
-            try (Gatehouse.Services services = Gatehouse.Services.openExisting(dataOptions.load(Map.of()),
-                    Clock.systemUTC())) {
-                services.bundleKeys().ensureActive();
-                spec.commandLine().getOut().println(services.bundleKeys().rotate(
+            try (Services services = Services.openExisting(dataOptions.load(Map.of()), Clock.systemUTC())) {
+                BundleKeys bundleKeys = services.reader().bundleKeys();
+                bundleKeys.ensureActive();
+                spec.commandLine().getOut().println(bundleKeys.rotate(
                         ClientInfo.local("gatehouse admin keys rotate-bundle-key")));
-                services.audit().seal(services.database());
+                services.core().sealAudit();
             }
             return 0;
         }

@@ -1,6 +1,7 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Core;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.audit.AuditVerifier;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -8,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code gatehouse audit verify}: checks the audit chain; exit 0 when intact, 1 when not, 3 for an unsealed tail. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Check the audit log.",
@@ -31,11 +32,11 @@ final class AuditCommand {
 
         @Override
         public Integer call() {
-            try (Gatehouse.Services services = Gatehouse.Services.openExisting(dataOptions.load(Map.of()),
+            try (Services services = Services.openExisting(dataOptions.load(Map.of()),
                     Clock.systemUTC())) {
-                AuditVerifier.AuditReport report = new AuditVerifier(services.keyring(), Clock.systemUTC(),
-                        Gatehouse.auditHeadFile(services.config()))
-                        .verify(services.database());
+                AuditVerifier.AuditReport report = new AuditVerifier(services.core().keyring(), Clock.systemUTC(),
+                        Core.auditHeadFile(services.core().config()))
+                        .verify(services.core().database());
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("linked records: " + report.linkedRecords() + ", not yet linked: "
                         + report.pendingRecords());

@@ -1,13 +1,13 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.server.GatehouseException;
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.config.ConfigException;
 import io.gatehouse.server.config.Redaction;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * The one place where a failed command becomes what the user sees: one line on standard error, with secrets masked,

@@ -3,6 +3,7 @@ package io.gatehouse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
@@ -142,10 +143,10 @@ class DataDirectoryIT {
         // What the killed server had committed but not linked yet, ten minutes ago.
         GatehouseConfig config = ConfigLoader.load(Map.of(), Map.of("data", data().toString()));
         long tenMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
-        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, Clock.systemUTC())) {
+        try (Services services = Services.openExisting(config, Clock.systemUTC())) {
             for (int i = 0; i < 2; i++) {
                 String eventId = "tail-" + i;
-                services.database().inTransaction(tx -> services.audit().append(tx, AuditEvent.of("test",
+                services.core().database().inTransaction(tx -> services.core().audit().append(tx, AuditEvent.of("test",
                         "test.tail", ClientInfo.local("test")).success(), eventId, tenMinutesAgo));
             }
         }

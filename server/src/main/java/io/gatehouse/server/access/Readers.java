@@ -1,10 +1,10 @@
 package io.gatehouse.server.access;
 
-import io.gatehouse.server.Ids;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;

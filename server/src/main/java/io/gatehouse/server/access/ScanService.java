@@ -223,7 +223,7 @@ public final class ScanService {
     /** A short digest of what was scanned, so that a retried event id can be told from a reused one. */
     private static String payloadDigest(String payload) {
         return io.gatehouse.protocol.codec.Base64Url.encode(Arrays.copyOf(
-                io.gatehouse.server.Ids.sha256(payload == null ? "" : payload), 12));
+                io.gatehouse.server.common.Ids.sha256(payload == null ? "" : payload), 12));
     }
 
     private static ReplayGuard replay(Tx tx) {

@@ -1,8 +1,8 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.server.Ids;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ApiException;
@@ -12,7 +12,6 @@ import io.gatehouse.server.http.Page;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;

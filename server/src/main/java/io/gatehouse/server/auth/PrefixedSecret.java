@@ -1,6 +1,6 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.server.Ids;
+import io.gatehouse.server.common.Ids;
 import java.security.MessageDigest;
 import java.util.Optional;
 

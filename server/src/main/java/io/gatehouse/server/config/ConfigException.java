@@ -1,6 +1,6 @@
 package io.gatehouse.server.config;
 
-import io.gatehouse.server.GatehouseException;
+import io.gatehouse.server.common.GatehouseException;
 import java.util.List;
 
 /** The configuration is invalid; {@link #problems()} lists every problem found, not just the first. */

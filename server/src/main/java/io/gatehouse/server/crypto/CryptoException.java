@@ -1,6 +1,6 @@
 package io.gatehouse.server.crypto;
 
-import io.gatehouse.server.GatehouseException;
+import io.gatehouse.server.common.GatehouseException;
 
 /** Key material is missing, unreadable or does not match the data it should protect. */
 public final class CryptoException extends GatehouseException {

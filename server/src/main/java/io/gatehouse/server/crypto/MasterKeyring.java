@@ -1,6 +1,6 @@
 package io.gatehouse.server.crypto;
 
-import io.gatehouse.server.install.PrivateFiles;
+import io.gatehouse.server.common.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

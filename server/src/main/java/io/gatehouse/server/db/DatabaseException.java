@@ -1,6 +1,6 @@
 package io.gatehouse.server.db;
 
-import io.gatehouse.server.GatehouseException;
+import io.gatehouse.server.common.GatehouseException;
 
 /** A database operation failed for a reason the caller cannot fix (connection lost, constraint we did not expect). */
 public final class DatabaseException extends GatehouseException {

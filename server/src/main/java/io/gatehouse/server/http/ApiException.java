@@ -1,6 +1,6 @@
 package io.gatehouse.server.http;
 
-import io.gatehouse.server.GatehouseException;
+import io.gatehouse.server.common.GatehouseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

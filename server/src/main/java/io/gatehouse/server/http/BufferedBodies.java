@@ -75,11 +75,6 @@ public final class BufferedBodies implements Filter {
         return Math.min(deadline.toMillis(), grace.toMillis() + declared * 1000 / minBytesPerSecond);
     }
 
-    /** Bytes held right now by bodies being received or handled; for tests and metrics. */
-    public long bytesInFlight() {
-        return inFlight.get();
-    }
-
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {

@@ -1,5 +1,6 @@
 package io.gatehouse.server.install;
 
+import io.gatehouse.server.common.PrivateFiles;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.crypto.MasterKeyring;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.gatehouse.server.install;
 
+import io.gatehouse.server.common.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

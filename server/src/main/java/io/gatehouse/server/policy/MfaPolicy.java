@@ -1,7 +1,6 @@
 package io.gatehouse.server.policy;
 
 import io.gatehouse.protocol.otp.OtpAlgorithm;
-import io.gatehouse.protocol.otp.TotpParameters;
 import io.gatehouse.server.http.ApiException;
 import java.time.Duration;
 import java.util.Collection;
@@ -46,10 +45,6 @@ public record MfaPolicy(
             throw ApiException.badRequest("invalid_field", "field '" + field + "' must be " + expected + ", got "
                     + actual);
         }
-    }
-
-    public TotpParameters totpParameters() {
-        return new TotpParameters(algorithm, digits, periodSeconds);
     }
 
     /**

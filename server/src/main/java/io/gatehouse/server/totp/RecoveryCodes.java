@@ -1,6 +1,6 @@
 package io.gatehouse.server.totp;
 
-import io.gatehouse.server.Ids;
+import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.db.Tx;

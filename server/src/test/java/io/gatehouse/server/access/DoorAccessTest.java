@@ -170,7 +170,7 @@ class DoorAccessTest {
 
         assertDecision(scan(reader, minted.toText()), "deny", "wrong_proof_type");
 
-        long spent = server.gatehouse().services().database().read(tx -> tx.queryLong(
+        long spent = server.gatehouse().services().core().database().read(tx -> tx.queryLong(
                 "SELECT COUNT(*) FROM access_replay WHERE credential_id = ?", alice.credentialId().toString()));
         assertThat(spent).isZero();
         JsonNode record = server.get("/api/v1/audit?action=door.scan").json().at("/records/0");
@@ -238,12 +238,12 @@ class DoorAccessTest {
     @Test
     void a_granted_scan_runs_four_statements_in_its_transaction_and_five_with_an_event_id() {
         List<List<String>> committed = new CopyOnWriteArrayList<>();
-        server.gatehouse().services().database().observeCommits(committed::add);
+        server.gatehouse().services().core().database().observeCommits(committed::add);
 
         assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
         assertDecision(server.post("/api/v1/scans", Map.of("payload", alice.proof(now(), false), "eventId",
                 readerId() + "/1"), reader), "grant", null);
-        server.gatehouse().services().database().observeCommits(null);
+        server.gatehouse().services().core().database().observeCommits(null);
 
         List<List<String>> decisions = committed.stream()
                 .filter(statements -> statements.stream().anyMatch(sql -> sql.contains("INTO access_replay")))
@@ -292,7 +292,7 @@ class DoorAccessTest {
 
     /** Audit records of scans, single-use records and reader event ids. */
     long[] storedCounts() {
-        return server.gatehouse().services().database().read(tx -> new long[] {
+        return server.gatehouse().services().core().database().read(tx -> new long[] {
             tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE action = 'door.scan'"),
             tx.queryLong("SELECT COUNT(*) FROM access_replay"),
             tx.queryLong("SELECT COUNT(*) FROM reader_events")});

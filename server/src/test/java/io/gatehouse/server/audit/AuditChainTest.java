@@ -3,7 +3,9 @@ package io.gatehouse.server.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.server.Core;
 import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.db.Database;
@@ -34,8 +36,8 @@ class AuditChainTest {
     void start() {
         server = TestServer.start(data);
         clock = server.clock();
-        database = server.gatehouse().services().database();
-        audit = server.gatehouse().services().audit();
+        database = server.gatehouse().services().core().database();
+        audit = server.gatehouse().services().core().audit();
         for (int i = 0; i < 20; i++) {
             int n = i;
             database.inTransaction(tx -> audit.append(tx, AuditEvent.of("test", "test.event",
@@ -59,10 +61,10 @@ class AuditChainTest {
         GatehouseConfig config = server.gatehouse().config();
         server.close();
         server = null;
-        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, clock)) {
+        try (Services services = Services.openExisting(config, clock)) {
             for (int i = 0; i < records; i++) {
                 int n = i;
-                services.database().inTransaction(tx -> services.audit().append(tx, AuditEvent.of("test",
+                services.core().database().inTransaction(tx -> services.core().audit().append(tx, AuditEvent.of("test",
                         "test.tail", ClientInfo.local("test")).subject("tail:" + n).success()));
             }
         }
@@ -71,15 +73,15 @@ class AuditChainTest {
 
     /** {@code audit verify} as the command line runs it: on the data alone, no server running. */
     AuditVerifier.AuditReport verifyStopped(GatehouseConfig config) {
-        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, clock)) {
-            return new AuditVerifier(services.keyring(), clock, Gatehouse.auditHeadFile(config))
-                    .verify(services.database());
+        try (Services services = Services.openExisting(config, clock)) {
+            return new AuditVerifier(services.core().keyring(), clock, Core.auditHeadFile(config))
+                    .verify(services.core().database());
         }
     }
 
     void inDatabase(GatehouseConfig config, Database.TransactionWork<Object> work) {
-        try (Gatehouse.Services services = Gatehouse.Services.openExisting(config, clock)) {
-            services.database().inTransaction(work);
+        try (Services services = Services.openExisting(config, clock)) {
+            services.core().database().inTransaction(work);
         }
     }
 
@@ -94,7 +96,7 @@ class AuditChainTest {
         assertThat(killed.pendingRecords()).isEqualTo(3);
 
         try (Gatehouse restarted = Gatehouse.start(config, clock)) {
-            long unlinked = restarted.services().database().read(tx -> tx.queryLong(
+            long unlinked = restarted.services().core().database().read(tx -> tx.queryLong(
                     "SELECT COUNT(*) FROM audit_log WHERE chain_seq IS NULL"));
             assertThat(unlinked).as("linked before the server listens").isZero();
         }
@@ -108,8 +110,9 @@ class AuditChainTest {
     @Test
     void a_tail_left_before_anything_was_ever_linked_is_an_unsealed_tail_too(@TempDir Path fresh) {
         GatehouseConfig config = ConfigLoader.load(Map.of(), TestDatabases.fresh(fresh));
-        try (Gatehouse.Services services = Gatehouse.Services.open(config, clock)) {
-            services.database().inTransaction(tx -> services.audit().append(tx, AuditEvent.of("test", "test.first",
+        try (Services services = Services.open(config, clock)) {
+            Core core = services.core();
+            core.database().inTransaction(tx -> core.audit().append(tx, AuditEvent.of("test", "test.first",
                     ClientInfo.local("test")).success()));
         }
         clock.advance(AuditVerifier.SEAL_GRACE.plusMinutes(1));
@@ -186,8 +189,8 @@ class AuditChainTest {
     }
 
     AuditVerifier.AuditReport verify() {
-        return new AuditVerifier(server.gatehouse().services().keyring(), server.clock(),
-                io.gatehouse.server.Gatehouse.auditHeadFile(server.gatehouse().config())).verify(database);
+        return new AuditVerifier(server.gatehouse().services().core().keyring(), server.clock(),
+                Core.auditHeadFile(server.gatehouse().config())).verify(database);
     }
 
     long idOf(String subject) {

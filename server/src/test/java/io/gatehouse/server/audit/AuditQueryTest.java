@@ -33,7 +33,7 @@ class AuditQueryTest {
         aliceId = server.post("/api/v1/users", Map.of("username", "alice")).json().get("id").asText();
         // Usernames may no longer start with usr_, but one created before that rule can equal another user's id.
         legacyId = "usr_legacyaaaaaaaaaaaaaaaaaaa";
-        server.gatehouse().services().database().inTransaction(tx -> tx.update("INSERT INTO users (id, username,"
+        server.gatehouse().services().core().database().inTransaction(tx -> tx.update("INSERT INTO users (id, username,"
                 + " username_key, status, created_at, updated_at) VALUES (?, ?, ?, 'active', 1, 1)", legacyId, aliceId,
                 aliceId));
         server.post("/api/v1/users/" + aliceId + "/suspend", "");

@@ -2,7 +2,7 @@ package io.gatehouse.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.server.Ids;
+import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.testing.DatabaseTest;
@@ -26,7 +26,7 @@ class BootstrapLinkTest {
     @BeforeEach
     void start() {
         server = TestServer.start(data);
-        database = server.gatehouse().services().database();
+        database = server.gatehouse().services().core().database();
     }
 
     @AfterEach
@@ -48,7 +48,7 @@ class BootstrapLinkTest {
     /** Revokes every token, as on a server whose administrators are all gone, and issues a link. */
     String linkWithoutAdministrators() {
         database.inTransaction(tx -> tx.update("UPDATE api_tokens SET revoked_at = 1 WHERE revoked_at IS NULL"));
-        return server.gatehouse().services().bootstrap().issueIfNeeded().orElseThrow();
+        return server.gatehouse().services().auth().bootstrap().issueIfNeeded().orElseThrow();
     }
 
     void assertEnded(String path) {
@@ -105,7 +105,7 @@ class BootstrapLinkTest {
     @Test
     void a_token_without_the_admin_scope_leaves_the_link_alive() {
         String secret = linkWithoutAdministrators();
-        server.gatehouse().services().tokens().create("app", EnumSet.of(Scope.VERIFY, Scope.AUDIT_READ), "cli",
+        server.gatehouse().services().auth().tokens().create("app", EnumSet.of(Scope.VERIFY, Scope.AUDIT_READ), "cli",
                 ClientInfo.local("test"));
 
         HttpResult created = server.post("/bootstrap/" + secret, "{\"name\":\"first admin\"}", null);

@@ -36,7 +36,7 @@ class TokenCreationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"{\"name\":\"x\"}", "{\"name\":\"x\",\"scopes\":null}"})
     void POST_to_tokens_without_scopes_is_refused_and_creates_nothing(String body) {
-        String before = Snapshot.of(server.gatehouse().services().database());
+        String before = Snapshot.of(server.gatehouse().services().core().database());
 
         HttpResult refused = server.post("/api/v1/tokens", body);
 
@@ -45,19 +45,19 @@ class TokenCreationTest {
         assertThat(refused.json().get("field").asText()).isEqualTo("scopes");
         assertThat(refused.json().get("detail").asText()).isEqualTo("field 'scopes' must be an array of at least"
                 + " one of [admin, verify, audit:read], got nothing");
-        assertThat(Snapshot.of(server.gatehouse().services().database())).isEqualTo(before);
+        assertThat(Snapshot.of(server.gatehouse().services().core().database())).isEqualTo(before);
     }
 
     @Test
     void POST_to_tokens_with_an_empty_scope_list_is_refused_and_creates_nothing() {
-        String before = Snapshot.of(server.gatehouse().services().database());
+        String before = Snapshot.of(server.gatehouse().services().core().database());
 
         HttpResult refused = server.post("/api/v1/tokens", Map.of("name", "x", "scopes", List.of()));
 
         assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
         assertThat(refused.json().get("code").asText()).isEqualTo("invalid_field");
         assertThat(refused.json().get("field").asText()).isEqualTo("scopes");
-        assertThat(Snapshot.of(server.gatehouse().services().database())).isEqualTo(before);
+        assertThat(Snapshot.of(server.gatehouse().services().core().database())).isEqualTo(before);
     }
 
     @Test

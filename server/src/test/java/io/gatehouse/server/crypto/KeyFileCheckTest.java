@@ -2,7 +2,7 @@ package io.gatehouse.server.crypto;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.testing.DatabaseTest;
@@ -26,11 +26,11 @@ class KeyFileCheckTest {
     @Test
     void a_replaced_key_file_with_the_same_key_id_is_refused() throws Exception {
         GatehouseConfig config = ConfigLoader.load(java.util.Map.of(), TestDatabases.fresh(data));
-        Gatehouse.Services.open(config, Clock.systemUTC()).close();
+        Services.open(config, Clock.systemUTC()).close();
         Path other = elsewhere.resolve("master.key");
         MasterKeyring.create(other, new SecureRandom());
         Files.move(other, config.masterKeyFile(), StandardCopyOption.REPLACE_EXISTING);
-        assertThatThrownBy(() -> Gatehouse.Services.open(config, Clock.systemUTC()))
+        assertThatThrownBy(() -> Services.open(config, Clock.systemUTC()))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("differs from the key of that id");
     }

@@ -115,7 +115,7 @@ class HttpEdgeTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("mediaTypes")
     void only_JSON_media_types_in_UTF_8_are_read_as_JSON(String type, int status) {
-        String before = Snapshot.of(server.gatehouse().services().database());
+        String before = Snapshot.of(server.gatehouse().services().core().database());
         HttpResult result = server.send(HttpRequest.newBuilder(server.uri("/api/v1/tokens"))
                 .header("Content-Type", type)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"typed\",\"scopes\":[\"verify\"]}")),
@@ -123,7 +123,7 @@ class HttpEdgeTest {
         assertThat(result.status()).as(result.toString()).isEqualTo(status);
         if (status == 415) {
             assertThat(result.json().get("code").asText()).isEqualTo("unsupported_media_type");
-            assertThat(Snapshot.of(server.gatehouse().services().database())).isEqualTo(before);
+            assertThat(Snapshot.of(server.gatehouse().services().core().database())).isEqualTo(before);
         }
     }
 

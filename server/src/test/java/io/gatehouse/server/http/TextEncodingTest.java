@@ -88,7 +88,7 @@ class TextEncodingTest {
     @MethodSource("badJson")
     void a_JSON_body_with_malformed_text_is_refused_with_400_and_stores_nothing(String what, byte[] body,
             String code, String pointer) {
-        String before = Snapshot.of(server.gatehouse().services().database());
+        String before = Snapshot.of(server.gatehouse().services().core().database());
         HttpResult result = server.send(HttpRequest.newBuilder(server.uri("/api/v1/users"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)),
                 server.adminToken());
@@ -98,7 +98,7 @@ class TextEncodingTest {
         if (pointer != null) {
             assertThat(result.json().get("pointer").asText()).isEqualTo(pointer);
         }
-        assertThat(Snapshot.of(server.gatehouse().services().database())).isEqualTo(before);
+        assertThat(Snapshot.of(server.gatehouse().services().core().database())).isEqualTo(before);
     }
 
     @Test
@@ -171,13 +171,13 @@ class TextEncodingTest {
         server.sealAudit();
         for (Map.Entry<String, String> form : Map.of("code=12%ED%A0%803456", "invalid_encoding",
                 "code=123%00456", "nul_character", "co%E9de=123456", "invalid_encoding").entrySet()) {
-            String before = Snapshot.of(server.gatehouse().services().database());
+            String before = Snapshot.of(server.gatehouse().services().core().database());
             HttpResult page = server.send(HttpRequest.newBuilder(server.uri(url + "/activate"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form.getKey())), null);
             assertThat(page.status()).as(form.getKey() + " " + page).isEqualTo(400);
             assertThat(page.text()).contains(form.getValue());
-            assertThat(Snapshot.of(server.gatehouse().services().database())).isEqualTo(before);
+            assertThat(Snapshot.of(server.gatehouse().services().core().database())).isEqualTo(before);
         }
         long pending = count("SELECT COUNT(*) FROM totp_enrollments WHERE user_id = '" + userId
                 + "' AND status = 'pending'");
@@ -208,6 +208,6 @@ class TextEncodingTest {
     }
 
     long count(String sql) {
-        return server.gatehouse().services().database().read(tx -> tx.queryLong(sql));
+        return server.gatehouse().services().core().database().read(tx -> tx.queryLong(sql));
     }
 }

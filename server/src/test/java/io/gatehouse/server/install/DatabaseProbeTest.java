@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import java.net.ServerSocket;
@@ -41,7 +42,7 @@ class DatabaseProbeTest {
     @Test
     void an_unknown_host_is_named_as_such() {
         GatehouseConfig config = postgresAt("postgresql://gatehouse@db.invalid:5432/gatehouse");
-        assertThatThrownBy(() -> Gatehouse.Services.openExisting(config, Clock.systemUTC()))
+        assertThatThrownBy(() -> Services.openExisting(config, Clock.systemUTC()))
                 .isInstanceOf(InstallationException.class)
                 .hasMessageContaining("on db.invalid:5432 as user 'gatehouse': unknown host")
                 .message().doesNotContain("do-not-print-me");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
+import io.gatehouse.server.common.PrivateFiles;
 import io.gatehouse.server.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;

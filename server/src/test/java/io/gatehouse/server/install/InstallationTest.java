@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.server.Gatehouse;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.common.PrivateFiles;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.http.ClientInfo;
@@ -61,10 +63,10 @@ class InstallationTest {
     }
 
     /** Creates a token and waits until its audit record is linked and the head recorded (by whichever sealer). */
-    void writeSomething(Gatehouse.Services services) throws InterruptedException {
-        services.tokens().create("ops", EnumSet.of(Scope.ADMIN), "test", ClientInfo.local("test"));
-        services.audit().seal(services.database());
-        for (int i = 0; i < 100 && !Files.exists(services.config().dataDirectory().resolve("audit-head")); i++) {
+    void writeSomething(Services services) throws InterruptedException {
+        services.auth().tokens().create("ops", EnumSet.of(Scope.ADMIN), "test", ClientInfo.local("test"));
+        services.core().sealAudit();
+        for (int i = 0; i < 100 && !Files.exists(services.core().config().dataDirectory().resolve("audit-head")); i++) {
             Thread.sleep(50);
         }
     }
@@ -97,7 +99,7 @@ class InstallationTest {
             assertThat(second.newInstallation()).isFalse();
             if (config.isSqlite()) {
                 // SQLite recreates the WAL after a checkpoint that truncates it; it must come back private.
-                second.services().database().read(tx -> tx.query("PRAGMA wal_checkpoint(TRUNCATE)", rs -> 0));
+                second.services().core().database().read(tx -> tx.query("PRAGMA wal_checkpoint(TRUNCATE)", rs -> 0));
             }
             writeSomething(second.services());
             assertAllPrivate();
@@ -114,7 +116,7 @@ class InstallationTest {
         assertThatThrownBy(() -> Gatehouse.start(config, Clock.systemUTC()))
                 .isInstanceOf(InstallationException.class)
                 .hasMessageContaining(data + " is open to other users (permissions rwxr-xr-x); run: chmod 700 " + data);
-        assertThatThrownBy(() -> Gatehouse.Services.openExisting(config, Clock.systemUTC()))
+        assertThatThrownBy(() -> Services.openExisting(config, Clock.systemUTC()))
                 .isInstanceOf(InstallationException.class).hasMessageContaining("chmod 700 " + data);
         assertThat(modes()).isEqualTo(before);
     }
@@ -145,7 +147,7 @@ class InstallationTest {
                 .isInstanceOf(InstallationException.class)
                 .hasMessageContaining("holds data protected by master key(s) [mk1]")
                 .hasMessageContaining("restore the key file");
-        assertThatThrownBy(() -> Gatehouse.Services.openExisting(config, Clock.systemUTC()))
+        assertThatThrownBy(() -> Services.openExisting(config, Clock.systemUTC()))
                 .isInstanceOf(InstallationException.class).hasMessageContaining("restore the key file");
         assertThat(config.masterKeyFile()).doesNotExist();
         assertThat(modes()).isEqualTo(before);
@@ -154,12 +156,12 @@ class InstallationTest {
     @Test
     void commands_other_than_serve_refuse_a_directory_without_an_installation_and_create_nothing() throws Exception {
         String hint = "no Gatehouse installation in " + data + "; start one with `gatehouse serve --data " + data + "`";
-        assertThatThrownBy(() -> Gatehouse.Services.openExisting(config, Clock.systemUTC()))
+        assertThatThrownBy(() -> Services.openExisting(config, Clock.systemUTC()))
                 .isInstanceOf(InstallationException.class).hasMessage(hint);
         assertThat(data).doesNotExist();
 
         Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PrivateFiles.DIRECTORY));
-        assertThatThrownBy(() -> Gatehouse.Services.openExisting(config, Clock.systemUTC()))
+        assertThatThrownBy(() -> Services.openExisting(config, Clock.systemUTC()))
                 .isInstanceOf(InstallationException.class).hasMessage(hint);
         assertThat(modes()).containsOnlyKeys(".");
     }
@@ -174,10 +176,10 @@ class InstallationTest {
                     .hasMessageStartingWith("another Gatehouse is serving " + data + " (pid "
                             + ProcessHandle.current().pid() + ")");
             assertThat(modes()).isEqualTo(before);
-            try (Gatehouse.Services command = Gatehouse.Services.openExisting(config, Clock.systemUTC())) {
+            try (Services command = Services.openExisting(config, Clock.systemUTC())) {
                 writeSomething(command);
             }
-            assertThat(first.services().database().isReachable()).isTrue();
+            assertThat(first.services().core().database().isReachable()).isTrue();
             assertThat(Files.readString(data.resolve("serve.lock")).strip())
                     .isEqualTo(String.valueOf(ProcessHandle.current().pid()));
         }

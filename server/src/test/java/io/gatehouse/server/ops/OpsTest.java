@@ -87,8 +87,9 @@ class OpsTest {
     @Test
     void the_bootstrap_link_creates_one_admin_and_dies() {
         // The test server created its admin through the services, so start from a database without one.
-        server.gatehouse().services().database().inTransaction(tx -> tx.update("UPDATE api_tokens SET revoked_at = 1"));
-        String secret = server.gatehouse().services().bootstrap().issueIfNeeded().orElseThrow();
+        server.gatehouse().services().core().database()
+                .inTransaction(tx -> tx.update("UPDATE api_tokens SET revoked_at = 1"));
+        String secret = server.gatehouse().services().auth().bootstrap().issueIfNeeded().orElseThrow();
         HttpResult page = server.get("/bootstrap/" + secret, null);
         assertThat(page.status()).isEqualTo(200);
         HttpResult created = server.post("/bootstrap/" + secret, "{\"name\":\"first admin\"}", null);
@@ -96,6 +97,6 @@ class OpsTest {
         String token = created.json().get("token").asText();
         assertThat(server.get("/api/v1/users", token).status()).isEqualTo(200);
         assertThat(server.post("/bootstrap/" + secret, "{}", null).status()).isEqualTo(410);
-        assertThat(server.gatehouse().services().bootstrap().issueIfNeeded()).isEmpty();
+        assertThat(server.gatehouse().services().auth().bootstrap().issueIfNeeded()).isEmpty();
     }
 }

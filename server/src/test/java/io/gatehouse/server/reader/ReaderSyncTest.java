@@ -139,7 +139,7 @@ class ReaderSyncTest {
     @Test
     void bundle_keys_rotate_without_reprovisioning() {
         BundleDirectory before = fetchBundle(0);
-        BundleKeys keys = server.gatehouse().services().bundleKeys();
+        BundleKeys keys = server.gatehouse().services().reader().bundleKeys();
         keys.rotate(ClientInfo.local("test"));
         BundleDirectory announcing = fetchBundle(before.bundle().bundleVersion());
         assertThat(announcing.bundle().trustedKeys()).hasSize(2);

@@ -81,7 +81,7 @@ class ReaderUploadTrustTest {
         List<ReaderEvent> events = r.chain(2, ChainHead.START);
         r.upload(events);
         // What a database migrated to V5 holds for events merged before it: the audit records only.
-        server.gatehouse().services().database().inTransaction(tx -> tx.update("DELETE FROM reader_events"));
+        server.gatehouse().services().core().database().inTransaction(tx -> tx.update("DELETE FROM reader_events"));
         HttpResult again = r.upload(events);
         assertThat(again.json().get("duplicates").asInt()).isEqualTo(2);
         assertThat(again.json().get("accepted").asInt()).isZero();

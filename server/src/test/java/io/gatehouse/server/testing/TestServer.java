@@ -47,8 +47,8 @@ public final class TestServer implements AutoCloseable {
         // Whole seconds keep TOTP arithmetic in tests easy to follow.
         MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
         Gatehouse gatehouse = Gatehouse.start(config, clock);
-        ApiTokens.Created admin = gatehouse.services().tokens().create("test-admin", EnumSet.of(Scope.ADMIN), "test",
-                ClientInfo.local("test"));
+        ApiTokens.Created admin = gatehouse.services().auth().tokens().create("test-admin", EnumSet.of(Scope.ADMIN),
+                "test", ClientInfo.local("test"));
         return new TestServer(gatehouse, clock, admin.token());
     }
 
@@ -130,7 +130,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Links everything committed so far into the audit chain, as the background task would. */
     public void sealAudit() {
-        gatehouse.services().audit().seal(gatehouse.services().database());
+        gatehouse.services().core().sealAudit();
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.gatehouse.server.totp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.protocol.otp.OtpAuthUri;
+import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.Snapshot;
@@ -113,7 +113,7 @@ class MalformedInputTest {
     void malformed_input_gets_a_problem_response_and_changes_nothing(String method, String path, String body,
             int status, String code) {
         String target = path.startsWith("ENROLLMENT") ? enrollmentUrl + path.substring("ENROLLMENT".length()) : path;
-        String before = Snapshot.of(server.gatehouse().services().database());
+        String before = Snapshot.of(server.gatehouse().services().core().database());
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(target))
                 .header("Content-Type", "application/json")
                 .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
@@ -124,19 +124,19 @@ class MalformedInputTest {
         assertThat(result.json().get("code").asText()).isEqualTo(code);
         assertThat(result.json().get("status").asInt()).isEqualTo(status);
         assertThat(result.json().get("detail").asText()).isNotBlank();
-        assertThat(Snapshot.of(server.gatehouse().services().database())).isEqualTo(before);
+        assertThat(Snapshot.of(server.gatehouse().services().core().database())).isEqualTo(before);
     }
 
     @ParameterizedTest(name = "token [{0}]")
     @MethodSource("unauthenticated")
     void requests_without_a_valid_token_get_401_and_change_nothing(String token) {
-        String before = Snapshot.of(server.gatehouse().services().database());
+        String before = Snapshot.of(server.gatehouse().services().core().database());
         HttpResult result = server.post("/api/v1/users", Map.of("username", "mallory"),
                 "(none)".equals(token) ? null : token);
         assertThat(result.status()).isEqualTo(401);
         assertThat(result.contentType()).startsWith("application/problem+json");
         assertThat(result.header("WWW-Authenticate")).startsWith("Bearer");
-        assertThat(Snapshot.of(server.gatehouse().services().database())).isEqualTo(before);
+        assertThat(Snapshot.of(server.gatehouse().services().core().database())).isEqualTo(before);
     }
 
     static Stream<String> unauthenticated() {

@@ -94,7 +94,7 @@ class SourceThrottleTest {
     }
 
     private long count(String sql, Object... args) {
-        return server.gatehouse().services().database().read(tx -> tx.queryLong(sql, args));
+        return server.gatehouse().services().core().database().read(tx -> tx.queryLong(sql, args));
     }
 
     private long audited(String action, String reason) {
@@ -232,7 +232,7 @@ class SourceThrottleTest {
 
         server.clock().advance(RejectionWindows.WINDOW);
         // The background sweep may get there first; either way the window is summarised once.
-        server.gatehouse().services().verifier().sweepThrottles();
+        server.gatehouse().services().totp().verifier().sweepThrottles();
         assertThat(audited("totp.verify.throttled", "locked")).isEqualTo(1);
         JsonNode summary = server.get("/api/v1/audit?user=victim").json().get("records").get(0);
         assertThat(summary.get("action").asText()).isEqualTo("totp.verify.throttled");
@@ -240,7 +240,7 @@ class SourceThrottleTest {
         assertThat(summary.at("/details/repeats").asInt()).isEqualTo(200);
         assertThat(summary.get("clientAddress").asText()).isEqualTo("127.0.0.2");
         assertThat(count("SELECT COUNT(*) FROM totp_rejection_windows")).isZero();
-        assertThat(server.gatehouse().services().verifier().sweepThrottles()).as("nothing left to summarise")
+        assertThat(server.gatehouse().services().totp().verifier().sweepThrottles()).as("nothing left to summarise")
                 .isZero();
         assertThat(count("SELECT COUNT(*) FROM audit_log WHERE subject_user = ? AND action LIKE 'totp.verify%'",
                 userId)).as("5 counted guesses, 1 refusal, 1 summary").isEqualTo(7);
@@ -291,10 +291,10 @@ class SourceThrottleTest {
         // 127.0.0.3 failed once at t and is forgotten at t + 3 600 s; 127.0.0.2 is locked until t + 300 s and
         // forgotten 3 600 s after that.
         server.clock().advance(Duration.ofSeconds(3600));
-        server.gatehouse().services().verifier().sweepThrottles();
+        server.gatehouse().services().totp().verifier().sweepThrottles();
         assertThat(count("SELECT COUNT(*) FROM totp_source_throttle")).isEqualTo(1);
         server.clock().advance(Duration.ofSeconds(300));
-        server.gatehouse().services().verifier().sweepThrottles();
+        server.gatehouse().services().totp().verifier().sweepThrottles();
         assertThat(count("SELECT COUNT(*) FROM totp_source_throttle")).isZero();
         assertThat(guessUntilRefused("127.0.0.2")).as("a forgotten source starts again at the first lock")
                 .isEqualTo(5);
@@ -334,7 +334,7 @@ class SourceThrottleTest {
             assertThat(answer.json().get("reason").asText()).isEqualTo("not_enrolled");
         }
         server.clock().advance(RejectionWindows.WINDOW);
-        server.gatehouse().services().verifier().sweepThrottles();
+        server.gatehouse().services().totp().verifier().sweepThrottles();
 
         assertThat(audited("totp.verify", "replayed")).isEqualTo(1);
         assertThat(audited("totp.verify.throttled", "replayed")).isEqualTo(1);

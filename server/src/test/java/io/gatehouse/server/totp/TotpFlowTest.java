@@ -81,7 +81,7 @@ class TotpFlowTest {
     }
 
     long count(String sql) {
-        return server.gatehouse().services().database().read(tx -> tx.queryLong(sql));
+        return server.gatehouse().services().core().database().read(tx -> tx.queryLong(sql));
     }
 
     long now() {
@@ -225,7 +225,7 @@ class TotpFlowTest {
                 Map.of("code", codeAt(enrollment, now())), null);
         assertThat(activation.status()).isEqualTo(410);
         assertThat(activation.json().get("code").asText()).isIn("enrollment_expired");
-        String status = server.gatehouse().services().database().read(tx -> tx.queryOne(
+        String status = server.gatehouse().services().core().database().read(tx -> tx.queryOne(
                 "SELECT status FROM totp_enrollments", rs -> rs.getString(1)).orElseThrow());
         assertThat(status).isEqualTo("expired");
         assertThat(count("SELECT COUNT(*) FROM totp_enrollments WHERE secret_ciphertext IS NOT NULL")).isZero();
@@ -235,7 +235,7 @@ class TotpFlowTest {
     void the_background_sweep_erases_expired_secrets_without_anyone_visiting() {
         startEnrollment(createUser("gina"));
         server.clock().advance(Duration.ofMinutes(11));
-        assertThat(server.gatehouse().services().enrollments().expireDue()).isEqualTo(1);
+        assertThat(server.gatehouse().services().totp().enrollments().expireDue()).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM totp_enrollments WHERE secret_ciphertext IS NOT NULL")).isZero();
     }
 

@@ -40,7 +40,7 @@ class PendingLinksTest {
     @BeforeEach
     void start() {
         server = TestServer.start(data);
-        database = server.gatehouse().services().database();
+        database = server.gatehouse().services().core().database();
         erinId = created("/api/v1/users", Map.of("username", "erin", "roles", List.of("admins"))).get("id");
         totpLink = created("/api/v1/users/" + erinId + "/totp/enrollments", Map.of()).get("enrollmentUrl");
         deviceLink = created("/api/v1/users/" + erinId + "/device-enrollments", Map.of()).get("enrollmentUrl");

@@ -29,7 +29,7 @@ class UsernameCaseTest {
     @BeforeEach
     void start() {
         server = TestServer.start(data);
-        database = server.gatehouse().services().database();
+        database = server.gatehouse().services().core().database();
         HttpResult carol = server.post("/api/v1/users", Map.of("username", "carol"));
         assertThat(carol.status()).as(carol.toString()).isEqualTo(201);
         carolId = carol.json().get("id").asText();

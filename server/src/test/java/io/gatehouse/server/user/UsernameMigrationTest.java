@@ -46,7 +46,7 @@ class UsernameMigrationTest {
 
         try (TestServer server = TestServer.start(data, db)) {
             Map<String, String> keys = new java.util.TreeMap<>();
-            server.gatehouse().services().database().read(tx -> tx.query("SELECT id, username, username_key FROM"
+            server.gatehouse().services().core().database().read(tx -> tx.query("SELECT id, username, username_key FROM"
                     + " users WHERE id IN ('usr_a', 'usr_b', 'usr_c', 'usr_d')", rs -> keys.put(rs.getString(1),
                             rs.getString(2) + " " + rs.getString(3))));
 

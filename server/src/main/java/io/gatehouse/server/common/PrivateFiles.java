@@ -1,4 +1,4 @@
-package io.gatehouse.server.install;
+package io.gatehouse.server.common;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ public final class PrivateFiles {
     }
 
     /** One line per entry of {@code directory} (and the directory itself) that group or others may use. */
-    static List<String> exposedIn(Path directory) {
+    public static List<String> exposedIn(Path directory) {
         List<String> problems = new ArrayList<>();
         exposed(directory).ifPresent(problems::add);
         try (Stream<Path> entries = Files.list(directory)) {
@@ -50,7 +50,7 @@ public final class PrivateFiles {
     }
 
     /** The problem with {@code path} when group or others may use it; empty when it is private or absent. */
-    static Optional<String> exposed(Path path) {
+    public static Optional<String> exposed(Path path) {
         Set<PosixFilePermission> permissions;
         try {
             permissions = Files.getPosixFilePermissions(path);

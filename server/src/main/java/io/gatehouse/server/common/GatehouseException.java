@@ -1,4 +1,4 @@
-package io.gatehouse.server;
+package io.gatehouse.server.common;
 
 /**
  * Root of every exception the server throws on purpose. Subclasses carry structured fields; the HTTP layer

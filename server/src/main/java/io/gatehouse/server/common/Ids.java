@@ -1,4 +1,4 @@
-package io.gatehouse.server;
+package io.gatehouse.server.common;
 
 import io.gatehouse.protocol.codec.Base32;
 import java.security.MessageDigest;

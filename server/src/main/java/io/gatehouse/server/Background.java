@@ -1,0 +1,44 @@
+package io.gatehouse.server;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one daemon thread that runs every feature's periodic work; a failing task runs again next time. */
+final class Background implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Background.class);
+
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gatehouse-background");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Runs {@code task} first after {@code initialDelay}, then {@code delay} after each run ends. */
+    void every(String what, long initialDelay, long delay, TimeUnit unit, Runnable task) {
+        executor.scheduleWithFixedDelay(guarded(what, task), initialDelay, delay, unit);
+    }
+
+    static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("background task '{}' failed; it will run again", what, e);
+            }
+        };
+    }
+
+    /** Stops the thread, waiting up to five seconds for a task that is running. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.gatehouse.server;
+
+import io.gatehouse.server.config.GatehouseConfig;
+import io.gatehouse.server.install.Installation;
+import java.time.Clock;
+
+/**
+ * Every feature with state, built once from the configuration over one shared {@link Core}; also used by the
+ * command line without HTTP.
+ */
+public record Services(Core core, AuthModule auth, PeopleModule people, TotpModule totp, AccessModule access,
+        ReaderModule reader) implements AutoCloseable {
+
+    /**
+     * Opens the key file and the database (migrating it) and builds the services; a new installation is created
+     * first (data directory, database file and key file, all private to their owner).
+     */
+    public static Services open(GatehouseConfig config, Clock clock) {
+        return open(Installation.inspect(config), clock);
+    }
+
+    /**
+     * Opens an existing installation and refuses when there is none, creating nothing: for the commands other than
+     * {@code serve}, so that a mistyped {@code --data} does not become a new, empty installation.
+     */
+    public static Services openExisting(GatehouseConfig config, Clock clock) {
+        Installation installation = Installation.inspect(config);
+        installation.requireExisting();
+        return open(installation, clock);
+    }
+
+    static Services open(Installation installation, Clock clock) {
+        Core core = Core.open(installation, clock);
+        try {
+            PeopleModule people = PeopleModule.open(core);
+            return new Services(core, AuthModule.open(core), people, TotpModule.open(core, people),
+                    AccessModule.open(core, people), ReaderModule.open(core));
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        core.close();
+    }
+}
