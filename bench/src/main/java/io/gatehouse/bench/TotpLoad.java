@@ -61,9 +61,9 @@ import org.HdrHistogram.Histogram;
  * send time and 2 s later (so that it is still inside when the server checks it). The stock is about 10 x users
  * (20,000 for 2,000 users) plus users per 30 s; a phase that runs out of pairs stops and says so (the open loop
  * then counts a request without a pair as an error). Enrolling is the limit: it runs at the speed of durable
- * commits (three per user), so 120,000 users for 4,000/s over 30 s without the window would take far too long. Every verification
- * sent is thus one the server must accept, with the same work as any other (user lookup, locks, HMAC over the
- * window, compare-and-set of the last step, audit record, durable commit).
+ * commits (three per user), so the 120,000 users that 4,000/s would need without the window take far too long.
+ * Every verification sent is thus one the server must accept, with the same work as any other (user lookup, locks,
+ * HMAC over the window, compare-and-set of the last step, audit record, durable commit).
  *
  * <p>What it does, in order:
  * <ol>
