@@ -21,17 +21,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.RunAll \
- *     [totp] [durable] [proof] [scan] [offline] [bundle] [load] [upload] [slow] [-p NAME=V1,V2] [--json FILE]
- *     [--quick]
+ *     [totp] [durable] [proof] [scan] [offline] [bundle] [load] [totp-load] [upload] [slow] [-p NAME=V1,V2]
+ *     [--json FILE] [--quick]
  * </pre>
  *
  * The words pick what runs: the JMH classes {@code totp} ({@link TotpVerifyBenchmark}), {@code durable}
  * ({@link DurableVerifyBenchmark}), {@code proof} ({@link ProofVerifyBenchmark}), {@code scan}
  * ({@link DurableScanBenchmark}), {@code offline} ({@link OfflineDecisionBenchmark}), {@code bundle}
  * ({@link BundleBenchmark}), and {@code load}, the HTTP load generator {@link ScanLoad} with its default settings,
- * run after the JMH benchmarks (never at the same time), {@code upload}, {@link UploadStallLoad} (TOTP latency
- * during reader uploads), and {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), each with its
- * defaults, after those. Default: every JMH class, none of {@code load}, {@code upload} or {@code slow}. {@code -p}
+ * run after the JMH benchmarks (never at the same time), {@code totp-load}, the HTTP load generator for TOTP
+ * verification {@link TotpLoad}, {@code upload}, {@link UploadStallLoad} (TOTP latency during reader uploads), and
+ * {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), each with its defaults, after those.
+ * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload} or {@code slow}. {@code -p}
  * restricts a parameter ({@code algorithm}, {@code db} or {@code credentials}), {@code --json} also writes JMH's JSON
  * results, and {@code --quick} cuts every JMH run to one 1-second warm-up and one 1-second measurement (a smoke test:
  * the figures mean little).
@@ -54,6 +55,7 @@ public final class RunAll {
     public static void main(String[] args) throws Exception {
         Set<String> classes = new LinkedHashSet<>();
         boolean load = false;
+        boolean totpLoad = false;
         boolean upload = false;
         boolean slow = false;
         ChainedOptionsBuilder options = new OptionsBuilder().shouldFailOnError(true);
@@ -66,6 +68,7 @@ public final class RunAll {
                 case "offline" -> classes.add(OFFLINE);
                 case "bundle" -> classes.add(BUNDLE);
                 case "load" -> load = true;
+                case "totp-load" -> totpLoad = true;
                 case "upload" -> upload = true;
                 case "slow" -> slow = true;
                 case "--quick" -> options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
@@ -79,11 +82,11 @@ public final class RunAll {
                     options.param(nameValues[0], nameValues[1].split(","));
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; expected totp, durable, proof, scan, offline, bundle, load, upload, slow,"
+                        + "'; expected totp, durable, proof, scan, offline, bundle, load, totp-load, upload, slow,"
                         + " -p NAME=V1,V2, --json FILE or --quick");
             }
         }
-        if (classes.isEmpty() && !load && !upload && !slow) {
+        if (classes.isEmpty() && !load && !totpLoad && !upload && !slow) {
             classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE));
         }
         String report = "";
@@ -96,6 +99,9 @@ public final class RunAll {
         if (load) {
             // After the JMH forks have ended: never two benchmark processes at once.
             report += new ScanLoad().run();
+        }
+        if (totpLoad) {
+            report += new TotpLoad().run();
         }
         if (upload) {
             report += new UploadStallLoad().run();

@@ -1,16 +1,13 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.bench.OpenLoop.Step;
 import io.gatehouse.protocol.access.AccessProof;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.db.Database;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,16 +20,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.stream.Stream;
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -49,8 +39,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>What it does, in order:
  * <ol>
- *   <li>{@code gatehouse admin token create --data DIR --name bench} (a separate JVM), then
- *       {@code gatehouse serve --port P --data DIR}; waits for {@code GET /health/live}. The server's standard
+ *   <li>{@code gatehouse serve --port P --data DIR} ({@link LoadServer}); waits for {@code GET /health/live}; then
+ *       {@code gatehouse admin token create --data DIR --name bench} (a separate JVM). The server's standard
  *       output (its JSON logs, one access line per request) goes to {@code DIR/server.log}, deleted at the end with
  *       the rest of {@code DIR} unless {@code --keep-log} is given (it grows to ~200 MB).</li>
  *   <li>Resident memory ({@code VmRSS} of {@code /proc/PID/status}) idle 3 s after start; then the door setup over
@@ -73,12 +63,11 @@ import org.HdrHistogram.Histogram;
  *       measured each).</li>
  *   <li>RSS sampled every 100 ms throughout; the peak per step and overall.</li>
  * </ol>
- * Everything is bounded: each step sends at most {@code rate x seconds} requests, stops sending at twice its planned
- * duration, and waits at most 30 s for stragglers; the server process is stopped at the end (SIGTERM, then SIGKILL).
+ * Everything is bounded: each step ({@link OpenLoop}) sends at most {@code rate x seconds} requests, stops sending at
+ * twice its planned duration, and waits at most 30 s for stragglers; the server process is stopped at the end
+ * (SIGTERM, then SIGKILL).
  */
 public final class ScanLoad {
-    private static final double SATURATED_FRACTION = 0.90;
-
     private String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private Path jar = Path.of("dist/target/gatehouse.jar");
     private int[] rates = {100, 250, 500, 750, 1000, 1500, 2000, 3000, 4000};
@@ -91,22 +80,7 @@ public final class ScanLoad {
     private List<String> serverOpts = List.of();
     private boolean keepLog;
 
-    private Process server;
-    private volatile long rssPeakKb;
-    private volatile long stepRssPeakKb;
-
-    /** One step's outcome. */
-    record Step(String target, int rate, int seconds, long sent, long unsent, long ok, long errors, long okInWindow,
-            Histogram latency, long rssPeakKb, String firstError) {
-        double achieved() {
-            return okInWindow / (double) seconds;
-        }
-
-        boolean saturated() {
-            return achieved() < SATURATED_FRACTION * rate || errors + unsent > 0.01 * (sent + unsent)
-                    || latency.getValueAtPercentile(99) > 1_000_000;
-        }
-    }
+    private OpenLoop loop;
 
     public static void main(String[] args) throws Exception {
         ScanLoad load = new ScanLoad();
@@ -148,198 +122,76 @@ public final class ScanLoad {
     }
 
     String run() throws Exception {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it with"
-                    + " ./mvnw -q -B -DskipTests package -pl dist -am");
-        }
+        LoadServer.requireJar(jar);
         Path data = Files.createTempDirectory("gatehouse-load-");
         StringBuilder report = new StringBuilder();
         log("machine: %d processors; load average %s; jar %s (modified %s); server JVM options %s",
-                Runtime.getRuntime().availableProcessors(), loadAverage(), jar,
+                Runtime.getRuntime().availableProcessors(), LoadServer.loadAverage(), jar,
                 Files.getLastModifiedTime(jar).toInstant(), serverOpts.isEmpty() ? "(none)" : serverOpts);
-        ExecutorService callbacks = Executors.newFixedThreadPool(4, daemon("load-http"));
+        ExecutorService callbacks = Executors.newFixedThreadPool(4, LoadServer.daemon("load-http"));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        LoadServer server = new LoadServer(javaBin, jar, serverOpts, data);
         try {
-            String token = adminToken(data);
-            int port = freePort();
-            URI base = URI.create("http://127.0.0.1:" + port);
-            startServer(data, port);
+            URI base = server.start(http);
+            String token = server.adminToken();
             long pid = server.pid();
-            waitLive(http, base);
-            Thread sampler = startRssSampler(pid);
+            loop = new OpenLoop(http, concurrency, server);
             Thread.sleep(3000);
-            long rssIdleStart = rssKb(pid);
+            long rssIdleStart = server.rssKb();
             log("server pid %d on %s; VmRSS idle after start %,d KiB", pid, base, rssIdleStart);
 
             DoorFixture.Door door = new DoorFixture(base, token).create(users, Map.of());
             Thread.sleep(3000);
-            long rssIdleSetup = rssKb(pid);
+            long rssIdleSetup = server.rssKb();
             log("door set up over HTTP: %d users with one device each; VmRSS idle %,d KiB", users, rssIdleSetup);
 
             String authorization = "Bearer " + door.readerCredential();
             URI scans = base.resolve("/api/v1/scans");
             List<Step> scanSteps = new ArrayList<>();
-            Step warmup = scanStep(http, scans, authorization, door, warmupRate, warmupSeconds);
-            log("warm-up %s", line(warmup));
+            Step warmup = scanStep(scans, authorization, door, warmupRate, warmupSeconds);
+            log("warm-up %s", warmup.line());
             for (int rate : rates) {
-                Step step = scanStep(http, scans, authorization, door, rate, seconds);
+                Step step = scanStep(scans, authorization, door, rate, seconds);
                 scanSteps.add(step);
-                log("scans %s", line(step));
+                log("scans %s", step.line());
                 if (step.saturated()) {
                     break;
                 }
             }
-            long rssAfterScans = rssKb(pid);
+            long rssAfterScans = server.rssKb();
 
             URI live = base.resolve("/health/live");
             HttpRequest liveRequest = HttpRequest.newBuilder(live).timeout(Duration.ofSeconds(10)).GET().build();
-            Step floorWarmup = step(http, "health", 1000, 5, i -> liveRequest, ScanLoad::isLive);
-            log("floor warm-up %s", line(floorWarmup));
+            Step floorWarmup = loop.step("health", 1000, 5, i -> liveRequest, ScanLoad::isLive);
+            log("floor warm-up %s", floorWarmup.line());
             List<Step> floorSteps = new ArrayList<>();
             for (int rate : floorRates) {
-                Step step = step(http, "health", rate, seconds, i -> liveRequest, ScanLoad::isLive);
+                Step step = loop.step("health", rate, seconds, i -> liveRequest, ScanLoad::isLive);
                 floorSteps.add(step);
-                log("health %s", line(step));
+                log("health %s", step.line());
                 if (step.saturated()) {
                     break;
                 }
             }
-            sampler.interrupt();
-            long rssEnd = rssKb(pid);
+            server.stopSampling();
+            long rssEnd = server.rssKb();
 
             double[] work = workFloor(door);
             report.append(report(scanSteps, warmup, floorSteps, work, rssIdleStart, rssIdleSetup, rssAfterScans,
-                    rssEnd));
+                    rssEnd, server.rssPeakKb()));
         } finally {
-            stopServer();
+            server.close();
             callbacks.shutdownNow();
             if (keepLog) {
                 log("server log kept in %s", data.resolve("server.log"));
             }
-            try (Stream<Path> paths = Files.walk(data)) {
-                paths.sorted(Comparator.reverseOrder())
-                        .filter(p -> !keepLog || !(p.getFileName().toString().equals("server.log") || p.equals(data)))
-                        .forEach(p -> p.toFile().delete());
-            }
+            LoadServer.delete(data, keepLog);
         }
         return report.toString();
     }
 
-    // ---- The server process ---------------------------------------------------------------------------
-
-    private List<String> command() {
-        List<String> command = new ArrayList<>();
-        command.add(javaBin);
-        command.add("--enable-native-access=ALL-UNNAMED");
-        return command;
-    }
-
-    private ProcessBuilder builder(List<String> command) {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        // Only the command line configures the server: no GATEHOUSE_* variable of this shell leaks in.
-        builder.environment().keySet().removeIf(name -> name.startsWith("GATEHOUSE_"));
-        return builder;
-    }
-
-    private String adminToken(Path data) throws IOException, InterruptedException {
-        List<String> command = command();
-        command.addAll(List.of("-jar", jar.toString(), "admin", "token", "create", "--data", data.toString(),
-                "--name", "bench"));
-        Process process = builder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException("admin token create failed: " + new String(out, StandardCharsets.UTF_8));
-        }
-        String[] lines = new String(out, StandardCharsets.UTF_8).strip().split("\n");
-        return lines[lines.length - 1].strip();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private void startServer(Path data, int port) throws IOException {
-        List<String> command = command();
-        command.addAll(serverOpts);
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--data", data.toString()));
-        server = builder(command).redirectErrorStream(true)
-                .redirectOutput(data.resolve("server.log").toFile()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stopServer));
-    }
-
-    private void waitLive(HttpClient http, URI base) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("the server exited with " + server.exitValue() + "; see its log");
-            }
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.resolve("/health/live"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the server did not answer /health/live within 60 s");
-    }
-
-    private synchronized void stopServer() {
-        if (server == null || !server.isAlive()) {
-            return;
-        }
-        server.destroy();
-        try {
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            server.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | NumberFormatException gone) {
-            return -1;
-        }
-        return -1;
-    }
-
-    private Thread startRssSampler(long pid) {
-        Thread sampler = daemon("rss-sampler").newThread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                long rss = rssKb(pid);
-                rssPeakKb = Math.max(rssPeakKb, rss);
-                stepRssPeakKb = Math.max(stepRssPeakKb, rss);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.start();
-        return sampler;
-    }
-
-    // ---- Steps ----------------------------------------------------------------------------------------
-
-    private Step scanStep(HttpClient http, URI scans, String authorization, DoorFixture.Door door, int rate,
+    private Step scanStep(URI scans, String authorization, DoorFixture.Door door, int rate,
             int duration) {
         int count = rate * duration;
         AccessProof[] proofs = Proofs.sign(door.devices(), count, Instant.now().getEpochSecond());
@@ -350,98 +202,19 @@ public final class ScanLoad {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"" + proofs[i].toText() + "\"}"))
                     .build();
         }
-        return step(http, "scans", rate, duration, i -> requests[i], ScanLoad::isGrant);
+        return loop.step("scans", rate, duration, i -> requests[i], ScanLoad::isGrant);
     }
 
     private static String isGrant(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
-            return "HTTP " + response.statusCode() + ": " + shorten(response.body());
+            return "HTTP " + response.statusCode() + ": " + OpenLoop.shorten(response.body());
         }
-        return response.body().contains("\"decision\":\"grant\"") ? null : "not a grant: " + shorten(response.body());
+        return response.body().contains("\"decision\":\"grant\"") ? null
+                : "not a grant: " + OpenLoop.shorten(response.body());
     }
 
     private static String isLive(HttpResponse<String> response) {
         return response.statusCode() == 200 ? null : "HTTP " + response.statusCode();
-    }
-
-    private static String shorten(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
-    }
-
-    /**
-     * Sends {@code rate x duration} requests, request i at {@code start + i / rate}, and measures each from that
-     * scheduled time to its complete response.
-     */
-    private Step step(HttpClient http, String target, int rate, int duration, IntFunction<HttpRequest> requests,
-            Function<HttpResponse<String>, String> check) {
-        int count = rate * duration;
-        Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 3);
-        Semaphore inFlight = new Semaphore(concurrency);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong okInWindow = new AtomicLong();
-        AtomicReference<String> firstError = new AtomicReference<>();
-        stepRssPeakKb = 0;
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        long windowEnd = start + TimeUnit.SECONDS.toNanos(duration);
-        long sendDeadline = start + TimeUnit.SECONDS.toNanos(2L * duration);
-        double interval = 1e9 / rate;
-        long sent = 0;
-        for (int i = 0; i < count; i++) {
-            long scheduled = start + (long) (i * interval);
-            long wait;
-            while ((wait = scheduled - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            try {
-                long left = sendDeadline - System.nanoTime();
-                if (left <= 0 || !inFlight.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                    break; // the step has run twice its length: stop sending, count the rest as unsent
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            sent++;
-            HttpRequest request = requests.apply(i);
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-                long end = System.nanoTime();
-                latency.recordValue(Math.min(TimeUnit.SECONDS.toMicros(120), Math.max(0, (end - scheduled) / 1000)));
-                String problem = failure != null ? failure.toString() : check.apply(response);
-                if (problem == null) {
-                    ok.incrementAndGet();
-                    if (end <= windowEnd) {
-                        okInWindow.incrementAndGet();
-                    }
-                } else {
-                    errors.incrementAndGet();
-                    firstError.compareAndSet(null, problem);
-                }
-                inFlight.release(); // last, so that a drained step has counted every answer
-            });
-        }
-        long unsent = count - sent;
-        try {
-            if (inFlight.tryAcquire(concurrency, 30, TimeUnit.SECONDS)) {
-                inFlight.release(concurrency);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        long unfinished = sent - ok.get() - errors.get();
-        return new Step(target, rate, duration, sent, unsent + unfinished, ok.get(), errors.get(), okInWindow.get(),
-                latency.copy(), stepRssPeakKb, firstError.get());
-    }
-
-    private static String line(Step step) {
-        Histogram h = step.latency();
-        return String.format(Locale.ROOT, "%5d/s x %d s: sent %d, ok %d, errors %d, unsent/unfinished %d, achieved"
-                + " %.0f/s; latency ms p50 %.2f p99 %.2f p99.9 %.2f max %.2f; RSS peak %,d KiB%s%s", step.rate(),
-                step.seconds(), step.sent(), step.ok(), step.errors(), step.unsent(), step.achieved(),
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, step.rssPeakKb(),
-                step.saturated() ? " [saturated]" : "", step.firstError() == null ? "" : "; first error: "
-                        + step.firstError());
     }
 
     // ---- The work floor -------------------------------------------------------------------------------
@@ -502,7 +275,7 @@ public final class ScanLoad {
     // ---- The report -----------------------------------------------------------------------------------
 
     private String report(List<Step> scanSteps, Step warmup, List<Step> floorSteps, double[] work, long rssIdleStart,
-            long rssIdleSetup, long rssAfterScans, long rssEnd) {
+            long rssIdleSetup, long rssAfterScans, long rssEnd, long rssPeakKb) {
         StringBuilder out = new StringBuilder();
         out.append("\nHTTP scan endpoint under open-loop load (ScanLoad; SQLite; server in its own JVM; loopback)\n\n");
         out.append("| target | offered /s | sent | ok | errors | unsent/unfinished | achieved /s | p50 ms | p99 ms"
@@ -559,23 +332,6 @@ public final class ScanLoad {
     }
 
     // ---- Small things ---------------------------------------------------------------------------------
-
-    private static ThreadFactory daemon(String name) {
-        AtomicLong n = new AtomicLong();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void log(String format, Object... args) {
         System.out.printf(Locale.ROOT, "[scan-load %tT] %s%n", System.currentTimeMillis(),

@@ -1,0 +1,221 @@
+package io.gatehouse.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The real server as the load generators run it: {@code gatehouse serve} from the dist jar as its own process on a
+ * data directory, on loopback, its output in {@code DIR/server.log}; and its resident memory ({@code VmRSS} of
+ * {@code /proc/PID/status}) sampled every 100 ms, the peak overall and since the last {@link #resetStepPeak()}.
+ */
+final class LoadServer implements AutoCloseable {
+    private final String javaBin;
+    private final Path jar;
+    private final List<String> serverOpts;
+    private final Path data;
+    private Process process;
+    private Thread sampler;
+    private volatile long rssPeakKb;
+    private volatile long stepRssPeakKb;
+
+    LoadServer(String javaBin, Path jar, List<String> serverOpts, Path data) {
+        this.javaBin = javaBin;
+        this.jar = jar;
+        this.serverOpts = serverOpts;
+        this.data = data;
+    }
+
+    static void requireJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with"
+                    + " ./mvnw -q -B -DskipTests package -pl dist -am");
+        }
+    }
+
+    private List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(javaBin);
+        command.add("--enable-native-access=ALL-UNNAMED");
+        return command;
+    }
+
+    private static ProcessBuilder builder(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // Only the command line configures the server: no GATEHOUSE_* variable of this shell leaks in.
+        builder.environment().keySet().removeIf(name -> name.startsWith("GATEHOUSE_"));
+        return builder;
+    }
+
+    /**
+     * {@code gatehouse admin token create} in a separate JVM while the server runs (the data directory is an
+     * installation only once {@code serve} has made it one); returns the token.
+     */
+    String adminToken() throws IOException, InterruptedException {
+        List<String> command = command();
+        command.addAll(List.of("-jar", jar.toString(), "admin", "token", "create", "--data", data.toString(),
+                "--name", "bench"));
+        Process admin = builder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = admin.getInputStream().readAllBytes();
+        if (!admin.waitFor(60, TimeUnit.SECONDS) || admin.exitValue() != 0) {
+            admin.destroyForcibly();
+            throw new IllegalStateException("admin token create failed: " + new String(out, StandardCharsets.UTF_8));
+        }
+        String[] lines = new String(out, StandardCharsets.UTF_8).strip().split("\n");
+        return lines[lines.length - 1].strip();
+    }
+
+    /** Starts {@code gatehouse serve} on a free loopback port, waits for {@code /health/live}, starts sampling. */
+    URI start(HttpClient http) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = command();
+        command.addAll(serverOpts);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--data", data.toString()));
+        // The server refuses a data directory with files other users can read: the log is private from the start.
+        Path log = Files.createFile(data.resolve("server.log"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        process = builder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+        URI base = URI.create("http://127.0.0.1:" + port);
+        waitLive(http, base);
+        sampler = startRssSampler(process.pid());
+        return base;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void waitLive(HttpClient http, URI base) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue() + "; see its log");
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.resolve("/health/live"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the server did not answer /health/live within 60 s");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException gone) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private Thread startRssSampler(long pid) {
+        Thread thread = daemon("rss-sampler").newThread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                long rss = rssKb();
+                rssPeakKb = Math.max(rssPeakKb, rss);
+                stepRssPeakKb = Math.max(stepRssPeakKb, rss);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
+    void stopSampling() {
+        sampler.interrupt();
+    }
+
+    long rssPeakKb() {
+        return rssPeakKb;
+    }
+
+    void resetStepPeak() {
+        stepRssPeakKb = 0;
+    }
+
+    long stepRssPeakKb() {
+        return stepRssPeakKb;
+    }
+
+    /** SIGTERM, then SIGKILL after 30 s. */
+    @Override
+    public synchronized void close() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes the data directory, but keeps it and its {@code server.log} if asked to. */
+    static void delete(Path data, boolean keepLog) throws IOException {
+        try (Stream<Path> paths = Files.walk(data)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .filter(p -> !keepLog || !(p.getFileName().toString().equals("server.log") || p.equals(data)))
+                    .forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static ThreadFactory daemon(String name) {
+        AtomicLong n = new AtomicLong();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
