@@ -30,8 +30,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -156,27 +154,8 @@ class ReaderSyncTest {
                 "test"), readerKeys.getPrivate());
     }
 
-    static Map<String, Object> json(ReaderEvent event) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("eventId", event.eventId());
-        json.put("seq", event.seq());
-        json.put("time", event.time());
-        json.put("mode", event.mode());
-        json.put("decision", event.decision());
-        json.put("reason", event.reason());
-        json.put("credentialId", event.credentialId());
-        json.put("userId", event.userId());
-        json.put("doorId", event.doorId());
-        json.put("proofIssuedAt", event.proofIssuedAt());
-        json.put("detail", event.detail());
-        json.put("prevHash", HexFormat.of().formatHex(event.prevHash()));
-        json.put("hash", HexFormat.of().formatHex(event.hash()));
-        json.put("signature", Base64Url.encode(event.signature()));
-        return json;
-    }
-
     HttpResult upload(List<ReaderEvent> events) {
-        return server.post("/api/v1/reader/events", Map.of("events", events.stream().map(ReaderSyncTest::json)
+        return server.post("/api/v1/reader/events", Map.of("events", events.stream().map(EnrolledReader::json)
                 .toList()), credential);
     }
 
