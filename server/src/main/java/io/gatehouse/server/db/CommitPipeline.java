@@ -98,6 +98,10 @@ public final class CommitPipeline implements AutoCloseable {
                 interrupted = true;
             }
         }
+        if (closing && !writer.isAlive() && queue.remove(pending)) {
+            // Enqueued as the pipeline closed, after its writer had gone: nobody would ever answer it.
+            throw new IllegalStateException("the commit pipeline is closed");
+        }
         try {
             while (true) {
                 try {
@@ -219,6 +223,9 @@ public final class CommitPipeline implements AutoCloseable {
         if (writer.isAlive()) {
             writer.interrupt();
         }
+        List<Pending<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        failAll(left, new IllegalStateException("the commit pipeline was closed before this decision ran"));
     }
 
     private record Pending<T>(Database.TransactionWork<T> work, CompletableFuture<T> result) {
