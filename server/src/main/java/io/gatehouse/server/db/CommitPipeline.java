@@ -98,11 +98,11 @@ public final class CommitPipeline implements AutoCloseable {
                 interrupted = true;
             }
         }
-        if (closing && !writer.isAlive() && queue.remove(pending)) {
-            // Enqueued as the pipeline closed, after its writer had gone: nobody would ever answer it.
-            throw new IllegalStateException("the commit pipeline is closed");
-        }
         try {
+            if (closing && !writer.isAlive() && queue.remove(pending)) {
+                // Enqueued as the pipeline closed, after its writer had gone: nobody would ever answer it.
+                throw new IllegalStateException("the commit pipeline is closed");
+            }
             while (true) {
                 try {
                     return pending.result().get();
