@@ -4,7 +4,7 @@ import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.CredentialView;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.PublicKeys;
-import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.db.ReadTx;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +26,7 @@ record CredentialRow(CredentialId id, String deviceId, String userId, byte[] pub
             FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN user_roles r ON r.user_id = d.user_id
             WHERE d.credential_id = ?""";
 
-    static Optional<CredentialRow> find(Tx tx, CredentialId id) {
+    static Optional<CredentialRow> find(ReadTx tx, CredentialId id) {
         List<CredentialRow> rows = tx.query(SELECT, rs -> new CredentialRow(id, rs.getString("id"),
                 rs.getString("user_id"), rs.getBytes("public_key"), DeviceTrust.parse(rs.getString("trust")),
                 "active".equals(rs.getString("status")), "active".equals(rs.getString("user_status")),

@@ -4,6 +4,7 @@ import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.DoorSettings;
 import io.gatehouse.protocol.access.WeeklyWindow;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,7 +31,7 @@ public record Door(String id, String zoneId, String siteId, String name, ZoneId 
                 rs.getInt("max_bundle_age_seconds"));
     }
 
-    public static Optional<Door> find(Tx tx, String doorId) {
+    public static Optional<Door> find(ReadTx tx, String doorId) {
         return tx.queryOne(SELECT + " WHERE d.id = ?", Door::from, doorId);
     }
 

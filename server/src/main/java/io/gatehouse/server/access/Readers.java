@@ -1,13 +1,14 @@
 package io.gatehouse.server.access;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Page;
 import io.javalin.http.Context;
@@ -84,7 +85,7 @@ public final class Readers {
     /** Creates a reader for {@code doorId}; the answer holds its credential, shown only here. */
     public Map<String, Object> create(String doorId, String name, Principal by, ClientInfo client) {
         if (name == null || name.isBlank() || name.length() > 100) {
-            throw ApiException.badRequest("invalid_field", "field 'name' must be 1 to 100 characters");
+            throw GatehouseException.invalid("invalid_field", "field 'name' must be 1 to 100 characters");
         }
         String id = Ids.newId(random, "rdr");
         return database.inTransaction(tx -> {
@@ -108,7 +109,7 @@ public final class Readers {
         database.inTransaction(tx -> {
             if (tx.update("UPDATE readers SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
                     clock.millis(), readerId) == 0) {
-                throw ApiException.notFound("reader_not_found", "no active reader with id '" + readerId + "'");
+                throw GatehouseException.notFound("reader_not_found", "no active reader with id '" + readerId + "'");
             }
             // A provisioning token issued before the revocation must not bring the reader back.
             tx.update("UPDATE reader_provisioning SET status = 'superseded', ended_at = ? WHERE reader_id = ? AND"
@@ -131,7 +132,7 @@ public final class Readers {
     /**
      * The reader a request comes from.
      *
-     * @throws ApiException 401 {@code unauthenticated}, {@code invalid_token} or {@code reader_revoked}
+     * @throws GatehouseException 401 {@code unauthenticated}, {@code invalid_token} or {@code reader_revoked}
      */
     public Reader authenticate(Context ctx) {
         PrefixedSecret presented = presented(ctx);
@@ -142,32 +143,32 @@ public final class Readers {
      * The reader credential a request presents, checked for form only; {@link #authenticate(Tx, PrefixedSecret)}
      * then checks it against the database, for a caller that reads more in the same call.
      *
-     * @throws ApiException 401 {@code unauthenticated} or {@code invalid_token}
+     * @throws GatehouseException 401 {@code unauthenticated} or {@code invalid_token}
      */
     public static PrefixedSecret presented(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiException.unauthorized("unauthenticated", "expected 'Authorization: Bearer <reader credential>'");
+            throw GatehouseException.unauthenticated("unauthenticated", "expected 'Authorization: Bearer <reader credential>'");
         }
         return PrefixedSecret.parse(header.substring(7).strip(), PREFIX).orElseThrow(
-                () -> ApiException.unauthorized("invalid_token", "the reader credential is malformed"));
+                () -> GatehouseException.unauthenticated("invalid_token", "the reader credential is malformed"));
     }
 
     /**
      * The active reader whose credential {@code presented} is.
      *
-     * @throws ApiException 401 {@code invalid_token} or {@code reader_revoked}
+     * @throws GatehouseException 401 {@code invalid_token} or {@code reader_revoked}
      */
-    public static Reader authenticate(Tx tx, PrefixedSecret presented) {
+    public static Reader authenticate(ReadTx tx, PrefixedSecret presented) {
         String id = presented.id();
         Optional<Object[]> row = tx.queryOne("SELECT door_id, name, status, secret_hash, generation FROM readers"
                 + " WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
                 rs.getBytes(4), rs.getInt(5)}, id);
         if (row.isEmpty() || !presented.matches((byte[]) row.get()[3])) {
-            throw ApiException.unauthorized("invalid_token", "the reader credential is unknown or wrong");
+            throw GatehouseException.unauthenticated("invalid_token", "the reader credential is unknown or wrong");
         }
         if (!"active".equals(row.get()[2])) {
-            throw ApiException.unauthorized("reader_revoked", "reader '" + id + "' has been revoked");
+            throw GatehouseException.unauthenticated("reader_revoked", "reader '" + id + "' has been revoked");
         }
         return new Reader(id, (String) row.get()[0], (String) row.get()[1], (Integer) row.get()[4]);
     }

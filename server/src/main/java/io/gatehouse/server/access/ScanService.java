@@ -1,5 +1,6 @@
 package io.gatehouse.server.access;
 
+import io.gatehouse.server.common.GatehouseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.access.AccessContext;
 import io.gatehouse.protocol.access.AccessProof;
@@ -15,8 +16,8 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.DatabaseException;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Json;
 import java.time.Clock;
@@ -62,7 +63,7 @@ public final class ScanService {
      * for the signature check. The transaction reads the credential again, for the decision, so that a revocation
      * or suspension committed meanwhile counts.
      *
-     * @throws ApiException 401 as {@link Readers#authenticate(Tx, PrefixedSecret)}, 400 for a request without a
+     * @throws GatehouseException 401 as {@link Readers#authenticate(Tx, PrefixedSecret)}, 400 for a request without a
      *     payload or with a malformed event id, 409 {@code event_id_reused}
      */
     public Outcome scan(PrefixedSecret presented, Supplier<Request> request, ClientInfo client) {
@@ -90,7 +91,7 @@ public final class ScanService {
             Optional<CredentialRow> credential) {
     }
 
-    private static Optional<CredentialRow> credential(Tx tx, ParseResult parsed) {
+    private static Optional<CredentialRow> credential(ReadTx tx, ParseResult parsed) {
         return parsed instanceof ParseResult.Parsed(AccessProof proof) ? CredentialRow.find(tx, proof.credentialId())
                 : Optional.empty();
     }
@@ -100,7 +101,7 @@ public final class ScanService {
         readerEventId.ifPresent(id -> {
             if (!id.startsWith(reader.id() + "/") || !id.substring(reader.id().length() + 1)
                     .matches("[1-9][0-9]{0,18}")) {
-                throw ApiException.badRequest("invalid_field", "field 'eventId' must be '" + reader.id()
+                throw GatehouseException.invalid("invalid_field", "field 'eventId' must be '" + reader.id()
                         + "/<sequence>', got '" + id + "'");
             }
         });
@@ -148,7 +149,7 @@ public final class ScanService {
         return database.read(tx -> tx.queryOne("SELECT result, reason, details FROM audit_log WHERE event_id = ?",
                 rs -> {
                     if (!digest.equals(detailText(rs.getString(3), "payloadDigest"))) {
-                        throw ApiException.conflict("event_id_reused", "event id '" + readerEventId
+                        throw GatehouseException.conflict("event_id_reused", "event id '" + readerEventId
                                 + "' was already used for another scan");
                     }
                     return new Outcome("grant".equals(rs.getString(1)), rs.getString(2), reader.doorId(), true,

@@ -1,8 +1,8 @@
 package io.gatehouse.server.access;
 
+import io.gatehouse.server.common.GatehouseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.access.WeeklyWindow;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.Json;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
@@ -104,7 +104,7 @@ public final class Schedules {
         return time;
     }
 
-    private static ApiException invalid(String expected, String actual) {
-        return ApiException.badRequest("invalid_field", "field 'schedule' must hold " + expected + ", got " + actual);
+    private static GatehouseException invalid(String expected, String actual) {
+        return GatehouseException.invalid("invalid_field", "field 'schedule' must hold " + expected + ", got " + actual);
     }
 }

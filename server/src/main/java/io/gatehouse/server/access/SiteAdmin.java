@@ -1,5 +1,6 @@
 package io.gatehouse.server.access;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.WeeklyWindow;
 import io.gatehouse.server.audit.AuditEvent;
@@ -8,7 +9,6 @@ import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Page;
@@ -48,7 +48,7 @@ public final class SiteAdmin {
         try {
             zone = ZoneId.of(zoneText);
         } catch (DateTimeException e) {
-            throw ApiException.badRequest("invalid_field", "field 'timeZone' must be an IANA time zone such as"
+            throw GatehouseException.invalid("invalid_field", "field 'timeZone' must be an IANA time zone such as"
                     + " 'Europe/Berlin', got '" + zoneText + "'");
         }
         String id = Ids.newId(random, "site");
@@ -88,12 +88,12 @@ public final class SiteAdmin {
         try {
             trust = DeviceTrust.parse(trustText);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_field", "field 'minimumDeviceTrust' must be software, hardware"
+            throw GatehouseException.invalid("invalid_field", "field 'minimumDeviceTrust' must be software, hardware"
                     + " or hardware+biometric, got '" + trustText + "'");
         }
         String offline = body.optionalString("offlineMode").orElse("fail_secure");
         if (!offline.equals("fail_secure") && !offline.equals("fail_open")) {
-            throw ApiException.badRequest("invalid_field", "field 'offlineMode' must be fail_secure or fail_open,"
+            throw GatehouseException.invalid("invalid_field", "field 'offlineMode' must be fail_secure or fail_open,"
                     + " got '" + offline + "'");
         }
         int maxAge = range(body, "maxBundleAgeSeconds", 86_400, 5, 30 * 86_400);
@@ -119,7 +119,7 @@ public final class SiteAdmin {
         Optional<String> role = body.optionalString("role");
         Optional<String> userId = body.optionalString("userId");
         if (role.isPresent() == userId.isPresent()) {
-            throw ApiException.badRequest("invalid_field", "an access rule names exactly one of 'role' and"
+            throw GatehouseException.invalid("invalid_field", "an access rule names exactly one of 'role' and"
                     + " 'userId', got " + (role.isPresent() ? "both" : "neither"));
         }
         role.ifPresent(Roles::validate);
@@ -144,7 +144,7 @@ public final class SiteAdmin {
     public void deleteRule(String ruleId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
             if (tx.update("DELETE FROM access_rules WHERE id = ?", ruleId) == 0) {
-                throw ApiException.notFound("rule_not_found", "no access rule with id '" + ruleId + "'");
+                throw GatehouseException.notFound("rule_not_found", "no access rule with id '" + ruleId + "'");
             }
             audit.append(tx, AuditEvent.of(by.actor(), "access_rule.delete", client).subject("rule:" + ruleId)
                     .success());
@@ -186,14 +186,14 @@ public final class SiteAdmin {
 
     static void requireRow(Tx tx, String table, String id, String code, String what) {
         if (tx.queryLong("SELECT COUNT(*) FROM " + table + " WHERE id = ?", id) == 0) {
-            throw ApiException.notFound(code, "no " + what + " with id '" + id + "'");
+            throw GatehouseException.notFound(code, "no " + what + " with id '" + id + "'");
         }
     }
 
     private static String name(JsonBody body) {
         String name = body.requiredString("name");
         if (name.isBlank() || name.length() > 100) {
-            throw ApiException.badRequest("invalid_field", "field 'name' must be 1 to 100 characters, got "
+            throw GatehouseException.invalid("invalid_field", "field 'name' must be 1 to 100 characters, got "
                     + name.length());
         }
         return name;
@@ -202,7 +202,7 @@ public final class SiteAdmin {
     private static int range(JsonBody body, String field, int fallback, int min, int max) {
         int value = body.optionalInt(field).orElse(fallback);
         if (value < min || value > max) {
-            throw ApiException.badRequest("invalid_field", "field '" + field + "' must be " + min + " to " + max
+            throw GatehouseException.invalid("invalid_field", "field '" + field + "' must be " + min + " to " + max
                     + ", got " + value);
         }
         return value;

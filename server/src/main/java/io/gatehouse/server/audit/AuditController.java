@@ -1,10 +1,10 @@
 package io.gatehouse.server.audit;
 
+import io.gatehouse.server.common.GatehouseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.QueryParams;
 import io.gatehouse.server.http.Routes;
@@ -95,7 +95,7 @@ public final class AuditController {
             }
         }
         if (given.size() > 1) {
-            throw ApiException.badRequest("invalid_parameter", "give at most one of the query parameters userId,"
+            throw GatehouseException.invalid("invalid_parameter", "give at most one of the query parameters userId,"
                     + " username and user; got " + given.keySet());
         }
         if (given.isEmpty()) {

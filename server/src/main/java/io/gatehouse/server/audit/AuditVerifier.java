@@ -2,7 +2,7 @@ package io.gatehouse.server.audit;
 
 import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.install.ServeLock;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -56,7 +56,7 @@ public final class AuditVerifier {
         return database.readSnapshot(this::verify);
     }
 
-    private AuditReport verify(Tx tx) {
+    private AuditReport verify(ReadTx tx) {
         List<String> problems = new ArrayList<>();
         AuditLog.ChainHead head = tx.queryOne(
                 "SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1",

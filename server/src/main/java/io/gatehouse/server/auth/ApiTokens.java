@@ -1,11 +1,12 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Page;
@@ -50,7 +51,7 @@ public final class ApiTokens {
     public Created create(Tx tx, String name, Set<Scope> scopes, String actor, ClientInfo client) {
         validateName(name);
         if (scopes.isEmpty()) {
-            throw JsonBody.invalid("scopes", "an array of at least one of " + Scope.codes(), "an empty array");
+            throw GatehouseException.invalidField("scopes", "an array of at least one of " + Scope.codes(), "an empty array");
         }
         String id = Ids.randomBase32(random, 10);
         String secret = Ids.randomBase32(random, 32);
@@ -99,7 +100,7 @@ public final class ApiTokens {
             int changed = tx.update("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                     clock.millis(), id);
             if (changed == 0) {
-                throw ApiException.notFound("token_not_found", "no active token with id '" + id + "'");
+                throw GatehouseException.notFound("token_not_found", "no active token with id '" + id + "'");
             }
             audit.append(tx, AuditEvent.of(by.actor(), "token.revoke", client).subject("token:" + id).success());
             return null;
@@ -131,7 +132,7 @@ public final class ApiTokens {
     }
 
     /** The same, read in {@code tx}, so that a decision and what it depends on are one transaction. */
-    public static boolean adminExists(Tx tx) {
+    public static boolean adminExists(ReadTx tx) {
         // scopes holds space-separated codes; padding both ends matches the whole code "admin" and nothing else.
         return tx.queryLong("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND (' ' || scopes || ' ')"
                 + " LIKE ?", "% " + Scope.ADMIN.code() + " %") > 0;
@@ -147,7 +148,7 @@ public final class ApiTokens {
 
     static void validateName(String name) {
         if (name == null || name.isBlank() || name.length() > 100) {
-            throw ApiException.badRequest("invalid_field", "field 'name' must be 1 to 100 characters, got "
+            throw GatehouseException.invalid("invalid_field", "field 'name' must be 1 to 100 characters, got "
                     + (name == null ? "nothing" : name.length() + " characters"));
         }
     }

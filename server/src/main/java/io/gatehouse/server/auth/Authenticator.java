@@ -1,6 +1,6 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.common.GatehouseException;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -13,21 +13,21 @@ public final class Authenticator {
     }
 
     /**
-     * @throws ApiException 401 {@code unauthenticated} without a valid token, 403 {@code insufficient_scope} when
+     * @throws GatehouseException 401 {@code unauthenticated} without a valid token, 403 {@code insufficient_scope} when
      *     the token lacks {@code scope}
      */
     public Principal require(Context ctx, Scope scope) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
-            throw ApiException.unauthorized("unauthenticated", "expected 'Authorization: Bearer <token>'");
+            throw GatehouseException.unauthenticated("unauthenticated", "expected 'Authorization: Bearer <token>'");
         }
         Principal principal = tokens.authenticate(header.substring(7).strip()).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
-            return ApiException.unauthorized("invalid_token", "the bearer token is unknown, revoked or malformed");
+            return GatehouseException.unauthenticated("invalid_token", "the bearer token is unknown, revoked or malformed");
         });
         if (!principal.has(scope)) {
-            throw new ApiException(403, "insufficient_scope", "Forbidden", "this operation needs scope '"
+            throw new GatehouseException(GatehouseException.Kind.FORBIDDEN, "insufficient_scope", "this operation needs scope '"
                     + scope.code() + "'; the token has " + principal.scopes().stream().map(Scope::code).toList(),
                     Map.of("requiredScope", scope.code()));
         }

@@ -1,11 +1,12 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -78,7 +79,7 @@ public final class Bootstrap {
     /**
      * Checks that {@code secret} names a live link, for the page that shows the form.
      *
-     * @throws ApiException as {@link #redeem} would, without changing anything
+     * @throws GatehouseException as {@link #redeem} would, without changing anything
      */
     public void check(String secret) {
         database.read(tx -> {
@@ -94,7 +95,7 @@ public final class Bootstrap {
      * Checks only that {@code secret} names a link that is known, unused and not expired, without changing anything:
      * what a redemption checks before it reads its body.
      *
-     * @throws ApiException 404 for an unknown link, 410 for a used, replaced, expired or ended one
+     * @throws GatehouseException 404 for an unknown link, 410 for a used, replaced, expired or ended one
      */
     public void checkLink(String secret) {
         database.read(tx -> find(tx, secret));
@@ -103,7 +104,7 @@ public final class Bootstrap {
     /**
      * Creates the first administrator's token through the link {@code secret}.
      *
-     * @throws ApiException 404 for an unknown link; 410 for a used, replaced or expired one, and for any link once
+     * @throws GatehouseException 404 for an unknown link; 410 for a used, replaced or expired one, and for any link once
      *     an administrator exists (that refusal ends the link and is audited)
      */
     public ApiTokens.Created redeem(String secret, String name, ClientInfo client) {
@@ -115,7 +116,7 @@ public final class Bootstrap {
             int claimed = tx.update("UPDATE bootstrap_links SET used_at = ?, end_reason = 'used' WHERE id = ? AND"
                     + " used_at IS NULL", clock.millis(), linkId);
             if (claimed == 0) {
-                throw ApiException.gone("bootstrap_used", "this bootstrap link was already used");
+                throw GatehouseException.gone("bootstrap_used", "this bootstrap link was already used");
             }
             // 3. no administrator exists, read in this transaction: the link's purpose ends with the first one
             if (ApiTokens.adminExists(tx)) {
@@ -133,12 +134,12 @@ public final class Bootstrap {
         return created.orElseThrow(Bootstrap::adminExists);
     }
 
-    private static ApiException adminExists() {
-        return ApiException.gone("bootstrap_ended", "an administrator already exists, so this bootstrap link has"
+    private static GatehouseException adminExists() {
+        return GatehouseException.gone("bootstrap_ended", "an administrator already exists, so this bootstrap link has"
                 + " ended; create further tokens with an admin token or 'gatehouse admin token create'");
     }
 
-    private String find(Tx tx, String secret) {
+    private String find(ReadTx tx, String secret) {
         byte[] hash = Ids.sha256(secret == null ? "" : secret);
         long now = clock.millis();
         var links = tx.query("SELECT id, secret_hash, expires_at, used_at, end_reason FROM bootstrap_links",
@@ -150,17 +151,17 @@ public final class Bootstrap {
                     throw adminExists();
                 }
                 if (link.ended()) {
-                    throw ApiException.gone("bootstrap_used", "replaced".equals(link.endReason())
+                    throw GatehouseException.gone("bootstrap_used", "replaced".equals(link.endReason())
                             ? "this bootstrap link was replaced by a newer one" : "this bootstrap link was already used");
                 }
                 if (now >= link.expiresAt()) {
-                    throw ApiException.gone("bootstrap_expired", "this bootstrap link has expired; restart the"
+                    throw GatehouseException.gone("bootstrap_expired", "this bootstrap link has expired; restart the"
                             + " server for a new one, or run 'gatehouse admin token create'");
                 }
                 return link.id();
             }
         }
-        throw ApiException.notFound("bootstrap_not_found", "no such bootstrap link");
+        throw GatehouseException.notFound("bootstrap_not_found", "no such bootstrap link");
     }
 
     private record Link(String id, byte[] secretHash, long expiresAt, boolean ended, String endReason) {

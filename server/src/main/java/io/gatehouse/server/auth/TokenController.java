@@ -1,11 +1,12 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Page;
+import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.util.EnumSet;
@@ -43,7 +44,7 @@ public final class TokenController {
         JsonBody body = JsonBody.read(ctx, maxBody);
         String name = body.requiredString("name");
         // No default: a token that forgot its scopes must not come out as an admin token.
-        Set<Scope> scopes = parseScopes(body.optionalStringList("scopes").orElseThrow(() -> JsonBody.invalid(
+        Set<Scope> scopes = parseScopes(body.optionalStringList("scopes").orElseThrow(() -> GatehouseException.invalidField(
                 "scopes", "an array of at least one of " + Scope.codes(), "nothing")));
         ApiTokens.Created created = tokens.create(name, scopes, principal.actor(), ClientInfo.of(ctx));
         Html.noStore(ctx);
@@ -68,8 +69,8 @@ public final class TokenController {
     private void bootstrapPage(Context ctx) {
         try {
             bootstrap.check(ctx.pathParam("secret"));
-        } catch (ApiException e) {
-            Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p>");
+        } catch (GatehouseException e) {
+            Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
             return;
         }
         Html.render(ctx, 200, "Create the first administrator", "<p>This one-time link creates the first admin API"
@@ -100,18 +101,18 @@ public final class TokenController {
             } else {
                 ctx.status(201).json(json(created));
             }
-        } catch (ApiException e) {
+        } catch (GatehouseException e) {
             if (!form) {
                 throw e;
             }
-            Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p>");
+            Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
         }
     }
 
     private static Set<Scope> parseScopes(List<String> names) {
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         for (String name : names) {
-            scopes.add(Scope.parse(name).orElseThrow(() -> ApiException.badRequest("invalid_field",
+            scopes.add(Scope.parse(name).orElseThrow(() -> GatehouseException.invalid("invalid_field",
                     "unknown scope '" + name + "'; known scopes: " + Scope.codes())));
         }
         return scopes;

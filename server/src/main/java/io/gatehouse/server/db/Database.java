@@ -152,12 +152,32 @@ public final class Database implements AutoCloseable {
         commitObserver = observer;
     }
 
-    /** Runs read-only queries outside an explicit transaction. */
-    public <T> T read(TransactionWork<T> work) {
+    /** Runs queries on a read handle: it has no writing methods, and its connection refuses writes. */
+    public <T> T read(ReadWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
-            return work.run(new Tx(connection, dialect));
+            readOnly(connection, true);
+            try {
+                return work.run(Tx.readOnly(connection, dialect));
+            } finally {
+                readOnly(connection, false);
+            }
         } catch (SQLException e) {
             throw new DatabaseException("query failed", e);
+        }
+    }
+
+    /**
+     * Makes the connection refuse writes, or accept them again before it returns to the pool. PostgreSQL's driver
+     * starts read-only transactions; SQLite's driver cannot change the flag of an open connection, so its
+     * {@code query_only} pragma does the same.
+     */
+    private void readOnly(Connection connection, boolean readOnly) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (var statement = connection.createStatement()) {
+                statement.execute("PRAGMA query_only = " + (readOnly ? "ON" : "OFF"));
+            }
+        } else {
+            connection.setReadOnly(readOnly);
         }
     }
 
@@ -165,7 +185,7 @@ public final class Database implements AutoCloseable {
      * Runs read-only queries that must all see one snapshot (audit verification while servers keep writing):
      * REPEATABLE READ on PostgreSQL, a deferred read transaction on SQLite (which takes no write lock).
      */
-    public <T> T readSnapshot(TransactionWork<T> work) {
+    public <T> T readSnapshot(ReadWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             org.sqlite.SQLiteConnection sqlite = dialect == Dialect.SQLITE
                     ? connection.unwrap(org.sqlite.SQLiteConnection.class) : null;
@@ -176,12 +196,14 @@ public final class Database implements AutoCloseable {
             } else {
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             }
+            readOnly(connection, true);
             connection.setAutoCommit(false);
             try {
-                return work.run(new Tx(connection, dialect));
+                return work.run(Tx.readOnly(connection, dialect));
             } finally {
                 connection.rollback();
                 connection.setAutoCommit(true);
+                readOnly(connection, false);
                 if (sqlite != null) {
                     sqlite.getConnectionConfig().setTransactionMode(mode);
                 } else {
@@ -216,6 +238,12 @@ public final class Database implements AutoCloseable {
             pipeline.close();
         }
         dataSource.close();
+    }
+
+    /** Queries run on a read handle. */
+    @FunctionalInterface
+    public interface ReadWork<T> {
+        T run(ReadTx tx);
     }
 
     /** Work done inside a transaction. */

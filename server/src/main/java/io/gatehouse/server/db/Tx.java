@@ -13,26 +13,34 @@ import java.util.Optional;
  * One open transaction: small helpers over JDBC so that feature code reads as SQL plus arguments. Arguments may be
  * {@code String}, {@code Long}, {@code Integer}, {@code Boolean}, {@code byte[]} or {@code null} (bound as NULL).
  */
-public final class Tx {
+public final class Tx implements ReadTx {
     private final Connection connection;
     private final Dialect dialect;
     /** The statements run so far, kept only while {@link Database#observeCommits} is set; otherwise null. */
     private final List<String> executed;
-
-    Tx(Connection connection, Dialect dialect) {
-        this(connection, dialect, null);
-    }
+    private final boolean readOnly;
 
     Tx(Connection connection, Dialect dialect, List<String> executed) {
+        this(connection, dialect, executed, false);
+    }
+
+    private Tx(Connection connection, Dialect dialect, List<String> executed, boolean readOnly) {
         this.connection = connection;
         this.dialect = dialect;
         this.executed = executed;
+        this.readOnly = readOnly;
+    }
+
+    /** A handle whose writing methods refuse: what {@link Database#read} hands out, typed as {@link ReadTx}. */
+    static Tx readOnly(Connection connection, Dialect dialect) {
+        return new Tx(connection, dialect, null, true);
     }
 
     List<String> executed() {
         return executed;
     }
 
+    @Override
     public Dialect dialect() {
         return dialect;
     }
@@ -44,6 +52,7 @@ public final class Tx {
 
     /** Runs an INSERT, UPDATE or DELETE and returns the number of rows it changed. */
     public int update(String sql, Object... args) {
+        requireWritable(sql);
         try (PreparedStatement statement = prepare(sql, args)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
@@ -53,6 +62,7 @@ public final class Tx {
 
     /** Runs an INSERT whose table has a generated numeric key, and returns that key. */
     public long insertReturningId(String sql, Object... args) {
+        requireWritable(sql);
         try (PreparedStatement statement = connection.prepareStatement(sql, new String[] {"id"})) {
             noteExecuted(sql);
             bind(statement, args);
@@ -68,6 +78,13 @@ public final class Tx {
         }
     }
 
+    private void requireWritable(String sql) {
+        if (readOnly) {
+            throw new DatabaseException("a read handle cannot write: " + sql, null);
+        }
+    }
+
+    @Override
     public <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {
         List<T> rows = query(sql, row, args);
         if (rows.size() > 1) {
@@ -76,6 +93,7 @@ public final class Tx {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
+    @Override
     public <T> List<T> query(String sql, Row<T> row, Object... args) {
         try (PreparedStatement statement = prepare(sql, args); ResultSet rs = statement.executeQuery()) {
             List<T> result = new ArrayList<>();
@@ -88,6 +106,7 @@ public final class Tx {
         }
     }
 
+    @Override
     public long queryLong(String sql, Object... args) {
         return queryOne(sql, rs -> rs.getLong(1), args).orElseThrow();
     }

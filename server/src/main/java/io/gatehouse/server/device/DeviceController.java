@@ -1,16 +1,17 @@
 package io.gatehouse.server.device;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.Page;
+import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -74,8 +75,8 @@ public final class DeviceController {
         Instant expires;
         try {
             expires = devices.checkLink(token);
-        } catch (ApiException e) {
-            Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p>");
+        } catch (GatehouseException e) {
+            Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
             return;
         }
         Html.render(ctx, 200, "Enrol a device", "<p>Scan this code with the Gatehouse app on the phone to enrol"

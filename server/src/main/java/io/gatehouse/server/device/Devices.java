@@ -1,5 +1,6 @@
 package io.gatehouse.server.device;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.PublicKeys;
@@ -9,8 +10,7 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Page;
@@ -63,7 +63,7 @@ public final class Devices {
         return database.inTransaction(tx -> {
             User user = users.lock(tx, userId);
             if (!user.active()) {
-                throw ApiException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
+                throw GatehouseException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
             }
             String id = Ids.newId(random, "denr");
             String token = Ids.randomBase32(random, 32);
@@ -94,13 +94,13 @@ public final class Devices {
             spki = Base64Url.decode(publicKeyText);
             PublicKeys.fromSpki(spki);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_public_key", "field 'publicKey' must be a base64url X.509"
+            throw GatehouseException.invalid("invalid_public_key", "field 'publicKey' must be a base64url X.509"
                     + " SubjectPublicKeyInfo of a P-256 key: " + e.getMessage());
         }
         Map<String, String> facts = new LinkedHashMap<>();
         body.node("device").ifPresent(device -> {
             if (!device.isObject()) {
-                throw JsonBody.invalid("device", "an object", device.getNodeType().toString());
+                throw GatehouseException.invalidField("device", "an object", device.getNodeType().toString());
             }
             for (String field : List.of("model", "os", "appVersion")) {
                 if (device.hasNonNull(field)) {
@@ -111,7 +111,7 @@ public final class Devices {
         });
         String attestation = body.node("attestation").map(Object::toString).orElse(null);
         if (attestation != null && attestation.length() > MAX_ATTESTATION_LENGTH) {
-            throw ApiException.badRequest("invalid_field", "field 'attestation' is longer than "
+            throw GatehouseException.invalid("invalid_field", "field 'attestation' is longer than "
                     + MAX_ATTESTATION_LENGTH + " characters");
         }
         DeviceTrust trust = DeviceTrust.SOFTWARE;
@@ -119,13 +119,13 @@ public final class Devices {
             Pending link = live(tx, token);
             // The user's row lock orders this against a suspension, which ends the link.
             if (!users.lock(tx, link.userId()).active()) {
-                throw ApiException.conflict("user_suspended", "the user of this link is suspended");
+                throw GatehouseException.conflict("user_suspended", "the user of this link is suspended");
             }
             String deviceId = Ids.newId(random, "dev");
             CredentialId credentialId = CredentialId.random(random);
             if (tx.update("UPDATE device_enrollments SET status = 'used', device_id = ?, ended_at = ? WHERE id = ?"
                     + " AND status = 'pending'", deviceId, clock.millis(), link.id()) == 0) {
-                throw ApiException.gone("enrollment_used", "this device enrollment link was already used");
+                throw GatehouseException.gone("enrollment_used", "this device enrollment link was already used");
             }
             tx.update("""
                     INSERT INTO devices (id, user_id, credential_id, public_key, trust, model, os, app_version,
@@ -173,7 +173,7 @@ public final class Devices {
     public void revoke(String deviceId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
             String userId = tx.queryOne("SELECT user_id FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId)
-                    .orElseThrow(() -> ApiException.notFound("device_not_found", "no device with id '" + deviceId
+                    .orElseThrow(() -> GatehouseException.notFound("device_not_found", "no device with id '" + deviceId
                             + "'"));
             users.lock(tx, userId);
             if (tx.update("UPDATE devices SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
@@ -192,23 +192,23 @@ public final class Devices {
     private record Pending(String id, String userId, Instant expiresAt) {
     }
 
-    private Pending live(Tx tx, String token) {
+    private Pending live(ReadTx tx, String token) {
         if (token == null || token.length() > 128) {
-            throw ApiException.notFound("enrollment_not_found", "no such device enrollment link");
+            throw GatehouseException.notFound("enrollment_not_found", "no such device enrollment link");
         }
         Object[] row = tx.queryOne("SELECT id, user_id, status, expires_at FROM device_enrollments WHERE token_hash"
                 + " = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)},
-                Ids.sha256(token)).orElseThrow(() -> ApiException.notFound("enrollment_not_found",
+                Ids.sha256(token)).orElseThrow(() -> GatehouseException.notFound("enrollment_not_found",
                         "no such device enrollment link"));
         if ("revoked".equals(row[2])) {
-            throw ApiException.gone("enrollment_revoked", "this device enrollment link was revoked (its user was"
+            throw GatehouseException.gone("enrollment_revoked", "this device enrollment link was revoked (its user was"
                     + " suspended or a credential revoked); ask an administrator for a new one");
         }
         if (!"pending".equals(row[2])) {
-            throw ApiException.gone("enrollment_used", "this device enrollment link was already used");
+            throw GatehouseException.gone("enrollment_used", "this device enrollment link was already used");
         }
         if (clock.millis() >= (Long) row[3]) {
-            throw ApiException.gone("enrollment_expired", "this device enrollment link expired at "
+            throw GatehouseException.gone("enrollment_expired", "this device enrollment link expired at "
                     + Instant.ofEpochMilli((Long) row[3]));
         }
         return new Pending((String) row[0], (String) row[1], Instant.ofEpochMilli((Long) row[3]));

@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.GatehouseException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -41,14 +42,14 @@ public final class JettyProblems extends ErrorHandler {
         response.getOutputStream().write(body);
     }
 
-    ApiException problem(int status, String reason) {
+    GatehouseException problem(int status, String reason) {
         String why = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
         return switch (status) {
             case 400 -> why.contains("host")
-                    ? ApiException.badRequest("invalid_host", "expected exactly one well-formed Host header")
+                    ? GatehouseException.invalid("invalid_host", "expected exactly one well-formed Host header")
                     : why.contains("uri") || why.contains("path")
-                            ? ApiException.badRequest("invalid_uri", "expected a well-formed request target")
-                            : ApiException.badRequest("malformed_request",
+                            ? GatehouseException.invalid("invalid_uri", "expected a well-formed request target")
+                            : GatehouseException.invalid("malformed_request",
                                     "expected a well-formed HTTP/1.1 request line and headers");
             case 408 -> new ApiException(408, "request_timeout", "Request timeout",
                     "expected the request within the time limit; it arrived too slowly");

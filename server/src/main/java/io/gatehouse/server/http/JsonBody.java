@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.GatehouseException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
@@ -27,7 +28,7 @@ public final class JsonBody {
      * Reads the body of {@code ctx} as a JSON object of at most {@code maxBytes} bytes. The body must be strict UTF-8
      * and no string or field name in it may hold a lone surrogate or a NUL, wherever in the document it is.
      *
-     * @throws ApiException 413 {@code body_too_large}, 415 {@code unsupported_media_type}, 400 {@code invalid_json},
+     * @throws GatehouseException 413 {@code body_too_large}, 415 {@code unsupported_media_type}, 400 {@code invalid_json},
      *     {@code invalid_encoding} or {@code nul_character}
      */
     public static JsonBody read(Context ctx, int maxBytes) {
@@ -71,7 +72,7 @@ public final class JsonBody {
 
     private static JsonBody parse(byte[] body, boolean checkStrings) {
         if (body.length == 0) {
-            throw ApiException.badRequest("invalid_json", "expected a JSON object, got an empty body");
+            throw GatehouseException.invalid("invalid_json", "expected a JSON object, got an empty body");
         }
         String text = Utf8.decode(body, "the body");
         JsonNode node;
@@ -81,7 +82,7 @@ public final class JsonBody {
             throw JsonErrors.describe(e);
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("invalid_json", "expected a JSON object, got "
+            throw GatehouseException.invalid("invalid_json", "expected a JSON object, got "
                     + (node == null ? "nothing" : describe(node)));
         }
         if (checkStrings) {
@@ -117,8 +118,8 @@ public final class JsonBody {
         try {
             Utf8.requireWholeCharacters(text, where.get());
             Utf8.requireNoNul(text, where.get());
-        } catch (ApiException e) {
-            throw new ApiException(e.status(), e.code(), e.title(), e.detail(), Map.of("pointer", pointer));
+        } catch (GatehouseException e) {
+            throw new GatehouseException(e.kind(), e.code(), e.detail(), Map.of("pointer", pointer));
         }
     }
 
@@ -146,7 +147,7 @@ public final class JsonBody {
             }
             return body;
         } catch (IOException e) {
-            throw ApiException.badRequest("unreadable_body", "expected a complete request body"
+            throw GatehouseException.invalid("unreadable_body", "expected a complete request body"
                     + (declared >= 0 ? " of " + declared + " bytes" : "") + "; the connection failed before its end");
         }
     }
@@ -154,6 +155,11 @@ public final class JsonBody {
     private static ApiException tooLarge(long declared, int maxBytes) {
         return new ApiException(413, "body_too_large", "Content too large", "request bodies are limited to "
                 + maxBytes + " bytes" + (declared > 0 ? ", this one declares " + declared : ""));
+    }
+
+    /** The checked JSON object, for {@link Bodies} to bind. */
+    JsonNode root() {
+        return root;
     }
 
     public String requiredString(String field) {

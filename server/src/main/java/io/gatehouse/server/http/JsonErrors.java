@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.GatehouseException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -14,7 +15,7 @@ final class JsonErrors {
     private JsonErrors() {
     }
 
-    static ApiException describe(JacksonException e) {
+    static GatehouseException describe(JacksonException e) {
         String where = where(e.getLocation());
         String detail;
         if (e instanceof JsonEOFException) {
@@ -30,7 +31,7 @@ final class JsonErrors {
         } else {
             detail = "expected a JSON object; the body is not valid JSON" + where;
         }
-        return ApiException.badRequest("invalid_json", detail);
+        return GatehouseException.invalid("invalid_json", detail);
     }
 
     /** Trailing content is the one mismatch that FAIL_ON_TRAILING_TOKENS raises; the other is a repeated key. */

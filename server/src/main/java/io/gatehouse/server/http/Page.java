@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.codec.Base64Url;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ public record Page(int limit, Optional<Cursor> after) {
             String plain;
             try {
                 plain = Utf8.decode(Base64Url.decode(text), "the cursor");
-            } catch (IllegalArgumentException | ApiException e) {
+            } catch (IllegalArgumentException | GatehouseException e) {
                 throw invalidCursor(text);
             }
             int newline = plain.indexOf('\n');
@@ -94,8 +95,8 @@ public record Page(int limit, Optional<Cursor> after) {
         }
     }
 
-    private static ApiException invalidCursor(String text) {
-        return ApiException.badRequest("invalid_parameter", "query parameter 'after' must be the 'next' value of"
+    private static GatehouseException invalidCursor(String text) {
+        return GatehouseException.invalid("invalid_parameter", "query parameter 'after' must be the 'next' value of"
                 + " a previous page of this list, got '" + Utf8.truncate(text, 40) + "'");
     }
 }

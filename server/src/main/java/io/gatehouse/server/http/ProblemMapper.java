@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -24,18 +25,18 @@ public final class ProblemMapper {
     }
 
     public static void install(Javalin app) {
-        app.exception(ApiException.class, (e, ctx) -> write(ctx, e));
-        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), ctx)));
-        app.exception(Exception.class, (e, ctx) -> {
-            String incident = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-            LOG.error("unhandled error serving {} (incident {})", ctx.method(), incident, e);
-            write(ctx, new ApiException(500, "internal_error", "Internal server error",
-                    "the server failed to handle the request; incident " + incident,
-                    Map.of("incident", incident)));
+        app.exception(GatehouseException.class, (e, ctx) -> {
+            if (e.kind() == GatehouseException.Kind.CORRUPT) {
+                write(ctx, incident(ctx, e));
+            } else {
+                write(ctx, e);
+            }
         });
+        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), ctx)));
+        app.exception(Exception.class, (e, ctx) -> write(ctx, incident(ctx, e)));
         app.error(404, ctx -> {
             if (!isProblem(ctx)) {
-                write(ctx, ApiException.notFound("not_found", "no resource at " + ctx.method() + " " + ctx.path()));
+                write(ctx, GatehouseException.notFound("not_found", "no resource at " + ctx.method() + " " + ctx.path()));
             }
         });
         app.error(405, ctx -> {
@@ -46,17 +47,64 @@ public final class ProblemMapper {
         });
     }
 
+    /**
+     * A failure that is the server's, not the client's (a bug, a corrupt row, a lost database): logged with a fresh
+     * incident id, answered with a generic 500 that carries only that id.
+     */
+    private static ApiException incident(Context ctx, Exception e) {
+        String incident = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        LOG.error("unhandled error serving {} (incident {})", ctx.method(), incident, e);
+        return new ApiException(500, "internal_error", "Internal server error",
+                "the server failed to handle the request; incident " + incident, Map.of("incident", incident));
+    }
+
+    /** The HTTP status of a failure: the one place where domain kinds become numbers. */
+    public static int status(GatehouseException e) {
+        return switch (e.kind()) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case GONE -> 410;
+            case UNPROCESSABLE -> 422;
+            case TOO_MANY -> 429;
+            case UNAVAILABLE -> 503;
+            case CORRUPT -> 500;
+            case PROTOCOL -> e instanceof ApiException api ? api.status() : 400;
+        };
+    }
+
+    /** The problem title of a failure: the reason phrase of its status. */
+    public static String title(GatehouseException e) {
+        if (e instanceof ApiException api) {
+            return api.title();
+        }
+        return switch (status(e)) {
+            case 400 -> "Bad request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not found";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 422 -> "Unprocessable content";
+            case 429 -> "Too many requests";
+            case 503 -> "Service unavailable";
+            default -> "Internal server error";
+        };
+    }
+
     private static boolean isProblem(Context ctx) {
         String type = ctx.res().getContentType();
         return type != null && type.startsWith(CONTENT_TYPE);
     }
 
     /** Javalin's own refusals keep their status; their text is Javalin's, so the detail is written here. */
-    private static ApiException fromJavalin(int status, Context ctx) {
+    private static GatehouseException fromJavalin(int status, Context ctx) {
         return switch (status) {
             case 413 -> new ApiException(413, "body_too_large", "Content too large",
                     "expected a request body within this server's size limit; this one is larger");
-            case 404 -> ApiException.notFound("not_found", "no resource at " + ctx.method() + " " + ctx.path());
+            case 404 -> GatehouseException.notFound("not_found", "no resource at " + ctx.method() + " " + ctx.path());
             case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed",
                     ctx.method() + " is not allowed on " + ctx.path());
             default -> new ApiException(status, "http_" + status, "HTTP " + status,
@@ -65,21 +113,21 @@ public final class ProblemMapper {
     }
 
     /** Writes {@code e} as a problem response. */
-    public static void write(Context ctx, ApiException e) {
+    public static void write(Context ctx, GatehouseException e) {
         if (e.extensions().get("retryAfterSeconds") instanceof Number seconds) {
             ctx.header("Retry-After", String.valueOf(seconds.longValue()));
         }
-        ctx.status(e.status());
+        ctx.status(status(e));
         ctx.contentType(CONTENT_TYPE_UTF8);
         ctx.result(document(e, ctx.path()));
     }
 
     /** The problem document of {@code e} for the request at {@code instance}, as UTF-8 bytes. */
-    public static byte[] document(ApiException e, String instance) {
+    public static byte[] document(GatehouseException e, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:gatehouse:problem:" + e.code());
-        body.put("title", e.title());
-        body.put("status", e.status());
+        body.put("title", title(e));
+        body.put("status", status(e));
         body.put("detail", e.detail());
         body.put("code", e.code());
         body.put("instance", instance);

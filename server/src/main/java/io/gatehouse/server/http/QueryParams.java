@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
 
@@ -32,7 +33,7 @@ public final class QueryParams {
                 // nineteen digits beyond Long.MAX_VALUE: out of range, reported below
             }
         }
-        throw ApiException.badRequest("invalid_parameter", "query parameter '" + name + "' must be a whole number"
+        throw GatehouseException.invalid("invalid_parameter", "query parameter '" + name + "' must be a whole number"
                 + " from " + min + " to " + max + " in ASCII digits, got '" + Utf8.truncate(raw, 40) + "'");
     }
 }

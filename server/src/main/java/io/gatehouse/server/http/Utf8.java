@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.GatehouseException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -21,7 +22,7 @@ public final class Utf8 {
      * Decodes {@code bytes} as strict UTF-8.
      *
      * @param where what the bytes are, for the detail ("the body", "the path")
-     * @throws ApiException 400 {@code invalid_encoding} naming the offset of the first bad byte
+     * @throws GatehouseException 400 {@code invalid_encoding} naming the offset of the first bad byte
      */
     public static String decode(byte[] bytes, String where) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -76,7 +77,7 @@ public final class Utf8 {
      * Checks a string that came through a decoder which accepts escapes (JSON's backslash-u): every surrogate must
      * be half of a pair.
      *
-     * @throws ApiException 400 {@code invalid_encoding}
+     * @throws GatehouseException 400 {@code invalid_encoding}
      */
     public static void requireWholeCharacters(String text, String where) {
         for (int i = 0; i < text.length(); i++) {
@@ -94,12 +95,12 @@ public final class Utf8 {
      * No identifier or name contains NUL, and PostgreSQL refuses it in text: refuse it as a client error on both
      * databases alike.
      *
-     * @throws ApiException 400 {@code nul_character}
+     * @throws GatehouseException 400 {@code nul_character}
      */
     public static void requireNoNul(String text, String where) {
         int nul = text.indexOf('\u0000');
         if (nul >= 0) {
-            throw new ApiException(400, "nul_character", "Bad request", where + " holds a NUL character (U+0000) at"
+            throw GatehouseException.invalid("nul_character", where + " holds a NUL character (U+0000) at"
                     + " character " + nul + "; expected text without NUL");
         }
     }
@@ -113,7 +114,7 @@ public final class Utf8 {
         return text.substring(0, end);
     }
 
-    private static ApiException invalidEncoding(String detail) {
-        return new ApiException(400, "invalid_encoding", "Bad request", detail);
+    private static GatehouseException invalidEncoding(String detail) {
+        return GatehouseException.invalid("invalid_encoding", detail);
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.server.ops;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class ApiDocsController {
         String file = ctx.pathParam("file");
         String type = WEBJAR_FILES.get(file);
         if (type == null) {
-            throw io.gatehouse.server.http.ApiException.notFound("not_found", "no file '" + file + "' under "
+            throw io.gatehouse.server.common.GatehouseException.notFound("not_found", "no file '" + file + "' under "
                     + PATH);
         }
         ctx.header("Cache-Control", "public, max-age=86400");

@@ -1,7 +1,7 @@
 package io.gatehouse.server.policy;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.otp.OtpAlgorithm;
-import io.gatehouse.server.http.ApiException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -42,7 +42,7 @@ public record MfaPolicy(
 
     private static void check(boolean ok, String field, String expected, Object actual) {
         if (!ok) {
-            throw ApiException.badRequest("invalid_field", "field '" + field + "' must be " + expected + ", got "
+            throw GatehouseException.invalid("invalid_field", "field '" + field + "' must be " + expected + ", got "
                     + actual);
         }
     }

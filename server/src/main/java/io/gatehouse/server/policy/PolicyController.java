@@ -1,9 +1,9 @@
 package io.gatehouse.server.policy;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Page;
@@ -38,7 +38,7 @@ public final class PolicyController {
     private void get(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
         String role = Roles.validate(ctx.pathParam("role"));
-        ctx.json(policies.find(role).orElseThrow(() -> ApiException.notFound("policy_not_found",
+        ctx.json(policies.find(role).orElseThrow(() -> GatehouseException.notFound("policy_not_found",
                 "role '" + role + "' has no policy; the default applies")).toJson());
     }
 

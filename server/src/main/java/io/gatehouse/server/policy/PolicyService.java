@@ -1,12 +1,12 @@
 package io.gatehouse.server.policy;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.otp.OtpAlgorithm;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Page;
@@ -34,7 +34,7 @@ public final class PolicyService {
     }
 
     /** The strictest policy over the user's roles; {@link MfaPolicy#DEFAULT} when none of them has one. */
-    public MfaPolicy effectiveFor(Tx tx, String userId) {
+    public MfaPolicy effectiveFor(ReadTx tx, String userId) {
         List<MfaPolicy> policies = tx.query("""
                 SELECT p.* FROM role_policies p JOIN user_roles r ON r.role = p.role WHERE r.user_id = ?""",
                 PolicyService::read, userId);
@@ -70,7 +70,7 @@ public final class PolicyService {
         try {
             algorithm = body.optionalString("algorithm").map(OtpAlgorithm::parse).orElse(d.algorithm());
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_field", "field 'algorithm': " + e.getMessage());
+            throw GatehouseException.invalid("invalid_field", "field 'algorithm': " + e.getMessage());
         }
         MfaPolicy policy = new MfaPolicy(
                 body.optionalBoolean("totpRequired").orElse(d.totpRequired()),
@@ -105,7 +105,7 @@ public final class PolicyService {
     public void delete(String role, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
             if (tx.update("DELETE FROM role_policies WHERE role = ?", role) == 0) {
-                throw ApiException.notFound("policy_not_found", "role '" + role + "' has no policy");
+                throw GatehouseException.notFound("policy_not_found", "role '" + role + "' has no policy");
             }
             audit.append(tx, AuditEvent.of(by.actor(), "policy.delete", client).subject("role:" + role).success());
             return null;

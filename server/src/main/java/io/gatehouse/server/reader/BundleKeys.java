@@ -8,6 +8,7 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ClientInfo;
 import java.security.GeneralSecurityException;
@@ -59,14 +60,14 @@ public final class BundleKeys {
         });
     }
 
-    public SigningKey signingKey(Tx tx) {
+    public SigningKey signingKey(ReadTx tx) {
         return tx.queryOne("SELECT key_id, private_key_ciphertext FROM server_keys WHERE purpose = ? AND status ="
                         + " 'active'", rs -> new SigningKey(rs.getString(1), decode(rs.getString(1), rs.getBytes(2))),
                 PURPOSE).orElseThrow(() -> new CryptoException("no active bundle-signing key"));
     }
 
     /** The keys readers should trust: the active one and, during a rotation, the next one. */
-    public List<TrustedKey> published(Tx tx) {
+    public List<TrustedKey> published(ReadTx tx) {
         return tx.query("SELECT key_id, public_key FROM server_keys WHERE purpose = ? AND status IN ('active', 'next')"
                 + " ORDER BY key_id", rs -> new TrustedKey(rs.getString(1), PublicKeys.fromSpki(rs.getBytes(2))),
                 PURPOSE);

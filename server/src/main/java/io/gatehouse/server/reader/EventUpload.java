@@ -1,5 +1,6 @@
 package io.gatehouse.server.reader;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.reader.ChainHead;
 import io.gatehouse.protocol.reader.ChainProblem;
@@ -9,8 +10,8 @@ import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -150,9 +151,8 @@ final class EventUpload {
             permitted = false;
         }
         if (!permitted) {
-            throw new ApiException(503, "uploads_busy", "Service unavailable", "other readers' uploads were being"
-                    + " checked for " + CHECK_WAIT.toSeconds() + " s; upload again in a few seconds",
-                    Map.of("retryAfterSeconds", RETRY_AFTER_SECONDS));
+            throw GatehouseException.unavailable("uploads_busy", "other readers' uploads were being checked for "
+                    + CHECK_WAIT.toSeconds() + " s; upload again in a few seconds", RETRY_AFTER_SECONDS);
         }
         try {
             List<Work> work = new ArrayList<>(items.size());
@@ -168,11 +168,11 @@ final class EventUpload {
         }
     }
 
-    private static Enrollment enrollment(Tx tx, Readers.Reader reader) {
+    private static Enrollment enrollment(ReadTx tx, Readers.Reader reader) {
         Object[] row = tx.queryOne("SELECT public_key, generation, event_seq FROM readers WHERE id = ?",
                 rs -> new Object[] {rs.getBytes(1), rs.getInt(2), rs.getLong(3)}, reader.id()).orElseThrow();
         if (row[0] == null) {
-            throw ApiException.conflict("reader_not_enrolled", "reader '" + reader.id() + "' has no key: enroll it"
+            throw GatehouseException.conflict("reader_not_enrolled", "reader '" + reader.id() + "' has no key: enroll it"
                     + " with a provisioning token first");
         }
         byte[] spki = (byte[]) row[0];
@@ -180,7 +180,7 @@ final class EventUpload {
     }
 
     /** The owners of the credentials the events name; devices never change owner. */
-    private static Map<String, String> owners(Tx tx, List<ReaderEvent> events) {
+    private static Map<String, String> owners(ReadTx tx, List<ReaderEvent> events) {
         Map<String, String> owners = new HashMap<>();
         for (ReaderEvent event : events) {
             String credential = event.credentialId();
@@ -208,7 +208,7 @@ final class EventUpload {
                 rs.getLong(3), rs.getBytes(4), rs.getString(5)}, reader.id()).orElseThrow();
         if (!MessageDigest.isEqual((byte[]) state[0], enrollment.spki())
                 || (Integer) state[1] != enrollment.generation()) {
-            throw ApiException.conflict("reader_reenrolled", "reader '" + reader.id() + "' was enrolled again"
+            throw GatehouseException.conflict("reader_reenrolled", "reader '" + reader.id() + "' was enrolled again"
                     + " while this upload ran; events already merged are kept, upload the rest again");
         }
         ChainHead head = new ChainHead((Long) state[2], state[3] == null ? ChainHead.START.hash() : (byte[]) state[3]);

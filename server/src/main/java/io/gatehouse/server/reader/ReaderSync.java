@@ -1,5 +1,6 @@
 package io.gatehouse.server.reader;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.CredentialView;
@@ -18,8 +19,7 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.http.ClientInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -71,7 +71,7 @@ public final class ReaderSync {
     public Provisioning provision(String readerId, String baseUrl, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
             String status = tx.queryOne("SELECT status FROM readers WHERE id = ?", rs -> rs.getString(1), readerId)
-                    .orElseThrow(() -> ApiException.notFound("reader_not_found", "no reader with id '" + readerId
+                    .orElseThrow(() -> GatehouseException.notFound("reader_not_found", "no reader with id '" + readerId
                             + "'"));
             long now = clock.millis();
             int superseded = tx.update("UPDATE reader_provisioning SET status = 'superseded', ended_at = ? WHERE reader_id = ? AND"
@@ -96,19 +96,19 @@ public final class ReaderSync {
         database.read(tx -> pendingProvisioning(tx, secret));
     }
 
-    private Object[] pendingProvisioning(Tx tx, String secret) {
+    private Object[] pendingProvisioning(ReadTx tx, String secret) {
         if (secret == null || secret.length() > 128) {
-            throw ApiException.notFound("provisioning_not_found", "no such provisioning token");
+            throw GatehouseException.notFound("provisioning_not_found", "no such provisioning token");
         }
         Object[] row = tx.queryOne("SELECT id, reader_id, status, expires_at FROM reader_provisioning WHERE"
                 + " secret_hash = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
                 rs.getLong(4)}, Ids.sha256(secret))
-                .orElseThrow(() -> ApiException.notFound("provisioning_not_found", "no such provisioning token"));
+                .orElseThrow(() -> GatehouseException.notFound("provisioning_not_found", "no such provisioning token"));
         if (!"pending".equals(row[2])) {
-            throw ApiException.gone("provisioning_used", "this provisioning token was already used or replaced");
+            throw GatehouseException.gone("provisioning_used", "this provisioning token was already used or replaced");
         }
         if (clock.millis() >= (Long) row[3]) {
-            throw ApiException.gone("provisioning_expired", "this provisioning token has expired");
+            throw GatehouseException.gone("provisioning_expired", "this provisioning token has expired");
         }
         return row;
     }
@@ -125,7 +125,7 @@ public final class ReaderSync {
             spki = Base64Url.decode(publicKeyText);
             PublicKeys.fromSpki(spki);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_public_key", "field 'publicKey' must be a base64url SPKI of a"
+            throw GatehouseException.invalid("invalid_public_key", "field 'publicKey' must be a base64url SPKI of a"
                     + " P-256 key: " + e.getMessage());
         }
         return database.inTransaction(tx -> {
@@ -133,7 +133,7 @@ public final class ReaderSync {
             String readerId = (String) row[1];
             if (tx.update("UPDATE reader_provisioning SET status = 'used', ended_at = ? WHERE id = ? AND status ="
                     + " 'pending'", clock.millis(), row[0]) == 0) {
-                throw ApiException.gone("provisioning_used", "this provisioning token was already used");
+                throw GatehouseException.gone("provisioning_used", "this provisioning token was already used");
             }
             String credentialSecret = Ids.randomBase32(random, 32);
             tx.update("UPDATE readers SET secret_hash = ?, public_key = ?, status = 'active', revoked_at = NULL,"
@@ -186,7 +186,7 @@ public final class ReaderSync {
     }
 
     /** Every device of every user some rule of the zone names, revoked ones included (the reader must know). */
-    private static List<CredentialView> credentialsFor(Tx tx, String zoneId) {
+    private static List<CredentialView> credentialsFor(ReadTx tx, String zoneId) {
         Map<String, Set<String>> roles = new HashMap<>();
         tx.query("""
                 SELECT DISTINCT r.user_id, r.role FROM user_roles r

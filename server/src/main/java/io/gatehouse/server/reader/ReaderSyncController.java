@@ -1,5 +1,6 @@
 package io.gatehouse.server.reader;
 
+import io.gatehouse.server.common.GatehouseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.codec.Base64Url;
 import io.gatehouse.qr.ErrorCorrection;
@@ -8,12 +9,12 @@ import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Utf8;
 import io.gatehouse.server.http.Links;
+import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -84,8 +85,8 @@ public final class ReaderSyncController {
         String secret = ctx.pathParam("secret");
         try {
             sync.checkProvisioning(secret);
-        } catch (ApiException e) {
-            Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p>");
+        } catch (GatehouseException e) {
+            Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
             return;
         }
         Html.render(ctx, 200, "Provision a door reader", "<p>Scan this code with the reader, or run <code>gatehouse"
@@ -122,12 +123,12 @@ public final class ReaderSyncController {
         // Up to 500 events of about 600 bytes each: a larger limit than other requests get.
         // A bad string in one event refuses that event (EventParser checks each it keeps), not the whole batch.
         JsonNode events = JsonBody.readLeavingStringChecksToCaller(ctx, Math.max(maxBody, EVENT_UPLOAD_MAX_BYTES))
-                .node("events").orElseThrow(() -> JsonBody.invalid("events", "an array of events", "nothing"));
+                .node("events").orElseThrow(() -> GatehouseException.invalidField("events", "an array of events", "nothing"));
         if (!events.isArray()) {
-            throw JsonBody.invalid("events", "an array of events", events.getNodeType().toString());
+            throw GatehouseException.invalidField("events", "an array of events", events.getNodeType().toString());
         }
         if (events.size() > EventUpload.MAX_EVENTS) {
-            throw ApiException.badRequest("too_many_events", "upload at most " + EventUpload.MAX_EVENTS
+            throw GatehouseException.invalid("too_many_events", "upload at most " + EventUpload.MAX_EVENTS
                     + " events at a time, got " + events.size());
         }
         List<EventParser.Item> items = new ArrayList<>();

@@ -1,6 +1,6 @@
 package io.gatehouse.server.totp;
 
-import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.common.GatehouseException;
 import java.util.Locale;
 
 /** Shape checks for codes, done before any state is read, so that malformed input changes nothing. */
@@ -11,7 +11,7 @@ final class CodeFormat {
     /** A TOTP code: 6 to 8 ASCII digits (policies use 6 or 8; the credential's own length is checked later). */
     static String totp(String code) {
         if (code == null || code.length() < 6 || code.length() > 8 || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiException.badRequest("invalid_code_format", "field 'code' must be 6 to 8 digits, got "
+            throw GatehouseException.invalid("invalid_code_format", "field 'code' must be 6 to 8 digits, got "
                     + describe(code));
         }
         return code;
@@ -20,7 +20,7 @@ final class CodeFormat {
     /** The code has the length the credential uses. */
     static void totpLength(String code, int digits) {
         if (code.length() != digits) {
-            throw ApiException.badRequest("invalid_code_format", "this credential uses " + digits
+            throw GatehouseException.invalid("invalid_code_format", "this credential uses " + digits
                     + "-digit codes, got " + code.length() + " digits");
         }
     }
@@ -30,7 +30,7 @@ final class CodeFormat {
         String normalised = code == null ? "" : code.replace("-", "").replace(" ", "").toLowerCase(Locale.ROOT);
         if (normalised.length() != RecoveryCodes.LENGTH
                 || !normalised.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
-            throw ApiException.badRequest("invalid_code_format", "field 'code' must be a recovery code like"
+            throw GatehouseException.invalid("invalid_code_format", "field 'code' must be a recovery code like"
                     + " 'abcde-fgh23' (10 letters a-z and digits 2-7), got " + describe(code));
         }
         return normalised;

@@ -3,6 +3,7 @@ package io.gatehouse.server.totp;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.MasterKeyring;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -65,7 +66,7 @@ public final class RecoveryCodes {
     }
 
     /** Compares {@code normalisedCode} with every current code of the user, each in constant time. */
-    Optional<Match> find(Tx tx, String userId, String normalisedCode) {
+    Optional<Match> find(ReadTx tx, String userId, String normalisedCode) {
         List<Object[]> rows = tx.query("SELECT id, key_id, code_hash, used_at FROM recovery_codes WHERE user_id = ?"
                 + " AND revoked_at IS NULL", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3),
                 rs.getObject(4) != null}, userId);

@@ -2,6 +2,7 @@ package io.gatehouse.server.totp;
 
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.http.ClientInfo;
 import java.sql.ResultSet;
@@ -79,7 +80,7 @@ final class RejectionWindows {
         return written;
     }
 
-    private Optional<Window> find(Tx tx, String userId, String action, String reason) {
+    private Optional<Window> find(ReadTx tx, String userId, String action, String reason) {
         return tx.queryOne(WINDOW_SELECT + " AND w.action = ? AND w.reason = ?", RejectionWindows::window, userId,
                 action, reason);
     }

@@ -1,16 +1,17 @@
 package io.gatehouse.server.totp;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Links;
+import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,7 @@ public final class TotpController {
         String username = body.requiredString("username");
         String code = body.requiredString("code");
         if (username.isEmpty() || username.length() > 64) {
-            throw ApiException.badRequest("invalid_field", "field 'username' must be 1 to 64 characters, got "
+            throw GatehouseException.invalid("invalid_field", "field 'username' must be 1 to 64 characters, got "
                     + username.length());
         }
         ClientInfo client = ClientInfo.of(ctx);
@@ -114,7 +115,7 @@ public final class TotpController {
         TotpEnrollments.View view;
         try {
             view = enrollments.view(token, ClientInfo.of(ctx));
-        } catch (ApiException e) {
+        } catch (GatehouseException e) {
             renderProblemPage(ctx, e);
             return;
         }
@@ -174,9 +175,9 @@ public final class TotpController {
                 }
                 return;
             }
-            throw ApiException.unprocessable("invalid_code", "that code is not the current one for this secret;"
+            throw GatehouseException.unprocessable("invalid_code", "that code is not the current one for this secret;"
                     + " check the app's clock and that it uses the settings shown on the page");
-        } catch (ApiException e) {
+        } catch (GatehouseException e) {
             if (!form) {
                 throw e;
             }
@@ -193,8 +194,8 @@ public final class TotpController {
                         + " once, and they are shown only now.</p><div class=\"box\">" + list + "</div>");
     }
 
-    private static void renderProblemPage(Context ctx, ApiException e) {
-        Html.render(ctx, e.status(), e.title(), "<p>" + Html.escape(e.detail()) + "</p><p class=\"mono\">"
+    private static void renderProblemPage(Context ctx, GatehouseException e) {
+        Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p><p class=\"mono\">"
                 + Html.escape(e.code()) + "</p>");
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.server.totp;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.otp.OtpAlgorithm;
 import io.gatehouse.protocol.otp.OtpAuthUri;
 import io.gatehouse.protocol.otp.Totp;
@@ -11,7 +12,6 @@ import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.policy.MfaPolicy;
 import io.gatehouse.server.policy.PolicyService;
@@ -72,7 +72,7 @@ public final class TotpEnrollments {
         return database.inTransaction(tx -> {
             User user = users.lock(tx, userId);
             if (!user.active()) {
-                throw ApiException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
+                throw GatehouseException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
             }
             MfaPolicy policy = policies.effectiveFor(tx, userId);
             long now = clock.millis();
@@ -110,7 +110,7 @@ public final class TotpEnrollments {
     /**
      * The page's content for a live link.
      *
-     * @throws ApiException 404 unknown link; 410 used, superseded, revoked or expired (an expired link's seed is
+     * @throws GatehouseException 404 unknown link; 410 used, superseded, revoked or expired (an expired link's seed is
      *     erased first)
      */
     public View view(String token, ClientInfo client) {
@@ -151,7 +151,7 @@ public final class TotpEnrollments {
             String actor = "enrollment-link:" + pending.id();
             User user = users.lock(tx, pending.userId());
             if (!user.active()) {
-                throw ApiException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
+                throw GatehouseException.conflict("user_suspended", "user '" + user.username() + "' is suspended");
             }
             MfaPolicy policy = policies.effectiveFor(tx, user.id());
             byte[] seed = secrets.open(pending.sealed(), "totp-enrollment:" + pending.id());
@@ -167,7 +167,7 @@ public final class TotpEnrollments {
                 int claimed = tx.update("UPDATE totp_enrollments SET status = 'used', secret_ciphertext = NULL,"
                         + " ended_at = ? WHERE id = ? AND status = 'pending'", now, pending.id());
                 if (claimed == 0) {
-                    throw ApiException.gone("enrollment_used", "this enrollment link was already used");
+                    throw GatehouseException.gone("enrollment_used", "this enrollment link was already used");
                 }
                 List<String> replaced = tx.query("SELECT id FROM totp_credentials WHERE user_id = ? AND status ="
                         + " 'active'", rs -> rs.getString(1), user.id());
@@ -201,7 +201,7 @@ public final class TotpEnrollments {
             users.lock(tx, userId);
             if (tx.queryLong("SELECT COUNT(*) FROM totp_credentials WHERE user_id = ? AND status = 'active'",
                     userId) == 0) {
-                throw ApiException.conflict("not_enrolled", "user '" + userId + "' has no active TOTP credential");
+                throw GatehouseException.conflict("not_enrolled", "user '" + userId + "' has no active TOTP credential");
             }
             List<String> codes = recoveryCodes.regenerate(tx, userId);
             audit.append(tx, AuditEvent.of(by.actor(), "recovery.regenerate", client).user(userId)
@@ -223,7 +223,7 @@ public final class TotpEnrollments {
             boolean pendingTotp = tx.queryLong("SELECT COUNT(*) FROM totp_enrollments WHERE user_id = ? AND status ="
                     + " 'pending'", userId) > 0;
             if (credentials == 0 && !pendingTotp) {
-                throw ApiException.notFound("not_enrolled", "user '" + userId + "' has no TOTP credential or"
+                throw GatehouseException.notFound("not_enrolled", "user '" + userId + "' has no TOTP credential or"
                         + " pending enrollment");
             }
             PendingLinks.Ended links = users.endPendingLinks(tx, userId, "totp_revoked", by.actor(), client);
@@ -273,16 +273,16 @@ public final class TotpEnrollments {
 
     private Pending live(String token) {
         if (token == null || token.length() > 128) {
-            throw ApiException.notFound("enrollment_not_found", "no such enrollment link");
+            throw GatehouseException.notFound("enrollment_not_found", "no such enrollment link");
         }
         Pending pending = database.read(tx -> tx.queryOne("SELECT id, user_id, status, secret_ciphertext,"
                 + " algorithm, digits, period_seconds, expires_at FROM totp_enrollments WHERE token_hash = ?",
                 rs -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
                         new TotpParameters(OtpAlgorithm.valueOf(rs.getString(5)), rs.getInt(6), rs.getInt(7)),
                         rs.getLong(8)), Ids.sha256(token)))
-                .orElseThrow(() -> ApiException.notFound("enrollment_not_found", "no such enrollment link"));
+                .orElseThrow(() -> GatehouseException.notFound("enrollment_not_found", "no such enrollment link"));
         if (!"pending".equals(pending.status())) {
-            throw ApiException.gone("enrollment_" + pending.status(), "this enrollment link is no longer valid ("
+            throw GatehouseException.gone("enrollment_" + pending.status(), "this enrollment link is no longer valid ("
                     + pending.status() + "); ask an administrator for a new one");
         }
         if (clock.millis() >= pending.expiresAt()) {
@@ -290,7 +290,7 @@ public final class TotpEnrollments {
                 expire(tx, pending.id(), pending.userId(), clock.millis());
                 return null;
             });
-            throw ApiException.gone("enrollment_expired", "this enrollment link expired at "
+            throw GatehouseException.gone("enrollment_expired", "this enrollment link expired at "
                     + Instant.ofEpochMilli(pending.expiresAt()) + "; ask an administrator for a new one");
         }
         return pending;

@@ -1,5 +1,6 @@
 package io.gatehouse.server.totp;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.otp.OtpAlgorithm;
 import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.protocol.otp.TotpParameters;
@@ -8,7 +9,6 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.policy.MfaPolicy;
 import io.gatehouse.server.policy.PolicyService;
@@ -172,7 +172,7 @@ public final class TotpVerifier {
         Verdict userGate() {
             state = throttle.lock(tx, username);
             if (state == null) {
-                throw ApiException.notFound("unknown_user", "no user named '" + username + "'");
+                throw GatehouseException.notFound("unknown_user", "no user named '" + username + "'");
             }
             Throttle.Refusal refusal = throttle.refusal(tx, state, source).orElse(null);
             if (refusal != null) {

@@ -1,6 +1,6 @@
 package io.gatehouse.server.user;
 
-import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.common.GatehouseException;
 import java.util.Collection;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -15,7 +15,7 @@ public final class Roles {
 
     public static String validate(String role) {
         if (role == null || !ROLE.matcher(role).matches()) {
-            throw ApiException.badRequest("invalid_field", "a role must match [a-z0-9_-]{1,32}, got '" + role + "'");
+            throw GatehouseException.invalid("invalid_field", "a role must match [a-z0-9_-]{1,32}, got '" + role + "'");
         }
         return role;
     }
@@ -23,7 +23,7 @@ public final class Roles {
     /** Validates and de-duplicates, sorted for stable output. */
     public static TreeSet<String> validateAll(Collection<String> roles) {
         if (roles.size() > MAX_ROLES) {
-            throw ApiException.badRequest("invalid_field", "field 'roles' may hold at most " + MAX_ROLES
+            throw GatehouseException.invalid("invalid_field", "field 'roles' may hold at most " + MAX_ROLES
                     + " roles, got " + roles.size());
         }
         TreeSet<String> result = new TreeSet<>();

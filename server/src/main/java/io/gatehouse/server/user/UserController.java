@@ -1,10 +1,11 @@
 package io.gatehouse.server.user;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.http.ClientInfo;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.QueryParams;
@@ -72,7 +73,7 @@ public final class UserController {
     private void setRoles(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         List<String> roles = JsonBody.read(ctx, maxBody).optionalStringList("roles")
-                .orElseThrow(() -> JsonBody.invalid("roles", "an array of strings", "nothing"));
+                .orElseThrow(() -> GatehouseException.invalidField("roles", "an array of strings", "nothing"));
         User user = users.setRoles(ctx.pathParam("id"), roles, principal, ClientInfo.of(ctx));
         ctx.json(database.read(tx -> view(tx, user)));
     }
@@ -84,7 +85,7 @@ public final class UserController {
     }
 
     /** The admin's view of a user, with the state of their second factor. */
-    Map<String, Object> view(Tx tx, User user) {
+    Map<String, Object> view(ReadTx tx, User user) {
         MfaPolicy policy = policies.effectiveFor(tx, user.id());
         boolean active = tx.queryLong("SELECT COUNT(*) FROM totp_credentials WHERE user_id = ? AND status = 'active'",
                 user.id()) > 0;

@@ -1,12 +1,13 @@
 package io.gatehouse.server.user;
 
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ApiException;
 import io.gatehouse.server.http.ClientInfo;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -65,8 +66,8 @@ public final class UserService {
         });
     }
 
-    private static ApiException taken(Username wanted, String existing) {
-        return ApiException.conflict("username_taken", "a user named '" + existing + "' already exists; usernames"
+    private static GatehouseException taken(Username wanted, String existing) {
+        return GatehouseException.conflict("username_taken", "a user named '" + existing + "' already exists; usernames"
                 + " are compared without regard to case, so '" + wanted.display() + "' names the same user");
     }
 
@@ -115,7 +116,7 @@ public final class UserService {
         return links.endAll(tx, userId, cause, actor, client);
     }
 
-    public Optional<User> find(Tx tx, String userId) {
+    public Optional<User> find(ReadTx tx, String userId) {
         return tx.queryOne("SELECT id, username, status, created_at FROM users WHERE id = ?",
                 rs -> new User(rs.getString(1), rs.getString(2), rs.getString(3), roles(tx, rs.getString(1)),
                         rs.getLong(4)), userId);
@@ -134,9 +135,9 @@ public final class UserService {
     }
 
     /** The user, or 404 {@code user_not_found}. */
-    public User require(Tx tx, String userId) {
+    public User require(ReadTx tx, String userId) {
         return find(tx, userId).orElseThrow(
-                () -> ApiException.notFound("user_not_found", "no user with id '" + userId + "'"));
+                () -> GatehouseException.notFound("user_not_found", "no user with id '" + userId + "'"));
     }
 
     public List<User> list(int limit, String afterUsername) {
@@ -145,7 +146,7 @@ public final class UserService {
                 afterUsername, limit).stream().map(id -> find(tx, id).orElseThrow()).toList());
     }
 
-    private static Set<String> roles(Tx tx, String userId) {
+    private static Set<String> roles(ReadTx tx, String userId) {
         return new HashSet<>(tx.query("SELECT role FROM user_roles WHERE user_id = ?", rs -> rs.getString(1),
                 userId));
     }

@@ -1,6 +1,6 @@
 package io.gatehouse.server.user;
 
-import io.gatehouse.server.http.ApiException;
+import io.gatehouse.server.common.GatehouseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -26,13 +26,13 @@ public record Username(String display, String key) {
     /**
      * A name for a new user.
      *
-     * @throws ApiException 400 {@code invalid_field} when it is outside the alphabet or takes the id prefix
+     * @throws GatehouseException 400 {@code invalid_field} when it is outside the alphabet or takes the id prefix
      */
     public static Username forNewUser(String text) {
-        Username name = parse(text).orElseThrow(() -> ApiException.badRequest("invalid_field", "field 'username'"
+        Username name = parse(text).orElseThrow(() -> GatehouseException.invalid("invalid_field", "field 'username'"
                 + " must be 1 to 64 characters of A-Z a-z 0-9 . _ @ + -, got " + describe(text)));
         if (name.key().startsWith(ID_PREFIX)) {
-            throw ApiException.badRequest("invalid_field", "field 'username' must not start with '" + ID_PREFIX
+            throw GatehouseException.invalid("invalid_field", "field 'username' must not start with '" + ID_PREFIX
                     + "' (in any case), the prefix of user ids; got '" + text + "'");
         }
         return name;
