@@ -14,7 +14,7 @@ import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

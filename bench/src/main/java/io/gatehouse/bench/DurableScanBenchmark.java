@@ -6,7 +6,7 @@ import io.gatehouse.server.access.ScanService;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;

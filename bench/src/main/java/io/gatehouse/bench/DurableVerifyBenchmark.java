@@ -8,7 +8,7 @@ import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Dialect;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.totp.TotpEnrollments;
 import io.gatehouse.server.totp.Verdict;
 import io.gatehouse.server.user.User;

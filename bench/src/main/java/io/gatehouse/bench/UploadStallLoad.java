@@ -15,7 +15,7 @@ import io.gatehouse.server.Gatehouse;
 import io.gatehouse.server.Services;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.config.ConfigLoader;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.totp.Verdict;
 import java.io.IOException;
 import java.net.URI;

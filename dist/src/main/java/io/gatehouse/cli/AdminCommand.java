@@ -8,7 +8,7 @@ import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.crypto.KeyRotation;
 import io.gatehouse.server.crypto.MasterKeyring;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.reader.BundleKeys;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -8,7 +8,7 @@ import io.gatehouse.server.http.BufferedBodies;
 import io.gatehouse.server.http.EdgeFilters;
 import io.gatehouse.server.http.HeadDeadline;
 import io.gatehouse.server.http.JettyProblems;
-import io.gatehouse.server.http.Json;
+import io.gatehouse.server.common.Json;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;

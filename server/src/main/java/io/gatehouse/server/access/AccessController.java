@@ -3,10 +3,11 @@ package io.gatehouse.server.access;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
-import io.gatehouse.server.http.Page;
+import io.gatehouse.server.common.Page;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -30,27 +31,27 @@ public final class AccessController {
     }
 
     public void register(Routes routes, ScanMetrics metrics) {
-        routes.post("/api/v1/sites", ctx -> create(ctx, (body, by) -> sites.createSite(body, by, ClientInfo.of(ctx))))
+        routes.post("/api/v1/sites", ctx -> create(ctx, (body, by) -> sites.createSite(body, by, Requests.client(ctx))))
                 .get("/api/v1/sites", ctx -> list(ctx, "sites"))
-                .post("/api/v1/zones", ctx -> create(ctx, (body, by) -> sites.createZone(body, by, ClientInfo.of(ctx))))
+                .post("/api/v1/zones", ctx -> create(ctx, (body, by) -> sites.createZone(body, by, Requests.client(ctx))))
                 .get("/api/v1/zones", ctx -> list(ctx, "zones"))
-                .post("/api/v1/doors", ctx -> create(ctx, (body, by) -> sites.createDoor(body, by, ClientInfo.of(ctx))))
+                .post("/api/v1/doors", ctx -> create(ctx, (body, by) -> sites.createDoor(body, by, Requests.client(ctx))))
                 .get("/api/v1/doors", ctx -> list(ctx, "doors"))
                 .post("/api/v1/access-rules", ctx -> create(ctx,
-                        (body, by) -> sites.createRule(body, by, ClientInfo.of(ctx))))
+                        (body, by) -> sites.createRule(body, by, Requests.client(ctx))))
                 .get("/api/v1/access-rules", ctx -> list(ctx, "rules"))
                 .delete("/api/v1/access-rules/{id}", ctx -> {
-                    sites.deleteRule(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), ClientInfo.of(ctx));
+                    sites.deleteRule(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), Requests.client(ctx));
                     ctx.status(204);
                 })
                 .post("/api/v1/readers", ctx -> create(ctx, (body, by) -> readers.create(
-                        body.requiredString("doorId"), body.requiredString("name"), by, ClientInfo.of(ctx))))
+                        body.requiredString("doorId"), body.requiredString("name"), by, Requests.client(ctx))))
                 .get("/api/v1/readers", ctx -> {
                     auth.require(ctx, Scope.ADMIN);
-                    ctx.json(listAnswer("readers", readers.list(Page.of(ctx))));
+                    ctx.json(listAnswer("readers", readers.list(Requests.page(ctx))));
                 })
                 .post("/api/v1/readers/{id}/revoke", ctx -> {
-                    readers.revoke(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), ClientInfo.of(ctx));
+                    readers.revoke(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), Requests.client(ctx));
                     ctx.json(Map.of("id", ctx.pathParam("id"), "status", "revoked"));
                 })
                 .post("/api/v1/scans", ctx -> scan(ctx, metrics));
@@ -73,7 +74,7 @@ public final class AccessController {
 
     private void list(Context ctx, String what) {
         auth.require(ctx, Scope.ADMIN);
-        ctx.json(listAnswer("rules".equals(what) ? "accessRules" : what, sites.list(what, Page.of(ctx))));
+        ctx.json(listAnswer("rules".equals(what) ? "accessRules" : what, sites.list(what, Requests.page(ctx))));
     }
 
     private static Map<String, Object> listAnswer(String name, Page.Slice<Map<String, Object>> slice) {
@@ -87,7 +88,7 @@ public final class AccessController {
         ScanService.Outcome outcome = scans.scan(Readers.presented(ctx), () -> {
             JsonBody body = JsonBody.read(ctx, maxBody);
             return new ScanService.Request(body.requiredString("payload"), body.optionalString("eventId"));
-        }, ClientInfo.of(ctx));
+        }, Requests.client(ctx));
         if (!outcome.duplicate()) {
             metrics.decided(outcome.decision(), outcome.reason());
         }

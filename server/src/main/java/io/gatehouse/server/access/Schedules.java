@@ -3,7 +3,7 @@ package io.gatehouse.server.access;
 import io.gatehouse.server.common.GatehouseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.access.WeeklyWindow;
-import io.gatehouse.server.http.Json;
+import io.gatehouse.server.common.Json;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.http.Json;
+import io.gatehouse.server.common.Json;
 import io.gatehouse.server.http.QueryParams;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.user.Username;

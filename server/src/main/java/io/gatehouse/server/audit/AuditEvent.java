@@ -1,6 +1,6 @@
 package io.gatehouse.server.audit;
 
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -2,7 +2,7 @@ package io.gatehouse.server.audit;
 
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.Json;
+import io.gatehouse.server.common.Json;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,11 +1,12 @@
 package io.gatehouse.server.auth;
 
 import io.gatehouse.server.common.GatehouseException;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
-import io.gatehouse.server.http.Page;
+import io.gatehouse.server.common.Page;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
@@ -46,14 +47,14 @@ public final class TokenController {
         // No default: a token that forgot its scopes must not come out as an admin token.
         Set<Scope> scopes = parseScopes(body.optionalStringList("scopes").orElseThrow(() -> GatehouseException.invalidField(
                 "scopes", "an array of at least one of " + Scope.codes(), "nothing")));
-        ApiTokens.Created created = tokens.create(name, scopes, principal.actor(), ClientInfo.of(ctx));
+        ApiTokens.Created created = tokens.create(name, scopes, principal.actor(), Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(json(created));
     }
 
     private void list(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
-        Page.Slice<Map<String, Object>> slice = tokens.list(Page.of(ctx));
+        Page.Slice<Map<String, Object>> slice = tokens.list(Requests.page(ctx));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("tokens", slice.items());
         answer.put("next", slice.next());
@@ -62,7 +63,7 @@ public final class TokenController {
 
     private void revoke(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        tokens.revoke(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        tokens.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
         ctx.status(204);
     }
 
@@ -92,7 +93,7 @@ public final class TokenController {
             } else {
                 name = JsonBody.readOptional(ctx, maxBody).optionalString("name").orElse("admin");
             }
-            ApiTokens.Created created = bootstrap.redeem(ctx.pathParam("secret"), name, ClientInfo.of(ctx));
+            ApiTokens.Created created = bootstrap.redeem(ctx.pathParam("secret"), name, Requests.client(ctx));
             Html.noStore(ctx);
             if (form) {
                 Html.render(ctx, 201, "Administrator created", "<p>Your admin API token (shown only now):</p>"

@@ -6,11 +6,12 @@ import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Links;
-import io.gatehouse.server.http.Page;
+import io.gatehouse.server.common.Page;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
@@ -36,7 +37,7 @@ public final class DeviceController {
         routes.post("/api/v1/users/{id}/device-enrollments", this::createEnrollment)
                 .get("/api/v1/users/{id}/devices", ctx -> {
                     auth.require(ctx, Scope.ADMIN);
-                    Page.Slice<Map<String, Object>> slice = devices.list(ctx.pathParam("id"), Page.of(ctx));
+                    Page.Slice<Map<String, Object>> slice = devices.list(ctx.pathParam("id"), Requests.page(ctx));
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("devices", slice.items());
                     answer.put("next", slice.next());
@@ -44,7 +45,7 @@ public final class DeviceController {
                 })
                 .post("/api/v1/devices/{id}/revoke", ctx -> {
                     Principal principal = auth.require(ctx, Scope.ADMIN);
-                    devices.revoke(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+                    devices.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
                     ctx.json(Map.of("id", ctx.pathParam("id"), "status", "revoked"));
                 })
                 .get(Devices.PATH + "{token}", this::page)
@@ -54,13 +55,13 @@ public final class DeviceController {
                     // The link is the only credential: a dead one is refused before its body is parsed.
                     devices.checkLink(token);
                     Html.noStore(ctx);
-                    ctx.status(201).json(devices.enroll(token, JsonBody.read(ctx, maxBody), ClientInfo.of(ctx)));
+                    ctx.status(201).json(devices.enroll(token, JsonBody.read(ctx, maxBody), Requests.client(ctx)));
                 });
     }
 
     private void createEnrollment(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        Devices.Link link = devices.createEnrollment(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        Devices.Link link = devices.createEnrollment(ctx.pathParam("id"), principal, Requests.client(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", link.id());
         body.put("enrollmentUrl", links.to(Devices.PATH + link.token()));

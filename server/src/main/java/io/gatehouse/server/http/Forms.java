@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.Utf8;
 import io.javalin.http.Context;
 
 /** The two HTML forms Gatehouse serves post {@code application/x-www-form-urlencoded}; this reads them. */

@@ -1,5 +1,7 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.Utf8;
+import io.gatehouse.server.common.Json;
 import io.gatehouse.server.common.GatehouseException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;

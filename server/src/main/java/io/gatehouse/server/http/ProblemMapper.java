@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.Json;
 import io.gatehouse.server.common.GatehouseException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

@@ -1,5 +1,6 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.server.common.Utf8;
 import io.gatehouse.server.common.GatehouseException;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;

@@ -4,9 +4,10 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.JsonBody;
-import io.gatehouse.server.http.Page;
+import io.gatehouse.server.common.Page;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.user.Roles;
 import io.javalin.http.Context;
@@ -32,7 +33,7 @@ public final class PolicyController {
 
     private void list(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
-        ctx.json(policies.list(Page.of(ctx)));
+        ctx.json(policies.list(Requests.page(ctx)));
     }
 
     private void get(Context ctx) {
@@ -45,13 +46,13 @@ public final class PolicyController {
     private void put(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         MfaPolicy policy = policies.put(ctx.pathParam("role"), JsonBody.read(ctx, maxBody), principal,
-                ClientInfo.of(ctx));
+                Requests.client(ctx));
         ctx.json(policy.toJson());
     }
 
     private void delete(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        policies.delete(Roles.validate(ctx.pathParam("role")), principal, ClientInfo.of(ctx));
+        policies.delete(Roles.validate(ctx.pathParam("role")), principal, Requests.client(ctx));
         ctx.status(204);
     }
 }

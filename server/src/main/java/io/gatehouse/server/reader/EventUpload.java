@@ -12,7 +12,7 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Clock;

@@ -20,7 +20,7 @@ import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;

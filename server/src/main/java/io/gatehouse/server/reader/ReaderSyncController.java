@@ -9,10 +9,11 @@ import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
-import io.gatehouse.server.http.Utf8;
+import io.gatehouse.server.common.Utf8;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
@@ -61,7 +62,7 @@ public final class ReaderSyncController {
     private void provision(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         ReaderSync.Provisioning provisioning = sync.provision(ctx.pathParam("id"), links.base().toString(), principal,
-                ClientInfo.of(ctx));
+                Requests.client(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", provisioning.token());
         body.put("url", links.to(ReaderSync.PATH + provisioning.secret()));
@@ -113,7 +114,7 @@ public final class ReaderSyncController {
             }
         }));
         Map<String, Object> enrolled = sync.enroll(body.requiredString("secret"), body.requiredString("publicKey"),
-                facts, links.base().toString(), ClientInfo.of(ctx));
+                facts, links.base().toString(), Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(enrolled);
     }
@@ -135,7 +136,7 @@ public final class ReaderSyncController {
         for (int i = 0; i < events.size(); i++) {
             items.add(EventParser.parse(i, events.get(i), reader.id()));
         }
-        EventUpload.Result result = sync.upload(reader, items, ClientInfo.of(ctx));
+        EventUpload.Result result = sync.upload(reader, items, Requests.client(ctx));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accepted", result.accepted());
         answer.put("duplicates", result.duplicates());

@@ -1,6 +1,6 @@
 package io.gatehouse.server.totp;
 
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -6,7 +6,8 @@ import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.JsonBody;
@@ -61,7 +62,7 @@ public final class TotpController {
 
     private void createEnrollment(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        TotpEnrollments.Created created = enrollments.create(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        TotpEnrollments.Created created = enrollments.create(ctx.pathParam("id"), principal, Requests.client(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", created.id());
         body.put("enrollmentUrl", links.to(TotpEnrollments.PATH + created.token()));
@@ -72,13 +73,13 @@ public final class TotpController {
 
     private void revoke(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        enrollments.revoke(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        enrollments.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
         ctx.status(204);
     }
 
     private void regenerateRecoveryCodes(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        List<String> codes = enrollments.regenerateRecoveryCodes(ctx.pathParam("id"), principal, ClientInfo.of(ctx));
+        List<String> codes = enrollments.regenerateRecoveryCodes(ctx.pathParam("id"), principal, Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(Map.of("recoveryCodes", codes));
     }
@@ -92,7 +93,7 @@ public final class TotpController {
             throw GatehouseException.invalid("invalid_field", "field 'username' must be 1 to 64 characters, got "
                     + username.length());
         }
-        ClientInfo client = ClientInfo.of(ctx);
+        ClientInfo client = Requests.client(ctx);
         Verdict verdict = "totp".equals(kind)
                 ? verifier.verifyTotp(username, code, principal.actor(), client)
                 : verifier.verifyRecoveryCode(username, code, principal.actor(), client);
@@ -114,7 +115,7 @@ public final class TotpController {
         String token = ctx.pathParam("token");
         TotpEnrollments.View view;
         try {
-            view = enrollments.view(token, ClientInfo.of(ctx));
+            view = enrollments.view(token, Requests.client(ctx));
         } catch (GatehouseException e) {
             renderProblemPage(ctx, e);
             return;
@@ -140,14 +141,14 @@ public final class TotpController {
     }
 
     private void png(Context ctx) {
-        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token"), ClientInfo.of(ctx)).otpauthUri(),
+        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token"), Requests.client(ctx)).otpauthUri(),
                 ErrorCorrection.M);
         Html.noStore(ctx);
         ctx.contentType("image/png").result(qr.toPng(8, 4));
     }
 
     private void svg(Context ctx) {
-        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token"), ClientInfo.of(ctx)).otpauthUri(),
+        QrCode qr = QrCode.encode(enrollments.view(ctx.pathParam("token"), Requests.client(ctx)).otpauthUri(),
                 ErrorCorrection.M);
         Html.noStore(ctx);
         ctx.contentType("image/svg+xml").result(qr.toSvg(4).getBytes(StandardCharsets.UTF_8));
@@ -164,7 +165,7 @@ public final class TotpController {
             } else {
                 code = JsonBody.read(ctx, maxBody).requiredString("code");
             }
-            TotpEnrollments.Activation outcome = enrollments.activate(token, code, ClientInfo.of(ctx));
+            TotpEnrollments.Activation outcome = enrollments.activate(token, code, Requests.client(ctx));
             if (outcome instanceof TotpEnrollments.Activation.Activated activated) {
                 Html.noStore(ctx);
                 if (form) {

@@ -3,7 +3,7 @@ package io.gatehouse.server.user;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import java.time.Clock;
 import java.util.List;
 

@@ -6,7 +6,8 @@ import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.QueryParams;
 import io.gatehouse.server.http.Routes;
@@ -50,7 +51,7 @@ public final class UserController {
         JsonBody body = JsonBody.read(ctx, maxBody);
         String username = body.requiredString("username");
         List<String> roles = body.optionalStringList("roles").orElse(List.of());
-        User user = users.create(username, roles, principal, ClientInfo.of(ctx));
+        User user = users.create(username, roles, principal, Requests.client(ctx));
         ctx.status(201).json(database.read(tx -> view(tx, user)));
     }
 
@@ -74,13 +75,13 @@ public final class UserController {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         List<String> roles = JsonBody.read(ctx, maxBody).optionalStringList("roles")
                 .orElseThrow(() -> GatehouseException.invalidField("roles", "an array of strings", "nothing"));
-        User user = users.setRoles(ctx.pathParam("id"), roles, principal, ClientInfo.of(ctx));
+        User user = users.setRoles(ctx.pathParam("id"), roles, principal, Requests.client(ctx));
         ctx.json(database.read(tx -> view(tx, user)));
     }
 
     private void setStatus(Context ctx, String status) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        User user = users.setStatus(ctx.pathParam("id"), status, principal, ClientInfo.of(ctx));
+        User user = users.setStatus(ctx.pathParam("id"), status, principal, Requests.client(ctx));
         ctx.json(database.read(tx -> view(tx, user)));
     }
 

@@ -9,7 +9,7 @@ import io.gatehouse.server.Services;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.MutableClock;
 import io.gatehouse.server.testing.TestDatabases;

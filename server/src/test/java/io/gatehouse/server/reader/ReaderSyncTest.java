@@ -16,7 +16,7 @@ import io.gatehouse.protocol.reader.ChainHead;
 import io.gatehouse.protocol.reader.EventFields;
 import io.gatehouse.protocol.reader.ReaderEvent;
 import io.gatehouse.protocol.reader.ReaderEvents;
-import io.gatehouse.server.http.ClientInfo;
+import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.TestServer;

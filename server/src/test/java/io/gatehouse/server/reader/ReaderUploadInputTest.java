@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.reader.ChainHead;
 import io.gatehouse.protocol.reader.EventFields;
 import io.gatehouse.protocol.reader.ReaderEvent;
-import io.gatehouse.server.http.Json;
+import io.gatehouse.server.common.Json;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.TestServer;

@@ -1,7 +1,7 @@
 package io.gatehouse.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.server.http.Json;
+import io.gatehouse.server.common.Json;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 

@@ -1,7 +1,7 @@
 package io.gatehouse.server.totp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.server.http.Json;
+import io.gatehouse.server.common.Json;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,7 @@
-package io.gatehouse.server.http;
+package io.gatehouse.server.common;
 
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.codec.Base64Url;
-import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -49,10 +48,8 @@ public record Page(int limit, Optional<Cursor> after) {
     public record Slice<T>(List<T> items, String next) {
     }
 
-    /** The paging parameters of a request. */
-    public static Page of(Context ctx) {
-        int limit = (int) QueryParams.wholeNumber(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        String after = ctx.queryParam("after");
+    /** A page of at most {@code limit} rows, after the cursor text a previous page handed out (null: the first). */
+    public static Page of(int limit, String after) {
         return new Page(limit, after == null ? Optional.empty() : Optional.of(Cursor.decode(after)));
     }
 

@@ -1,4 +1,4 @@
-package io.gatehouse.server.http;
+package io.gatehouse.server.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** The server's one JSON mapper, with limits that keep hostile documents cheap to reject. */
 public final class Json {
-    static final int MAX_NESTING = 32;
-    static final int MAX_STRING_LENGTH = 64 * 1024;
-    static final int MAX_NUMBER_LENGTH = 32;
+    public static final int MAX_NESTING = 32;
+    public static final int MAX_STRING_LENGTH = 64 * 1024;
+    public static final int MAX_NUMBER_LENGTH = 32;
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -1,6 +1,4 @@
-package io.gatehouse.server.http;
-
-import io.javalin.http.Context;
+package io.gatehouse.server.common;
 
 /**
  * Who sent a request, as far as the network tells: the peer address and the user agent, both truncated so that a
@@ -9,8 +7,9 @@ import io.javalin.http.Context;
 public record ClientInfo(String address, String userAgent) {
     private static final int MAX_LENGTH = 256;
 
-    public static ClientInfo of(Context ctx) {
-        return new ClientInfo(truncate(ctx.req().getRemoteAddr()), truncate(ctx.userAgent()));
+    /** The client as the network reports it, each part truncated. */
+    public static ClientInfo of(String address, String userAgent) {
+        return new ClientInfo(truncate(address), truncate(userAgent));
     }
 
     /** For actions that do not come over HTTP (the command line). */

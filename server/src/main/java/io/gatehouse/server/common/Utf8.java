@@ -1,4 +1,4 @@
-package io.gatehouse.server.http;
+package io.gatehouse.server.common;
 
 import io.gatehouse.server.common.GatehouseException;
 import java.io.ByteArrayOutputStream;

@@ -1,0 +1,22 @@
+package io.gatehouse.server.http;
+
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.common.Page;
+import io.javalin.http.Context;
+
+/** What controllers read from a request besides its body: who sent it and which page of a list it asks for. */
+public final class Requests {
+    private Requests() {
+    }
+
+    /** The peer address and user agent of the request, truncated. */
+    public static ClientInfo client(Context ctx) {
+        return ClientInfo.of(ctx.req().getRemoteAddr(), ctx.userAgent());
+    }
+
+    /** The paging parameters {@code limit} (1 to 1000, default 100) and {@code after} of a list request. */
+    public static Page page(Context ctx) {
+        int limit = (int) QueryParams.wholeNumber(ctx, "limit", Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
+        return Page.of(limit, ctx.queryParam("after"));
+    }
+}
