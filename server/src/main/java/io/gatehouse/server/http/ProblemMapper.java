@@ -76,10 +76,17 @@ public final class ProblemMapper {
         };
     }
 
-    /** The problem title of a failure: the reason phrase of its status. */
+    /** Problem types whose title says more than the reason phrase of their status. */
+    private static final Map<String, String> TITLES = Map.of("invalid_field", "Invalid field");
+
+    /** The problem title of a failure: its type's own title, or else the reason phrase of its status. */
     public static String title(GatehouseException e) {
         if (e instanceof ApiException api) {
             return api.title();
+        }
+        String own = TITLES.get(e.code());
+        if (own != null) {
+            return own;
         }
         return switch (status(e)) {
             case 400 -> "Bad request";
