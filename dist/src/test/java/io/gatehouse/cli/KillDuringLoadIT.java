@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -400,7 +401,14 @@ class KillDuringLoadIT {
                 }));
             }
             for (Future<?> check : checks) {
-                check.get(120, TimeUnit.SECONDS);
+                try {
+                    check.get(120, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof AssertionError failed) {
+                        throw failed;
+                    }
+                    throw e;
+                }
             }
         } finally {
             pool.shutdownNow();
