@@ -2,6 +2,8 @@ package io.gatehouse.server;
 
 import io.gatehouse.server.audit.AuditController;
 import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.audit.UserLookup;
+import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.MasterKeyring;
@@ -69,10 +71,12 @@ public record Core(GatehouseConfig config, Clock clock, SecureRandom random, Dat
         audit.seal(database);
     }
 
-    void register(Web web) {
+    /** @param users answers the audit query's questions about users */
+    void register(Web web, UserLookup users) {
         new OpsController(database, web.registry()).register(web.routes());
         new io.gatehouse.server.ops.ApiDocsController().register(web.routes());
-        new AuditController(database, web.auth()).register(web.routes());
+        new AuditController(database, ctx -> web.auth().require(ctx, Scope.AUDIT_READ), users)
+                .register(web.routes());
     }
 
     void schedule(Background background) {

@@ -148,7 +148,7 @@ public final class Gatehouse implements AutoCloseable {
         Routes routes = new Routes(app);
         Web web = new Web(routes, new Authenticator(services.auth().tokens()), links, registry,
                 config.maxBodyBytes());
-        core.register(web);
+        core.register(web, services.people().users());
         services.auth().register(web);
         services.people().register(web, core.database());
         services.totp().register(web);

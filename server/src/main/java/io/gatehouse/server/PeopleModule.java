@@ -10,12 +10,13 @@ import io.gatehouse.server.user.UserService;
 public record PeopleModule(UserService users, PolicyService policies) {
 
     static PeopleModule open(Core core) {
-        return new PeopleModule(new UserService(core.database(), core.audit(), core.clock(), core.random()),
-                new PolicyService(core.database(), core.audit(), core.clock()));
+        UserService users = new UserService(core.database(), core.audit(), core.clock(), core.random());
+        return new PeopleModule(users, new PolicyService(core.database(), core.audit(), core.clock(), users));
     }
 
     void register(Web web, Database database) {
-        new UserController(users, policies, database, web.auth(), web.maxBody()).register(web.routes());
+        new UserController(users, (tx, user) -> policies.effectiveFor(tx, user.roles()).totpRequired(), database,
+                web.auth(), web.maxBody()).register(web.routes());
         new PolicyController(policies, web.auth(), web.maxBody()).register(web.routes());
     }
 }

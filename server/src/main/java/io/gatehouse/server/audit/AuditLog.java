@@ -57,13 +57,7 @@ public final class AuditLog {
         byte[] contentMac = macs.contentMac(keyId, eventId, createdAtMillis, event.actor(), event.action(),
                 event.subjectUser(), event.subject(), event.result(), event.reason(), event.client().address(),
                 event.client().userAgent(), details);
-        return tx.insertReturningId("""
-                INSERT INTO audit_log (event_id, created_at, actor, action, subject_user, subject, result, reason,
-                                       client_address, user_agent, details, key_id, content_mac)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                eventId, createdAtMillis, event.actor(), event.action(), event.subjectUser(), event.subject(),
-                event.result(), event.reason(), event.client().address(), event.client().userAgent(), details,
-                keyId, contentMac);
+        return AuditStore.insert(tx, event, eventId, createdAtMillis, details, keyId, contentMac);
     }
 
     /**
@@ -90,12 +84,9 @@ public final class AuditLog {
     }
 
     private Batch sealBatch(Tx tx, long afterId) {
-        ChainHead head = tx.queryOne("SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1"
-                        + tx.dialect().forUpdate(), rs -> new ChainHead(rs.getLong(1), rs.getBytes(2)))
-                .orElseThrow(() -> new IllegalStateException("audit_chain_head row is missing"));
+        ChainHead head = AuditStore.lockHead(tx).orElseThrow(() -> new IllegalStateException("audit_chain_head row is missing"));
         refuseRollback(tx, head);
-        List<StoredRecord> pending = tx.query(StoredRecord.SELECT + " WHERE chain_seq IS NULL AND id > ? ORDER BY id LIMIT "
-                + SEAL_BATCH, StoredRecord::from, afterId);
+        List<StoredRecord> pending = AuditStore.unlinkedAfter(tx, afterId, SEAL_BATCH);
         long seq = head.seq();
         byte[] previous = head.mac();
         List<StoredRecord> linked = new ArrayList<>();
@@ -110,13 +101,12 @@ public final class AuditLog {
             }
             seq++;
             byte[] chainMac = macs.chainMac(record.keyId(), previous, seq, record.contentMac());
-            tx.update("UPDATE audit_log SET chain_seq = ?, chain_mac = ? WHERE id = ? AND chain_seq IS NULL",
-                    seq, chainMac, record.id());
+            AuditStore.link(tx, record.id(), seq, chainMac);
             previous = chainMac;
             linked.add(record);
         }
         if (!linked.isEmpty()) {
-            tx.update("UPDATE audit_chain_head SET chain_seq = ?, chain_mac = ? WHERE id = 1", seq, previous);
+            AuditStore.moveHead(tx, seq, previous);
         }
         long lastId = pending.isEmpty() ? afterId : pending.get(pending.size() - 1).id();
         return new Batch(pending.size(), linked.size(), lastId, new ChainHead(seq, previous));
@@ -134,8 +124,7 @@ public final class AuditLog {
         if (recorded == null || recorded.seq() == 0) {
             return;
         }
-        byte[] stored = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?", rs -> rs.getBytes(1),
-                recorded.seq()).orElse(null);
+        byte[] stored = AuditStore.chainMacAt(tx, recorded.seq()).orElse(null);
         if (head.seq() < recorded.seq() || stored == null || !java.security.MessageDigest.isEqual(stored,
                 recorded.mac())) {
             if (!rollbackReported) {

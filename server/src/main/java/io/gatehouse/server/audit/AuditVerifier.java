@@ -58,9 +58,7 @@ public final class AuditVerifier {
 
     private AuditReport verify(ReadTx tx) {
         List<String> problems = new ArrayList<>();
-        AuditLog.ChainHead head = tx.queryOne(
-                "SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1",
-                rs -> new AuditLog.ChainHead(rs.getLong(1), rs.getBytes(2))).orElse(null);
+        AuditLog.ChainHead head = AuditStore.head(tx).orElse(null);
         if (head == null) {
             problems.add("the chain head row is missing");
             head = new AuditLog.ChainHead(0, null);
@@ -70,8 +68,7 @@ public final class AuditVerifier {
         long linked = 0;
         long afterSeq = 0;
         while (true) {
-            List<StoredRecord> page = tx.query(StoredRecord.SELECT
-                    + " WHERE chain_seq > ? ORDER BY chain_seq LIMIT " + PAGE, StoredRecord::from, afterSeq);
+            List<StoredRecord> page = AuditStore.linkedAfter(tx, afterSeq, PAGE);
             for (StoredRecord record : page) {
                 long seq = record.chainSeq();
                 // 1. content
@@ -116,8 +113,7 @@ public final class AuditVerifier {
             problems.add(unreadable.getMessage());
         }
         if (recorded != null) {
-            byte[] stored = tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?",
-                    rs -> rs.getBytes(1), recorded.seq()).orElse(null);
+            byte[] stored = AuditStore.chainMacAt(tx, recorded.seq()).orElse(null);
             if (stored == null || !MessageDigest.isEqual(stored, recorded.mac())) {
                 problems.add("the chain no longer holds the head recorded in " + headRecord.file()
                         + " (position " + recorded.seq() + "): records were deleted or re-linked");
@@ -130,8 +126,7 @@ public final class AuditVerifier {
                 && head.mac() != null && MessageDigest.isEqual(recorded.mac(), head.mac());
         // The head file lies in the data directory; a server serving it would have linked old records long ago.
         boolean serverRunning = ServeLock.isHeld(headRecord.file().toAbsolutePath().getParent());
-        List<StoredRecord> pending = tx.query(StoredRecord.SELECT
-                + " WHERE chain_seq IS NULL ORDER BY id", StoredRecord::from);
+        List<StoredRecord> pending = AuditStore.allUnlinked(tx);
         boolean crashTail = headIsRecorded && !serverRunning;
         String suspicion = serverRunning ? "although a server is serving this data directory"
                 : "and the chain head (position " + head.seq() + ") is not the last head recorded in "

@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,9 +51,7 @@ public final class Bootstrap {
             if (ApiTokens.adminExists(tx)) {
                 return false;
             }
-            tx.update("UPDATE bootstrap_links SET used_at = ?, end_reason = 'replaced' WHERE used_at IS NULL", now);
-            tx.update("INSERT INTO bootstrap_links (id, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                    Ids.newId(random, "bst"), Ids.sha256(secret), now, now + LIFETIME.toMillis());
+            TokenStore.replaceLinks(tx, Ids.newId(random, "bst"), Ids.sha256(secret), now, now + LIFETIME.toMillis());
             return true;
         });
         return issued ? Optional.of(secret) : Optional.empty();
@@ -65,11 +62,8 @@ public final class Bootstrap {
      * Called by {@link ApiTokens#create} for every admin token, from the API, the command line or a link.
      */
     static void endUnusedLinks(Tx tx, AuditLog audit, String actor, ClientInfo client, long now) {
-        List<String> live = tx.query("SELECT id FROM bootstrap_links WHERE used_at IS NULL" + tx.dialect().forUpdate(),
-                rs -> rs.getString(1));
-        for (String id : live) {
-            if (tx.update("UPDATE bootstrap_links SET used_at = ?, end_reason = ? WHERE id = ? AND used_at IS NULL",
-                    now, END_ADMIN_EXISTS, id) > 0) {
+        for (String id : TokenStore.lockUnusedLinks(tx)) {
+            if (TokenStore.endLink(tx, id, END_ADMIN_EXISTS, now)) {
                 audit.append(tx, AuditEvent.of(actor, "bootstrap.end", client).subject("bootstrap:" + id)
                         .reason(END_ADMIN_EXISTS).success());
             }
@@ -113,14 +107,12 @@ public final class Bootstrap {
             // 1. the link is known, unused and not expired
             String linkId = find(tx, secret);
             // 2. claimed once; the row lock orders this against an admin token created at the same moment
-            int claimed = tx.update("UPDATE bootstrap_links SET used_at = ?, end_reason = 'used' WHERE id = ? AND"
-                    + " used_at IS NULL", clock.millis(), linkId);
-            if (claimed == 0) {
+            if (!TokenStore.endLink(tx, linkId, "used", clock.millis())) {
                 throw GatehouseException.gone("bootstrap_used", "this bootstrap link was already used");
             }
             // 3. no administrator exists, read in this transaction: the link's purpose ends with the first one
             if (ApiTokens.adminExists(tx)) {
-                tx.update("UPDATE bootstrap_links SET end_reason = ? WHERE id = ?", END_ADMIN_EXISTS, linkId);
+                TokenStore.setEndReason(tx, linkId, END_ADMIN_EXISTS);
                 audit.append(tx, AuditEvent.of(ACTOR, "admin.bootstrap", client).subject("bootstrap:" + linkId)
                         .reason(END_ADMIN_EXISTS).result("rejected"));
                 return Optional.<ApiTokens.Created>empty();
@@ -142,10 +134,7 @@ public final class Bootstrap {
     private String find(ReadTx tx, String secret) {
         byte[] hash = Ids.sha256(secret == null ? "" : secret);
         long now = clock.millis();
-        var links = tx.query("SELECT id, secret_hash, expires_at, used_at, end_reason FROM bootstrap_links",
-                rs -> new Link(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getObject(4) != null,
-                        rs.getString(5)));
-        for (Link link : links) {
+        for (TokenStore.Link link : TokenStore.links(tx)) {
             if (MessageDigest.isEqual(hash, link.secretHash())) {
                 if (END_ADMIN_EXISTS.equals(link.endReason())) {
                     throw adminExists();
@@ -162,8 +151,5 @@ public final class Bootstrap {
             }
         }
         throw GatehouseException.notFound("bootstrap_not_found", "no such bootstrap link");
-    }
-
-    private record Link(String id, byte[] secretHash, long expiresAt, boolean ended, String endReason) {
     }
 }

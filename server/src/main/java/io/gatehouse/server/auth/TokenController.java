@@ -1,19 +1,19 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.server.common.Fields;
 import io.gatehouse.server.common.GatehouseException;
-import io.gatehouse.server.common.ClientInfo;
-import io.gatehouse.server.http.Requests;
+import io.gatehouse.server.common.Page;
+import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
-import io.gatehouse.server.http.JsonBody;
-import io.gatehouse.server.common.Page;
 import io.gatehouse.server.http.ProblemMapper;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** {@code /api/v1/tokens} for admins, and the bootstrap link that creates the first admin. */
@@ -40,25 +40,56 @@ public final class TokenController {
                 .post(BOOTSTRAP_PATH + "{secret}", this::bootstrapRedeem);
     }
 
+    /** {@code POST /api/v1/tokens}. */
+    record CreateRequest(String name, List<String> scopes) {
+        CreateRequest {
+            Fields.required("name", name, "a string");
+            // No default: a token that forgot its scopes must not come out as an admin token.
+            Fields.required("scopes", scopes, "an array of at least one of " + Scope.codes());
+            if (scopes.contains(null)) {
+                throw GatehouseException.invalidField("scopes", "an array of strings", "an array containing null");
+            }
+            scopes = List.copyOf(scopes);
+        }
+    }
+
+    /** The bootstrap link's JSON body; every field is optional. */
+    record BootstrapRequest(String name) {
+    }
+
+    /** A created token, with the only copy of its secret. */
+    record CreatedView(String id, String name, List<String> scopes, String token) {
+        static CreatedView of(ApiTokens.Created created) {
+            return new CreatedView(created.id(), created.name(), codes(created.scopes()), created.token());
+        }
+    }
+
+    /** A token as listed; {@code revokedAt} is null while it is active. */
+    record TokenView(String id, String name, List<String> scopes, String createdBy, String createdAt,
+            String revokedAt) {
+        static TokenView of(TokenStore.Listed token) {
+            return new TokenView(token.id(), token.name(), codes(token.scopes()), token.createdBy(),
+                    Instant.ofEpochMilli(token.createdAt()).toString(),
+                    token.revokedAt() == null ? null : Instant.ofEpochMilli(token.revokedAt()).toString());
+        }
+    }
+
+    record TokenList(List<TokenView> tokens, String next) {
+    }
+
     private void create(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        JsonBody body = JsonBody.read(ctx, maxBody);
-        String name = body.requiredString("name");
-        // No default: a token that forgot its scopes must not come out as an admin token.
-        Set<Scope> scopes = parseScopes(body.optionalStringList("scopes").orElseThrow(() -> GatehouseException.invalidField(
-                "scopes", "an array of at least one of " + Scope.codes(), "nothing")));
-        ApiTokens.Created created = tokens.create(name, scopes, principal.actor(), Requests.client(ctx));
+        CreateRequest request = Bodies.read(ctx, maxBody, CreateRequest.class);
+        ApiTokens.Created created = tokens.create(request.name(), parseScopes(request.scopes()), principal.actor(),
+                Requests.client(ctx));
         Html.noStore(ctx);
-        ctx.status(201).json(json(created));
+        ctx.status(201).json(CreatedView.of(created));
     }
 
     private void list(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
-        Page.Slice<Map<String, Object>> slice = tokens.list(Requests.page(ctx));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("tokens", slice.items());
-        answer.put("next", slice.next());
-        ctx.json(answer);
+        Page.Slice<TokenStore.Listed> slice = tokens.list(Requests.page(ctx));
+        ctx.json(new TokenList(slice.items().stream().map(TokenView::of).toList(), slice.next()));
     }
 
     private void revoke(Context ctx) {
@@ -91,7 +122,8 @@ public final class TokenController {
                 String field = Forms.field(ctx, maxBody, "name");
                 name = field == null ? "admin" : field;
             } else {
-                name = JsonBody.readOptional(ctx, maxBody).optionalString("name").orElse("admin");
+                String given = Bodies.readOptional(ctx, maxBody, BootstrapRequest.class).name();
+                name = given == null ? "admin" : given;
             }
             ApiTokens.Created created = bootstrap.redeem(ctx.pathParam("secret"), name, Requests.client(ctx));
             Html.noStore(ctx);
@@ -100,7 +132,7 @@ public final class TokenController {
                         + "<p class=\"box mono\">" + Html.escape(created.token()) + "</p><p>Use it as <code>"
                         + "Authorization: Bearer &lt;token&gt;</code>.</p>");
             } else {
-                ctx.status(201).json(json(created));
+                ctx.status(201).json(CreatedView.of(created));
             }
         } catch (GatehouseException e) {
             if (!form) {
@@ -119,12 +151,7 @@ public final class TokenController {
         return scopes;
     }
 
-    private static Map<String, Object> json(ApiTokens.Created created) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", created.id());
-        body.put("name", created.name());
-        body.put("scopes", created.scopes().stream().map(Scope::code).sorted().toList());
-        body.put("token", created.token());
-        return body;
+    private static List<String> codes(Collection<Scope> scopes) {
+        return scopes.stream().map(Scope::code).sorted().toList();
     }
 }

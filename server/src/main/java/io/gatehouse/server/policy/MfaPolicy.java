@@ -4,8 +4,6 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.otp.OtpAlgorithm;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The second-factor rules for a role.
@@ -68,17 +66,5 @@ public record MfaPolicy(
                             ? result.enrollmentLinkTtl : policy.enrollmentLinkTtl);
         }
         return result;
-    }
-
-    public Map<String, Object> toJson() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("totpRequired", totpRequired);
-        json.put("algorithm", algorithm.name());
-        json.put("digits", digits);
-        json.put("periodSeconds", periodSeconds);
-        json.put("lookBehindSteps", lookBehindSteps);
-        json.put("lookAheadSteps", lookAheadSteps);
-        json.put("enrollmentLinkTtlSeconds", enrollmentLinkTtl.toSeconds());
-        return json;
     }
 }

@@ -1,16 +1,17 @@
 package io.gatehouse.server.policy;
 
-import io.gatehouse.server.common.GatehouseException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.common.ClientInfo;
-import io.gatehouse.server.http.Requests;
-import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Page;
+import io.gatehouse.server.http.Bodies;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
-import io.gatehouse.server.user.Roles;
 import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** {@code /api/v1/policies}: MFA policy per role. */
 public final class PolicyController {
@@ -24,6 +25,11 @@ public final class PolicyController {
         this.maxBody = maxBody;
     }
 
+    /** The default policy and one page of role policies, keyed by role in role order. */
+    record PolicyList(@JsonProperty("default") PolicyView defaultPolicy, Map<String, PolicyView> roles,
+            String next) {
+    }
+
     public void register(Routes routes) {
         routes.get("/api/v1/policies", this::list)
                 .get("/api/v1/policies/{role}", this::get)
@@ -33,26 +39,30 @@ public final class PolicyController {
 
     private void list(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
-        ctx.json(policies.list(Requests.page(ctx)));
+        Page.Slice<PolicyStore.RolePolicy> slice = policies.list(Requests.page(ctx));
+        Map<String, PolicyView> roles = new LinkedHashMap<>();
+        slice.items().forEach(stored -> roles.put(stored.role(), PolicyView.of(stored.policy())));
+        ctx.json(new PolicyList(PolicyView.of(MfaPolicy.DEFAULT), roles, slice.next()));
     }
 
     private void get(Context ctx) {
         auth.require(ctx, Scope.ADMIN);
-        String role = Roles.validate(ctx.pathParam("role"));
-        ctx.json(policies.find(role).orElseThrow(() -> GatehouseException.notFound("policy_not_found",
-                "role '" + role + "' has no policy; the default applies")).toJson());
+        String role = ctx.pathParam("role");
+        MfaPolicy policy = policies.find(role).orElseThrow(() -> GatehouseException.notFound("policy_not_found",
+                "role '" + role + "' has no policy; the default applies"));
+        ctx.json(PolicyView.of(policy));
     }
 
     private void put(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        MfaPolicy policy = policies.put(ctx.pathParam("role"), JsonBody.read(ctx, maxBody), principal,
-                Requests.client(ctx));
-        ctx.json(policy.toJson());
+        MfaPolicy policy = policies.put(ctx.pathParam("role"), Bodies.read(ctx, maxBody, PolicyChange.class),
+                principal, Requests.client(ctx));
+        ctx.json(PolicyView.of(policy));
     }
 
     private void delete(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
-        policies.delete(Roles.validate(ctx.pathParam("role")), principal, Requests.client(ctx));
+        policies.delete(ctx.pathParam("role"), principal, Requests.client(ctx));
         ctx.status(204);
     }
 }

@@ -5,7 +5,6 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.common.ClientInfo;
 import java.time.Clock;
-import java.util.List;
 
 /**
  * Ends a user's pending enrollment links when the user is suspended or a credential of theirs is revoked. A link
@@ -30,21 +29,18 @@ public final class PendingLinks {
     /** Ends them in {@code tx}, which should hold the user's row lock; each ended link is audited. */
     Ended endAll(Tx tx, String userId, String cause, String actor, ClientInfo client) {
         long now = clock.millis();
-        int totp = end(tx, userId, cause, actor, client, now, "totp_enrollments", "totp.enrollment.end",
-                "enrollment:", ", secret_ciphertext = NULL");
-        int device = end(tx, userId, cause, actor, client, now, "device_enrollments", "device.enrollment.end",
-                "device-enrollment:", "");
+        int totp = end(tx, userId, cause, actor, client, now, UserStore.LinkTable.TOTP_ENROLLMENTS,
+                "totp.enrollment.end", "enrollment:");
+        int device = end(tx, userId, cause, actor, client, now, UserStore.LinkTable.DEVICE_ENROLLMENTS,
+                "device.enrollment.end", "device-enrollment:");
         return new Ended(totp, device);
     }
 
-    private int end(Tx tx, String userId, String cause, String actor, ClientInfo client, long now, String table,
-            String action, String subjectPrefix, String erase) {
-        List<String> pending = tx.query("SELECT id FROM " + table + " WHERE user_id = ? AND status = 'pending'"
-                + tx.dialect().forUpdate(), rs -> rs.getString(1), userId);
+    private int end(Tx tx, String userId, String cause, String actor, ClientInfo client, long now,
+            UserStore.LinkTable links, String action, String subjectPrefix) {
         int ended = 0;
-        for (String id : pending) {
-            if (tx.update("UPDATE " + table + " SET status = 'revoked'" + erase + ", ended_at = ? WHERE id = ? AND"
-                    + " status = 'pending'", now, id) > 0) {
+        for (String id : UserStore.lockPendingLinks(tx, links, userId)) {
+            if (UserStore.revokePendingLink(tx, links, id, now)) {
                 audit.append(tx, AuditEvent.of(actor, action, client).user(userId).subject(subjectPrefix + id)
                         .reason(cause).success());
                 ended++;

@@ -1,24 +1,25 @@
 package io.gatehouse.server.user;
 
-import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.audit.UserLookup;
 import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.DatabaseException;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import io.gatehouse.server.common.ClientInfo;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /** Users and their roles. */
-public final class UserService {
+public final class UserService implements UserLookup {
     private final Database database;
     private final AuditLog audit;
     private final Clock clock;
@@ -38,7 +39,7 @@ public final class UserService {
         TreeSet<String> roleSet = Roles.validateAll(roles);
         try {
             return insert(name, roleSet, by, client);
-        } catch (io.gatehouse.server.db.DatabaseException e) {
+        } catch (DatabaseException e) {
             if (e.isUniqueViolation()) {
                 // Lost a race with a concurrent create of the same name.
                 throw taken(name, name.display());
@@ -55,11 +56,7 @@ public final class UserService {
             }
             String id = Ids.newId(random, "usr");
             long now = clock.millis();
-            tx.update("INSERT INTO users (id, username, username_key, status, created_at, updated_at) VALUES (?, ?, ?,"
-                    + " 'active', ?, ?)", id, name.display(), name.key(), now, now);
-            for (String role : roleSet) {
-                tx.update("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", id, role);
-            }
+            UserStore.insert(tx, id, name, roleSet, now);
             audit.append(tx, AuditEvent.of(by.actor(), "user.create", client).user(id)
                     .subject("user:" + name.display()).detail("roles", List.copyOf(roleSet)).success());
             return new User(id, name.display(), "active", roleSet, now);
@@ -75,11 +72,7 @@ public final class UserService {
         TreeSet<String> roleSet = Roles.validateAll(roles);
         return database.inTransaction(tx -> {
             User user = lock(tx, userId);
-            tx.update("DELETE FROM user_roles WHERE user_id = ?", userId);
-            for (String role : roleSet) {
-                tx.update("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", userId, role);
-            }
-            tx.update("UPDATE users SET updated_at = ? WHERE id = ?", clock.millis(), userId);
+            UserStore.replaceRoles(tx, userId, roleSet, clock.millis());
             audit.append(tx, AuditEvent.of(by.actor(), "user.roles", client).user(userId)
                     .detail("before", new TreeSet<>(user.roles())).detail("after", List.copyOf(roleSet)).success());
             return new User(userId, user.username(), user.status(), roleSet, user.createdAt());
@@ -93,7 +86,7 @@ public final class UserService {
     public User setStatus(String userId, String status, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
             User user = lock(tx, userId);
-            tx.update("UPDATE users SET status = ?, updated_at = ? WHERE id = ?", status, clock.millis(), userId);
+            UserStore.setStatus(tx, userId, status, clock.millis());
             boolean suspending = !"active".equals(status);
             PendingLinks.Ended ended = suspending
                     ? links.endAll(tx, userId, "user_suspended", by.actor(), client) : PendingLinks.Ended.NONE;
@@ -117,20 +110,17 @@ public final class UserService {
     }
 
     public Optional<User> find(ReadTx tx, String userId) {
-        return tx.queryOne("SELECT id, username, status, created_at FROM users WHERE id = ?",
-                rs -> new User(rs.getString(1), rs.getString(2), rs.getString(3), roles(tx, rs.getString(1)),
-                        rs.getLong(4)), userId);
+        return UserStore.find(tx, userId);
     }
 
     /** The user {@code name} folds to, if any. */
     public Optional<User> findByUsername(Tx tx, Username name) {
-        return tx.queryOne("SELECT id FROM users WHERE username_key = ?", rs -> rs.getString(1), name.key())
-                .flatMap(id -> find(tx, id));
+        return UserStore.idByKey(tx, name.key()).flatMap(id -> find(tx, id));
     }
 
     /** The user, locked until the transaction ends (serialises changes to one user's credentials), or 404. */
     public User lock(Tx tx, String userId) {
-        tx.queryOne("SELECT id FROM users WHERE id = ?" + tx.dialect().forUpdate(), rs -> rs.getString(1), userId);
+        UserStore.lock(tx, userId);
         return require(tx, userId);
     }
 
@@ -140,14 +130,28 @@ public final class UserService {
                 () -> GatehouseException.notFound("user_not_found", "no user with id '" + userId + "'"));
     }
 
-    public List<User> list(int limit, String afterUsername) {
-        return database.read(tx -> tx.query(
-                "SELECT id FROM users WHERE username > ? ORDER BY username LIMIT ?", rs -> rs.getString(1),
-                afterUsername, limit).stream().map(id -> find(tx, id).orElseThrow()).toList());
+    /** The user's roles; none for an unknown user. */
+    public Set<String> rolesOf(ReadTx tx, String userId) {
+        return UserStore.roles(tx, userId);
     }
 
-    private static Set<String> roles(ReadTx tx, String userId) {
-        return new HashSet<>(tx.query("SELECT role FROM user_roles WHERE user_id = ?", rs -> rs.getString(1),
-                userId));
+    /** The user's lockout after failed second-factor attempts; not locked for an unknown user. */
+    UserStore.LockState lockState(ReadTx tx, String userId) {
+        return UserStore.lockState(tx, userId).orElse(new UserStore.LockState(0, null));
+    }
+
+    public List<User> list(int limit, String afterUsername) {
+        return database.read(tx -> UserStore.idsByUsername(tx, limit, afterUsername).stream()
+                .map(id -> find(tx, id).orElseThrow()).toList());
+    }
+
+    @Override
+    public boolean looksLikeUserId(String text) {
+        return Username.looksLikeUserId(text);
+    }
+
+    @Override
+    public Optional<String> idOfUsername(String username) {
+        return Username.parse(username).flatMap(name -> database.read(tx -> UserStore.idByKey(tx, name.key())));
     }
 }

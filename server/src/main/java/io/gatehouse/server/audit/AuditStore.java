@@ -1,0 +1,85 @@
+package io.gatehouse.server.audit;
+
+import io.gatehouse.server.db.ReadTx;
+import io.gatehouse.server.db.Tx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The tables of the audit log: {@code audit_log} and its one-row {@code audit_chain_head}. */
+final class AuditStore {
+    private AuditStore() {
+    }
+
+    /** Which records a query asks for, newest first: ids below {@code before}, optionally of one user and action. */
+    record Filter(long before, Optional<String> userId, Optional<String> action, int limit) {
+    }
+
+    static List<StoredRecord> newestFirst(ReadTx tx, Filter filter) {
+        StringBuilder where = new StringBuilder(" WHERE id < ?");
+        List<Object> args = new ArrayList<>(List.of(filter.before()));
+        filter.userId().ifPresent(userId -> {
+            where.append(" AND subject_user = ?");
+            args.add(userId);
+        });
+        filter.action().ifPresent(action -> {
+            where.append(" AND action = ?");
+            args.add(action);
+        });
+        args.add(filter.limit());
+        return tx.query(StoredRecord.SELECT + where + " ORDER BY id DESC LIMIT ?", StoredRecord::from,
+                args.toArray());
+    }
+
+    static long insert(Tx tx, AuditEvent event, String eventId, long createdAt, String details, String keyId,
+            byte[] contentMac) {
+        return tx.insertReturningId("""
+                INSERT INTO audit_log (event_id, created_at, actor, action, subject_user, subject, result, reason,
+                                       client_address, user_agent, details, key_id, content_mac)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                eventId, createdAt, event.actor(), event.action(), event.subjectUser(), event.subject(),
+                event.result(), event.reason(), event.client().address(), event.client().userAgent(), details,
+                keyId, contentMac);
+    }
+
+    static Optional<AuditLog.ChainHead> head(ReadTx tx) {
+        return tx.queryOne("SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1",
+                rs -> new AuditLog.ChainHead(rs.getLong(1), rs.getBytes(2)));
+    }
+
+    /** The head, locked until the transaction ends: sealing passes run one at a time. */
+    static Optional<AuditLog.ChainHead> lockHead(Tx tx) {
+        return tx.queryOne("SELECT chain_seq, chain_mac FROM audit_chain_head WHERE id = 1"
+                + tx.dialect().forUpdate(), rs -> new AuditLog.ChainHead(rs.getLong(1), rs.getBytes(2)));
+    }
+
+    static void moveHead(Tx tx, long seq, byte[] mac) {
+        tx.update("UPDATE audit_chain_head SET chain_seq = ?, chain_mac = ? WHERE id = 1", seq, mac);
+    }
+
+    /** The chain MAC of the record at chain position {@code seq}, if one is there. */
+    static Optional<byte[]> chainMacAt(ReadTx tx, long seq) {
+        return tx.queryOne("SELECT chain_mac FROM audit_log WHERE chain_seq = ?", rs -> rs.getBytes(1), seq);
+    }
+
+    /** Linked records after chain position {@code afterSeq}, in chain order. */
+    static List<StoredRecord> linkedAfter(ReadTx tx, long afterSeq, int limit) {
+        return tx.query(StoredRecord.SELECT + " WHERE chain_seq > ? ORDER BY chain_seq LIMIT " + limit,
+                StoredRecord::from, afterSeq);
+    }
+
+    /** Records not linked yet, after row id {@code afterId}, in id order. */
+    static List<StoredRecord> unlinkedAfter(ReadTx tx, long afterId, int limit) {
+        return tx.query(StoredRecord.SELECT + " WHERE chain_seq IS NULL AND id > ? ORDER BY id LIMIT " + limit,
+                StoredRecord::from, afterId);
+    }
+
+    static List<StoredRecord> allUnlinked(ReadTx tx) {
+        return tx.query(StoredRecord.SELECT + " WHERE chain_seq IS NULL ORDER BY id", StoredRecord::from);
+    }
+
+    static void link(Tx tx, long id, long seq, byte[] chainMac) {
+        tx.update("UPDATE audit_log SET chain_seq = ?, chain_mac = ? WHERE id = ? AND chain_seq IS NULL", seq,
+                chainMac, id);
+    }
+}
