@@ -8,6 +8,7 @@ import io.gatehouse.server.db.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,10 +16,10 @@ import java.util.Optional;
  * each verification makes after it has locked its user row.
  *
  * <p>That read takes the credential (or the recovery codes) together with the source's throttle row in one
- * statement. It must run after the lock, as a statement of its own: on PostgreSQL a statement sees the rows
- * committed when it started, so joining these rows into the locking statement would show a check that waited for
- * the lock the state from before the check it waited for, and two concurrent failures of one source would count
- * once.
+ * statement, joined to the user row so that one row comes back whether either exists or not. It must be a statement
+ * of its own, after the lock: under PostgreSQL's read committed a statement sees the rows committed when it started,
+ * so had these rows been joined into the locking statement, a check that waited for the lock would see the source
+ * row as it was before the check it waited for, and two concurrent failures of one source would count as one.
  */
 final class TotpStore {
     private static final String SOURCE_COLUMNS = "s.user_id, s.failures, s.locks, s.locked_until, s.forget_at";
@@ -66,7 +67,7 @@ final class TotpStore {
                 rs -> new Joined(rs.getString(1) == null ? null : new StoredCode(rs.getString(1), rs.getString(2),
                         rs.getBytes(3), rs.getObject(4) != null), ThrottleStore.sourceRow(rs, 5)),
                 source.key(), userId);
-        List<StoredCode> codes = rows.stream().map(Joined::code).filter(code -> code != null).toList();
+        List<StoredCode> codes = rows.stream().map(Joined::code).filter(Objects::nonNull).toList();
         return new RecoveryRead(codes, rows.isEmpty() ? ThrottleStore.SourceRow.NONE : rows.get(0).source());
     }
 
