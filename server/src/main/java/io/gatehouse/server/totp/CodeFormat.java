@@ -10,7 +10,8 @@ final class CodeFormat {
 
     /** A TOTP code: 6 to 8 ASCII digits (policies use 6 or 8; the credential's own length is checked later). */
     static String totp(String code) {
-        if (code == null || code.length() < 6 || code.length() > 8 || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (code == null || code.length() < 6 || code.length() > 8
+                || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw GatehouseException.invalid("invalid_code_format", "field 'code' must be 6 to 8 digits, got "
                     + describe(code));
         }

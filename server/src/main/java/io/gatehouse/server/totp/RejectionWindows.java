@@ -2,15 +2,12 @@ package io.gatehouse.server.totp;
 
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
-import io.gatehouse.server.db.ReadTx;
-import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.common.ClientInfo;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.totp.ThrottleStore.Window;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,20 +24,15 @@ import java.util.Optional;
 final class RejectionWindows {
     static final Duration WINDOW = Duration.ofMinutes(1);
     private static final int SWEEP_BATCH = 500;
-    private static final String WINDOW_SELECT = "SELECT w.user_id, u.username, w.action, w.reason, w.window_start,"
-            + " w.window_ends, w.repeats, w.actor, w.client_address, w.user_agent FROM totp_rejection_windows w"
-            + " JOIN users u ON u.id = w.user_id WHERE w.user_id = ?";
 
+    private final ThrottleStore store;
     private final AuditLog audit;
     private final Clock clock;
 
-    RejectionWindows(AuditLog audit, Clock clock) {
+    RejectionWindows(ThrottleStore store, AuditLog audit, Clock clock) {
+        this.store = store;
         this.audit = audit;
         this.clock = clock;
-    }
-
-    private record Window(String userId, String username, String action, String reason, long start, long ends,
-            int repeats, String actor, String clientAddress, String userAgent) {
     }
 
     /**
@@ -49,51 +41,32 @@ final class RejectionWindows {
      */
     boolean opensWindow(Tx tx, String userId, String action, String reason, String actor, ClientInfo client) {
         long now = clock.millis();
-        Optional<Window> open = find(tx, userId, action, reason);
+        Optional<Window> open = store.window(tx, userId, action, reason);
         if (open.isPresent() && open.get().ends() > now) {
-            tx.update("UPDATE totp_rejection_windows SET repeats = repeats + 1, actor = ?, client_address = ?,"
-                    + " user_agent = ? WHERE user_id = ? AND action = ? AND reason = ?", actor, client.address(),
-                    client.userAgent(), userId, action, reason);
+            store.countRepeat(tx, userId, action, reason, actor, client);
             return false;
         }
         open.ifPresent(ended -> close(tx, ended));
-        tx.update("INSERT INTO totp_rejection_windows (user_id, action, reason, window_start, window_ends, repeats,"
-                + " actor, client_address, user_agent) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)", userId, action, reason,
-                now, now + WINDOW.toMillis(), actor, client.address(), client.userAgent());
+        store.openWindow(tx, userId, action, reason, now, now + WINDOW.toMillis(), actor, client);
         return true;
     }
 
     /** Closes every window that has ended, one batch; returns how many summary records it wrote. */
     int closeEnded(Tx tx) {
-        List<String> users = tx.query("SELECT DISTINCT user_id FROM totp_rejection_windows WHERE window_ends <= ?"
-                + " ORDER BY user_id LIMIT " + SWEEP_BATCH, rs -> rs.getString(1), clock.millis());
         int written = 0;
-        for (String userId : users) {
+        for (String userId : store.usersWithEndedWindows(tx, clock.millis(), SWEEP_BATCH)) {
             // The same lock order as a check: the user row, then its windows.
-            tx.queryOne("SELECT id FROM users WHERE id = ?" + tx.dialect().forUpdate(), rs -> rs.getString(1), userId);
-            List<Window> ended = tx.query(WINDOW_SELECT + " AND w.window_ends <= ?", RejectionWindows::window, userId,
-                    clock.millis());
-            for (Window window : ended) {
+            store.lockUserById(tx, userId);
+            for (Window window : store.endedWindows(tx, userId, clock.millis())) {
                 written += close(tx, window) ? 1 : 0;
             }
         }
         return written;
     }
 
-    private Optional<Window> find(ReadTx tx, String userId, String action, String reason) {
-        return tx.queryOne(WINDOW_SELECT + " AND w.action = ? AND w.reason = ?", RejectionWindows::window, userId,
-                action, reason);
-    }
-
-    private static Window window(ResultSet rs) throws SQLException {
-        return new Window(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                rs.getLong(6), rs.getInt(7), rs.getString(8), rs.getString(9), rs.getString(10));
-    }
-
     /** Deletes the window and, when it counted repeats, writes their summary; true when it wrote one. */
     private boolean close(Tx tx, Window window) {
-        tx.update("DELETE FROM totp_rejection_windows WHERE user_id = ? AND action = ? AND reason = ?",
-                window.userId(), window.action(), window.reason());
+        store.deleteWindow(tx, window);
         if (window.repeats() == 0) {
             return false;
         }

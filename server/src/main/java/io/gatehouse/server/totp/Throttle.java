@@ -1,6 +1,8 @@
 package io.gatehouse.server.totp;
 
 import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.totp.ThrottleStore.SourceRow;
+import io.gatehouse.server.totp.ThrottleStore.UserRow;
 import io.gatehouse.server.user.Username;
 import java.time.Clock;
 import java.util.Optional;
@@ -31,16 +33,14 @@ final class Throttle {
     static final String SCOPE_SOURCE = "source";
     static final String SCOPE_USER = "user";
 
+    private final ThrottleStore store;
     private final Clock clock;
     private final Lockout settings;
 
-    Throttle(Clock clock, Lockout settings) {
+    Throttle(ThrottleStore store, Clock clock, Lockout settings) {
+        this.store = store;
         this.clock = clock;
         this.settings = settings;
-    }
-
-    /** The user's status and failure window, read under the row lock. */
-    record State(String userId, String username, String status, int failures, Long windowEnds, Long lockedUntil) {
     }
 
     /** A check refused before its code is looked at: which lock refused it, and for how long. */
@@ -59,53 +59,42 @@ final class Throttle {
         }
     }
 
-    private record SourceState(int failures, int locks, Long lockedUntil, long forgetAt) {
-        static final SourceState NONE = new SourceState(0, 0, null, 0);
-    }
-
-    /** Null when no user has that name (compared by its case-folded key, see {@link Username}). */
-    State lock(Tx tx, String username) {
-        return Username.parse(username).flatMap(name -> tx.queryOne("SELECT id, username, status, failed_attempts,"
-                        + " failure_window_ends, locked_until FROM users WHERE username_key = ?"
-                        + tx.dialect().forUpdate(),
-                rs -> new State(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        Tx.nullableLong(rs, "failure_window_ends"), Tx.nullableLong(rs, "locked_until")), name.key()))
-                .orElse(null);
+    /** Locks the user row; empty when no user has that name (compared by its case-folded key, see {@link Username}). */
+    Optional<UserRow> lock(Tx tx, String username) {
+        return Username.parse(username).flatMap(name -> store.lockUser(tx, name.key()));
     }
 
     /**
      * The lock that refuses this check, the longer one when both do; empty when the check may go on (an ended
      * failure window is then cleared).
      */
-    Optional<Refusal> refusal(Tx tx, State state, Source source) {
+    Optional<Refusal> refusal(Tx tx, UserRow user, SourceRow stored) {
         long now = clock.millis();
-        Long sourceLock = sourceState(tx, state.userId(), source, now).lockedUntil();
+        Long sourceLock = stored.at(now).lockedUntil();
         long sourceUntil = sourceLock == null ? 0 : sourceLock;
-        long userUntil = state.lockedUntil() == null ? 0 : state.lockedUntil();
+        long userUntil = user.lockedUntil() == null ? 0 : user.lockedUntil();
         long until = Math.max(sourceUntil, userUntil);
         if (until > now) {
             return Optional.of(new Refusal(sourceUntil >= userUntil ? SCOPE_SOURCE : SCOPE_USER,
                     Math.max(1, (until - now + 999) / 1000)));
         }
-        boolean windowEnded = state.windowEnds() == null || state.windowEnds() <= now;
-        if (windowEnded && (state.failures() != 0 || state.windowEnds() != null || state.lockedUntil() != null)) {
-            tx.update("UPDATE users SET failed_attempts = 0, failure_window_ends = NULL, locked_until = NULL"
-                    + " WHERE id = ?", state.userId());
+        boolean windowEnded = user.windowEnds() == null || user.windowEnds() <= now;
+        if (windowEnded && (user.failures() != 0 || user.windowEnds() != null || user.lockedUntil() != null)) {
+            store.clearFailureWindow(tx, user.userId());
         }
         return Optional.empty();
     }
 
-    /** Counts one failure against the user's window and against the source. */
-    Failure fail(Tx tx, State state, Source source) {
+    /** Counts one failure against the user's window and against the source, whose row was {@code stored}. */
+    Failure fail(Tx tx, UserRow user, Source source, SourceRow stored) {
         long now = clock.millis();
-        boolean windowOpen = state.windowEnds() != null && state.windowEnds() > now;
-        int failures = windowOpen ? state.failures() + 1 : 1;
-        long windowEnds = windowOpen ? state.windowEnds() : now + settings.window().toMillis();
+        boolean windowOpen = user.windowEnds() != null && user.windowEnds() > now;
+        int failures = windowOpen ? user.failures() + 1 : 1;
+        long windowEnds = windowOpen ? user.windowEnds() : now + settings.window().toMillis();
         boolean userLocked = failures >= settings.threshold();
-        tx.update("UPDATE users SET failed_attempts = ?, failure_window_ends = ?, locked_until = ? WHERE id = ?",
-                failures, windowEnds, userLocked ? windowEnds : null, state.userId());
+        store.saveFailureWindow(tx, user.userId(), failures, windowEnds, userLocked ? windowEnds : null);
 
-        SourceState before = sourceState(tx, state.userId(), source, now);
+        SourceRow before = stored.at(now);
         int inRow = before.failures() + 1;
         int locks = before.locks();
         Long lockedUntil = before.lockedUntil();
@@ -116,29 +105,22 @@ final class Throttle {
             inRow = 0;
         }
         long forgetAt = Math.max(now, lockedUntil == null ? 0 : lockedUntil) + settings.sourceMaxLock().toMillis();
-        tx.update("INSERT INTO totp_source_throttle (user_id, source, failures, locks, locked_until, forget_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, source) DO UPDATE SET failures = excluded.failures,"
-                + " locks = excluded.locks, locked_until = excluded.locked_until, forget_at = excluded.forget_at",
-                state.userId(), source.key(), inRow, locks, lockedUntil, forgetAt);
+        store.saveSource(tx, user.userId(), source, inRow, locks, lockedUntil, forgetAt);
         return new Failure(sourceLocked, userLocked);
     }
 
-    /** A success proves the source holds the factor: its run and backoff end. The user's window stays. */
-    void succeed(Tx tx, State state, Source source) {
-        tx.update("DELETE FROM totp_source_throttle WHERE user_id = ? AND source = ?", state.userId(), source.key());
+    /**
+     * A success proves the source holds the factor: its run and backoff end. The user's window stays. A source
+     * without a row has nothing to end, which spares the common success a statement.
+     */
+    void succeed(Tx tx, UserRow user, Source source, SourceRow stored) {
+        if (stored.stored()) {
+            store.deleteSource(tx, user.userId(), source);
+        }
     }
 
     /** Deletes the rows of sources quiet for long enough; returns how many. */
     int forgetQuietSources(Tx tx) {
-        return tx.update("DELETE FROM totp_source_throttle WHERE forget_at <= ?", clock.millis());
-    }
-
-    private SourceState sourceState(Tx tx, String userId, Source source, long now) {
-        return tx.queryOne("SELECT failures, locks, locked_until, forget_at FROM totp_source_throttle"
-                        + " WHERE user_id = ? AND source = ?",
-                rs -> new SourceState(rs.getInt(1), rs.getInt(2), Tx.nullableLong(rs, "locked_until"),
-                        rs.getLong(4)), userId, source.key())
-                .filter(known -> known.forgetAt() > now)
-                .orElse(SourceState.NONE);
+        return store.forgetSourcesQuietBefore(tx, clock.millis());
     }
 }

@@ -6,19 +6,16 @@ import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
-import io.gatehouse.server.common.ClientInfo;
-import io.gatehouse.server.http.Requests;
+import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
-import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * TOTP over HTTP: enrollment links for admins, the enrollment page and activation for the user holding the link,
@@ -63,12 +60,9 @@ public final class TotpController {
     private void createEnrollment(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         TotpEnrollments.Created created = enrollments.create(ctx.pathParam("id"), principal, Requests.client(ctx));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", created.id());
-        body.put("enrollmentUrl", links.to(TotpEnrollments.PATH + created.token()));
-        body.put("expiresAt", created.expiresAt().toString());
         Html.noStore(ctx);
-        ctx.status(201).json(body);
+        ctx.status(201).json(new TotpApi.EnrollmentLink(created.id(), links.to(TotpEnrollments.PATH + created.token()),
+                created.expiresAt().toString()));
     }
 
     private void revoke(Context ctx) {
@@ -81,34 +75,19 @@ public final class TotpController {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         List<String> codes = enrollments.regenerateRecoveryCodes(ctx.pathParam("id"), principal, Requests.client(ctx));
         Html.noStore(ctx);
-        ctx.status(201).json(Map.of("recoveryCodes", codes));
+        ctx.status(201).json(new TotpApi.RecoveryCodeList(codes));
     }
 
     private void verify(Context ctx, String kind) {
         Principal principal = auth.require(ctx, Scope.VERIFY);
-        JsonBody body = JsonBody.read(ctx, maxBody);
-        String username = body.requiredString("username");
-        String code = body.requiredString("code");
-        if (username.isEmpty() || username.length() > 64) {
-            throw GatehouseException.invalid("invalid_field", "field 'username' must be 1 to 64 characters, got "
-                    + username.length());
-        }
-        ClientInfo client = Requests.client(ctx);
-        Verdict verdict = "totp".equals(kind)
-                ? verifier.verifyTotp(username, code, principal.actor(), client)
-                : verifier.verifyRecoveryCode(username, code, principal.actor(), client);
+        TotpApi.CodeRequest body = Bodies.read(ctx, maxBody, TotpApi.CodeRequest.class);
+        TotpVerifier.Verification request = new TotpVerifier.Verification(body.username(), body.code(),
+                principal.actor(), Requests.client(ctx));
+        Verdict verdict = "totp".equals(kind) ? verifier.verifyTotp(request) : verifier.verifyRecoveryCode(request);
         metrics.verified(kind, verdict);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("result", verdict.result());
-        if (!verdict.accepted()) {
-            answer.put("reason", verdict.reason());
-        }
-        verdict.remainingRecoveryCodes().ifPresent(n -> answer.put("recoveryCodesRemaining", n));
-        verdict.retryAfterSeconds().ifPresent(seconds -> {
-            answer.put("retryAfterSeconds", seconds);
-            ctx.header("Retry-After", String.valueOf(seconds));
-        });
-        ctx.status(verdict.accepted() ? 200 : Verdict.LOCKED.equals(verdict.reason()) ? 429 : 401).json(answer);
+        verdict.retryAfterSeconds().ifPresent(seconds -> ctx.header("Retry-After", String.valueOf(seconds)));
+        ctx.status(verdict.accepted() ? 200 : Verdict.LOCKED.equals(verdict.reason()) ? 429 : 401)
+                .json(TotpApi.VerdictBody.of(verdict));
     }
 
     private void page(Context ctx) {
@@ -159,20 +138,15 @@ public final class TotpController {
         String token = ctx.pathParam("token");
         try {
             enrollments.checkLive(token);
-            String code;
-            if (form) {
-                code = Forms.field(ctx, maxBody, "code");
-            } else {
-                code = JsonBody.read(ctx, maxBody).requiredString("code");
-            }
+            String code = form ? Forms.field(ctx, maxBody, "code")
+                    : Bodies.read(ctx, maxBody, TotpApi.CodeOnly.class).code();
             TotpEnrollments.Activation outcome = enrollments.activate(token, code, Requests.client(ctx));
             if (outcome instanceof TotpEnrollments.Activation.Activated activated) {
                 Html.noStore(ctx);
                 if (form) {
                     renderRecoveryCodes(ctx, activated.recoveryCodes());
                 } else {
-                    ctx.json(Map.of("credentialId", activated.credentialId(), "recoveryCodes",
-                            activated.recoveryCodes()));
+                    ctx.json(new TotpApi.Activated(activated.credentialId(), activated.recoveryCodes()));
                 }
                 return;
             }
@@ -196,8 +170,8 @@ public final class TotpController {
     }
 
     private static void renderProblemPage(Context ctx, GatehouseException e) {
-        Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p><p class=\"mono\">"
-                + Html.escape(e.code()) + "</p>");
+        Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail())
+                + "</p><p class=\"mono\">" + Html.escape(e.code()) + "</p>");
     }
 
 }

@@ -15,6 +15,7 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.policy.MfaPolicy;
 import io.gatehouse.server.policy.PolicyService;
+import io.gatehouse.server.totp.EnrollmentStore.Enrollment;
 import io.gatehouse.server.user.PendingLinks;
 import io.gatehouse.server.user.User;
 import io.gatehouse.server.user.UserService;
@@ -37,6 +38,9 @@ public final class TotpEnrollments {
     public static final String PATH = "/enroll/totp/";
 
     private final Database database;
+    private final EnrollmentStore links = new EnrollmentStore();
+    private final TotpStore credentials = new TotpStore();
+    private final ThrottleStore throttles = new ThrottleStore();
     private final AuditLog audit;
     private final SecretBox secrets;
     private final PolicyService policies;
@@ -76,7 +80,7 @@ public final class TotpEnrollments {
             }
             MfaPolicy policy = policies.effectiveFor(tx, userId);
             long now = clock.millis();
-            endPending(tx, userId, "superseded", now);
+            links.endAllPending(tx, userId, "superseded", now);
             String id = Ids.newId(random, "enr");
             String token = Ids.randomBase32(random, 32);
             byte[] seed = new byte[seedLength(policy.algorithm())];
@@ -84,12 +88,8 @@ public final class TotpEnrollments {
             byte[] sealed = secrets.seal(seed, "totp-enrollment:" + id);
             Arrays.fill(seed, (byte) 0);
             long expiresAt = now + policy.enrollmentLinkTtl().toMillis();
-            tx.update("""
-                    INSERT INTO totp_enrollments (id, token_hash, user_id, status, secret_ciphertext, algorithm, digits,
-                                                  period_seconds, created_by, created_at, expires_at)
-                    VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)""",
-                    id, Ids.sha256(token), userId, sealed, policy.algorithm().name(), policy.digits(),
-                    policy.periodSeconds(), by.actor(), now, expiresAt);
+            links.insert(tx, id, Ids.sha256(token), userId, sealed, new TotpParameters(policy.algorithm(),
+                    policy.digits(), policy.periodSeconds()), by.actor(), now, expiresAt);
             audit.append(tx, AuditEvent.of(by.actor(), "totp.enrollment.create", client).user(userId)
                     .subject("enrollment:" + id).detail("algorithm", policy.algorithm().name())
                     .detail("digits", policy.digits()).detail("periodSeconds", policy.periodSeconds())
@@ -114,7 +114,7 @@ public final class TotpEnrollments {
      *     erased first)
      */
     public View view(String token, ClientInfo client) {
-        Pending pending = live(token);
+        Enrollment pending = live(token);
         // Whoever opens the link sees the seed: record each view.
         database.inTransaction(tx -> audit.append(tx, AuditEvent.of("enrollment-link:" + pending.id(),
                 "totp.enrollment.view", client).user(pending.userId()).subject("enrollment:" + pending.id())
@@ -145,7 +145,7 @@ public final class TotpEnrollments {
      */
     public Activation activate(String token, String code, ClientInfo client) {
         String candidate = CodeFormat.totp(code);
-        Pending pending = live(token);
+        Enrollment pending = live(token);
         CodeFormat.totpLength(candidate, pending.parameters().digits());
         return database.decide(tx -> {
             String actor = "enrollment-link:" + pending.id();
@@ -164,26 +164,18 @@ public final class TotpEnrollments {
                     return new Activation.WrongCode();
                 }
                 long now = clock.millis();
-                int claimed = tx.update("UPDATE totp_enrollments SET status = 'used', secret_ciphertext = NULL,"
-                        + " ended_at = ? WHERE id = ? AND status = 'pending'", now, pending.id());
-                if (claimed == 0) {
+                if (!links.end(tx, pending.id(), "used", now)) {
                     throw GatehouseException.gone("enrollment_used", "this enrollment link was already used");
                 }
-                List<String> replaced = tx.query("SELECT id FROM totp_credentials WHERE user_id = ? AND status ="
-                        + " 'active'", rs -> rs.getString(1), user.id());
-                tx.update("UPDATE totp_credentials SET status = 'replaced', secret_ciphertext = NULL, ended_at = ?"
-                        + " WHERE user_id = ? AND status = 'active'", now, user.id());
+                List<String> replaced = credentials.activeCredentialIds(tx, user.id());
+                credentials.endActiveCredentials(tx, user.id(), "replaced", now);
                 String credentialId = Ids.newId(random, "totp");
                 // The activation code's step counts as used, so the same code cannot then pass verification.
-                tx.update("""
-                        INSERT INTO totp_credentials (id, user_id, status, secret_ciphertext, algorithm, digits,
-                                                      period_seconds, last_used_step, created_at)
-                        VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?)""",
-                        credentialId, user.id(), secrets.seal(seed, "totp-credential:" + credentialId),
-                        pending.parameters().algorithm().name(), pending.parameters().digits(),
-                        pending.parameters().periodSeconds(), step.getAsLong(), now);
+                credentials.insertCredential(tx, credentialId, user.id(),
+                        secrets.seal(seed, "totp-credential:" + credentialId), pending.parameters(), step.getAsLong(),
+                        now);
                 List<String> codes = recoveryCodes.regenerate(tx, user.id());
-                tx.update("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?", user.id());
+                throttles.clearLock(tx, user.id());
                 audit.append(tx, AuditEvent.of(actor, "totp.enrollment.activate", client).user(user.id())
                         .subject("enrollment:" + pending.id()).detail("credential", credentialId)
                         .detail("replaced", replaced.isEmpty() ? null : replaced)
@@ -199,9 +191,9 @@ public final class TotpEnrollments {
     public List<String> regenerateRecoveryCodes(String userId, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
             users.lock(tx, userId);
-            if (tx.queryLong("SELECT COUNT(*) FROM totp_credentials WHERE user_id = ? AND status = 'active'",
-                    userId) == 0) {
-                throw GatehouseException.conflict("not_enrolled", "user '" + userId + "' has no active TOTP credential");
+            if (!TotpStore.hasActiveCredential(tx, userId)) {
+                throw GatehouseException.conflict("not_enrolled", "user '" + userId
+                        + "' has no active TOTP credential");
             }
             List<String> codes = recoveryCodes.regenerate(tx, userId);
             audit.append(tx, AuditEvent.of(by.actor(), "recovery.regenerate", client).user(userId)
@@ -218,19 +210,16 @@ public final class TotpEnrollments {
         database.inTransaction(tx -> {
             users.lock(tx, userId);
             long now = clock.millis();
-            int credentials = tx.update("UPDATE totp_credentials SET status = 'revoked', secret_ciphertext = NULL,"
-                    + " ended_at = ? WHERE user_id = ? AND status = 'active'", now, userId);
-            boolean pendingTotp = tx.queryLong("SELECT COUNT(*) FROM totp_enrollments WHERE user_id = ? AND status ="
-                    + " 'pending'", userId) > 0;
-            if (credentials == 0 && !pendingTotp) {
+            int revoked = credentials.endActiveCredentials(tx, userId, "revoked", now);
+            if (revoked == 0 && !EnrollmentStore.hasPending(tx, userId)) {
                 throw GatehouseException.notFound("not_enrolled", "user '" + userId + "' has no TOTP credential or"
                         + " pending enrollment");
             }
-            PendingLinks.Ended links = users.endPendingLinks(tx, userId, "totp_revoked", by.actor(), client);
+            PendingLinks.Ended ended = users.endPendingLinks(tx, userId, "totp_revoked", by.actor(), client);
             recoveryCodes.revokeAll(tx, userId);
             audit.append(tx, AuditEvent.of(by.actor(), "totp.revoke", client).user(userId)
-                    .detail("credentials", credentials).detail("pendingEnrollments", links.totpEnrollments())
-                    .detail("pendingDeviceEnrollments", links.deviceEnrollments()).success());
+                    .detail("credentials", revoked).detail("pendingEnrollments", ended.totpEnrollments())
+                    .detail("pendingDeviceEnrollments", ended.deviceEnrollments()).success());
             return null;
         });
     }
@@ -239,49 +228,34 @@ public final class TotpEnrollments {
     public int expireDue() {
         long now = clock.millis();
         return database.inTransaction(tx -> {
-            List<String[]> due = tx.query("SELECT id, user_id FROM totp_enrollments WHERE status = 'pending' AND"
-                    + " expires_at <= ?", rs -> new String[] {rs.getString(1), rs.getString(2)}, now);
-            for (String[] row : due) {
-                expire(tx, row[0], row[1], now);
+            List<EnrollmentStore.Due> due = links.due(tx, now);
+            for (EnrollmentStore.Due link : due) {
+                expire(tx, link.id(), link.userId(), now);
             }
             return due.size();
         });
     }
 
     private void expire(Tx tx, String id, String userId, long now) {
-        if (tx.update("UPDATE totp_enrollments SET status = 'expired', secret_ciphertext = NULL, ended_at = ?"
-                + " WHERE id = ? AND status = 'pending'", now, id) > 0) {
+        if (links.end(tx, id, "expired", now)) {
             audit.append(tx, AuditEvent.of("system", "totp.enrollment.expire", null).user(userId)
                     .subject("enrollment:" + id).success());
         }
     }
 
-    private int endPending(Tx tx, String userId, String status, long now) {
-        return tx.update("UPDATE totp_enrollments SET status = ?, secret_ciphertext = NULL, ended_at = ?"
-                + " WHERE user_id = ? AND status = 'pending'", status, now, userId);
-    }
-
-    private record Pending(String id, String userId, String status, byte[] sealed, TotpParameters parameters,
-            long expiresAt) {
-    }
-
-    /** The pending enrollment behind a link, or the reason it is gone. An expired one is ended on the spot. */
     /** Refuses a dead link before the rest of a request is read; activation checks the link again. */
     public void checkLive(String token) {
         live(token);
     }
 
-    private Pending live(String token) {
+    /** The pending enrollment behind a link, or the reason it is gone. An expired one is ended on the spot. */
+    private Enrollment live(String token) {
         if (token == null || token.length() > 128) {
             throw GatehouseException.notFound("enrollment_not_found", "no such enrollment link");
         }
-        Pending pending = database.read(tx -> tx.queryOne("SELECT id, user_id, status, secret_ciphertext,"
-                + " algorithm, digits, period_seconds, expires_at FROM totp_enrollments WHERE token_hash = ?",
-                rs -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
-                        new TotpParameters(OtpAlgorithm.valueOf(rs.getString(5)), rs.getInt(6), rs.getInt(7)),
-                        rs.getLong(8)), Ids.sha256(token)))
+        Enrollment pending = database.read(tx -> links.byTokenHash(tx, Ids.sha256(token)))
                 .orElseThrow(() -> GatehouseException.notFound("enrollment_not_found", "no such enrollment link"));
-        if (!"pending".equals(pending.status())) {
+        if (!pending.pending()) {
             throw GatehouseException.gone("enrollment_" + pending.status(), "this enrollment link is no longer valid ("
                     + pending.status() + "); ask an administrator for a new one");
         }

@@ -12,6 +12,7 @@ import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.ExternalTool;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.TestServer;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,6 +109,33 @@ class TotpFlowTest {
     void nextStep(Enrollment enrollment) {
         long period = enrollment.parameters().periodSeconds();
         server.clock().advance(Duration.ofSeconds(period - (now() % period)));
+    }
+
+    HttpResult activateByForm(Enrollment enrollment, String code) {
+        return server.send(HttpRequest.newBuilder(server.uri(enrollment.url() + "/activate"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("code=" + code)), null);
+    }
+
+    @Test
+    void the_enrollment_form_activates_and_shows_the_recovery_codes_as_a_page() {
+        Enrollment enrollment = startEnrollment(createUser("form.olga", "admins"));
+
+        HttpResult wrong = activateByForm(enrollment, codeAt(enrollment, now() + 3600));
+        assertThat(wrong.status()).as(wrong.toString()).isEqualTo(422);
+        assertThat(wrong.contentType()).startsWith("text/html");
+        assertThat(wrong.text()).contains("invalid_code");
+
+        HttpResult page = activateByForm(enrollment, codeAt(enrollment, now()));
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(Pattern.compile("<li>[a-z2-7]{5}-[a-z2-7]{5}</li>").matcher(page.text()).results().count())
+                .isEqualTo(10);
+
+        HttpResult again = activateByForm(enrollment, codeAt(enrollment, now()));
+        assertThat(again.status()).isEqualTo(410);
+        assertThat(again.text()).contains("enrollment_used");
     }
 
     @Test
