@@ -3,6 +3,8 @@ package io.gatehouse.server;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.policy.PolicyController;
 import io.gatehouse.server.policy.PolicyService;
+import io.gatehouse.server.totp.TotpStatus;
+import io.gatehouse.server.user.SecondFactors;
 import io.gatehouse.server.user.UserController;
 import io.gatehouse.server.user.UserService;
 
@@ -15,8 +17,12 @@ public record PeopleModule(UserService users, PolicyService policies) {
     }
 
     void register(Web web, Database database) {
-        new UserController(users, (tx, user) -> policies.effectiveFor(tx, user.roles()).totpRequired(), database,
-                web.auth(), web.maxBody()).register(web.routes());
+        SecondFactors secondFactors = (tx, user) -> {
+            TotpStatus.Summary totp = TotpStatus.of(tx, user.id());
+            return new SecondFactors.State(totp.activeCredential(), totp.pendingEnrollment(),
+                    policies.effectiveFor(tx, user.roles()).totpRequired(), totp.recoveryCodesRemaining());
+        };
+        new UserController(users, secondFactors, database, web.auth(), web.maxBody()).register(web.routes());
         new PolicyController(policies, web.auth(), web.maxBody()).register(web.routes());
     }
 }

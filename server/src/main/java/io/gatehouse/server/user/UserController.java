@@ -10,7 +10,6 @@ import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.QueryParams;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
-import io.gatehouse.server.totp.TotpStatus;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
@@ -18,15 +17,15 @@ import java.util.List;
 /** {@code /api/v1/users}: create, read, change roles, suspend and resume. */
 public final class UserController {
     private final UserService users;
-    private final TotpRequirement totpRequirement;
+    private final SecondFactors secondFactors;
     private final Database database;
     private final Authenticator auth;
     private final int maxBody;
 
-    public UserController(UserService users, TotpRequirement totpRequirement, Database database, Authenticator auth,
+    public UserController(UserService users, SecondFactors secondFactors, Database database, Authenticator auth,
             int maxBody) {
         this.users = users;
-        this.totpRequirement = totpRequirement;
+        this.secondFactors = secondFactors;
         this.database = database;
         this.auth = auth;
         this.maxBody = maxBody;
@@ -105,10 +104,10 @@ public final class UserController {
     }
 
     private UserView view(ReadTx tx, User user) {
-        TotpStatus.Summary totp = TotpStatus.of(tx, user.id());
+        SecondFactors.State totp = secondFactors.of(tx, user);
         UserStore.LockState lock = users.lockState(tx, user.id());
-        TotpView second = new TotpView(totp.activeCredential() ? "active" : "none", totp.pendingEnrollment(),
-                totpRequirement.appliesTo(tx, user), totp.recoveryCodesRemaining(), lock.consecutiveFailures(),
+        TotpView second = new TotpView(totp.active() ? "active" : "none", totp.pendingEnrollment(),
+                totp.required(), totp.recoveryCodesRemaining(), lock.consecutiveFailures(),
                 lock.lockedUntil() == null ? null : Instant.ofEpochMilli(lock.lockedUntil()).toString());
         return new UserView(user.id(), user.username(), user.roles().stream().sorted().toList(), user.status(),
                 Instant.ofEpochMilli(user.createdAt()).toString(), second);
