@@ -32,9 +32,14 @@ import java.util.function.Supplier;
 /**
  * Decides a scan relayed by a reader: the numbered steps of {@link AccessVerifier} (docs/protocol.md), run inside
  * one transaction whose reads see the current state (a revocation, suspension or removed rule committed before
- * counts), whose single-use record is a uniquely keyed insert, and which writes the audit record of the decision.
+ * counts) and which writes the audit record of the decision. The reads go to the database as one batch and the
+ * writes as another ({@link Tx.Batch}), so a decision costs three round trips with the commit. Step 6 checks the
+ * proof's single-use record as read; the record itself is an insert that does nothing when the row exists, and a
+ * decision whose insert did nothing lost a race and is decided again.
  */
 public final class ScanService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScanService.class);
+
     private final Database database;
     private final AuditLog audit;
     private final Clock clock;
@@ -159,6 +164,8 @@ public final class ScanService {
                 // The rare path, more round trips: a concurrent scan of the same proof recorded its use between
                 // this decision's read and its write, and committed. This decision was rolled back whole (its
                 // transaction on PostgreSQL, its savepoint on SQLite) and is taken again as a replay.
+                LOG.info("a concurrent decision recorded the use of a proof scanned at reader {} first; deciding"
+                        + " it again as a replay", readerId);
                 return database.decide(tx -> decide(tx, readerId, check, sent, signatures, true, client));
             }
         } catch (DatabaseException e) {
