@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 public record AccessModule(SiteAdmin sites, Readers readers, Devices devices, ScanService scans) {
 
     static AccessModule open(Core core, PeopleModule people) {
-        return new AccessModule(new SiteAdmin(core.database(), core.audit(), core.clock(), core.random()),
+        return new AccessModule(
+                new SiteAdmin(core.database(), core.audit(), people.users(), core.clock(), core.random()),
                 new Readers(core.database(), core.audit(), core.clock(), core.random()),
                 new Devices(core.database(), core.audit(), people.users(), core.clock(), core.random()),
                 new ScanService(core.database(), core.audit(), core.clock()));

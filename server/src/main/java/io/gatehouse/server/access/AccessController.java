@@ -1,18 +1,21 @@
 package io.gatehouse.server.access;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.common.ClientInfo;
-import io.gatehouse.server.http.Requests;
-import io.gatehouse.server.http.Html;
-import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.common.Fields;
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Page;
+import io.gatehouse.server.http.Bodies;
+import io.gatehouse.server.http.Html;
+import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.List;
+import java.util.Optional;
 
 /** Sites, zones, doors, access rules and readers for admins; the scan endpoint for readers. */
 public final class AccessController {
@@ -31,28 +34,47 @@ public final class AccessController {
     }
 
     public void register(Routes routes, ScanMetrics metrics) {
-        routes.post("/api/v1/sites", ctx -> create(ctx, (body, by) -> sites.createSite(body, by, Requests.client(ctx))))
-                .get("/api/v1/sites", ctx -> list(ctx, "sites"))
-                .post("/api/v1/zones", ctx -> create(ctx, (body, by) -> sites.createZone(body, by, Requests.client(ctx))))
-                .get("/api/v1/zones", ctx -> list(ctx, "zones"))
-                .post("/api/v1/doors", ctx -> create(ctx, (body, by) -> sites.createDoor(body, by, Requests.client(ctx))))
-                .get("/api/v1/doors", ctx -> list(ctx, "doors"))
-                .post("/api/v1/access-rules", ctx -> create(ctx,
-                        (body, by) -> sites.createRule(body, by, Requests.client(ctx))))
-                .get("/api/v1/access-rules", ctx -> list(ctx, "rules"))
+        routes.post("/api/v1/sites", ctx -> create(ctx, SiteAdmin.NewSite.class, sites::createSite))
+                .get("/api/v1/sites", ctx -> {
+                    admin(ctx);
+                    Page.Slice<DoorStore.Site> slice = sites.sites(Requests.page(ctx));
+                    ctx.json(new SiteList(slice.items(), slice.next()));
+                })
+                .post("/api/v1/zones", ctx -> create(ctx, SiteAdmin.NewZone.class, sites::createZone))
+                .get("/api/v1/zones", ctx -> {
+                    admin(ctx);
+                    Page.Slice<DoorStore.Zone> slice = sites.zones(Requests.page(ctx));
+                    ctx.json(new ZoneList(slice.items(), slice.next()));
+                })
+                .post("/api/v1/doors", ctx -> create(ctx, SiteAdmin.NewDoor.class, sites::createDoor))
+                .get("/api/v1/doors", ctx -> {
+                    admin(ctx);
+                    Page.Slice<Door.View> slice = sites.doors(Requests.page(ctx));
+                    ctx.json(new DoorList(slice.items(), slice.next()));
+                })
+                .post("/api/v1/access-rules", ctx -> create(ctx, SiteAdmin.NewRule.class, sites::createRule))
+                .get("/api/v1/access-rules", ctx -> {
+                    admin(ctx);
+                    Page.Slice<SiteAdmin.RuleView> slice = sites.rules(Requests.page(ctx));
+                    ctx.json(new RuleList(slice.items(), slice.next()));
+                })
                 .delete("/api/v1/access-rules/{id}", ctx -> {
-                    sites.deleteRule(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), Requests.client(ctx));
+                    sites.deleteRule(ctx.pathParam("id"), admin(ctx), Requests.client(ctx));
                     ctx.status(204);
                 })
-                .post("/api/v1/readers", ctx -> create(ctx, (body, by) -> readers.create(
-                        body.requiredString("doorId"), body.requiredString("name"), by, Requests.client(ctx))))
+                .post("/api/v1/readers", ctx -> {
+                    // The answer holds the reader's credential.
+                    Html.noStore(ctx);
+                    create(ctx, Readers.NewReader.class, readers::create);
+                })
                 .get("/api/v1/readers", ctx -> {
-                    auth.require(ctx, Scope.ADMIN);
-                    ctx.json(listAnswer("readers", readers.list(Requests.page(ctx))));
+                    admin(ctx);
+                    Page.Slice<ReaderStore.Listed> slice = readers.list(Requests.page(ctx));
+                    ctx.json(new ReaderList(slice.items(), slice.next()));
                 })
                 .post("/api/v1/readers/{id}/revoke", ctx -> {
-                    readers.revoke(ctx.pathParam("id"), auth.require(ctx, Scope.ADMIN), Requests.client(ctx));
-                    ctx.json(Map.of("id", ctx.pathParam("id"), "status", "revoked"));
+                    readers.revoke(ctx.pathParam("id"), admin(ctx), Requests.client(ctx));
+                    ctx.json(new Revoked(ctx.pathParam("id"), "revoked"));
                 })
                 .post("/api/v1/scans", ctx -> scan(ctx, metrics));
     }
@@ -63,43 +85,78 @@ public final class AccessController {
         void decided(String decision, String reason);
     }
 
-    private void create(Context ctx, BiFunction<JsonBody, Principal, Map<String, Object>> action) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
-        Map<String, Object> created = action.apply(JsonBody.read(ctx, maxBody), principal);
-        if (created.containsKey("credential")) {
-            Html.noStore(ctx);
+    record SiteList(List<DoorStore.Site> sites, String next) {
+    }
+
+    record ZoneList(List<DoorStore.Zone> zones, String next) {
+    }
+
+    record DoorList(List<Door.View> doors, String next) {
+    }
+
+    record RuleList(List<SiteAdmin.RuleView> accessRules, String next) {
+    }
+
+    record ReaderList(List<ReaderStore.Listed> readers, String next) {
+    }
+
+    record Revoked(String id, String status) {
+    }
+
+    /** What a reader posts to have a scan decided. */
+    record ScanBody(String payload, String eventId) {
+        ScanBody {
+            Fields.required("payload", payload, "a string");
         }
-        ctx.status(201).json(created);
     }
 
-    private void list(Context ctx, String what) {
-        auth.require(ctx, Scope.ADMIN);
-        ctx.json(listAnswer("rules".equals(what) ? "accessRules" : what, sites.list(what, Requests.page(ctx))));
+    /** The decision as the reader gets it; {@code duplicate} only for an event id decided before. */
+    record ScanAnswer(String decision, String reason, String door, String mode,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean duplicate) {
     }
 
-    private static Map<String, Object> listAnswer(String name, Page.Slice<Map<String, Object>> slice) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put(name, slice.items());
-        answer.put("next", slice.next());
-        return answer;
+    /** An admin's creation: the request as posted, who asks, and from where. */
+    @FunctionalInterface
+    private interface Creation<T, R> {
+        R create(T request, Principal by, ClientInfo client);
+    }
+
+    private Principal admin(Context ctx) {
+        return auth.require(ctx, Scope.ADMIN);
+    }
+
+    /** Authenticates the admin, then reads the body: a caller without a token learns nothing about its request. */
+    private <T, R> void create(Context ctx, Class<T> type, Creation<T, R> creation) {
+        Principal principal = admin(ctx);
+        T request = Bodies.read(ctx, maxBody, type);
+        ctx.status(201).json(creation.create(request, principal, Requests.client(ctx)));
     }
 
     private void scan(Context ctx, ScanMetrics metrics) {
-        ScanService.Outcome outcome = scans.scan(Readers.presented(ctx), () -> {
-            JsonBody body = JsonBody.read(ctx, maxBody);
-            return new ScanService.Request(body.requiredString("payload"), body.optionalString("eventId"));
+        ScanService.Outcome outcome = scans.scan(presented(ctx), () -> {
+            ScanBody body = Bodies.read(ctx, maxBody, ScanBody.class);
+            return new ScanService.Request(body.payload(), Optional.ofNullable(body.eventId()));
         }, Requests.client(ctx));
         if (!outcome.duplicate()) {
             metrics.decided(outcome.decision(), outcome.reason());
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("decision", outcome.decision());
-        answer.put("reason", outcome.reason());
-        answer.put("door", outcome.doorId());
-        answer.put("mode", "online");
-        if (outcome.duplicate()) {
-            answer.put("duplicate", true);
+        ctx.json(new ScanAnswer(outcome.decision(), outcome.reason(), outcome.doorId(), "online",
+                outcome.duplicate() ? Boolean.TRUE : null));
+    }
+
+    /**
+     * The reader credential a request presents ({@code Authorization: Bearer ghr_<reader id>_<secret>}), checked
+     * for form only; {@link Readers#authenticate} checks it against the database.
+     *
+     * @throws GatehouseException 401 {@code unauthenticated} or {@code invalid_token}
+     */
+    public static PrefixedSecret presented(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw GatehouseException.unauthenticated("unauthenticated",
+                    "expected 'Authorization: Bearer <reader credential>'");
         }
-        ctx.json(answer);
+        return PrefixedSecret.parse(header.substring(7).strip(), Readers.PREFIX).orElseThrow(
+                () -> GatehouseException.unauthenticated("invalid_token", "the reader credential is malformed"));
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.server.access;
 
+import io.gatehouse.server.common.Fields;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
@@ -7,17 +8,10 @@ import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.db.ReadTx;
-import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Page;
-import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,16 +55,15 @@ public final class Readers {
     }
 
     /**
-     * Records that the server decided the scan a reader sent under {@code readerEventId}, in the table of reader
-     * event ids (migration V5). The reader's own signed copy of this event is later recognised as the same event
-     * only when it reports the same decision, reason and credential ({@link #onlineDigest}).
+     * The row that records, in the table of reader event ids (migration V5), that the server decided the scan a
+     * reader sent under {@code readerEventId}. The reader's own signed copy of this event is later recognised as the
+     * same event only when it reports the same decision, reason and credential ({@link #onlineDigest}).
      */
-    public static void recordOnlineDecision(Tx tx, Reader reader, String readerEventId, String decision,
-            String reason, String credentialId, long nowMillis) {
+    static ReaderStore.EventClaim onlineDecision(Reader reader, String readerEventId, String decision, String reason,
+            String credentialId, long nowMillis) {
         long seq = Long.parseLong(readerEventId.substring(reader.id().length() + 1));
-        tx.update("INSERT INTO reader_events (event_id, reader_id, generation, seq, source, digest, created_at)"
-                + " VALUES (?, ?, ?, ?, 'online', ?, ?)", reader.storedEventId(readerEventId), reader.id(),
-                reader.generation(), seq, onlineDigest(decision, reason, credentialId), nowMillis);
+        return new ReaderStore.EventClaim(reader.storedEventId(readerEventId), reader.id(), reader.generation(), seq,
+                "online", onlineDigest(decision, reason, credentialId), nowMillis);
     }
 
     /** What an online decision and the reader's record of it must agree on. */
@@ -82,38 +75,45 @@ public final class Readers {
         return Ids.sha256(text.toString());
     }
 
-    /** Creates a reader for {@code doorId}; the answer holds its credential, shown only here. */
-    public Map<String, Object> create(String doorId, String name, Principal by, ClientInfo client) {
-        if (name == null || name.isBlank() || name.length() > 100) {
+    /** What an admin posts to create a reader. */
+    public record NewReader(String doorId, String name) {
+        public NewReader {
+            Fields.required("doorId", doorId, "a string");
+            Fields.required("name", name, "a string");
+        }
+    }
+
+    /** A reader just created, with its credential, shown only here. */
+    public record Created(String id, String doorId, String name, String credential) {
+    }
+
+    /** Creates a reader for a door; the answer holds its credential, shown only here. */
+    public Created create(NewReader request, Principal by, ClientInfo client) {
+        String name = request.name();
+        String doorId = request.doorId();
+        if (name.isBlank() || name.length() > 100) {
             throw GatehouseException.invalid("invalid_field", "field 'name' must be 1 to 100 characters");
         }
         String id = Ids.newId(random, "rdr");
         return database.inTransaction(tx -> {
-            SiteAdmin.requireRow(tx, "doors", doorId, "door_not_found", "door");
+            if (!DoorStore.doorExists(tx, doorId)) {
+                throw GatehouseException.notFound("door_not_found", "no door with id '" + doorId + "'");
+            }
             String secret = Ids.randomBase32(random, 32);
-            tx.update("INSERT INTO readers (id, door_id, name, secret_hash, status, created_at) VALUES (?, ?, ?, ?,"
-                    + " 'active', ?)", id, doorId, name, Ids.sha256(secret), clock.millis());
-            String credential = PREFIX + id + "_" + secret;
+            ReaderStore.insert(tx, id, doorId, name, Ids.sha256(secret), clock.millis());
             audit.append(tx, AuditEvent.of(by.actor(), "reader.create", client).subject("reader:" + id)
                     .detail("door", doorId).detail("name", name).success());
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("id", id);
-            json.put("doorId", doorId);
-            json.put("name", name);
-            json.put("credential", credential);
-            return json;
+            return new Created(id, doorId, name, PREFIX + id + "_" + secret);
         });
     }
 
     public void revoke(String readerId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
-            if (tx.update("UPDATE readers SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
-                    clock.millis(), readerId) == 0) {
+            if (!ReaderStore.revoke(tx, readerId, clock.millis())) {
                 throw GatehouseException.notFound("reader_not_found", "no active reader with id '" + readerId + "'");
             }
             // A provisioning token issued before the revocation must not bring the reader back.
-            tx.update("UPDATE reader_provisioning SET status = 'superseded', ended_at = ? WHERE reader_id = ? AND"
-                    + " status = 'pending'", clock.millis(), readerId);
+            ReaderStore.supersedeProvisioning(tx, readerId, clock.millis());
             audit.append(tx, AuditEvent.of(by.actor(), "reader.revoke", client).subject("reader:" + readerId)
                     .success());
             return null;
@@ -121,37 +121,8 @@ public final class Readers {
     }
 
     /** One page of readers by name. */
-    public Page.Slice<Map<String, Object>> list(Page page) {
-        List<Object> args = new ArrayList<>();
-        String sql = "SELECT id, door_id, name, status FROM readers" + page.sql("name", false, "id", false, args);
-        return page.slice(database.read(tx -> tx.query(sql, rs -> new Page.Keyed<>(Map.<String, Object>of("id",
-                rs.getString(1), "doorId", rs.getString(2), "name", rs.getString(3), "status", rs.getString(4)),
-                rs.getString(3), rs.getString(1)), args.toArray())));
-    }
-
-    /**
-     * The reader a request comes from.
-     *
-     * @throws GatehouseException 401 {@code unauthenticated}, {@code invalid_token} or {@code reader_revoked}
-     */
-    public Reader authenticate(Context ctx) {
-        PrefixedSecret presented = presented(ctx);
-        return database.read(tx -> authenticate(tx, presented));
-    }
-
-    /**
-     * The reader credential a request presents, checked for form only; {@link #authenticate(Tx, PrefixedSecret)}
-     * then checks it against the database, for a caller that reads more in the same call.
-     *
-     * @throws GatehouseException 401 {@code unauthenticated} or {@code invalid_token}
-     */
-    public static PrefixedSecret presented(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw GatehouseException.unauthenticated("unauthenticated", "expected 'Authorization: Bearer <reader credential>'");
-        }
-        return PrefixedSecret.parse(header.substring(7).strip(), PREFIX).orElseThrow(
-                () -> GatehouseException.unauthenticated("invalid_token", "the reader credential is malformed"));
+    public Page.Slice<ReaderStore.Listed> list(Page page) {
+        return page.slice(database.read(tx -> ReaderStore.page(tx, page)));
     }
 
     /**
@@ -159,17 +130,26 @@ public final class Readers {
      *
      * @throws GatehouseException 401 {@code invalid_token} or {@code reader_revoked}
      */
-    public static Reader authenticate(ReadTx tx, PrefixedSecret presented) {
-        String id = presented.id();
-        Optional<Object[]> row = tx.queryOne("SELECT door_id, name, status, secret_hash, generation FROM readers"
-                + " WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getBytes(4), rs.getInt(5)}, id);
-        if (row.isEmpty() || !presented.matches((byte[]) row.get()[3])) {
+    public Reader authenticate(PrefixedSecret presented) {
+        return database.read(tx -> authenticate(ReaderStore.credential(tx, presented.id()), presented));
+    }
+
+    /**
+     * Checks {@code presented} against the reader row read for its id, for a caller that read the row with more.
+     *
+     * @throws GatehouseException 401 {@code invalid_token} or {@code reader_revoked}
+     */
+    static Reader authenticate(Optional<ReaderStore.StoredCredential> stored, PrefixedSecret presented) {
+        // 1. A reader with this id exists and the secret's hash matches its stored hash (in constant time).
+        if (stored.isEmpty() || !presented.matches(stored.get().secretHash())) {
             throw GatehouseException.unauthenticated("invalid_token", "the reader credential is unknown or wrong");
         }
-        if (!"active".equals(row.get()[2])) {
-            throw GatehouseException.unauthenticated("reader_revoked", "reader '" + id + "' has been revoked");
+        // 2. The reader is not revoked.
+        ReaderStore.StoredCredential reader = stored.get();
+        if (!reader.active()) {
+            throw GatehouseException.unauthenticated("reader_revoked", "reader '" + reader.id()
+                    + "' has been revoked");
         }
-        return new Reader(id, (String) row.get()[0], (String) row.get()[1], (Integer) row.get()[4]);
+        return new Reader(reader.id(), reader.doorId(), reader.name(), reader.generation());
     }
 }

@@ -17,7 +17,10 @@ import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.DatabaseException;
 import io.gatehouse.server.db.ReadTx;
+import io.gatehouse.server.db.Dialect;
 import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.device.DeviceCredential;
+import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Json;
 import java.time.Clock;
@@ -29,9 +32,14 @@ import java.util.function.Supplier;
 /**
  * Decides a scan relayed by a reader: the numbered steps of {@link AccessVerifier} (docs/protocol.md), run inside
  * one transaction whose reads see the current state (a revocation, suspension or removed rule committed before
- * counts), whose single-use record is a uniquely keyed insert, and which writes the audit record of the decision.
+ * counts) and which writes the audit record of the decision. The reads go to the database as one batch and the
+ * writes as another ({@link Tx.Batch}), so a decision costs three round trips with the commit. Step 6 checks the
+ * proof's single-use record as read; the record itself is an insert that does nothing when the row exists, and a
+ * decision whose insert did nothing lost a race and is decided again.
  */
 public final class ScanService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScanService.class);
+
     private final Database database;
     private final AuditLog audit;
     private final Clock clock;
@@ -39,10 +47,19 @@ public final class ScanService {
     /** Extra time replay records are kept, for nodes whose clocks disagree or were stepped back. */
     static final long PRUNE_MARGIN_SECONDS = 600;
 
+    /**
+     * Step 4's cryptography runs before the transaction where a decision's transaction holds the database's single
+     * write lock (SQLite): a P-256 verification inside it would serialise the CPU work of all scans. That costs a
+     * read before the transaction, which on SQLite is a call in the process; PostgreSQL has no such lock, and there
+     * the verification runs inside, saving the round trip.
+     */
+    private final boolean verifyBeforeTransaction;
+
     public ScanService(Database database, AuditLog audit, Clock clock) {
         this.database = database;
         this.audit = audit;
         this.clock = clock;
+        this.verifyBeforeTransaction = database.dialect() == Dialect.SQLITE;
     }
 
     /** The answer to the reader. {@code duplicate} is true when {@code eventId} was decided before. */
@@ -57,24 +74,29 @@ public final class ScanService {
     }
 
     /**
-     * Decides a scan sent with a reader credential. One read before the transaction authenticates the reader,
-     * then takes the request ({@code request} is asked only for an authenticated reader, and its body is in memory
-     * already, so the connection waits on no client), parses the payload, once, and reads the proof's credential
-     * for the signature check. The transaction reads the credential again, for the decision, so that a revocation
-     * or suspension committed meanwhile counts.
+     * Decides a scan sent with a reader credential, in three round trips to PostgreSQL: one that reads the reader,
+     * its door with the zone's rules, the proof's credential with its user's roles and whether the proof was used
+     * before; one that writes the single-use record, the audit record and the reader's event id; the commit.
      *
-     * @throws GatehouseException 401 as {@link Readers#authenticate(Tx, PrefixedSecret)}, 400 for a request without a
+     * <p>{@code request} is asked before the credential is checked, so that the read can name the proof's
+     * credential; its body is in memory already. A refusal of it is held back until the reader is authenticated:
+     * a caller without a valid credential gets 401 whatever it sent.
+     *
+     * @throws GatehouseException 401 as {@link Readers#authenticate(PrefixedSecret)}, 400 for a request without a
      *     payload or with a malformed event id, 409 {@code event_id_reused}
      */
     public Outcome scan(PrefixedSecret presented, Supplier<Request> request, ClientInfo client) {
-        Early early = database.read(tx -> {
-            Readers.Reader reader = Readers.authenticate(tx, presented);
-            Request sent = request.get();
-            ParseResult parsed = AccessProofCodec.parse(sent.payload());
-            return new Early(reader, sent, parsed, credential(tx, parsed));
-        });
-        return scan(early.reader(), early.parsed(), early.request().payload(), early.credential(),
-                early.request().eventId(), client);
+        Sent sent = Sent.of(request);
+        ReaderCheck check = stored -> Readers.authenticate(stored, presented);
+        AccessVerifier.SignatureCheck signatures = AccessVerifier.JCA;
+        if (verifyBeforeTransaction) {
+            Optional<DeviceCredential> early = database.read(tx -> {
+                sent.checked(check.reader(ReaderStore.credential(tx, presented.id())));
+                return credential(tx, sent.parsed());
+            });
+            signatures = verifySignatureEarly(sent.parsed(), early);
+        }
+        return scan(presented.id(), check, sent, signatures, client);
     }
 
     /**
@@ -82,79 +104,177 @@ public final class ScanService {
      * {@link #scan(PrefixedSecret, Supplier, ClientInfo)}.
      */
     public Outcome scan(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
-        ParseResult parsed = AccessProofCodec.parse(payload);
-        return scan(reader, parsed, payload, database.read(tx -> credential(tx, parsed)), readerEventId, client);
+        Sent sent = Sent.of(() -> new Request(payload, readerEventId));
+        AccessVerifier.SignatureCheck signatures = verifyBeforeTransaction
+                ? verifySignatureEarly(sent.parsed(), database.read(tx -> credential(tx, sent.parsed())))
+                : AccessVerifier.JCA;
+        return scan(reader.id(), stored -> reader, sent, signatures, client);
     }
 
-    /** What the read before the transaction found. */
-    private record Early(Readers.Reader reader, Request request, ParseResult parsed,
-            Optional<CredentialRow> credential) {
+    /** Who the reader is, from its row as the decision read it. */
+    @FunctionalInterface
+    private interface ReaderCheck {
+        Readers.Reader reader(Optional<ReaderStore.StoredCredential> stored);
     }
 
-    private static Optional<CredentialRow> credential(ReadTx tx, ParseResult parsed) {
-        return parsed instanceof ParseResult.Parsed(AccessProof proof) ? CredentialRow.find(tx, proof.credentialId())
-                : Optional.empty();
-    }
-
-    private Outcome scan(Readers.Reader reader, ParseResult parsed, String payload, Optional<CredentialRow> early,
-            Optional<String> readerEventId, ClientInfo client) {
-        readerEventId.ifPresent(id -> {
-            if (!id.startsWith(reader.id() + "/") || !id.substring(reader.id().length() + 1)
-                    .matches("[1-9][0-9]{0,18}")) {
-                throw GatehouseException.invalid("invalid_field", "field 'eventId' must be '" + reader.id()
-                        + "/<sequence>', got '" + id + "'");
+    /**
+     * What the reader sent, parsed once; a refusal of the request is kept to be thrown once the reader is known.
+     */
+    private record Sent(Request request, GatehouseException refusal, ParseResult parsed) {
+        static Sent of(Supplier<Request> supplier) {
+            try {
+                Request request = supplier.get();
+                return new Sent(request, null, AccessProofCodec.parse(request.payload()));
+            } catch (GatehouseException refusal) {
+                return new Sent(null, refusal, AccessProofCodec.parse((String) null));
             }
-        });
-        Optional<String> eventId = readerEventId.map(reader::storedEventId);
-        AccessVerifier.SignatureCheck signatures = verifySignatureEarly(parsed, early);
+        }
+
+        Optional<AccessProof> proof() {
+            return parsed instanceof ParseResult.Parsed(AccessProof proof) ? Optional.of(proof) : Optional.empty();
+        }
+
+        /** The request of an authenticated reader, with its event id checked against the reader's id. */
+        Request checked(Readers.Reader reader) {
+            if (refusal != null) {
+                throw refusal;
+            }
+            request.eventId().ifPresent(id -> {
+                if (!id.startsWith(reader.id() + "/") || !id.substring(reader.id().length() + 1)
+                        .matches("[1-9][0-9]{0,18}")) {
+                    throw GatehouseException.invalid("invalid_field", "field 'eventId' must be '" + reader.id()
+                            + "/<sequence>', got '" + id + "'");
+                }
+            });
+            return request;
+        }
+    }
+
+    private static Optional<DeviceCredential> credential(ReadTx tx, ParseResult parsed) {
+        return parsed instanceof ParseResult.Parsed(AccessProof proof)
+                ? DeviceStore.credential(tx, proof.credentialId()) : Optional.empty();
+    }
+
+    private Outcome scan(String readerId, ReaderCheck check, Sent sent, AccessVerifier.SignatureCheck signatures,
+            ClientInfo client) {
         try {
-            return decide(reader, parsed, payload, signatures, eventId, readerEventId, client);
+            try {
+                return database.decide(tx -> decide(tx, readerId, check, sent, signatures, false, client));
+            } catch (UseRecordedConcurrently race) {
+                // The rare path, more round trips: a concurrent scan of the same proof recorded its use between
+                // this decision's read and its write, and committed. This decision was rolled back whole (its
+                // transaction on PostgreSQL, its savepoint on SQLite) and is taken again as a replay.
+                LOG.info("a concurrent decision recorded the use of a proof scanned at reader {} first; deciding"
+                        + " it again as a replay", readerId);
+                return database.decide(tx -> decide(tx, readerId, check, sent, signatures, true, client));
+            }
         } catch (DatabaseException e) {
-            if (eventId.isPresent() && e.isUniqueViolation()) {
+            if (sent.request() != null && sent.request().eventId().isPresent() && e.isUniqueViolation()) {
                 // The event id is claimed by uniquely keyed inserts: a retry (or a reuse, or a retry that raced on
                 // another connection) loses the claim, its transaction rolls back, and the record that won answers.
-                return earlier(reader, readerEventId.get(), eventId.get(), payload).orElseThrow(() -> e);
+                return earlier(readerId, sent.request().eventId().get(), sent.request().payload()).orElseThrow(
+                        () -> e);
             }
             throw e;
         }
     }
 
-    private Outcome decide(Readers.Reader reader, ParseResult parsed, String payload,
-            AccessVerifier.SignatureCheck signatures, Optional<String> eventId, Optional<String> readerEventId,
-            ClientInfo client) {
-        return database.decide(tx -> {
-            Door.WithRules door = Door.findWithRules(tx, reader.doorId()).orElseThrow(() -> new IllegalStateException(
-                    "reader " + reader.id() + " names a missing door " + reader.doorId()));
-            Optional<CredentialRow> credential = credential(tx, parsed);
-            long now = clock.instant().getEpochSecond();
-            AccessContext context = new AccessContext(door.door().settings(), now,
-                    id -> credential.filter(row -> row.id().equals(id)).map(CredentialRow::view), replay(tx),
-                    zoneId -> door.rules());
-            Decision decision = new AccessVerifier(signatures).decide(parsed, context);
-            record(tx, reader, door.door(), decision, credential, eventId, client, now, payload);
-            readerEventId.ifPresent(id -> Readers.recordOnlineDecision(tx, reader, id, decision.granted() ? "grant"
-                    : "deny", decision.granted() ? null : decision.reason().code(),
-                    decision.proof().map(proof -> proof.credentialId().toString()).orElse(null), clock.millis()));
-            return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(),
-                    door.door().id(), false, decision.detail());
-        });
+    /** Thrown when the single-use record of a proof this decision found unused was written by another decision. */
+    private static final class UseRecordedConcurrently extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UseRecordedConcurrently() {
+            super("the proof's use was recorded by a concurrent decision", null, false, false);
+        }
+    }
+
+    /**
+     * One decision: the read batch, the verifier's steps, the write batch.
+     *
+     * @param spent decide as if the proof had been presented before (the retry after a lost race)
+     */
+    private Outcome decide(Tx tx, String readerId, ReaderCheck check, Sent sent,
+            AccessVerifier.SignatureCheck signatures, boolean spent, ClientInfo client) {
+        Optional<AccessProof> proof = sent.proof();
+        Tx.Batch reads = new Tx.Batch();
+        Tx.Result<Optional<ReaderStore.StoredCredential>> storedReader = ReaderStore.credential(reads, readerId);
+        Tx.Result<Optional<Door.WithRules>> storedDoor = DoorStore.doorOfReader(reads, readerId);
+        Optional<Tx.Result<Optional<DeviceCredential>>> storedCredential = proof.map(
+                p -> DeviceStore.credential(reads, p.credentialId()));
+        Optional<Tx.Result<Boolean>> usedBefore = proof.map(
+                p -> DoorStore.presentedBefore(reads, p.credentialId(), p.nonce()));
+        tx.run(reads);
+
+        Readers.Reader reader = check.reader(storedReader.get());
+        Request request = sent.checked(reader);
+        Optional<String> eventId = request.eventId().map(reader::storedEventId);
+        Door.WithRules door = storedDoor.get().orElseThrow(() -> new IllegalStateException(
+                "reader " + reader.id() + " names a missing door " + reader.doorId()));
+        Optional<DeviceCredential> credential = storedCredential.flatMap(Tx.Result::get);
+        UseCheck uses = new UseCheck(spent || usedBefore.map(Tx.Result::get).orElse(false));
+        long now = clock.instant().getEpochSecond();
+        AccessContext context = new AccessContext(door.door().settings(), now,
+                id -> credential.filter(row -> row.id().equals(id)).map(DeviceCredential::view), uses,
+                zoneId -> door.rules());
+        Decision decision = new AccessVerifier(signatures).decide(sent.parsed(), context);
+
+        Tx.Batch writes = new Tx.Batch();
+        Optional<Tx.Result<Integer>> recorded = uses.first.map(use -> DoorStore.recordUse(writes, use.credential(),
+                use.nonce(), use.expiresAt()));
+        long nowMillis = clock.millis();
+        audit.append(writes, auditEvent(reader, door.door(), decision, credential, client, now,
+                request.payload()), eventId.orElse(null), nowMillis);
+        request.eventId().ifPresent(id -> ReaderStore.insertEvent(writes, Readers.onlineDecision(reader, id,
+                decision.granted() ? "grant" : "deny", decision.granted() ? null : decision.reason().code(),
+                decision.proof().map(p -> p.credentialId().toString()).orElse(null), nowMillis)));
+        tx.run(writes);
+        if (recorded.isPresent() && recorded.get().get() == 0) {
+            throw new UseRecordedConcurrently();
+        }
+        return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(),
+                door.door().id(), false, decision.detail());
+    }
+
+    /**
+     * Step 6 against what the read found: a proof not presented before is a first use, recorded by the write batch
+     * afterwards (the verifier asks at most once per decision).
+     */
+    private static final class UseCheck implements ReplayGuard {
+        private final boolean presentedBefore;
+        private Optional<Use> first = Optional.empty();
+
+        UseCheck(boolean presentedBefore) {
+            this.presentedBefore = presentedBefore;
+        }
+
+        @Override
+        public boolean firstUse(CredentialId id, long nonce, long expiresAtEpochSecond) {
+            if (presentedBefore) {
+                return false;
+            }
+            first = Optional.of(new Use(id, nonce, expiresAtEpochSecond));
+            return true;
+        }
+    }
+
+    private record Use(CredentialId credential, long nonce, long expiresAt) {
     }
 
     /**
      * The answer recorded for an event id that is taken: the same answer again when the record is of a scan of the
      * same payload, {@code 409 event_id_reused} otherwise (another payload, or an event the reader uploaded).
      */
-    private Optional<Outcome> earlier(Readers.Reader reader, String readerEventId, String eventId, String payload) {
+    private Optional<Outcome> earlier(String readerId, String readerEventId, String payload) {
         String digest = payloadDigest(payload);
-        return database.read(tx -> tx.queryOne("SELECT result, reason, details FROM audit_log WHERE event_id = ?",
-                rs -> {
+        return database.read(tx -> ReaderStore.credential(tx, readerId).flatMap(reader -> tx.queryOne(
+                "SELECT result, reason, details FROM audit_log WHERE event_id = ?", rs -> {
                     if (!digest.equals(detailText(rs.getString(3), "payloadDigest"))) {
                         throw GatehouseException.conflict("event_id_reused", "event id '" + readerEventId
                                 + "' was already used for another scan");
                     }
                     return new Outcome("grant".equals(rs.getString(1)), rs.getString(2), reader.doorId(), true,
                             "decided before");
-                }, eventId));
+                }, Readers.storedEventId(readerEventId, reader.generation()))));
     }
 
     /** A text field of an audit record's details; null when the details or the field are absent. */
@@ -166,12 +286,12 @@ public final class ScanService {
             JsonNode value = Json.MAPPER.readTree(details).get(field);
             return value != null && value.isTextual() ? value.asText() : null;
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("stored audit details are not JSON", e);
+            throw GatehouseException.corrupt("the details of an audit record", e);
         }
     }
 
-    private void record(Tx tx, Readers.Reader reader, Door door, Decision decision, Optional<CredentialRow> row,
-            Optional<String> eventId, ClientInfo client, long now, String payload) {
+    private static AuditEvent auditEvent(Readers.Reader reader, Door door, Decision decision,
+            Optional<DeviceCredential> row, ClientInfo client, long now, String payload) {
         AuditEvent.Builder event = AuditEvent.of(reader.actor(), "door.scan", client)
                 .subject("door:" + door.id())
                 .reason(decision.granted() ? null : decision.reason().code())
@@ -182,17 +302,12 @@ public final class ScanService {
                 .detail("userVerified", proof.userVerified())
                 .detail("proofIssuedAt", Instant.ofEpochSecond(proof.issuedAtEpochSecond()).toString()));
         decision.credential().ifPresent(credential -> {
-            CredentialRow device = row.orElseThrow();
+            DeviceCredential device = row.orElseThrow();
             event.user(credential.userId()).detail("device", credential.deviceId())
                     .detail("deviceTrust", credential.trust().code()).detail("deviceModel", device.model())
                     .detail("deviceOs", device.os()).detail("appVersion", device.appVersion());
         });
-        AuditEvent built = event.result(decision.granted() ? "grant" : "deny");
-        if (eventId.isPresent()) {
-            audit.append(tx, built, eventId.get(), clock.millis());
-        } else {
-            audit.append(tx, built);
-        }
+        return event.result(decision.granted() ? "grant" : "deny");
     }
 
     /**
@@ -203,7 +318,7 @@ public final class ScanService {
      * verified there as usual.
      */
     private static AccessVerifier.SignatureCheck verifySignatureEarly(ParseResult parsed,
-            Optional<CredentialRow> row) {
+            Optional<DeviceCredential> row) {
         if (!(parsed instanceof ParseResult.Parsed(AccessProof proof)) || row.isEmpty()) {
             return AccessVerifier.JCA;
         }
@@ -227,12 +342,6 @@ public final class ScanService {
                 io.gatehouse.server.common.Ids.sha256(payload == null ? "" : payload), 12));
     }
 
-    private static ReplayGuard replay(Tx tx) {
-        return (CredentialId id, long nonce, long expiresAt) -> tx.update(
-                "INSERT INTO access_replay (credential_id, nonce, expires_at) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (credential_id, nonce) DO NOTHING", id.toString(), nonce, expiresAt) == 1;
-    }
-
     /**
      * Deletes single-use records that can no longer matter: a proof is refused as expired {@code lifetime + skew}
      * after it was issued at any door, and both are bounded ({@link SiteAdmin#MAX_PROOF_LIFETIME_SECONDS},
@@ -241,6 +350,6 @@ public final class ScanService {
     public int pruneReplayRecords() {
         long horizon = clock.instant().getEpochSecond() - SiteAdmin.MAX_PROOF_LIFETIME_SECONDS
                 - SiteAdmin.MAX_SKEW_SECONDS - PRUNE_MARGIN_SECONDS;
-        return database.inTransaction(tx -> tx.update("DELETE FROM access_replay WHERE expires_at < ?", horizon));
+        return database.inTransaction(tx -> DoorStore.pruneUses(tx, horizon));
     }
 }

@@ -9,10 +9,8 @@ import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -52,28 +50,25 @@ public final class Schedules {
         return windows.isEmpty() ? null : Json.write(toView(windows));
     }
 
-    public static List<Map<String, Object>> toView(List<WeeklyWindow> windows) {
-        List<Map<String, Object>> view = new ArrayList<>();
-        for (WeeklyWindow window : windows) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("days", window.days().stream().sorted()
-                    .map(day -> day.name().substring(0, 3)).toList());
-            json.put("from", window.from().toString());
-            json.put("to", window.to().toString());
-            view.add(json);
-        }
-        return view;
+    /** One window as the API writes it: {@code {"days":["MON","TUE"],"from":"07:00","to":"19:00"}}. */
+    public record Window(List<String> days, String from, String to) {
     }
 
-    /** Reads a stored schedule; null means always. */
+    public static List<Window> toView(List<WeeklyWindow> windows) {
+        return windows.stream().map(window -> new Window(window.days().stream().sorted()
+                .map(day -> day.name().substring(0, 3)).toList(), window.from().toString(), window.to().toString()))
+                .toList();
+    }
+
+    /** Reads a stored schedule; null means always. A schedule that does not read back is corrupt, not invalid. */
     public static List<WeeklyWindow> fromStored(String stored) {
         if (stored == null) {
             return List.of();
         }
         try {
             return parse(Json.MAPPER.readTree(stored));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("stored schedule is not JSON: " + stored, e);
+        } catch (java.io.IOException | GatehouseException e) {
+            throw GatehouseException.corrupt("stored schedule " + stored, e);
         }
     }
 

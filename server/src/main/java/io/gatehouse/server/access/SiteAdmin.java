@@ -1,27 +1,25 @@
 package io.gatehouse.server.access;
 
-import io.gatehouse.server.common.GatehouseException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.WeeklyWindow;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
-import io.gatehouse.server.common.Ids;
-import io.gatehouse.server.db.Database;
-import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.common.ClientInfo;
-import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.common.Fields;
+import io.gatehouse.server.common.GatehouseException;
+import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.common.Page;
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.user.Roles;
+import io.gatehouse.server.user.UserService;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /** Sites, zones, doors and access rules: the physical side's configuration. Every change is audited. */
 public final class SiteAdmin {
@@ -31,119 +29,166 @@ public final class SiteAdmin {
 
     private final Database database;
     private final AuditLog audit;
+    private final UserService users;
     private final Clock clock;
     private final SecureRandom random;
 
-    public SiteAdmin(Database database, AuditLog audit, Clock clock, SecureRandom random) {
+    public SiteAdmin(Database database, AuditLog audit, UserService users, Clock clock, SecureRandom random) {
         this.database = database;
         this.audit = audit;
+        this.users = users;
         this.clock = clock;
         this.random = random;
     }
 
-    public Map<String, Object> createSite(JsonBody body, Principal by, ClientInfo client) {
-        String name = name(body);
-        String zoneText = body.requiredString("timeZone");
+    /** What an admin posts to create a site. */
+    public record NewSite(String name, String timeZone) {
+        public NewSite {
+            checkName(name);
+            Fields.required("timeZone", timeZone, "a string");
+        }
+    }
+
+    /** What an admin posts to create a zone. */
+    public record NewZone(String siteId, String name) {
+        public NewZone {
+            Fields.required("siteId", siteId, "a string");
+            checkName(name);
+        }
+    }
+
+    /** What an admin posts to create a door; every setting but the zone and the name has a default. */
+    public record NewDoor(String zoneId, String name, Integer proofLifetimeSeconds, Integer allowedSkewSeconds,
+            Boolean requireUserVerification, String minimumDeviceTrust, String offlineMode,
+            Integer maxBundleAgeSeconds) {
+        public NewDoor {
+            Fields.required("zoneId", zoneId, "a string");
+            checkName(name);
+            proofLifetimeSeconds = range("proofLifetimeSeconds", proofLifetimeSeconds, 30, 5,
+                    MAX_PROOF_LIFETIME_SECONDS);
+            allowedSkewSeconds = range("allowedSkewSeconds", allowedSkewSeconds, 5, 0, MAX_SKEW_SECONDS);
+            requireUserVerification = requireUserVerification != null && requireUserVerification;
+            minimumDeviceTrust = minimumDeviceTrust == null ? DeviceTrust.SOFTWARE.code() : minimumDeviceTrust;
+            trust(minimumDeviceTrust);
+            offlineMode = offlineMode == null ? "fail_secure" : offlineMode;
+            if (!offlineMode.equals("fail_secure") && !offlineMode.equals("fail_open")) {
+                throw GatehouseException.invalid("invalid_field", "field 'offlineMode' must be fail_secure or"
+                        + " fail_open, got '" + offlineMode + "'");
+            }
+            maxBundleAgeSeconds = range("maxBundleAgeSeconds", maxBundleAgeSeconds, 86_400, 5, 30 * 86_400);
+        }
+
+        private static DeviceTrust trust(String text) {
+            try {
+                return DeviceTrust.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw GatehouseException.invalid("invalid_field", "field 'minimumDeviceTrust' must be software,"
+                        + " hardware or hardware+biometric, got '" + text + "'");
+            }
+        }
+    }
+
+    /**
+     * What an admin posts to create an access rule: exactly one of {@code role} and {@code userId}.
+     *
+     * @param schedule the weekly windows as {@link Schedules} reads them; absent or null means always
+     */
+    public record NewRule(String zoneId, String role, String userId, JsonNode schedule) {
+        public NewRule {
+            Fields.required("zoneId", zoneId, "a string");
+            if ((role != null) == (userId != null)) {
+                throw GatehouseException.invalid("invalid_field", "an access rule names exactly one of 'role' and"
+                        + " 'userId', got " + (role != null ? "both" : "neither"));
+            }
+            if (role != null) {
+                Roles.validate(role);
+            }
+        }
+    }
+
+    /** An access rule as the API shows it; {@code schedule} is null for "always". */
+    public record RuleView(String id, String zoneId, String role, String userId, List<Schedules.Window> schedule) {
+        static RuleView of(DoorStore.Rule rule) {
+            return new RuleView(rule.id(), rule.zoneId(), rule.role(), rule.userId(),
+                    rule.schedule().isEmpty() ? null : Schedules.toView(rule.schedule()));
+        }
+    }
+
+    public DoorStore.Site createSite(NewSite request, Principal by, ClientInfo client) {
         ZoneId zone;
         try {
-            zone = ZoneId.of(zoneText);
+            zone = ZoneId.of(request.timeZone());
         } catch (DateTimeException e) {
             throw GatehouseException.invalid("invalid_field", "field 'timeZone' must be an IANA time zone such as"
-                    + " 'Europe/Berlin', got '" + zoneText + "'");
+                    + " 'Europe/Berlin', got '" + request.timeZone() + "'");
         }
-        String id = Ids.newId(random, "site");
+        DoorStore.Site site = new DoorStore.Site(Ids.newId(random, "site"), request.name(), zone.getId());
         database.inTransaction(tx -> {
-            tx.update("INSERT INTO sites (id, name, time_zone, created_at) VALUES (?, ?, ?, ?)", id, name,
-                    zone.getId(), clock.millis());
-            audit.append(tx, AuditEvent.of(by.actor(), "site.create", client).subject("site:" + id)
-                    .detail("name", name).detail("timeZone", zone.getId()).success());
+            DoorStore.insertSite(tx, site, clock.millis());
+            audit.append(tx, AuditEvent.of(by.actor(), "site.create", client).subject("site:" + site.id())
+                    .detail("name", site.name()).detail("timeZone", site.timeZone()).success());
             return null;
         });
-        return Map.of("id", id, "name", name, "timeZone", zone.getId());
+        return site;
     }
 
-    public Map<String, Object> createZone(JsonBody body, Principal by, ClientInfo client) {
-        String siteId = body.requiredString("siteId");
-        String name = name(body);
-        String id = Ids.newId(random, "zone");
+    public DoorStore.Zone createZone(NewZone request, Principal by, ClientInfo client) {
+        DoorStore.Zone zone = new DoorStore.Zone(Ids.newId(random, "zone"), request.siteId(), request.name());
         database.inTransaction(tx -> {
-            requireRow(tx, "sites", siteId, "site_not_found", "site");
-            tx.update("INSERT INTO zones (id, site_id, name, created_at) VALUES (?, ?, ?, ?)", id, siteId, name,
-                    clock.millis());
-            audit.append(tx, AuditEvent.of(by.actor(), "zone.create", client).subject("zone:" + id)
-                    .detail("site", siteId).detail("name", name).success());
+            if (!DoorStore.siteExists(tx, zone.siteId())) {
+                throw notFound("site_not_found", "site", zone.siteId());
+            }
+            DoorStore.insertZone(tx, zone, clock.millis());
+            audit.append(tx, AuditEvent.of(by.actor(), "zone.create", client).subject("zone:" + zone.id())
+                    .detail("site", zone.siteId()).detail("name", zone.name()).success());
             return null;
         });
-        return Map.of("id", id, "siteId", siteId, "name", name);
+        return zone;
     }
 
-    public Map<String, Object> createDoor(JsonBody body, Principal by, ClientInfo client) {
-        String zoneId = body.requiredString("zoneId");
-        String name = name(body);
-        int lifetime = range(body, "proofLifetimeSeconds", 30, 5, MAX_PROOF_LIFETIME_SECONDS);
-        int skew = range(body, "allowedSkewSeconds", 5, 0, MAX_SKEW_SECONDS);
-        boolean uv = body.optionalBoolean("requireUserVerification").orElse(false);
-        DeviceTrust trust;
-        String trustText = body.optionalString("minimumDeviceTrust").orElse("software");
-        try {
-            trust = DeviceTrust.parse(trustText);
-        } catch (IllegalArgumentException e) {
-            throw GatehouseException.invalid("invalid_field", "field 'minimumDeviceTrust' must be software, hardware"
-                    + " or hardware+biometric, got '" + trustText + "'");
-        }
-        String offline = body.optionalString("offlineMode").orElse("fail_secure");
-        if (!offline.equals("fail_secure") && !offline.equals("fail_open")) {
-            throw GatehouseException.invalid("invalid_field", "field 'offlineMode' must be fail_secure or fail_open,"
-                    + " got '" + offline + "'");
-        }
-        int maxAge = range(body, "maxBundleAgeSeconds", 86_400, 5, 30 * 86_400);
-        String id = Ids.newId(random, "door");
+    public Door.View createDoor(NewDoor request, Principal by, ClientInfo client) {
+        DoorStore.NewDoor door = new DoorStore.NewDoor(Ids.newId(random, "door"), request.zoneId(), request.name(),
+                request.proofLifetimeSeconds(), request.allowedSkewSeconds(), request.requireUserVerification(),
+                DeviceTrust.parse(request.minimumDeviceTrust()), request.offlineMode(),
+                request.maxBundleAgeSeconds());
         return database.inTransaction(tx -> {
-            requireRow(tx, "zones", zoneId, "zone_not_found", "zone");
-            tx.update("""
-                    INSERT INTO doors (id, zone_id, name, proof_lifetime_seconds, allowed_skew_seconds,
-                                       require_user_verification, minimum_device_trust, offline_mode,
-                                       max_bundle_age_seconds, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", id, zoneId, name, lifetime, skew, uv, trust.code(),
-                    offline, maxAge, clock.millis());
-            Door door = Door.find(tx, id).orElseThrow();
-            AuditEvent.Builder event = AuditEvent.of(by.actor(), "door.create", client).subject("door:" + id);
-            door.toJson().forEach(event::detail);
-            audit.append(tx, event.success());
-            return door.toJson();
+            requireZone(tx, door.zoneId());
+            DoorStore.insertDoor(tx, door, clock.millis());
+            Door.View view = DoorStore.door(tx, door.id()).orElseThrow().view();
+            audit.append(tx, AuditEvent.of(by.actor(), "door.create", client).subject("door:" + view.id())
+                    .detail("id", view.id()).detail("zoneId", view.zoneId()).detail("siteId", view.siteId())
+                    .detail("name", view.name()).detail("proofLifetimeSeconds", view.proofLifetimeSeconds())
+                    .detail("allowedSkewSeconds", view.allowedSkewSeconds())
+                    .detail("requireUserVerification", view.requireUserVerification())
+                    .detail("minimumDeviceTrust", view.minimumDeviceTrust()).detail("offlineMode", view.offlineMode())
+                    .detail("maxBundleAgeSeconds", view.maxBundleAgeSeconds()).success());
+            return view;
         });
     }
 
-    public Map<String, Object> createRule(JsonBody body, Principal by, ClientInfo client) {
-        String zoneId = body.requiredString("zoneId");
-        Optional<String> role = body.optionalString("role");
-        Optional<String> userId = body.optionalString("userId");
-        if (role.isPresent() == userId.isPresent()) {
-            throw GatehouseException.invalid("invalid_field", "an access rule names exactly one of 'role' and"
-                    + " 'userId', got " + (role.isPresent() ? "both" : "neither"));
-        }
-        role.ifPresent(Roles::validate);
-        List<WeeklyWindow> schedule = Schedules.parse(body.node("schedule").orElse(null));
-        String id = Ids.newId(random, "rule");
+    public RuleView createRule(NewRule request, Principal by, ClientInfo client) {
+        List<WeeklyWindow> schedule = Schedules.parse(request.schedule());
+        DoorStore.Rule rule = new DoorStore.Rule(Ids.newId(random, "rule"), request.zoneId(), request.role(),
+                request.userId(), schedule);
         return database.inTransaction(tx -> {
-            requireRow(tx, "zones", zoneId, "zone_not_found", "zone");
-            userId.ifPresent(user -> requireRow(tx, "users", user, "user_not_found", "user"));
-            tx.update("INSERT INTO access_rules (id, zone_id, role, user_id, schedule, created_at) VALUES (?, ?, ?, ?,"
-                    + " ?, ?)", id, zoneId, role.orElse(null), userId.orElse(null), Schedules.toJson(schedule),
-                    clock.millis());
-            Map<String, Object> json = ruleJson(id, zoneId, role.orElse(null), userId.orElse(null), schedule);
-            AuditEvent.Builder event = AuditEvent.of(by.actor(), "access_rule.create", client).subject("rule:" + id)
-                    .user(userId.orElse(null));
-            json.forEach(event::detail);
-            audit.append(tx, event.success());
-            return json;
+            requireZone(tx, rule.zoneId());
+            if (rule.userId() != null) {
+                users.require(tx, rule.userId());
+            }
+            DoorStore.insertRule(tx, rule, clock.millis());
+            RuleView view = RuleView.of(rule);
+            audit.append(tx, AuditEvent.of(by.actor(), "access_rule.create", client).subject("rule:" + rule.id())
+                    .user(rule.userId()).detail("id", view.id()).detail("zoneId", view.zoneId())
+                    .detail("role", view.role()).detail("userId", view.userId()).detail("schedule", view.schedule())
+                    .success());
+            return view;
         });
     }
 
     /** Removes a rule; the next scan no longer sees it. */
     public void deleteRule(String ruleId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
-            if (tx.update("DELETE FROM access_rules WHERE id = ?", ruleId) == 0) {
+            if (!DoorStore.deleteRule(tx, ruleId)) {
                 throw GatehouseException.notFound("rule_not_found", "no access rule with id '" + ruleId + "'");
             }
             audit.append(tx, AuditEvent.of(by.actor(), "access_rule.delete", client).subject("rule:" + ruleId)
@@ -152,60 +197,52 @@ public final class SiteAdmin {
         });
     }
 
-    /** One page of sites, zones or doors by name, or of rules by creation time. */
-    public Page.Slice<Map<String, Object>> list(String what, Page page) {
-        List<Object> args = new ArrayList<>();
-        return page.slice(database.read(tx -> switch (what) {
-            case "sites" -> tx.query("SELECT id, name, time_zone FROM sites" + page.sql("name", false, "id", false,
-                    args), rs -> new Page.Keyed<>(Map.<String, Object>of("id", rs.getString(1), "name",
-                    rs.getString(2), "timeZone", rs.getString(3)), rs.getString(2), rs.getString(1)), args.toArray());
-            case "zones" -> tx.query("SELECT id, site_id, name FROM zones" + page.sql("name", false, "id", false,
-                    args), rs -> new Page.Keyed<>(Map.<String, Object>of("id", rs.getString(1), "siteId",
-                    rs.getString(2), "name", rs.getString(3)), rs.getString(3), rs.getString(1)), args.toArray());
-            case "doors" -> tx.query(Door.SELECT + page.sql("d.name", false, "d.id", false, args),
-                    rs -> new Page.Keyed<>(Door.from(rs).toJson(), rs.getString("name"), rs.getString("id")),
-                    args.toArray());
-            case "rules" -> tx.query("SELECT * FROM access_rules" + page.sql("created_at", true, "id", false, args),
-                    rs -> new Page.Keyed<>(ruleJson(rs.getString("id"), rs.getString("zone_id"), rs.getString("role"),
-                            rs.getString("user_id"), Schedules.fromStored(rs.getString("schedule"))),
-                            rs.getLong("created_at"), rs.getString("id")), args.toArray());
-            default -> throw new IllegalArgumentException(what);
-        }));
+    /** One page of sites by name. */
+    public Page.Slice<DoorStore.Site> sites(Page page) {
+        return page.slice(database.read(tx -> DoorStore.sites(tx, page)));
     }
 
-    private static Map<String, Object> ruleJson(String id, String zoneId, String role, String userId,
-            List<WeeklyWindow> schedule) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", id);
-        json.put("zoneId", zoneId);
-        json.put("role", role);
-        json.put("userId", userId);
-        json.put("schedule", schedule.isEmpty() ? null : Schedules.toView(schedule));
-        return json;
+    /** One page of zones by name. */
+    public Page.Slice<DoorStore.Zone> zones(Page page) {
+        return page.slice(database.read(tx -> DoorStore.zones(tx, page)));
     }
 
-    static void requireRow(Tx tx, String table, String id, String code, String what) {
-        if (tx.queryLong("SELECT COUNT(*) FROM " + table + " WHERE id = ?", id) == 0) {
-            throw GatehouseException.notFound(code, "no " + what + " with id '" + id + "'");
+    /** One page of doors by name. */
+    public Page.Slice<Door.View> doors(Page page) {
+        Page.Slice<Door> doors = page.slice(database.read(tx -> DoorStore.doors(tx, page)));
+        return new Page.Slice<>(doors.items().stream().map(Door::view).toList(), doors.next());
+    }
+
+    /** One page of access rules by creation time. */
+    public Page.Slice<RuleView> rules(Page page) {
+        Page.Slice<DoorStore.Rule> rules = page.slice(database.read(tx -> DoorStore.rules(tx, page)));
+        return new Page.Slice<>(rules.items().stream().map(RuleView::of).toList(), rules.next());
+    }
+
+    private static void requireZone(ReadTx tx, String zoneId) {
+        if (!DoorStore.zoneExists(tx, zoneId)) {
+            throw notFound("zone_not_found", "zone", zoneId);
         }
     }
 
-    private static String name(JsonBody body) {
-        String name = body.requiredString("name");
+    private static GatehouseException notFound(String code, String what, String id) {
+        return GatehouseException.notFound(code, "no " + what + " with id '" + id + "'");
+    }
+
+    private static void checkName(String name) {
+        Fields.required("name", name, "a string");
         if (name.isBlank() || name.length() > 100) {
             throw GatehouseException.invalid("invalid_field", "field 'name' must be 1 to 100 characters, got "
                     + name.length());
         }
-        return name;
     }
 
-    private static int range(JsonBody body, String field, int fallback, int min, int max) {
-        int value = body.optionalInt(field).orElse(fallback);
-        if (value < min || value > max) {
+    private static Integer range(String field, Integer value, int fallback, int min, int max) {
+        int checked = value == null ? fallback : value;
+        if (checked < min || checked > max) {
             throw GatehouseException.invalid("invalid_field", "field '" + field + "' must be " + min + " to " + max
-                    + ", got " + value);
+                    + ", got " + checked);
         }
-        return value;
+        return checked;
     }
-
 }

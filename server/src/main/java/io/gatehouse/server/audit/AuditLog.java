@@ -45,19 +45,35 @@ public final class AuditLog {
 
     /** Writes {@code event} in {@code tx} with a fresh event id; returns the record's row id. */
     public long append(Tx tx, AuditEvent event) {
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        return append(tx, event, Base64.getUrlEncoder().withoutPadding().encodeToString(id), clock.millis());
+        return append(tx, event, freshEventId(), clock.millis());
     }
 
     /** Writes {@code event} under a caller-chosen unique event id and time. */
     public long append(Tx tx, AuditEvent event, String eventId, long createdAtMillis) {
+        return AuditStore.insert(tx, record(event, eventId, createdAtMillis));
+    }
+
+    /**
+     * Adds the insert of {@code event} to {@code batch}, under {@code eventId} (null: a fresh one) and the time
+     * given: for a decision that sends all its writes in one round trip.
+     */
+    public void append(Tx.Batch batch, AuditEvent event, String eventId, long createdAtMillis) {
+        AuditStore.insert(batch, record(event, eventId == null ? freshEventId() : eventId, createdAtMillis));
+    }
+
+    private String freshEventId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    }
+
+    private AuditStore.NewRecord record(AuditEvent event, String eventId, long createdAtMillis) {
         String details = event.details().isEmpty() ? null : Json.write(event.details());
         String keyId = macs.activeKeyId();
         byte[] contentMac = macs.contentMac(keyId, eventId, createdAtMillis, event.actor(), event.action(),
                 event.subjectUser(), event.subject(), event.result(), event.reason(), event.client().address(),
                 event.client().userAgent(), details);
-        return AuditStore.insert(tx, event, eventId, createdAtMillis, details, keyId, contentMac);
+        return new AuditStore.NewRecord(eventId, createdAtMillis, event, details, keyId, contentMac);
     }
 
     /**

@@ -96,11 +96,7 @@ public final class Tx implements ReadTx {
     @Override
     public <T> List<T> query(String sql, Row<T> row, Object... args) {
         try (PreparedStatement statement = prepare(sql, args); ResultSet rs = statement.executeQuery()) {
-            List<T> result = new ArrayList<>();
-            while (rs.next()) {
-                result.add(row.map(rs));
-            }
-            return result;
+            return rows(rs, row);
         } catch (SQLException e) {
             throw new DatabaseException("query failed: " + sql, e);
         }
@@ -139,6 +135,156 @@ public final class Tx implements ReadTx {
                         "unsupported SQL argument type " + arg.getClass().getName() + " at position " + index);
             }
         }
+    }
+
+    /**
+     * Statements to send together ({@link #run(Batch)}): one round trip on PostgreSQL, whose driver sends a
+     * parameterised multi-statement string as one batch and answers with one result per statement; one statement
+     * after another on SQLite, whose driver runs only the first statement of a string (and which is in-process, so
+     * a round trip costs nothing there). The statements run in the order they were added; each result is readable
+     * once the batch has run.
+     */
+    public static final class Batch {
+        private final List<Entry<?>> entries = new ArrayList<>();
+        private boolean ran;
+
+        /** Adds a query; its rows once the batch has run. */
+        public <T> Result<List<T>> query(String sql, Row<T> row, Object... args) {
+            return add(sql, row, args);
+        }
+
+        /** Adds an INSERT, UPDATE or DELETE; the number of rows it changed once the batch has run. */
+        public Result<Integer> update(String sql, Object... args) {
+            return add(sql, null, args);
+        }
+
+        private <T> Result<T> add(String sql, Row<?> row, Object... args) {
+            if (ran) {
+                throw new IllegalStateException("the batch has run already");
+            }
+            if (sql.contains(";")) {
+                throw new IllegalArgumentException("one statement per entry, without ';': " + sql);
+            }
+            Entry<T> entry = new Entry<>(sql, row, args.clone());
+            entries.add(entry);
+            return entry.result;
+        }
+
+        public boolean isEmpty() {
+            return entries.isEmpty();
+        }
+
+        boolean writes() {
+            return entries.stream().anyMatch(entry -> entry.row == null);
+        }
+    }
+
+    /** What one statement of a {@link Batch} returned, readable after the batch ran. */
+    @FunctionalInterface
+    public interface Result<T> {
+        /** @throws IllegalStateException before the batch has run */
+        T get();
+
+        /** The result seen through {@code mapping}, computed when read. */
+        default <R> Result<R> map(java.util.function.Function<? super T, ? extends R> mapping) {
+            return () -> mapping.apply(get());
+        }
+    }
+
+    private static final class Slot<T> implements Result<T> {
+        private T value;
+        private boolean set;
+
+        @Override
+        public T get() {
+            if (!set) {
+                throw new IllegalStateException("the batch has not run yet");
+            }
+            return value;
+        }
+
+        void set(Object value) {
+            @SuppressWarnings("unchecked")
+            T typed = (T) value;
+            this.value = typed;
+            this.set = true;
+        }
+    }
+
+    private record Entry<T>(String sql, Row<?> row, Object[] args, Slot<T> result) {
+        Entry(String sql, Row<?> row, Object[] args) {
+            this(sql, row, args, new Slot<>());
+        }
+    }
+
+    /**
+     * Runs the statements of {@code batch}; see {@link Batch}. A commit observer sees the batch as one entry, its
+     * statements joined by {@code ";\n"}, because it is one round trip.
+     */
+    public void run(Batch batch) {
+        if (batch.ran) {
+            throw new IllegalStateException("the batch has run already");
+        }
+        batch.ran = true;
+        if (batch.entries.isEmpty()) {
+            return;
+        }
+        String joined = String.join(";\n", batch.entries.stream().map(Entry::sql).toList());
+        if (batch.writes()) {
+            requireWritable(joined);
+        }
+        if (dialect == Dialect.SQLITE || batch.entries.size() == 1) {
+            noteExecuted(joined);
+            for (Entry<?> entry : batch.entries) {
+                runAlone(entry);
+            }
+            return;
+        }
+        List<Object> args = new ArrayList<>();
+        batch.entries.forEach(entry -> args.addAll(java.util.Arrays.asList(entry.args())));
+        try (PreparedStatement statement = connection.prepareStatement(joined)) {
+            noteExecuted(joined);
+            bind(statement, args.toArray());
+            boolean isQuery = statement.execute();
+            for (Entry<?> entry : batch.entries) {
+                if (isQuery != (entry.row() != null)) {
+                    throw new DatabaseException("batch result out of step at: " + entry.sql(), null);
+                }
+                if (isQuery) {
+                    try (ResultSet rs = statement.getResultSet()) {
+                        entry.result().set(rows(rs, entry.row()));
+                    }
+                } else {
+                    entry.result().set(statement.getUpdateCount());
+                }
+                isQuery = statement.getMoreResults();
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("batch failed: " + joined, e);
+        }
+    }
+
+    private void runAlone(Entry<?> entry) {
+        try (PreparedStatement statement = connection.prepareStatement(entry.sql())) {
+            bind(statement, entry.args());
+            if (entry.row() != null) {
+                try (ResultSet rs = statement.executeQuery()) {
+                    entry.result().set(rows(rs, entry.row()));
+                }
+            } else {
+                entry.result().set(statement.executeUpdate());
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("batch statement failed: " + entry.sql(), e);
+        }
+    }
+
+    private static <T> List<T> rows(ResultSet rs, Row<T> row) throws SQLException {
+        List<T> result = new ArrayList<>();
+        while (rs.next()) {
+            result.add(row.map(rs));
+        }
+        return result;
     }
 
     /** Reads a nullable BIGINT column. */

@@ -9,15 +9,14 @@ import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Html;
-import io.gatehouse.server.http.JsonBody;
+import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.common.Page;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /** Device enrollment links, the enrollment endpoint devices call, and device management. */
 public final class DeviceController {
@@ -37,16 +36,13 @@ public final class DeviceController {
         routes.post("/api/v1/users/{id}/device-enrollments", this::createEnrollment)
                 .get("/api/v1/users/{id}/devices", ctx -> {
                     auth.require(ctx, Scope.ADMIN);
-                    Page.Slice<Map<String, Object>> slice = devices.list(ctx.pathParam("id"), Requests.page(ctx));
-                    Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("devices", slice.items());
-                    answer.put("next", slice.next());
-                    ctx.json(answer);
+                    Page.Slice<Device> slice = devices.list(ctx.pathParam("id"), Requests.page(ctx));
+                    ctx.json(new DeviceList(slice.items().stream().map(DeviceView::of).toList(), slice.next()));
                 })
                 .post("/api/v1/devices/{id}/revoke", ctx -> {
                     Principal principal = auth.require(ctx, Scope.ADMIN);
                     devices.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
-                    ctx.json(Map.of("id", ctx.pathParam("id"), "status", "revoked"));
+                    ctx.json(new Revoked(ctx.pathParam("id"), "revoked"));
                 })
                 .get(Devices.PATH + "{token}", this::page)
                 .get(Devices.PATH + "{token}/qr.png", this::png)
@@ -55,19 +51,39 @@ public final class DeviceController {
                     // The link is the only credential: a dead one is refused before its body is parsed.
                     devices.checkLink(token);
                     Html.noStore(ctx);
-                    ctx.status(201).json(devices.enroll(token, JsonBody.read(ctx, maxBody), Requests.client(ctx)));
+                    ctx.status(201).json(devices.enroll(token, Bodies.read(ctx, maxBody, Devices.Enrollment.class),
+                            Requests.client(ctx)));
                 });
     }
 
     private void createEnrollment(Context ctx) {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         Devices.Link link = devices.createEnrollment(ctx.pathParam("id"), principal, Requests.client(ctx));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", link.id());
-        body.put("enrollmentUrl", links.to(Devices.PATH + link.token()));
-        body.put("expiresAt", link.expiresAt().toString());
         Html.noStore(ctx);
-        ctx.status(201).json(body);
+        ctx.status(201).json(new EnrollmentLink(link.id(), links.to(Devices.PATH + link.token()),
+                link.expiresAt().toString()));
+    }
+
+    /** A new enrollment link; the URL holds its only credential. */
+    record EnrollmentLink(String id, String enrollmentUrl, String expiresAt) {
+    }
+
+    /** One page of a user's devices. */
+    record DeviceList(List<DeviceView> devices, String next) {
+    }
+
+    /** A device as the API shows it. */
+    record DeviceView(String id, String userId, String credentialId, String trust, String status, String model,
+            String os, String appVersion, String createdAt) {
+        static DeviceView of(Device device) {
+            return new DeviceView(device.id(), device.userId(), device.credentialId(), device.trust().code(),
+                    device.active() ? "active" : "revoked", device.model(), device.os(), device.appVersion(),
+                    device.createdAt().toString());
+        }
+    }
+
+    /** The answer to a revocation. */
+    record Revoked(String id, String status) {
     }
 
     /** The link as a page with its QR code, for a phone app to scan. */

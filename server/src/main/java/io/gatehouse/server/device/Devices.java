@@ -1,5 +1,7 @@
 package io.gatehouse.server.device;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.server.common.Fields;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.DeviceTrust;
@@ -12,7 +14,6 @@ import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.common.ClientInfo;
-import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.common.Page;
 import io.gatehouse.server.common.Utf8;
 import io.gatehouse.server.user.PendingLinks;
@@ -22,10 +23,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Phones (and the software wallet) enrolled as door credentials.
@@ -68,9 +65,7 @@ public final class Devices {
             String id = Ids.newId(random, "denr");
             String token = Ids.randomBase32(random, 32);
             long expiresAt = clock.millis() + LINK_LIFETIME.toMillis();
-            tx.update("INSERT INTO device_enrollments (id, token_hash, user_id, status, created_by, created_at,"
-                    + " expires_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)", id, Ids.sha256(token), userId, by.actor(),
-                    clock.millis(), expiresAt);
+            DeviceStore.insertEnrollment(tx, id, Ids.sha256(token), userId, by.actor(), clock.millis(), expiresAt);
             audit.append(tx, AuditEvent.of(by.actor(), "device.enrollment.create", client).user(userId)
                     .subject("device-enrollment:" + id).detail("expiresAt", Instant.ofEpochMilli(expiresAt).toString())
                     .success());
@@ -84,32 +79,51 @@ public final class Devices {
     }
 
     /**
+     * What a device posts to its link.
+     *
+     * @param publicKey base64url X.509 SubjectPublicKeyInfo of its P-256 key
+     * @param device facts about the device, each cut to {@value #MAX_FACT_LENGTH} characters; may be null
+     * @param attestation the platform's attestation, kept as sent and not yet verified; may be null
+     */
+    public record Enrollment(String publicKey, Facts device, JsonNode attestation) {
+        public Enrollment {
+            Fields.required("publicKey", publicKey, "a string");
+            if (attestation != null && attestation.isNull()) {
+                attestation = null;
+            }
+        }
+    }
+
+    /** The facts a device tells about itself. */
+    public record Facts(String model, String os, String appVersion) {
+        Facts truncated() {
+            return new Facts(cut(model), cut(os), cut(appVersion));
+        }
+
+        private static String cut(String value) {
+            return value == null ? null : Utf8.truncate(value, MAX_FACT_LENGTH);
+        }
+    }
+
+    /** A device just enrolled. */
+    public record Enrolled(String credentialId, String deviceId, String trust) {
+    }
+
+    /**
      * Enrolls a device through the link: 1 the link is live, 2 the public key is an uncompressed P-256 SPKI, 3 the
      * facts are short text; then the credential is stored and the link dies.
      */
-    public Map<String, Object> enroll(String token, JsonBody body, ClientInfo client) {
-        String publicKeyText = body.requiredString("publicKey");
+    public Enrolled enroll(String token, Enrollment request, ClientInfo client) {
         byte[] spki;
         try {
-            spki = Base64Url.decode(publicKeyText);
+            spki = Base64Url.decode(request.publicKey());
             PublicKeys.fromSpki(spki);
         } catch (IllegalArgumentException e) {
             throw GatehouseException.invalid("invalid_public_key", "field 'publicKey' must be a base64url X.509"
                     + " SubjectPublicKeyInfo of a P-256 key: " + e.getMessage());
         }
-        Map<String, String> facts = new LinkedHashMap<>();
-        body.node("device").ifPresent(device -> {
-            if (!device.isObject()) {
-                throw GatehouseException.invalidField("device", "an object", device.getNodeType().toString());
-            }
-            for (String field : List.of("model", "os", "appVersion")) {
-                if (device.hasNonNull(field)) {
-                    String value = device.get(field).asText();
-                    facts.put(field, Utf8.truncate(value, MAX_FACT_LENGTH));
-                }
-            }
-        });
-        String attestation = body.node("attestation").map(Object::toString).orElse(null);
+        Facts facts = request.device() == null ? new Facts(null, null, null) : request.device().truncated();
+        String attestation = request.attestation() == null ? null : request.attestation().toString();
         if (attestation != null && attestation.length() > MAX_ATTESTATION_LENGTH) {
             throw GatehouseException.invalid("invalid_field", "field 'attestation' is longer than "
                     + MAX_ATTESTATION_LENGTH + " characters");
@@ -123,61 +137,44 @@ public final class Devices {
             }
             String deviceId = Ids.newId(random, "dev");
             CredentialId credentialId = CredentialId.random(random);
-            if (tx.update("UPDATE device_enrollments SET status = 'used', device_id = ?, ended_at = ? WHERE id = ?"
-                    + " AND status = 'pending'", deviceId, clock.millis(), link.id()) == 0) {
+            if (!DeviceStore.useEnrollment(tx, link.id(), deviceId, clock.millis())) {
                 throw GatehouseException.gone("enrollment_used", "this device enrollment link was already used");
             }
-            tx.update("""
-                    INSERT INTO devices (id, user_id, credential_id, public_key, trust, model, os, app_version,
-                                         attestation, status, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""", deviceId, link.userId(),
-                    credentialId.toString(), spki, trust.code(), facts.get("model"), facts.get("os"),
-                    facts.get("appVersion"), attestation, clock.millis());
+            DeviceStore.insert(tx, new DeviceStore.NewDevice(deviceId, link.userId(), credentialId, spki, trust,
+                    facts.model(), facts.os(), facts.appVersion(), attestation, clock.millis()));
             AuditEvent.Builder event = AuditEvent.of("device-enrollment:" + link.id(), "device.enroll", client)
                     .user(link.userId()).subject("device:" + deviceId).detail("credential", credentialId.toString())
                     .detail("trust", trust.code()).detail("attestation", attestation == null ? "none"
                             : "present, not verified");
-            facts.forEach(event::detail);
+            detailIfPresent(event, "model", facts.model());
+            detailIfPresent(event, "os", facts.os());
+            detailIfPresent(event, "appVersion", facts.appVersion());
             audit.append(tx, event.success());
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("credentialId", credentialId.toString());
-            json.put("deviceId", deviceId);
-            json.put("trust", trust.code());
-            return json;
+            return new Enrolled(credentialId.toString(), deviceId, trust.code());
         });
     }
 
+    private static void detailIfPresent(AuditEvent.Builder event, String name, String value) {
+        if (value != null) {
+            event.detail(name, value);
+        }
+    }
+
     /** One page of a user's devices by enrollment time. */
-    public Page.Slice<Map<String, Object>> list(String userId, Page page) {
-        List<Object> args = new ArrayList<>(List.of(userId));
-        String sql = "SELECT * FROM devices WHERE user_id = ?" + page.sql("created_at", true, "id", true, args);
+    public Page.Slice<Device> list(String userId, Page page) {
         return page.slice(database.read(tx -> {
             users.require(tx, userId);
-            return tx.query(sql, rs -> {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("id", rs.getString("id"));
-                json.put("userId", rs.getString("user_id"));
-                json.put("credentialId", rs.getString("credential_id"));
-                json.put("trust", rs.getString("trust"));
-                json.put("status", rs.getString("status"));
-                json.put("model", rs.getString("model"));
-                json.put("os", rs.getString("os"));
-                json.put("appVersion", rs.getString("app_version"));
-                json.put("createdAt", Instant.ofEpochMilli(rs.getLong("created_at")).toString());
-                return new Page.Keyed<>(json, rs.getLong("created_at"), rs.getString("id"));
-            }, args.toArray());
+            return DeviceStore.page(tx, userId, page);
         }));
     }
 
     /** Revokes one device, and ends the pending links of its user; its next scan is denied {@code revoked}. */
     public void revoke(String deviceId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
-            String userId = tx.queryOne("SELECT user_id FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId)
-                    .orElseThrow(() -> GatehouseException.notFound("device_not_found", "no device with id '" + deviceId
-                            + "'"));
+            String userId = DeviceStore.owner(tx, deviceId).orElseThrow(() -> GatehouseException.notFound(
+                    "device_not_found", "no device with id '" + deviceId + "'"));
             users.lock(tx, userId);
-            if (tx.update("UPDATE devices SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
-                    clock.millis(), deviceId) == 0) {
+            if (!DeviceStore.revoke(tx, deviceId, clock.millis())) {
                 return null; // already revoked: nothing changes, nothing to record
             }
             // A revoked device may be in other hands: links issued to its user before now end with it.
@@ -196,21 +193,19 @@ public final class Devices {
         if (token == null || token.length() > 128) {
             throw GatehouseException.notFound("enrollment_not_found", "no such device enrollment link");
         }
-        Object[] row = tx.queryOne("SELECT id, user_id, status, expires_at FROM device_enrollments WHERE token_hash"
-                + " = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)},
-                Ids.sha256(token)).orElseThrow(() -> GatehouseException.notFound("enrollment_not_found",
-                        "no such device enrollment link"));
-        if ("revoked".equals(row[2])) {
+        DeviceStore.Enrollment link = DeviceStore.enrollment(tx, Ids.sha256(token)).orElseThrow(
+                () -> GatehouseException.notFound("enrollment_not_found", "no such device enrollment link"));
+        if ("revoked".equals(link.status())) {
             throw GatehouseException.gone("enrollment_revoked", "this device enrollment link was revoked (its user was"
                     + " suspended or a credential revoked); ask an administrator for a new one");
         }
-        if (!"pending".equals(row[2])) {
+        if (!"pending".equals(link.status())) {
             throw GatehouseException.gone("enrollment_used", "this device enrollment link was already used");
         }
-        if (clock.millis() >= (Long) row[3]) {
+        if (clock.millis() >= link.expiresAt().toEpochMilli()) {
             throw GatehouseException.gone("enrollment_expired", "this device enrollment link expired at "
-                    + Instant.ofEpochMilli((Long) row[3]));
+                    + link.expiresAt());
         }
-        return new Pending((String) row[0], (String) row[1], Instant.ofEpochMilli((Long) row[3]));
+        return new Pending(link.id(), link.userId(), link.expiresAt());
     }
 }

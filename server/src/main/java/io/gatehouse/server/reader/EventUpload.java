@@ -6,12 +6,14 @@ import io.gatehouse.protocol.reader.ChainHead;
 import io.gatehouse.protocol.reader.ChainProblem;
 import io.gatehouse.protocol.reader.ReaderEvent;
 import io.gatehouse.protocol.reader.ReaderEvents;
+import io.gatehouse.server.access.ReaderStore;
 import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.common.ClientInfo;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -19,10 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,10 @@ final class EventUpload {
 
     /** A claim held for an event id; {@code legacy} is an audit record merged before V5, without a digest. */
     private record Slot(String eventId, String source, byte[] digest) {
+        static Slot of(ReaderStore.HeldClaim held) {
+            return new Slot(held.eventId(), held.source(), held.digest());
+        }
+
         boolean legacy() {
             return "legacy".equals(source);
         }
@@ -169,27 +175,24 @@ final class EventUpload {
     }
 
     private static Enrollment enrollment(ReadTx tx, Readers.Reader reader) {
-        Object[] row = tx.queryOne("SELECT public_key, generation, event_seq FROM readers WHERE id = ?",
-                rs -> new Object[] {rs.getBytes(1), rs.getInt(2), rs.getLong(3)}, reader.id()).orElseThrow();
-        if (row[0] == null) {
+        ReaderStore.Enrollment stored = ReaderStore.enrollment(tx, reader.id()).orElseThrow();
+        if (stored.publicKey() == null) {
             throw GatehouseException.conflict("reader_not_enrolled", "reader '" + reader.id() + "' has no key: enroll it"
                     + " with a provisioning token first");
         }
-        byte[] spki = (byte[]) row[0];
-        return new Enrollment(spki, PublicKeys.fromSpki(spki), (Integer) row[1], (Long) row[2]);
+        PublicKey key;
+        try {
+            key = PublicKeys.fromSpki(stored.publicKey());
+        } catch (IllegalArgumentException e) {
+            throw GatehouseException.corrupt("the public key of reader " + reader.id(), e);
+        }
+        return new Enrollment(stored.publicKey(), key, stored.generation(), stored.eventSeq());
     }
 
     /** The owners of the credentials the events name; devices never change owner. */
     private static Map<String, String> owners(ReadTx tx, List<ReaderEvent> events) {
-        Map<String, String> owners = new HashMap<>();
-        for (ReaderEvent event : events) {
-            String credential = event.credentialId();
-            if (credential != null && !owners.containsKey(credential)) {
-                owners.put(credential, tx.queryOne("SELECT user_id FROM devices WHERE credential_id = ?",
-                        rs -> rs.getString(1), credential).orElse(null));
-            }
-        }
-        return owners;
+        return DeviceStore.owners(tx, events.stream().map(ReaderEvent::credentialId).filter(Objects::nonNull)
+                .toList());
     }
 
     private static Claim claim(ReaderEvent event, PublicKey key, Map<String, String> owners) {
@@ -203,16 +206,15 @@ final class EventUpload {
 
     private void merge(Tx tx, Readers.Reader reader, Enrollment enrollment, List<Work> chunk, Tally tally,
             ClientInfo client) {
-        Object[] state = tx.queryOne("SELECT public_key, generation, event_seq, event_hash, door_id FROM readers"
-                + " WHERE id = ?" + tx.dialect().forUpdate(), rs -> new Object[] {rs.getBytes(1), rs.getInt(2),
-                rs.getLong(3), rs.getBytes(4), rs.getString(5)}, reader.id()).orElseThrow();
-        if (!MessageDigest.isEqual((byte[]) state[0], enrollment.spki())
-                || (Integer) state[1] != enrollment.generation()) {
+        ReaderStore.ChainState state = ReaderStore.lockChain(tx, reader.id()).orElseThrow();
+        if (!MessageDigest.isEqual(state.publicKey(), enrollment.spki())
+                || state.generation() != enrollment.generation()) {
             throw GatehouseException.conflict("reader_reenrolled", "reader '" + reader.id() + "' was enrolled again"
                     + " while this upload ran; events already merged are kept, upload the rest again");
         }
-        ChainHead head = new ChainHead((Long) state[2], state[3] == null ? ChainHead.START.hash() : (byte[]) state[3]);
-        String doorId = (String) state[4];
+        ChainHead head = new ChainHead(state.eventSeq(), state.eventHash() == null ? ChainHead.START.hash()
+                : state.eventHash());
+        String doorId = state.doorId();
         for (Work item : chunk) {
             switch (item) {
                 case Skipped(EventParser.Refused refused) -> {
@@ -225,8 +227,7 @@ final class EventUpload {
                         client);
             }
         }
-        tx.update("UPDATE readers SET event_seq = ?, event_hash = ? WHERE id = ?", head.seq(), head.hash(),
-                reader.id());
+        ReaderStore.advanceChain(tx, reader.id(), head.seq(), head.hash());
         tally.lastSeq = head.seq();
     }
 
@@ -241,11 +242,8 @@ final class EventUpload {
         String bare = Readers.storedEventId(event.eventId(), generation);
         ChainHead after = claim.signed() && event.seq() > head.seq() ? ChainHead.of(event) : head;
         // 1. What is held for this id: its claims (the bare id sorts first) and any record merged before V5.
-        List<Slot> held = tx.query("""
-                SELECT event_id, source, digest FROM reader_events WHERE reader_id = ? AND generation = ? AND seq = ?
-                UNION ALL SELECT event_id, 'legacy', NULL FROM audit_log WHERE event_id = ?
-                ORDER BY event_id LIMIT ?""", rs -> new Slot(rs.getString(1), rs.getString(2), rs.getBytes(3)),
-                reader.id(), generation, event.seq(), bare, HELD_READ);
+        List<Slot> held = ReaderStore.held(tx, reader.id(), generation, event.seq(), bare, HELD_READ).stream()
+                .map(Slot::of).toList();
         List<Slot> claims = held.stream().filter(slot -> !slot.legacy()).toList();
         Optional<String> bareHolder = claims.stream().filter(slot -> slot.eventId().equals(bare))
                 .map(Slot::source).findFirst();
@@ -286,9 +284,8 @@ final class EventUpload {
         long now = clock.millis();
         audit.append(tx, trusted ? scanRecord(reader, claim, problems) : untrustedRecord(reader, claim, problems),
                 storedId, now);
-        tx.update("INSERT INTO reader_events (event_id, reader_id, generation, seq, source, digest, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", storedId, reader.id(), generation, event.seq(), source,
-                claim.digest(), now);
+        ReaderStore.insertEvent(tx, new ReaderStore.EventClaim(storedId, reader.id(), generation, event.seq(), source,
+                claim.digest(), now));
         for (Problem problem : problems) {
             tally.alerts.add(problem.code() + " at " + event.eventId() + ": " + problem.detail());
             audit.append(tx, AuditEvent.of(reader.actor(), "reader.events.alert", client)
@@ -310,10 +307,8 @@ final class EventUpload {
     private static boolean holdsSame(Tx tx, Readers.Reader reader, int generation, Claim claim) {
         ReaderEvent event = claim.event();
         byte[] online = Readers.onlineDigest(event.decision(), event.reason(), event.credentialId());
-        return tx.query("SELECT event_id, source, digest FROM reader_events WHERE reader_id = ? AND generation = ?"
-                + " AND seq = ? AND digest IN (?, ?)", rs -> new Slot(rs.getString(1), rs.getString(2),
-                rs.getBytes(3)).holds(claim), reader.id(), generation, event.seq(), claim.digest(), online)
-                .contains(true);
+        return ReaderStore.heldWithDigest(tx, reader.id(), generation, event.seq(), claim.digest(), online).stream()
+                .map(Slot::of).anyMatch(slot -> slot.holds(claim));
     }
 
     /** Steps 2 and 3 of protocol.md D.4 for a signed event ahead of the head (steps 4 and 5 ran before the lock). */

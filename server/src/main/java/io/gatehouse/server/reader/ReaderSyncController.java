@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.codec.Base64Url;
 import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
+import io.gatehouse.server.access.AccessController;
 import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.auth.Authenticator;
 import io.gatehouse.server.auth.Principal;
@@ -12,17 +13,15 @@ import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Html;
+import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.JsonBody;
-import io.gatehouse.server.common.Utf8;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Reader provisioning (admin), reader enrollment, bundles and event upload (reader credential). */
 public final class ReaderSyncController {
@@ -48,7 +47,7 @@ public final class ReaderSyncController {
                 .get(ReaderSync.PATH + "{secret}/qr.png", this::png)
                 .post("/api/v1/reader-enrollment", this::enroll)
                 .get("/api/v1/reader/bundle", ctx -> {
-                    Readers.Reader reader = readers.authenticate(ctx);
+                    Readers.Reader reader = readers.authenticate(AccessController.presented(ctx));
                     ctx.contentType("application/octet-stream").result(sync.bundle(reader));
                 })
                 .post("/api/v1/reader/events", this::upload);
@@ -63,19 +62,25 @@ public final class ReaderSyncController {
         Principal principal = auth.require(ctx, Scope.ADMIN);
         ReaderSync.Provisioning provisioning = sync.provision(ctx.pathParam("id"), links.base().toString(), principal,
                 Requests.client(ctx));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", provisioning.token());
-        body.put("url", links.to(ReaderSync.PATH + provisioning.secret()));
-        body.put("expiresAt", provisioning.expiresAt().toString());
-        body.put("replacesCredential", provisioning.replacesCredential());
-        body.put("supersededTokens", provisioning.supersededTokens());
-        body.put("notice", (provisioning.replacesCredential() ? "When the reader enrolls with this token, its"
+        String notice = (provisioning.replacesCredential() ? "When the reader enrolls with this token, its"
                 + " current credential stops working and the reader gets a new one; until then the current one"
                 + " still works." : "The reader has no working credential now; enrolling with this token gives it"
                 + " one.") + (provisioning.supersededTokens() > 0 ? " " + provisioning.supersededTokens()
-                + " earlier provisioning token(s) of this reader no longer work." : ""));
+                + " earlier provisioning token(s) of this reader no longer work." : "");
         Html.noStore(ctx);
-        ctx.status(201).json(body);
+        ctx.status(201).json(new ProvisioningAnswer(provisioning.token(),
+                links.to(ReaderSync.PATH + provisioning.secret()), provisioning.expiresAt().toString(),
+                provisioning.replacesCredential(), provisioning.supersededTokens(), notice));
+    }
+
+    /** A provisioning token, where its page is, and what using it does. */
+    record ProvisioningAnswer(String token, String url, String expiresAt, boolean replacesCredential,
+            int supersededTokens, String notice) {
+    }
+
+    /** What an upload did, with the elements refused and why. */
+    record UploadAnswer(int accepted, int duplicates, long lastSeq, List<String> alerts, int untrusted,
+            List<EventParser.Refused> refused) {
     }
 
     /**
@@ -104,23 +109,14 @@ public final class ReaderSyncController {
     }
 
     private void enroll(Context ctx) {
-        JsonBody body = JsonBody.read(ctx, maxBody);
-        Map<String, String> facts = new LinkedHashMap<>();
-        body.node("facts").ifPresent(node -> node.fields().forEachRemaining(field -> {
-            if (facts.size() < 8 && field.getValue().isTextual()) {
-                String value = field.getValue().textValue();
-                // Cut on whole characters: half of a surrogate pair would not be text.
-                facts.put(Utf8.truncate(field.getKey(), 32), Utf8.truncate(value, 100));
-            }
-        }));
-        Map<String, Object> enrolled = sync.enroll(body.requiredString("secret"), body.requiredString("publicKey"),
-                facts, links.base().toString(), Requests.client(ctx));
+        ReaderSync.Enrolled enrolled = sync.enroll(Bodies.read(ctx, maxBody, ReaderSync.Enrollment.class),
+                links.base().toString(), Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(enrolled);
     }
 
     private void upload(Context ctx) {
-        Readers.Reader reader = readers.authenticate(ctx);
+        Readers.Reader reader = readers.authenticate(AccessController.presented(ctx));
         // Up to 500 events of about 600 bytes each: a larger limit than other requests get.
         // A bad string in one event refuses that event (EventParser checks each it keeps), not the whole batch.
         JsonNode events = JsonBody.readLeavingStringChecksToCaller(ctx, Math.max(maxBody, EVENT_UPLOAD_MAX_BYTES))
@@ -137,20 +133,7 @@ public final class ReaderSyncController {
             items.add(EventParser.parse(i, events.get(i), reader.id()));
         }
         EventUpload.Result result = sync.upload(reader, items, Requests.client(ctx));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("accepted", result.accepted());
-        answer.put("duplicates", result.duplicates());
-        answer.put("lastSeq", result.lastSeq());
-        answer.put("alerts", result.alerts());
-        answer.put("untrusted", result.untrusted());
-        answer.put("refused", result.refused().stream().map(refused -> {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("index", refused.index());
-            json.put("eventId", refused.eventId());
-            json.put("code", refused.code());
-            json.put("detail", refused.detail());
-            return json;
-        }).toList());
-        ctx.json(answer);
+        ctx.json(new UploadAnswer(result.accepted(), result.duplicates(), result.lastSeq(), result.alerts(),
+                result.untrusted(), result.refused()));
     }
 }

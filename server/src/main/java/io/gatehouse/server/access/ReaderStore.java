@@ -1,0 +1,199 @@
+package io.gatehouse.server.access;
+
+import io.gatehouse.server.common.GatehouseException;
+import io.gatehouse.server.common.Page;
+import io.gatehouse.server.db.ReadTx;
+import io.gatehouse.server.db.Tx;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only class that reads or writes {@code readers}, {@code reader_provisioning} and {@code reader_events}: the
+ * admin side here, provisioning, bundles and event upload in the {@code reader} package.
+ */
+public final class ReaderStore {
+    /** A subquery for the door of the reader bound as its one parameter. */
+    static final String DOOR_OF_READER = "(SELECT door_id FROM readers WHERE id = ?)";
+
+    private static final String CREDENTIAL = "SELECT id, door_id, name, status, secret_hash, generation FROM readers"
+            + " WHERE id = ?";
+
+    private ReaderStore() {
+    }
+
+    /** A reader's credential as stored; {@code secretHash} is the SHA-256 of its secret. */
+    record StoredCredential(String id, String doorId, String name, boolean active, byte[] secretHash,
+            int generation) {
+    }
+
+    /** A reader as the admin list shows it. */
+    public record Listed(String id, String doorId, String name, String status) {
+    }
+
+    /** A provisioning token as stored. */
+    public record Provisioning(String id, String readerId, String status, Instant expiresAt) {
+    }
+
+    /** The reader's enrolled key (null before its first enrollment), generation and chain head sequence. */
+    public record Enrollment(byte[] publicKey, int generation, long eventSeq) {
+    }
+
+    /** The reader's key, generation, chain head and door, read under the reader's row lock. */
+    public record ChainState(byte[] publicKey, int generation, long eventSeq, byte[] eventHash, String doorId) {
+    }
+
+    /** A claim held for a reader event id; source {@code legacy} is an audit record merged before V5. */
+    public record HeldClaim(String eventId, String source, byte[] digest) {
+    }
+
+    /** A row of the table of reader event ids. */
+    public record EventClaim(String eventId, String readerId, int generation, long seq, String source, byte[] digest,
+            long createdAtMillis) {
+    }
+
+    static void insert(Tx tx, String id, String doorId, String name, byte[] secretHash, long nowMillis) {
+        tx.update("INSERT INTO readers (id, door_id, name, secret_hash, status, created_at) VALUES (?, ?, ?, ?,"
+                + " 'active', ?)", id, doorId, name, secretHash, nowMillis);
+    }
+
+    /** Revokes an active reader; false when there is no active reader with this id. */
+    static boolean revoke(Tx tx, String readerId, long nowMillis) {
+        return tx.update("UPDATE readers SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
+                nowMillis, readerId) == 1;
+    }
+
+    static List<Page.Keyed<Listed>> page(ReadTx tx, Page page) {
+        List<Object> args = new ArrayList<>();
+        return tx.query("SELECT id, door_id, name, status FROM readers" + page.sql("name", false, "id", false, args),
+                rs -> new Page.Keyed<>(new Listed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                        rs.getString(3), rs.getString(1)), args.toArray());
+    }
+
+    static Optional<StoredCredential> credential(ReadTx tx, String readerId) {
+        return tx.queryOne(CREDENTIAL, ReaderStore::credential, readerId);
+    }
+
+    static Tx.Result<Optional<StoredCredential>> credential(Tx.Batch batch, String readerId) {
+        return batch.query(CREDENTIAL, ReaderStore::credential, readerId)
+                .map(rows -> rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0)));
+    }
+
+    /** Whether the reader has a working credential; empty when there is no such reader. */
+    public static Optional<Boolean> active(ReadTx tx, String readerId) {
+        return tx.queryOne("SELECT status FROM readers WHERE id = ?", rs -> active(rs.getString(1), readerId),
+                readerId);
+    }
+
+    public static Optional<String> doorOf(ReadTx tx, String readerId) {
+        return tx.queryOne("SELECT door_id FROM readers WHERE id = ?", rs -> rs.getString(1), readerId);
+    }
+
+    /** Gives the reader a new credential and key, and starts its event chain again under a new generation. */
+    public static void reenroll(Tx tx, String readerId, byte[] secretHash, byte[] publicKey) {
+        tx.update("UPDATE readers SET secret_hash = ?, public_key = ?, status = 'active', revoked_at = NULL,"
+                + " generation = generation + 1, event_seq = 0, event_hash = NULL WHERE id = ?", secretHash,
+                publicKey, readerId);
+    }
+
+    /** Takes the reader's next bundle version. */
+    public static long nextBundleVersion(Tx tx, String readerId) {
+        tx.update("UPDATE readers SET bundle_version = bundle_version + 1 WHERE id = ?", readerId);
+        return tx.queryLong("SELECT bundle_version FROM readers WHERE id = ?", readerId);
+    }
+
+    public static Optional<Enrollment> enrollment(ReadTx tx, String readerId) {
+        return tx.queryOne("SELECT public_key, generation, event_seq FROM readers WHERE id = ?",
+                rs -> new Enrollment(rs.getBytes(1), rs.getInt(2), rs.getLong(3)), readerId);
+    }
+
+    /** The chain state, with the reader's row locked until the transaction ends. */
+    public static Optional<ChainState> lockChain(Tx tx, String readerId) {
+        return tx.queryOne("SELECT public_key, generation, event_seq, event_hash, door_id FROM readers WHERE id = ?"
+                + tx.dialect().forUpdate(), rs -> new ChainState(rs.getBytes(1), rs.getInt(2), rs.getLong(3),
+                rs.getBytes(4), rs.getString(5)), readerId);
+    }
+
+    public static void advanceChain(Tx tx, String readerId, long seq, byte[] hash) {
+        tx.update("UPDATE readers SET event_seq = ?, event_hash = ? WHERE id = ?", seq, hash, readerId);
+    }
+
+    /** Ends the reader's pending provisioning tokens; returns how many there were. */
+    public static int supersedeProvisioning(Tx tx, String readerId, long nowMillis) {
+        return tx.update("UPDATE reader_provisioning SET status = 'superseded', ended_at = ? WHERE reader_id = ? AND"
+                + " status = 'pending'", nowMillis, readerId);
+    }
+
+    public static void insertProvisioning(Tx tx, String id, String readerId, byte[] secretHash, long nowMillis,
+            long expiresAtMillis) {
+        tx.update("INSERT INTO reader_provisioning (id, reader_id, secret_hash, status, created_at, expires_at)"
+                + " VALUES (?, ?, ?, 'pending', ?, ?)", id, readerId, secretHash, nowMillis, expiresAtMillis);
+    }
+
+    public static Optional<Provisioning> provisioning(ReadTx tx, byte[] secretHash) {
+        return tx.queryOne("SELECT id, reader_id, status, expires_at FROM reader_provisioning WHERE secret_hash = ?",
+                rs -> new Provisioning(rs.getString(1), rs.getString(2), rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4))), secretHash);
+    }
+
+    /** Ends a pending provisioning as used; false when it was not pending any more. */
+    public static boolean useProvisioning(Tx tx, String provisioningId, long nowMillis) {
+        return tx.update("UPDATE reader_provisioning SET status = 'used', ended_at = ? WHERE id = ? AND status ="
+                + " 'pending'", nowMillis, provisioningId) == 1;
+    }
+
+    private static final String INSERT_EVENT = "INSERT INTO reader_events (event_id, reader_id, generation, seq,"
+            + " source, digest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    public static void insertEvent(Tx tx, EventClaim claim) {
+        tx.update(INSERT_EVENT, eventArgs(claim));
+    }
+
+    static void insertEvent(Tx.Batch batch, EventClaim claim) {
+        batch.update(INSERT_EVENT, eventArgs(claim));
+    }
+
+    private static Object[] eventArgs(EventClaim claim) {
+        return new Object[] {claim.eventId(), claim.readerId(), claim.generation(), claim.seq(), claim.source(),
+            claim.digest(), claim.createdAtMillis()};
+    }
+
+    /**
+     * Up to {@code limit} claims held for one event: those of the table of reader event ids (the bare id sorts
+     * first) and an audit record stored under the bare id before that table existed.
+     */
+    public static List<HeldClaim> held(ReadTx tx, String readerId, int generation, long seq, String bareId,
+            int limit) {
+        return tx.query("""
+                SELECT event_id, source, digest FROM reader_events WHERE reader_id = ? AND generation = ? AND seq = ?
+                UNION ALL SELECT event_id, 'legacy', NULL FROM audit_log WHERE event_id = ?
+                ORDER BY event_id LIMIT ?""", rs -> new HeldClaim(rs.getString(1), rs.getString(2), rs.getBytes(3)),
+                readerId, generation, seq, bareId, limit);
+    }
+
+    /** The claims held for one event whose digest is one of two: the exact look-up for an event with many claims. */
+    public static List<HeldClaim> heldWithDigest(ReadTx tx, String readerId, int generation, long seq, byte[] first,
+            byte[] second) {
+        return tx.query("SELECT event_id, source, digest FROM reader_events WHERE reader_id = ? AND generation = ?"
+                + " AND seq = ? AND digest IN (?, ?)", rs -> new HeldClaim(rs.getString(1), rs.getString(2),
+                rs.getBytes(3)), readerId, generation, seq, first, second);
+    }
+
+    private static StoredCredential credential(ResultSet rs) throws SQLException {
+        return new StoredCredential(rs.getString("id"), rs.getString("door_id"), rs.getString("name"),
+                active(rs.getString("status"), rs.getString("id")), rs.getBytes("secret_hash"),
+                rs.getInt("generation"));
+    }
+
+    private static boolean active(String status, String readerId) {
+        return switch (status) {
+            case "active" -> true;
+            case "revoked" -> false;
+            case null, default -> throw GatehouseException.corrupt("status '" + status + "' of reader " + readerId,
+                    null);
+        };
+    }
+}

@@ -1,0 +1,9 @@
+package io.gatehouse.server.device;
+
+import io.gatehouse.protocol.access.DeviceTrust;
+import java.time.Instant;
+
+/** An enrolled device as stored; {@code active} is false once it is revoked. */
+public record Device(String id, String userId, String credentialId, DeviceTrust trust, boolean active, String model,
+        String os, String appVersion, Instant createdAt) {
+}

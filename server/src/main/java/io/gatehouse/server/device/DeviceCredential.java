@@ -1,0 +1,27 @@
+package io.gatehouse.server.device;
+
+import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.CredentialView;
+import io.gatehouse.protocol.access.DeviceTrust;
+import io.gatehouse.protocol.access.PublicKeys;
+import java.util.Set;
+
+/**
+ * A device credential as a decision needs it: its key, trust and status, its user's status and roles, and the
+ * device facts the audit record of a scan names.
+ *
+ * @param publicKey the device key as stored (SubjectPublicKeyInfo)
+ */
+public record DeviceCredential(CredentialId id, String deviceId, String userId, byte[] publicKey, DeviceTrust trust,
+        boolean deviceActive, boolean userActive, Set<String> roles, String model, String os, String appVersion) {
+
+    public DeviceCredential {
+        roles = Set.copyOf(roles);
+    }
+
+    /** What the verifier sees; a stored key that is not a P-256 key fails here, and the decision fails closed. */
+    public CredentialView view() {
+        return new CredentialView(id, userId, deviceId, PublicKeys.fromSpki(publicKey), deviceActive, userActive,
+                trust, roles);
+    }
+}
