@@ -1,7 +1,6 @@
 package io.gatehouse.server.passkey;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Instant;
 
 /** The typed commands and results of the two WebAuthn ceremonies. */
 public final class Ceremonies {
@@ -12,7 +11,7 @@ public final class Ceremonies {
      * Options for {@code navigator.credentials.create} or {@code .get}: {@code publicKey} is the WebAuthn JSON
      * (base64url byte fields) to pass as the {@code publicKey} member; {@code ceremonyId} goes back with the answer.
      */
-    public record Options(String ceremonyId, JsonNode publicKey, Instant expiresAt) {
+    public record Options(String ceremonyId, JsonNode publicKey, String expiresAt) {
     }
 
     /** A browser's answer to a ceremony: the {@code PublicKeyCredential} in WebAuthn's JSON form. */

@@ -98,7 +98,7 @@ public final class PasskeyService {
             return null;
         });
         return new Ceremonies.Options(ceremonyId, publicKeyMember(creationJson(options)),
-                Instant.ofEpochMilli(now + Challenges.LIFETIME.toMillis()));
+                Instant.ofEpochMilli(now + Challenges.LIFETIME.toMillis()).toString());
     }
 
     /**
@@ -193,7 +193,7 @@ public final class PasskeyService {
             return null;
         });
         return new Ceremonies.Options(ceremonyId, publicKeyMember(requestJson(request)),
-                Instant.ofEpochMilli(now + Challenges.LIFETIME.toMillis()));
+                Instant.ofEpochMilli(now + Challenges.LIFETIME.toMillis()).toString());
     }
 
     /**

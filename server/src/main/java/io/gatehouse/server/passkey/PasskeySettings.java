@@ -13,11 +13,13 @@ import java.util.Optional;
  * @param metadataBlob a FIDO Metadata Service (MDS3) BLOB file; without it no attestation is trusted through it
  * @param metadataRoot the certificate the BLOB's signature must chain to; the FIDO root shipped with Gatehouse
  *     when empty (tests and private metadata services set their own)
+ * @param metadataCrls the revocation lists of the BLOB's certificate chain (PEM or DER), fetched beside the BLOB:
+ *     its chain is checked for revocation and nothing is downloaded at run time
  * @param extraRoots a PEM file of further attestation roots the operator trusts (for example a company's own
  *     security keys)
  */
 public record PasskeySettings(List<String> algorithms, Optional<Path> metadataBlob, Optional<Path> metadataRoot,
-        Optional<Path> extraRoots) {
+        Optional<Path> metadataCrls, Optional<Path> extraRoots) {
     private static final List<String> KNOWN = List.of("ES256", "EdDSA", "ES384", "ES512", "RS256");
 
     public PasskeySettings {
@@ -36,7 +38,8 @@ public record PasskeySettings(List<String> algorithms, Optional<Path> metadataBl
 
     /** ES256 only, no metadata, no extra roots: every passkey is {@code software} or {@code synced}. */
     public static PasskeySettings defaults() {
-        return new PasskeySettings(List.of("ES256"), Optional.empty(), Optional.empty(), Optional.empty());
+        return new PasskeySettings(List.of("ES256"), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     List<COSEAlgorithmIdentifier> coseAlgorithms() {

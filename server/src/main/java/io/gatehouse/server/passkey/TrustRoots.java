@@ -19,6 +19,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CRL;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -54,7 +56,7 @@ public final class TrustRoots implements AttestationTrustSource {
     public static TrustRoots load(PasskeySettings settings, Clock clock) {
         Optional<FidoMetadataService> metadata = settings.metadataBlob().map(blob -> metadataService(blob,
                 settings.metadataRoot().map(TrustRoots::readSingleCertificate).orElseGet(TrustRoots::fidoRoot),
-                clock));
+                settings.metadataCrls().map(TrustRoots::readCrls).orElse(List.of()), clock));
         Set<X509Certificate> extra = settings.extraRoots().map(path -> Set.copyOf(readCertificates(path)))
                 .orElse(Set.of());
         return new TrustRoots(metadata, extra);
@@ -77,15 +79,16 @@ public final class TrustRoots implements AttestationTrustSource {
 
     /**
      * Verifies the BLOB with Yubico's reader, which never downloads when handed the BLOB itself: 1 the header names
-     * no certificate URL (x5u would be fetched), 2 its signature chains to {@code root}, 3 its legal header is
-     * FIDO's.
+     * no certificate URL (x5u would be fetched), 2 its signature chains to {@code root}, 3 no certificate of that
+     * chain is revoked by the given lists (a chain without lists for it is refused), 4 its legal header is FIDO's.
      */
-    private static FidoMetadataService metadataService(Path blobFile, X509Certificate root, Clock clock) {
+    private static FidoMetadataService metadataService(Path blobFile, X509Certificate root, List<CRL> crls,
+            Clock clock) {
         String jwt = readText(blobFile).strip();
         refuseCertificateUrl(jwt, blobFile);
         try {
             MetadataBLOB blob = FidoMetadataDownloader.builder().expectLegalHeader(FIDO_LEGAL_HEADER)
-                    .useTrustRoot(root).useBlob(jwt).clock(clock).build().loadCachedBlob();
+                    .useTrustRoot(root).useBlob(jwt).useCrls(crls).clock(clock).build().loadCachedBlob();
             if (!FIDO_LEGAL_HEADER.equals(blob.getPayload().getLegalHeader())) {
                 throw GatehouseException.invalid("invalid_metadata", "the metadata BLOB " + blobFile
                         + " carries other terms than the FIDO Metadata Service's");
@@ -142,6 +145,17 @@ public final class TrustRoots implements AttestationTrustSource {
                     .map(X509Certificate.class::cast).toList();
         } catch (CertificateException e) {
             throw GatehouseException.invalid("invalid_metadata", "expected PEM certificates in " + file);
+        }
+    }
+
+    private static List<CRL> readCrls(Path file) {
+        try {
+            return List.copyOf(CertificateFactory.getInstance("X.509").generateCRLs(new ByteArrayInputStream(
+                    Files.readAllBytes(file))));
+        } catch (CRLException | CertificateException e) {
+            throw GatehouseException.invalid("invalid_metadata", "expected certificate revocation lists in " + file);
+        } catch (IOException e) {
+            throw GatehouseException.invalid("invalid_metadata", "cannot read " + file + ": " + e.getMessage());
         }
     }
 
