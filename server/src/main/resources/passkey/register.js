@@ -1,0 +1,71 @@
+'use strict';
+// Registers this phone's passkey through the device enrollment link this page was opened with.
+(function () {
+  const status = document.querySelector('[role="status"]');
+  const token = decodeURIComponent(location.pathname.split('/').pop());
+
+  function say(text, state) {
+    status.textContent = text;
+    status.dataset.status = state;
+  }
+
+  function decode(text) {
+    const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
+    return Uint8Array.from(atob(base64 + '='.repeat((4 - base64.length % 4) % 4)), c => c.charCodeAt(0));
+  }
+
+  function encode(buffer) {
+    let binary = '';
+    new Uint8Array(buffer).forEach(b => { binary += String.fromCharCode(b); });
+    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  async function post(path, body) {
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify(body)
+    });
+    const json = await response.json();
+    if (!response.ok) {
+      throw new Error(json.detail || json.title || 'the server answered ' + response.status);
+    }
+    return json;
+  }
+
+  async function register() {
+    say('Asking the server…', 'working');
+    const options = await post('/api/v1/passkeys/registration/options', {enrollmentToken: token});
+    const publicKey = options.publicKey;
+    publicKey.challenge = decode(publicKey.challenge);
+    publicKey.user.id = decode(publicKey.user.id);
+    (publicKey.excludeCredentials || []).forEach(c => { c.id = decode(c.id); });
+    let credential;
+    try {
+      credential = await navigator.credentials.create({publicKey: publicKey});
+    } catch (e) {
+      throw new Error('This phone did not make a passkey that checks your fingerprint, face or PIN (' + e.name
+          + '). Gatehouse needs that check; use a phone or security key that has it.');
+    }
+    const response = credential.response;
+    const answer = {
+      id: credential.id,
+      rawId: encode(credential.rawId),
+      type: credential.type,
+      response: {
+        attestationObject: encode(response.attestationObject),
+        clientDataJSON: encode(response.clientDataJSON),
+        transports: response.getTransports ? response.getTransports() : []
+      },
+      clientExtensionResults: credential.getClientExtensionResults()
+    };
+    const registered = await post('/api/v1/passkeys/registration',
+        {enrollmentToken: token, ceremonyId: options.ceremonyId, credential: answer});
+    document.body.dataset.deviceId = registered.deviceId;
+    say('This phone is now your door device (trust: ' + registered.trust + ').', 'registered');
+  }
+
+  document.querySelector('[data-action="register-passkey"]').addEventListener('click', () => {
+    register().catch(e => say(e.message, 'refused'));
+  });
+})();
