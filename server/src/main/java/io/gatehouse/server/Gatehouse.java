@@ -1,6 +1,6 @@
 package io.gatehouse.server;
 
-import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.auth.TokenController;
 import io.gatehouse.server.config.GatehouseConfig;

@@ -1,6 +1,6 @@
 package io.gatehouse.server;
 
-import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.Routes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

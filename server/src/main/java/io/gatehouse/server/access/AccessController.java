@@ -1,7 +1,7 @@
 package io.gatehouse.server.access;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;

@@ -1,5 +1,6 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.common.Fields;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Page;

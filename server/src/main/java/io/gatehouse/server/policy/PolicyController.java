@@ -1,7 +1,7 @@
 package io.gatehouse.server.policy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.common.GatehouseException;

@@ -7,7 +7,7 @@ import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.access.AccessController;
 import io.gatehouse.server.access.Readers;
-import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.common.ClientInfo;

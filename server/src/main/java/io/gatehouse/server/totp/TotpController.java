@@ -3,7 +3,7 @@ package io.gatehouse.server.totp;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
-import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.http.Bodies;

@@ -1,6 +1,6 @@
 package io.gatehouse.server.user;
 
-import io.gatehouse.server.auth.Authenticator;
+import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.common.Fields;

@@ -1,6 +1,8 @@
-package io.gatehouse.server.auth;
+package io.gatehouse.server.http;
 
-import io.gatehouse.server.http.BearerTokens;
+import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.auth.ApiTokens;
 import io.javalin.http.Context;
 
 /**
