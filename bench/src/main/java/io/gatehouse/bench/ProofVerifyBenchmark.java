@@ -114,7 +114,7 @@ public class ProofVerifyBenchmark {
             payloads = new byte[PROOFS][];
             signatures = new byte[PROOFS][];
             for (int i = 0; i < PROOFS; i++) {
-                PublicKey key = byId.get(proofs[i].credentialId()).publicKey();
+                PublicKey key = byId.get(proofs[i].credentialId()).deviceKey().orElseThrow();
                 raw[i] = new Proofs.RawVerify(key, proofs[i]);
                 keys[i] = key;
                 payloads[i] = proofs[i].signaturePayload();

@@ -469,8 +469,9 @@ public final class ReaderAgent implements AutoCloseable {
         }
         Decision decision;
         try {
+            // The bundle answers every lookup but the replay cache: credentials, rules and minting keys.
             decision = verifier.decide(text, new AccessContext(stale.door(), now, current.directory(), replay,
-                    current.directory()));
+                    current.directory(), current.directory()));
         } catch (RuntimeException e) {
             // A lookup failed (the replay cache could not record, or is full): never open on a failure.
             String message = e instanceof ReaderException readerException

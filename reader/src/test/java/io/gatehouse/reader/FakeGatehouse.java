@@ -11,6 +11,8 @@ import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.AccessVerifier;
 import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.CredentialView;
+import io.gatehouse.protocol.access.MintingKey;
+import io.gatehouse.protocol.access.MintingKeyDirectory;
 import io.gatehouse.protocol.access.Decision;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.DoorSettings;
@@ -105,6 +107,15 @@ public final class FakeGatehouse implements AutoCloseable {
     private final Map<String, Reader> readersById = new ConcurrentHashMap<>();
     private final Map<String, Reader> readersByCredential = new ConcurrentHashMap<>();
 
+    /** A minting key pair with its id: the key the fake server mints web-wallet codes with. */
+    public record Minting(int keyId, KeyPair key) {
+    }
+
+    /** The key codes are minted with now. */
+    public volatile Minting minting = new Minting(1, PublicKeys.generateP256(new SecureRandom()));
+    /** The minting keys bundles publish; by default only the one codes are minted with. */
+    public volatile List<Minting> publishedMintingKeys;
+
     // Bundles.
     private long bundleVersion;
     private volatile byte[] served;
@@ -172,6 +183,13 @@ public final class FakeGatehouse implements AutoCloseable {
         return baseUrl() + "/reader-enroll/" + secret;
     }
 
+    /** Registers a web-wallet passkey whose codes are minted with {@link #minting} at the time they are made. */
+    public TestPhone enrolPasskey(String userId) {
+        TestPhone passkey = TestPhone.passkey(userId, () -> minting);
+        phones.put(passkey.id, passkey);
+        return passkey;
+    }
+
     public TestPhone enrolPhone(String userId) {
         TestPhone phone = new TestPhone(userId);
         phones.put(phone.id, phone);
@@ -212,7 +230,8 @@ public final class FakeGatehouse implements AutoCloseable {
         List<TrustedKey> keys = announcedKeys != null ? announcedKeys
                 : List.of(new TrustedKey(bundleKeyId, bundleKey.getPublic()));
         ReaderBundle bundle = new ReaderBundle(version, now, now + maxStalenessSeconds, readerId, door(), offlineMode, keys,
-                credentials, List.copyOf(revokedCredentials), List.of(AccessRule.forRole(ZONE, "staff", List.of())));
+                credentials, List.copyOf(revokedCredentials), List.of(AccessRule.forRole(ZONE, "staff", List.of())),
+                mintingKeys());
         return BundleCodec.encode(bundle, keyId, signingKey);
     }
 
@@ -225,9 +244,18 @@ public final class FakeGatehouse implements AutoCloseable {
         served = bytes.clone();
     }
 
+    private List<MintingKey> mintingKeys() {
+        List<Minting> published = publishedMintingKeys != null ? publishedMintingKeys : List.of(minting);
+        return published.stream().map(key -> new MintingKey(key.keyId(), key.key().getPublic())).toList();
+    }
+
     private CredentialView view(TestPhone phone) {
-        return new CredentialView(phone.id, phone.userId, "dev-" + phone.userId, phone.key.getPublic(),
-                !revokedCredentials.contains(phone.id), true, DeviceTrust.SOFTWARE, Set.of("staff"));
+        boolean active = !revokedCredentials.contains(phone.id);
+        return phone.isPasskey()
+                ? CredentialView.passkey(phone.id, phone.userId, "dev-" + phone.userId, active, true,
+                        DeviceTrust.SYNCED, Set.of("staff"))
+                : new CredentialView(phone.id, phone.userId, "dev-" + phone.userId, phone.key.getPublic(), active, true,
+                        DeviceTrust.SOFTWARE, Set.of("staff"));
     }
 
     // ---- Handling ---------------------------------------------------------------------------------
@@ -309,7 +337,8 @@ public final class FakeGatehouse implements AutoCloseable {
         AccessContext context = new AccessContext(door(), clock.millis() / 1000,
                 id -> Optional.ofNullable(phones.get(id)).map(this::view),
                 (id, nonce, expiresAt) -> spent.add(id + "/" + nonce),
-                zone -> List.of(AccessRule.forRole(ZONE, "staff", List.of())));
+                zone -> List.of(AccessRule.forRole(ZONE, "staff", List.of())),
+                MintingKeyDirectory.of(mintingKeys()));
         Decision decision = new AccessVerifier().decide(body.path("payload").asText(), context);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("decision", decision.granted() ? "grant" : "deny");

@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <h2>Text handling</h2>
  * QR scanners return exactly the text that was encoded, so the text form is accepted only as written
- * by {@link AccessProof#toText()}: 143 characters of the Base45 alphabet, upper case. The one
+ * by {@link AccessProof#toText()}: 143 characters of the Base45 alphabet (144 for a minted proof), upper case. The one
  * variation accepted is a single trailing line terminator ({@code "\n"}, {@code "\r"} or
  * {@code "\r\n"}), because keyboard-wedge scanners type one after the code. Nothing else is trimmed or
  * normalised: the space is a Base45 digit (so leading or trailing spaces are data, not padding), and a
@@ -20,10 +20,10 @@ import java.util.Optional;
 public final class AccessProofCodec {
 
     /**
-     * The longest text looked at: the 143 Base45 characters plus a two-character line terminator.
-     * Longer text is rejected before any decoding.
+     * The longest text looked at: the 144 Base45 characters of a minted proof plus a two-character line
+     * terminator. Longer text is rejected before any decoding.
      */
-    public static final int MAX_TEXT_LENGTH = AccessProof.TEXT_LENGTH + 2;
+    public static final int MAX_TEXT_LENGTH = AccessProof.MINTED_TEXT_LENGTH + 2;
 
     private AccessProofCodec() {
     }
@@ -41,7 +41,7 @@ public final class AccessProofCodec {
         }
         if (text.length() > MAX_TEXT_LENGTH) {
             return new ParseResult.Malformed("text too long: expected at most " + MAX_TEXT_LENGTH
-                    + " characters (" + AccessProof.TEXT_LENGTH + " plus a line terminator), got " + text.length());
+                    + " characters (" + AccessProof.MINTED_TEXT_LENGTH + " plus a line terminator), got " + text.length());
         }
         String code = withoutLineTerminator(text);
         byte[] bytes;
@@ -75,19 +75,24 @@ public final class AccessProofCodec {
             return new ParseResult.Malformed("unsupported version " + version
                     + " (expected " + AccessProof.VERSION + ")");
         }
-        // 2. Length.
-        if (bytes.length != AccessProof.LENGTH) {
+        // 2. Type, which decides the length.
+        if (bytes.length < 2) {
             return new ParseResult.Malformed("expected " + AccessProof.LENGTH + " bytes, got " + bytes.length);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        buffer.get(); // version, checked above
-        // 3. Type.
-        int typeCode = buffer.get() & 0xFF;
+        int typeCode = bytes[1] & 0xFF;
         Optional<ProofType> type = ProofType.fromCode(typeCode);
         if (type.isEmpty()) {
             return new ParseResult.Malformed("unknown proof type " + typeCode
                     + " (expected 1 = device-signed or 2 = server-minted)");
         }
+        // 3. Length.
+        int bodyLength = AccessProof.bodyLength(type.get());
+        int length = bodyLength + AccessProof.SIGNATURE_LENGTH;
+        if (bytes.length != length) {
+            return new ParseResult.Malformed("expected " + length + " bytes, got " + bytes.length + " (the length of a "
+                    + describe(type.get()) + " proof)");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, 2, length - 2);
         byte[] credentialId = new byte[CredentialId.LENGTH];
         buffer.get(credentialId);
         long issuedAt = Integer.toUnsignedLong(buffer.getInt());
@@ -101,10 +106,23 @@ public final class AccessProofCodec {
                     "reserved flag bits set: 0x%02X (flags 0x%02X; only bit 0, user verified, is defined)",
                     reserved, flags));
         }
-        byte[] signature = Arrays.copyOfRange(bytes, AccessProof.BODY_LENGTH, AccessProof.LENGTH);
+        // 5. A minted proof's key id: 0 is never assigned.
+        int mintingKeyId = AccessProof.NO_MINTING_KEY;
+        if (type.get() == ProofType.SERVER_MINTED) {
+            mintingKeyId = buffer.get() & 0xFF;
+            if (mintingKeyId < MintingKey.MIN_KEY_ID) {
+                return new ParseResult.Malformed("minting key id 0 is reserved (expected "
+                        + MintingKey.MIN_KEY_ID + ".." + MintingKey.MAX_KEY_ID + ")");
+            }
+        }
+        byte[] signature = Arrays.copyOfRange(bytes, bodyLength, length);
         return new ParseResult.Parsed(new AccessProof(AccessProof.VERSION, type.get(),
                 new CredentialId(credentialId), issuedAt, nonce, (flags & AccessProof.FLAG_USER_VERIFIED) != 0,
-                signature));
+                mintingKeyId, signature));
+    }
+
+    private static String describe(ProofType type) {
+        return type == ProofType.SERVER_MINTED ? "minted" : "device-signed";
     }
 
     /** Removes one trailing "\r\n", "\n" or "\r", and nothing else. */

@@ -25,10 +25,12 @@ import java.util.Optional;
  *       {@link DenyReason#UNKNOWN_CREDENTIAL unknown_credential}.</li>
  *   <li><b>Active</b>: the credential (and its device) is active → {@link DenyReason#REVOKED revoked};
  *       then the user is active → {@link DenyReason#SUSPENDED suspended}.</li>
- *   <li><b>Signature</b>: the credential accepts proofs of the proof's type
- *       ({@link CredentialView#acceptedTypes()}; a device credential: device-signed only) →
- *       {@link DenyReason#WRONG_PROOF_TYPE wrong_proof_type}; then the signature verifies with the
- *       credential's public key over the domain label and the body →
+ *   <li><b>Signature</b>: the proof's type is the one of the credential's kind
+ *       ({@link CredentialKind#proofType()}: device-signed for a device-key credential, minted for a
+ *       passkey credential) → {@link DenyReason#WRONG_PROOF_TYPE wrong_proof_type}; for a minted proof,
+ *       the minting key id it names is published ({@link AccessContext#mintingKeys()}) →
+ *       {@link DenyReason#UNKNOWN_MINTING_KEY unknown_minting_key}; then the signature verifies over the
+ *       domain label and the body with that key (device-signed: the credential's device key) →
  *       {@link DenyReason#BAD_SIGNATURE bad_signature}.</li>
  *   <li><b>Freshness</b>, with the door's proof lifetime L and allowed skew S:
  *       {@code issuedAt > now + S} → {@link DenyReason#NOT_YET_VALID not_yet_valid};
@@ -47,7 +49,8 @@ import java.util.Optional;
  *
  * <p>Why this order: the cheap, key-independent checks come first; nothing the proof claims (its time,
  * its flags) is believed before the signature has been checked in step 4 (its type is checked just
- * before the signature, and only ever to refuse: it decides which key may vouch for it); and the nonce is spent in
+ * before the signature, and only ever to refuse: it decides which key may vouch for it; a minted proof's key id
+ * only chooses the key, whose signature then covers that id too); and the nonce is spent in
  * step 6 only for a proof that is authentic and fresh, so forged or stale proofs cannot fill the
  * replay store. A proof denied by policy in step 7 has still been spent: showing it again gives
  * {@code replayed}.
@@ -153,7 +156,7 @@ public final class AccessVerifier {
         }
 
         // Step 4: signature.
-        denial = checkSignature(proof, credential);
+        denial = checkSignature(proof, credential, context.mintingKeys());
         if (denial.isPresent()) {
             return denial.get();
         }
@@ -193,27 +196,48 @@ public final class AccessVerifier {
     }
 
     /** Step 4. */
-    private Optional<Decision> checkSignature(AccessProof proof, CredentialView credential) {
-        // The type byte says who signed; a key may only vouch for the kinds of proof its credential allows.
+    private Optional<Decision> checkSignature(AccessProof proof, CredentialView credential,
+            MintingKeyDirectory mintingKeys) {
+        // The type byte says who signed; each kind of credential has exactly one kind of signer.
         if (!credential.accepts(proof.type())) {
-            return Optional.of(Decision.deny(DenyReason.WRONG_PROOF_TYPE, "credential " + credential.id()
-                    + " accepts proofs of type " + credential.acceptedTypes().stream().map(ProofType::code).sorted()
-                    .toList() + ", the proof is of type " + proof.type().code(), Optional.of(proof),
-                    Optional.of(credential)));
+            return Optional.of(deny(DenyReason.WRONG_PROOF_TYPE, "credential " + credential.id() + " is a "
+                    + credential.kind().code() + " credential and accepts " + describe(credential.kind().proofType())
+                    + " proofs (type " + credential.kind().proofType().code() + "), the proof is "
+                    + describe(proof.type()) + " (type " + proof.type().code() + ")", proof, credential));
+        }
+        PublicKey key;
+        String keyName;
+        if (proof.type() == ProofType.SERVER_MINTED) {
+            Optional<MintingKey> minting = mintingKeys.find(proof.mintingKeyId());
+            if (minting.isEmpty()) {
+                return Optional.of(deny(DenyReason.UNKNOWN_MINTING_KEY, "the proof names minting key "
+                        + proof.mintingKeyId() + ", which is not published (or was retired)", proof, credential));
+            }
+            key = minting.get().publicKey();
+            keyName = "minting key " + proof.mintingKeyId();
+        } else {
+            key = credential.deviceKey().orElseThrow(); // a device-key credential always has one
+            keyName = "the public key of credential " + credential.id();
         }
         String problem;
         try {
-            if (signatures.verify(credential.publicKey(), proof.signaturePayload(), proof.signature())) {
+            if (signatures.verify(key, proof.signaturePayload(), proof.signature())) {
                 return Optional.empty();
             }
-            problem = "the signature does not verify with the public key of credential " + credential.id();
+            problem = "the signature does not verify with " + keyName;
         } catch (GeneralSecurityException e) {
             // A signature with r or s out of range, or a stored key that is not an EC key.
-            problem = "the signature could not be checked with the public key of credential " + credential.id()
-                    + ": " + e.getMessage();
+            problem = "the signature could not be checked with " + keyName + ": " + e.getMessage();
         }
-        return Optional.of(Decision.deny(DenyReason.BAD_SIGNATURE, problem, Optional.of(proof),
-                Optional.of(credential)));
+        return Optional.of(deny(DenyReason.BAD_SIGNATURE, problem, proof, credential));
+    }
+
+    private static Decision deny(DenyReason reason, String detail, AccessProof proof, CredentialView credential) {
+        return Decision.deny(reason, detail, Optional.of(proof), Optional.of(credential));
+    }
+
+    private static String describe(ProofType type) {
+        return type == ProofType.SERVER_MINTED ? "minted" : "device-signed";
     }
 
     /** Step 5. The arithmetic is exact: issued-at is below 2^32 and now below 2^38. */

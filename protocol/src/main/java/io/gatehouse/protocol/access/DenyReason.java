@@ -15,9 +15,14 @@ public enum DenyReason {
     REVOKED(3, "revoked"),
     /** Step 3: the credential's user is suspended. */
     SUSPENDED(3, "suspended"),
-    /** Step 4: the credential does not accept proofs of this type (a device key signing a type-2 body). */
+    /**
+     * Step 4: the proof's type is not the one of the credential's kind: a minted proof for a device-key
+     * credential, or a device-signed proof for a passkey credential.
+     */
     WRONG_PROOF_TYPE(4, "wrong_proof_type"),
-    /** Step 4: the signature does not verify with the credential's public key. */
+    /** Step 4: a minted proof names a minting key id that the verifier does not know (not published, or retired). */
+    UNKNOWN_MINTING_KEY(4, "unknown_minting_key"),
+    /** Step 4: the signature does not verify with the device key, or with the minting key the proof names. */
     BAD_SIGNATURE(4, "bad_signature"),
     /** Step 5: the proof is dated later than now plus the allowed skew. */
     NOT_YET_VALID(5, "not_yet_valid"),

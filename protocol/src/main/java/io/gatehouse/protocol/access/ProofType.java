@@ -3,9 +3,10 @@ package io.gatehouse.protocol.access;
 import java.util.Optional;
 
 /**
- * Who signed an access proof. Both kinds share one layout and one verification; they differ in which
- * public key the {@link CredentialDirectory} hands back for the credential, and a credential accepts
- * only the types it names ({@link CredentialView#acceptedTypes()}).
+ * Who signed an access proof. Both types share the first 31 bytes of the layout and one verification;
+ * they differ in the key that verifies them (the credential's device key, or the server minting key
+ * that a minted proof names by its key id), and a credential accepts only the type of its
+ * {@link CredentialKind}.
  */
 public enum ProofType {
 
@@ -13,8 +14,8 @@ public enum ProofType {
     DEVICE_SIGNED(1),
 
     /**
-     * Minted by the server for a web wallet after a WebAuthn assertion with user verification, and
-     * signed with the server's token key (type byte 2).
+     * Minted by the server for a web wallet after a verified WebAuthn assertion, and signed with the
+     * server minting key whose id the proof carries (type byte 2).
      */
     SERVER_MINTED(2);
 

@@ -2,9 +2,11 @@ package io.gatehouse.protocol.bundle;
 
 import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.CredentialKind;
 import io.gatehouse.protocol.access.CredentialView;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.DoorSettings;
+import io.gatehouse.protocol.access.MintingKey;
 import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.access.WeeklyWindow;
 import java.io.ByteArrayOutputStream;
@@ -36,23 +38,27 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The signed binary form of a {@link ReaderBundle}, version 1 ({@code GHB1}).
+ * The signed binary form of a {@link ReaderBundle}, version 2 ({@code GHB2}).
  *
  * <p>Big-endian throughout. {@code str} is a u16 length followed by that many bytes of UTF-8;
- * {@code bytes} is a u16 length followed by the bytes.
+ * {@code bytes} is a u16 length followed by the bytes. Trust levels are stored by
+ * {@link DeviceTrust#wireCode()} (0 software, 1 hardware, 2 hardware+biometric, 3 synced), which is not
+ * their order of strength.
  * <pre>
- * magic            4 B  "GHB1"
+ * magic            4 B  "GHB2"
  * bundleVersion    u64  server-assigned, strictly increasing per reader (at most 2^63-1)
  * issuedAt         u64  epoch seconds (at most 2^63-1)
  * expiresAt        u64  epoch seconds, issuedAt + the door's maximum staleness
  * readerId         str
  * door             doorId str, zoneId str, siteTimeZone str (a java.time ZoneId),
  *                  proofLifetimeSeconds u32 (1..2^31-1), allowedSkewSeconds u32 (0..2^31-1),
- *                  requireUserVerification u8 (0 or 1), minimumTrust u8 (DeviceTrust ordinal:
- *                  0 software, 1 hardware, 2 hardware+biometric), offlineMode u8 (0 fail_secure, 1 fail_open)
+ *                  requireUserVerification u8 (0 or 1), minimumTrust u8 (trust code),
+ *                  offlineMode u8 (0 fail_secure, 1 fail_open)
  * trustedKeys      count u8 (1..255), each: keyId str, spki bytes
- * credentials      count u32, each: credentialId 16 B, userId str, deviceId str, spki bytes, trust u8,
- *                  flags u8 (bit 0 credential active, bit 1 user active, bits 2-7 zero),
+ * mintingKeys      count u8 (0..255), each: keyId u8 (1..255), spki bytes
+ * credentials      count u32, each: credentialId 16 B, userId str, deviceId str,
+ *                  kind u8 (0 device key, 1 passkey), key bytes (device key: spki; passkey: empty),
+ *                  trust u8 (trust code), flags u8 (bit 0 credential active, bit 1 user active, bits 2-7 zero),
  *                  roles count u8 + str each (written sorted)
  * revoked          count u32, each: credentialId 16 B
  * rules            count u32, each: zoneId str, kind u8 (0 role, 1 user), value str,
@@ -62,7 +68,13 @@ import java.util.TreeSet;
  * signature        64 B ECDSA P-256 / SHA-256, IEEE P1363 r || s
  * </pre>
  * The signature covers the ASCII label {@value #DOMAIN_LABEL} followed by every byte before the
- * signature, so the signing key id is signed too. Nothing may follow the signature.
+ * signature, so the magic and the signing key id are signed too. Nothing may follow the signature.
+ *
+ * <p>Version 1 ({@code GHB1}, written by servers before minted proofs) is still parsed, so that a reader
+ * upgraded before its server keeps deciding from the bundle it holds: it is version 2 without the
+ * minting keys and without the credential kind and key-bytes split (every credential is a device key, its
+ * spki in the place of the key bytes), and its trust bytes are 0..2. It has no minting keys, so a minted
+ * proof is denied offline until the reader gets a version 2 bundle. This code writes version 2 only.
  *
  * <p>{@link #parse(byte[])} is total: any input, however hostile, yields a result and never an
  * exception, input above {@value #MAX_BYTES} bytes is refused before it is read, and every count is
@@ -73,8 +85,11 @@ public final class BundleCodec {
 
     // ---- Constants --------------------------------------------------------------------------------
 
-    /** The four magic bytes, ASCII {@code GHB1}. */
-    public static final String MAGIC = "GHB1";
+    /** The four magic bytes of the format this code writes, ASCII {@code GHB2}. */
+    public static final String MAGIC = "GHB2";
+
+    /** The magic of the first format, which is still parsed. */
+    public static final String MAGIC_V1 = "GHB1";
 
     /** The domain-separation label that precedes the signed bytes. */
     public static final String DOMAIN_LABEL = "gatehouse.bundle.v1";
@@ -91,15 +106,19 @@ public final class BundleCodec {
     static final byte[] LABEL_BYTES = DOMAIN_LABEL.getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC_V1_BYTES = MAGIC_V1.getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_STRING_BYTES = 0xFFFF;
     private static final int MINUTES_PER_DAY = 24 * 60;
     private static final int FLAG_CREDENTIAL_ACTIVE = 0x01;
     private static final int FLAG_USER_ACTIVE = 0x02;
     private static final int KIND_ROLE = 0;
     private static final int KIND_USER = 1;
+    private static final int CREDENTIAL_DEVICE_KEY = 0;
+    private static final int CREDENTIAL_PASSKEY = 1;
 
     // The fewest bytes one entry of each list can take, used to check a count before allocating.
     private static final int MIN_TRUSTED_KEY = 2 + 2;
+    private static final int MIN_MINTING_KEY = 1 + 2;
     private static final int MIN_CREDENTIAL = CredentialId.LENGTH + 2 + 2 + 2 + 1 + 1 + 1;
     private static final int MIN_RULE = 2 + 1 + 2 + 1;
     private static final int MIN_ROLE = 2;
@@ -173,7 +192,7 @@ public final class BundleCodec {
         out.writeInt(door.proofLifetimeSeconds());
         out.writeInt(door.allowedSkewSeconds());
         out.writeByte(door.requireUserVerification() ? 1 : 0);
-        out.writeByte(door.minimumTrust().ordinal());
+        out.writeByte(door.minimumTrust().wireCode());
         out.writeByte(bundle.offlineMode().code());
 
         out.writeByte(bundle.trustedKeys().size());
@@ -182,13 +201,20 @@ public final class BundleCodec {
             writeBytes(out, PublicKeys.toSpki(key.publicKey()), "trusted key");
         }
 
+        out.writeByte(bundle.mintingKeys().size());
+        for (MintingKey key : bundle.mintingKeys()) {
+            out.writeByte(key.keyId());
+            writeBytes(out, PublicKeys.toSpki(key.publicKey()), "minting key");
+        }
+
         out.writeInt(bundle.credentials().size());
         for (CredentialView credential : bundle.credentials()) {
             out.write(credential.id().bytes());
             writeString(out, credential.userId(), "userId");
             writeString(out, credential.deviceId(), "deviceId");
-            writeBytes(out, PublicKeys.toSpki(credential.publicKey()), "credential key");
-            out.writeByte(credential.trust().ordinal());
+            out.writeByte(credential.kind() == CredentialKind.PASSKEY ? CREDENTIAL_PASSKEY : CREDENTIAL_DEVICE_KEY);
+            writeBytes(out, credential.deviceKey().map(PublicKeys::toSpki).orElse(new byte[0]), "credential key");
+            out.writeByte(credential.trust().wireCode());
             out.writeByte((credential.credentialActive() ? FLAG_CREDENTIAL_ACTIVE : 0)
                     | (credential.userActive() ? FLAG_USER_ACTIVE : 0));
             // Sorted, so that one bundle always has one encoding.
@@ -275,10 +301,12 @@ public final class BundleCodec {
 
     private static BundleParseResult read(Cursor in) {
         byte[] magic = in.bytes(MAGIC_BYTES.length, "magic");
-        if (!Arrays.equals(magic, MAGIC_BYTES)) {
-            throw in.invalid(0, "expected magic \"" + MAGIC + "\" (47 48 42 31), got "
-                    + HexFormat.ofDelimiter(" ").formatHex(magic));
+        boolean version1 = Arrays.equals(magic, MAGIC_V1_BYTES);
+        if (!version1 && !Arrays.equals(magic, MAGIC_BYTES)) {
+            throw in.invalid(0, "expected magic \"" + MAGIC + "\" (47 48 42 32) or \"" + MAGIC_V1
+                    + "\" (47 48 42 31), got " + HexFormat.ofDelimiter(" ").formatHex(magic));
         }
+        in.version1 = version1;
         long version = in.u64NonNegative("bundleVersion");
         long issuedAt = in.u64NonNegative("issuedAt");
         long expiresAt = in.u64NonNegative("expiresAt");
@@ -324,6 +352,8 @@ public final class BundleCodec {
             }
         }
 
+        List<MintingKey> mintingKeys = version1 ? List.of() : readMintingKeys(in);
+
         int credentialsAt = in.position();
         int credentialCount = in.count(MIN_CREDENTIAL, "credentials");
         List<CredentialView> credentials = new ArrayList<>(credentialCount);
@@ -358,7 +388,7 @@ public final class BundleCodec {
         ReaderBundle bundle;
         try {
             bundle = new ReaderBundle(version, issuedAt, expiresAt, readerId, door, mode, trustedKeys, credentials,
-                    revoked, rules);
+                    revoked, rules, mintingKeys);
         } catch (IllegalArgumentException e) {
             // Only the cross-field checks can fail here (every field was range-checked as it was read).
             throw in.invalid(credentialsAt, e.getMessage());
@@ -366,12 +396,50 @@ public final class BundleCodec {
         return new BundleParseResult.Parsed(bundle, signingKeyId, signature, signedLength);
     }
 
+    private static List<MintingKey> readMintingKeys(Cursor in) {
+        int count = in.u8("mintingKeys count");
+        in.requireRoom(count, MIN_MINTING_KEY, "minting keys");
+        List<MintingKey> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int keyAt = in.position();
+            int keyId = in.u8("minting keyId");
+            PublicKey key = in.publicKey("minting key " + keyId);
+            try {
+                keys.add(new MintingKey(keyId, key));
+            } catch (IllegalArgumentException e) {
+                throw in.invalid(keyAt, e.getMessage());
+            }
+        }
+        return keys;
+    }
+
     private static CredentialView readCredential(Cursor in, int index) {
         int at = in.position();
         CredentialId id = new CredentialId(in.bytes(CredentialId.LENGTH, "credentialId"));
         String userId = in.string("userId");
         String deviceId = in.string("deviceId");
-        PublicKey key = in.publicKey("credential " + id);
+        CredentialKind kind = CredentialKind.DEVICE_KEY;
+        if (!in.version1) {
+            int kindAt = in.position();
+            int kindCode = in.u8("credential kind");
+            if (kindCode != CREDENTIAL_DEVICE_KEY && kindCode != CREDENTIAL_PASSKEY) {
+                throw in.invalid(kindAt, "credential " + id + ": kind must be 0 (device key) or 1 (passkey), got "
+                        + kindCode);
+            }
+            kind = kindCode == CREDENTIAL_PASSKEY ? CredentialKind.PASSKEY : CredentialKind.DEVICE_KEY;
+        }
+        Optional<PublicKey> key;
+        if (kind == CredentialKind.PASSKEY) {
+            int keyAt = in.position();
+            int length = in.u16("credential " + id + " key length");
+            if (length != 0) {
+                throw in.invalid(keyAt, "credential " + id + ": a passkey credential has no key bytes, got "
+                        + length);
+            }
+            key = Optional.empty();
+        } else {
+            key = Optional.of(in.publicKey("credential " + id));
+        }
         DeviceTrust trust = in.trust("trust");
         int flagsAt = in.position();
         int flags = in.u8("flags");
@@ -389,7 +457,7 @@ public final class BundleCodec {
         if (roleSet.size() != roles.size()) {
             throw in.invalid(at, "credential " + id + " (index " + index + ") lists a role twice");
         }
-        return new CredentialView(id, userId, deviceId, key, (flags & FLAG_CREDENTIAL_ACTIVE) != 0,
+        return new CredentialView(id, userId, deviceId, kind, key, (flags & FLAG_CREDENTIAL_ACTIVE) != 0,
                 (flags & FLAG_USER_ACTIVE) != 0, trust, roleSet);
     }
 
@@ -462,6 +530,8 @@ public final class BundleCodec {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         private int position;
+        /** Set once the magic is read: a version 1 bundle knows fewer trust levels and fields. */
+        private boolean version1;
 
         Cursor(byte[] bytes) {
             this.bytes = bytes;
@@ -545,11 +615,13 @@ public final class BundleCodec {
         DeviceTrust trust(String field) {
             int at = position;
             int value = u8(field);
-            DeviceTrust[] levels = DeviceTrust.values();
-            if (value >= levels.length) {
-                throw invalid(at, field + " must be 0 (software), 1 (hardware) or 2 (hardware+biometric), got " + value);
+            Optional<DeviceTrust> trust = DeviceTrust.fromWireCode(value)
+                    .filter(level -> !version1 || level != DeviceTrust.SYNCED);
+            if (trust.isEmpty()) {
+                throw invalid(at, field + " must be 0 (software), 1 (hardware), 2 (hardware+biometric)"
+                        + (version1 ? " in a GHB1 bundle" : " or 3 (synced)") + ", got " + value);
             }
-            return levels[value];
+            return trust.get();
         }
 
         LocalTime minuteOfDay(String field) {

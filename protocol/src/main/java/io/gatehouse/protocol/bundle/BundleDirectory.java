@@ -5,6 +5,8 @@ import io.gatehouse.protocol.access.CredentialDirectory;
 import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.CredentialView;
 import io.gatehouse.protocol.access.DoorSettings;
+import io.gatehouse.protocol.access.MintingKey;
+import io.gatehouse.protocol.access.MintingKeyDirectory;
 import io.gatehouse.protocol.access.RuleSource;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,11 +25,12 @@ import java.util.stream.Collectors;
  * so the verifier denies it as {@code revoked}; a revoked id that the bundle does not otherwise list is
  * simply unknown ({@code unknown_credential}). Both deny.
  */
-public final class BundleDirectory implements CredentialDirectory, RuleSource {
+public final class BundleDirectory implements CredentialDirectory, RuleSource, MintingKeyDirectory {
 
     private final ReaderBundle bundle;
     private final Map<CredentialId, CredentialView> credentials;
     private final Map<String, List<AccessRule>> rulesByZone;
+    private final MintingKeyDirectory mintingKeys;
 
     /**
      * Indexes a bundle. Call it only with a bundle that {@link BundleVerifier} accepted.
@@ -40,15 +43,14 @@ public final class BundleDirectory implements CredentialDirectory, RuleSource {
         Set<CredentialId> revoked = new HashSet<>(bundle.revoked());
         Map<CredentialId, CredentialView> byId = new HashMap<>(bundle.credentials().size() * 4 / 3 + 1);
         for (CredentialView credential : bundle.credentials()) {
-            CredentialView view = revoked.contains(credential.id()) && credential.credentialActive()
-                    ? new CredentialView(credential.id(), credential.userId(), credential.deviceId(),
-                            credential.publicKey(), false, credential.userActive(), credential.trust(), credential.roles())
+            CredentialView view = revoked.contains(credential.id()) ? credential.withCredentialActive(false)
                     : credential;
             byId.put(view.id(), view);
         }
         this.credentials = byId;
         this.rulesByZone = bundle.rules().stream()
                 .collect(Collectors.groupingBy(AccessRule::zoneId, Collectors.toUnmodifiableList()));
+        this.mintingKeys = MintingKeyDirectory.of(bundle.mintingKeys());
     }
 
     /**
@@ -73,6 +75,17 @@ public final class BundleDirectory implements CredentialDirectory, RuleSource {
     @Override
     public List<AccessRule> rulesForZone(String zoneId) {
         return rulesByZone.getOrDefault(Objects.requireNonNull(zoneId, "zoneId"), List.of());
+    }
+
+    /**
+     * Finds a minting key the bundle publishes.
+     *
+     * @param keyId the id a minted proof names
+     * @return the key, or empty if the bundle does not list it; never null
+     */
+    @Override
+    public Optional<MintingKey> find(int keyId) {
+        return mintingKeys.find(keyId);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.CredentialView;
 import io.gatehouse.protocol.access.DoorSettings;
+import io.gatehouse.protocol.access.MintingKey;
 import io.gatehouse.protocol.access.WeeklyWindow;
 import java.time.LocalTime;
 import java.util.HashSet;
@@ -13,8 +14,8 @@ import java.util.Set;
 
 /**
  * What an offline reader needs to decide at its door: the door's settings, the credentials that may
- * matter there with their keys and state, the revocation list and the zone's rules, with a version and
- * an expiry. The server builds one per reader and signs it ({@link BundleCodec#encode}); the reader
+ * matter there with their keys, kinds and state, the revocation list, the zone's rules and the server's
+ * minting keys, with a version and an expiry. The server builds one per reader and signs it ({@link BundleCodec#encode}); the reader
  * accepts it only through {@link BundleVerifier}.
  *
  * <p>The record checks what the binary format cannot express (counts above 255 where the format has a
@@ -33,6 +34,8 @@ import java.util.Set;
  * @param credentials the credentials, revoked or not; distinct ids, each with at most 255 roles; copied
  * @param revoked ids of revoked credentials (whether or not listed in {@code credentials}); copied
  * @param rules the access rules; each with at most 255 windows whose times are whole minutes; copied
+ * @param mintingKeys the published server minting keys that verify the web wallet's minted proofs:
+ *     the active key and, during a rotation, the next one; 0..255 keys with distinct ids; copied
  */
 public record ReaderBundle(
         long bundleVersion,
@@ -44,9 +47,10 @@ public record ReaderBundle(
         List<TrustedKey> trustedKeys,
         List<CredentialView> credentials,
         List<CredentialId> revoked,
-        List<AccessRule> rules) {
+        List<AccessRule> rules,
+        List<MintingKey> mintingKeys) {
 
-    /** The largest count stored in a one-byte field (trusted keys, roles, windows). */
+    /** The largest count stored in a one-byte field (trusted keys, minting keys, roles, windows). */
     public static final int MAX_BYTE_COUNT = 255;
 
     /**
@@ -75,7 +79,9 @@ public record ReaderBundle(
         credentials = List.copyOf(credentials);
         revoked = List.copyOf(revoked);
         rules = List.copyOf(rules);
+        mintingKeys = List.copyOf(mintingKeys);
         checkTrustedKeys(trustedKeys);
+        checkMintingKeys(mintingKeys);
         checkCredentials(credentials);
         for (AccessRule rule : rules) {
             checkRule(rule);
@@ -91,6 +97,32 @@ public record ReaderBundle(
         for (TrustedKey key : keys) {
             if (!ids.add(key.keyId())) {
                 throw new IllegalArgumentException("bundle: trusted key id '" + key.keyId() + "' appears twice");
+            }
+        }
+    }
+
+    /**
+     * A bundle without minting keys, for a door where no minted proof is valid.
+     *
+     * @throws NullPointerException if a reference is null, or a list contains null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ReaderBundle(long bundleVersion, long issuedAtEpochSecond, long expiresAtEpochSecond, String readerId,
+            DoorSettings door, OfflineMode offlineMode, List<TrustedKey> trustedKeys, List<CredentialView> credentials,
+            List<CredentialId> revoked, List<AccessRule> rules) {
+        this(bundleVersion, issuedAtEpochSecond, expiresAtEpochSecond, readerId, door, offlineMode, trustedKeys,
+                credentials, revoked, rules, List.of());
+    }
+
+    private static void checkMintingKeys(List<MintingKey> keys) {
+        if (keys.size() > MAX_BYTE_COUNT) {
+            throw new IllegalArgumentException("bundle: expected at most " + MAX_BYTE_COUNT + " minting keys, got "
+                    + keys.size());
+        }
+        Set<Integer> ids = new HashSet<>();
+        for (MintingKey key : keys) {
+            if (!ids.add(key.keyId())) {
+                throw new IllegalArgumentException("bundle: minting key id " + key.keyId() + " appears twice");
             }
         }
     }

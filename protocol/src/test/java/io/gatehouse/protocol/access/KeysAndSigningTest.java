@@ -95,9 +95,10 @@ class KeysAndSigningTest {
         KeyPair pair = PublicKeys.generateP256(random);
         CredentialId id = CredentialId.random(random);
 
-        AccessProof proof = new ProofSigner(pair.getPrivate()).sign(ProofType.SERVER_MINTED, id, 1_800_000_000L, -1L, false);
+        AccessProof proof = new ProofSigner(pair.getPrivate()).mint(255, id, 1_800_000_000L, -1L, false);
 
         assertThat(proof.type()).isEqualTo(ProofType.SERVER_MINTED);
+        assertThat(proof.mintingKeyId()).isEqualTo(255);
         assertThat(proof.credentialId()).isEqualTo(id);
         assertThat(proof.issuedAtEpochSecond()).isEqualTo(1_800_000_000L);
         assertThat(proof.nonce()).isEqualTo(-1L);
@@ -107,6 +108,19 @@ class KeysAndSigningTest {
         verifier.update(proof.signaturePayload());
         assertThat(verifier.verify(proof.signature())).isTrue();
         assertThat(AccessProofCodec.parse(proof.toText())).isEqualTo(new ParseResult.Parsed(proof));
+    }
+
+    @Test
+    void a_minted_proof_is_made_by_mint_which_names_the_key() {
+        ProofSigner signer = new ProofSigner(PublicKeys.generateP256(random).getPrivate());
+        CredentialId id = CredentialId.random(random);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> signer.sign(ProofType.SERVER_MINTED, id, 1, 0, true))
+                .withMessage("a minted proof names its minting key: use mint(keyId, ...)");
+        assertThatIllegalArgumentException().isThrownBy(() -> signer.mint(0, id, 1, 0, true))
+                .withMessage("minting key id must be in 1..255, got 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> signer.mint(256, id, 1, 0, true))
+                .withMessage("minting key id must be in 1..255, got 256");
     }
 
     @Test

@@ -60,7 +60,7 @@ class Step1ParseTest {
 
     @Test
     void text_longer_than_the_maximum_is_rejected_before_decoding() {
-        assertMalformed("0".repeat(146), "text too long: expected at most 145 characters (143 plus a line terminator), got 146");
+        assertMalformed("0".repeat(147), "text too long: expected at most 146 characters (144 plus a line terminator), got 147");
         assertMalformed("x".repeat(1_000_000), "got 1000000");
     }
 
@@ -111,6 +111,31 @@ class Step1ParseTest {
     @Test
     void a_long_proof_names_both_lengths() {
         assertMalformed(Base45.encode(Arrays.copyOf(validBytes(), 96)), "expected 95 bytes, got 96");
+    }
+
+    @Test
+    void a_minted_proof_has_its_own_length() {
+        byte[] minted = fixture.minted(1).toBytes();
+        assertMalformed(Base45.encode(Arrays.copyOf(minted, 95)),
+                "expected 96 bytes, got 95 (the length of a minted proof)");
+        byte[] deviceAsMinted = validBytes();
+        deviceAsMinted[1] = 2;
+        assertMalformed(Base45.encode(deviceAsMinted), "expected 96 bytes, got 95 (the length of a minted proof)");
+        minted[1] = 1;
+        assertMalformed(Base45.encode(minted), "expected 95 bytes, got 96 (the length of a device-signed proof)");
+    }
+
+    @Test
+    void minting_key_id_0_is_reserved() {
+        byte[] bytes = fixture.minted(1).toBytes();
+        bytes[31] = 0;
+        assertMalformed(Base45.encode(bytes), "minting key id 0 is reserved (expected 1..255)");
+    }
+
+    @Test
+    void a_single_byte_is_too_short_to_carry_a_type() {
+        assertThat(AccessProofCodec.parse(new byte[] {1}))
+                .isEqualTo(new ParseResult.Malformed("expected 95 bytes, got 1"));
     }
 
     @Test

@@ -8,12 +8,14 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Step 4: the credential must accept the proof's type, else {@code wrong_proof_type}; then the signature must
- * verify with the credential's public key, else {@code bad_signature}.
+ * Step 4: the proof's type must be the one of the credential's kind, else {@code wrong_proof_type}; a minted
+ * proof's key id must be published, else {@code unknown_minting_key}; then the signature must verify with the
+ * device key or that minting key, else {@code bad_signature}.
  */
 class Step4SignatureTest {
 
@@ -83,43 +85,91 @@ class Step4SignatureTest {
     }
 
     @Test
-    void a_type_2_proof_signed_with_the_device_key_is_denied_by_a_device_credential() {
-        AccessProof minted = fixture.signer
-                .sign(ProofType.SERVER_MINTED, VerifierFixture.ID, VerifierFixture.ISSUED_AT, 5, true);
-
-        Decision decision = fixture.decide(minted);
+    void a_minted_proof_for_a_device_key_credential_is_denied_before_any_key_is_used() {
+        Decision decision = fixture.decide(fixture.minted(5));
 
         assertThat(decision.reason()).isEqualTo(DenyReason.WRONG_PROOF_TYPE);
-        assertThat(decision.detail()).isEqualTo("credential " + VerifierFixture.ID
-                + " accepts proofs of type [1], the proof is of type 2");
+        assertThat(decision.detail()).isEqualTo("credential " + VerifierFixture.ID + " is a device_key credential and"
+                + " accepts device-signed proofs (type 1), the proof is minted (type 2)");
         assertThat(fixture.replay.expiries).as("a refused type does not spend the nonce").isEmpty();
     }
 
     @Test
-    void a_device_credential_is_one_that_accepts_device_signed_proofs_only() {
-        CredentialView device = new CredentialView(VerifierFixture.ID, "u-1", "d-1", fixture.publicKey, true, true,
-                DeviceTrust.SOFTWARE, Set.of());
+    void a_device_signed_proof_for_a_passkey_credential_is_denied() {
+        fixture.passkey();
 
-        assertThat(device.acceptedTypes()).containsExactly(ProofType.DEVICE_SIGNED);
+        Decision decision = fixture.decide(fixture.proof(5));
+
+        assertThat(decision.reason()).isEqualTo(DenyReason.WRONG_PROOF_TYPE);
+        assertThat(decision.detail()).isEqualTo("credential " + VerifierFixture.ID + " is a passkey credential and"
+                + " accepts minted proofs (type 2), the proof is device-signed (type 1)");
+        assertThat(fixture.replay.expiries).isEmpty();
     }
 
     @Test
-    void a_credential_must_accept_at_least_one_type() {
+    void a_device_signed_proof_signed_with_the_minting_key_is_still_the_wrong_type_for_a_passkey() {
+        fixture.passkey();
+        AccessProof byMinter = fixture.minter.sign(ProofType.DEVICE_SIGNED, VerifierFixture.ID,
+                VerifierFixture.ISSUED_AT, 6, true);
+
+        assertThat(fixture.decide(byMinter).reason()).isEqualTo(DenyReason.WRONG_PROOF_TYPE);
+    }
+
+    @Test
+    void a_minted_proof_for_a_passkey_credential_verifies_with_the_minting_key_it_names() {
+        fixture.passkey();
+
+        assertThat(fixture.decide(fixture.minted(5)).granted()).isTrue();
+    }
+
+    @Test
+    void a_minted_proof_naming_an_unpublished_key_is_unknown_minting_key_and_not_spent() {
+        fixture.passkey();
+        AccessProof named8 = fixture.minter.mint(8, VerifierFixture.ID, VerifierFixture.ISSUED_AT, 5, true);
+
+        Decision decision = fixture.decide(named8);
+
+        assertThat(decision.reason()).isEqualTo(DenyReason.UNKNOWN_MINTING_KEY);
+        assertThat(decision.detail()).isEqualTo("the proof names minting key 8, which is not published (or was retired)");
+        assertThat(fixture.replay.expiries).isEmpty();
+    }
+
+    @Test
+    void a_verifier_without_minting_keys_denies_every_minted_proof() {
+        fixture.passkey().mintingKeys.clear();
+
+        assertThat(fixture.decide(fixture.minted(5)).reason()).isEqualTo(DenyReason.UNKNOWN_MINTING_KEY);
+    }
+
+    @Test
+    void a_minted_proof_signed_by_another_key_under_a_published_id_is_bad_signature() {
+        fixture.passkey();
+        AccessProof forged = new ProofSigner(PublicKeys.generateP256(new SecureRandom()).getPrivate())
+                .mint(VerifierFixture.MINTING_KEY_ID, VerifierFixture.ID, VerifierFixture.ISSUED_AT, 5, true);
+
+        Decision decision = fixture.decide(forged);
+
+        assertThat(decision.reason()).isEqualTo(DenyReason.BAD_SIGNATURE);
+        assertThat(decision.detail()).isEqualTo("the signature does not verify with minting key 7");
+    }
+
+    @Test
+    void during_a_rotation_proofs_of_both_published_keys_verify() {
+        KeyPair next = PublicKeys.generateP256(new SecureRandom());
+        fixture.passkey().mintingKeys.add(new MintingKey(8, next.getPublic()));
+
+        assertThat(fixture.decide(fixture.minted(5)).granted()).isTrue();
+        assertThat(fixture.decide(new ProofSigner(next.getPrivate()).mint(8, VerifierFixture.ID,
+                VerifierFixture.ISSUED_AT, 6, true)).granted()).isTrue();
+    }
+
+    @Test
+    void a_credential_kind_and_its_device_key_go_together() {
         assertThatIllegalArgumentException().isThrownBy(() -> new CredentialView(VerifierFixture.ID, "u-1", "d-1",
-                fixture.publicKey, true, true, DeviceTrust.SOFTWARE, Set.of(), Set.of()));
-    }
-
-    @Test
-    void a_server_minted_proof_verifies_only_where_the_type_is_allowed_explicitly() {
-        KeyPair serverTokenKey = PublicKeys.generateP256(new SecureRandom());
-        fixture.publicKey = serverTokenKey.getPublic();
-        fixture.acceptedTypes = Set.of(ProofType.SERVER_MINTED);
-        AccessProof token = new ProofSigner(serverTokenKey.getPrivate())
-                .sign(ProofType.SERVER_MINTED, VerifierFixture.ID, VerifierFixture.ISSUED_AT, 5, true);
-        AccessProof deviceSigned = new ProofSigner(serverTokenKey.getPrivate())
-                .sign(ProofType.DEVICE_SIGNED, VerifierFixture.ID, VerifierFixture.ISSUED_AT, 6, true);
-
-        assertThat(fixture.decide(token).granted()).isTrue();
-        assertThat(fixture.decide(deviceSigned).reason()).isEqualTo(DenyReason.WRONG_PROOF_TYPE);
+                CredentialKind.PASSKEY, Optional.of(fixture.publicKey), true, true, DeviceTrust.SOFTWARE, Set.of()))
+                .withMessageContaining("a passkey credential has no device key");
+        assertThatIllegalArgumentException().isThrownBy(() -> new CredentialView(VerifierFixture.ID, "u-1", "d-1",
+                CredentialKind.DEVICE_KEY, Optional.empty(), true, true, DeviceTrust.SOFTWARE, Set.of()))
+                .withMessageContaining("a device_key credential needs its device key");
     }
 }

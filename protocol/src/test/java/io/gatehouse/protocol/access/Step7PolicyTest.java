@@ -203,6 +203,20 @@ class Step7PolicyTest {
         }
 
         @Test
+        void a_minted_proof_carries_the_uv_flag_the_server_set_and_is_checked_as_any_other() {
+            fixture.passkey();
+            AccessProof withoutUv = fixture.minter.mint(VerifierFixture.MINTING_KEY_ID, VerifierFixture.ID,
+                    VerifierFixture.ISSUED_AT, 1, false);
+
+            assertThat(fixture.decide(withoutUv).reason()).isEqualTo(DenyReason.USER_VERIFICATION_REQUIRED);
+            assertThat(fixture.decide(fixture.minted(2)).granted()).isTrue();
+            fixture.requireUv = false;
+            AccessProof again = fixture.minter.mint(VerifierFixture.MINTING_KEY_ID, VerifierFixture.ID,
+                    VerifierFixture.ISSUED_AT, 3, false);
+            assertThat(fixture.decide(again).granted()).isTrue();
+        }
+
+        @Test
         void the_schedule_is_reported_before_the_missing_uv() {
             fixture.rules.set(0, AccessRule.forRole("hq-main", "staff", List.of(window(Set.of(MONDAY), "07:00", "19:00"))));
 
@@ -218,6 +232,11 @@ class Step7PolicyTest {
         @CsvSource({
             "SOFTWARE,           SOFTWARE,           granted",
             "SOFTWARE,           HARDWARE,           device_trust_too_low",
+            "SOFTWARE,           SYNCED,             device_trust_too_low",
+            "SYNCED,             SOFTWARE,           granted",
+            "SYNCED,             SYNCED,             granted",
+            "SYNCED,             HARDWARE,           device_trust_too_low",
+            "HARDWARE,           SYNCED,             granted",
             "HARDWARE,           HARDWARE,           granted",
             "HARDWARE,           HARDWARE_BIOMETRIC, device_trust_too_low",
             "HARDWARE_BIOMETRIC, HARDWARE,           granted",
@@ -228,6 +247,17 @@ class Step7PolicyTest {
             fixture.minimumTrust = minimum;
 
             assertThat(fixture.decide(fixture.proof(1)).code()).isEqualTo(expected);
+        }
+
+        @Test
+        void a_synced_passkey_does_not_open_a_door_that_requires_hardware() {
+            fixture.passkey().trust = DeviceTrust.SYNCED;
+
+            Decision decision = fixture.decide(fixture.minted(1));
+
+            assertThat(decision.reason()).isEqualTo(DenyReason.DEVICE_TRUST_TOO_LOW);
+            assertThat(decision.detail()).isEqualTo(
+                    "door door-lobby requires device trust hardware or stronger, device d-2001 has synced");
         }
 
         @Test

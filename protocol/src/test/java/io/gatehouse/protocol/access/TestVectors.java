@@ -16,7 +16,8 @@ import java.util.Map;
 final class TestVectors {
 
     static final Map<String, Object> ROOT = load();
-    static final KeyPair KEY_PAIR = keyPair();
+    static final KeyPair KEY_PAIR = keyPair(object(ROOT, "key"));
+    static final KeyPair MINTING_KEY_PAIR = keyPair(object(ROOT, "mintingKey"));
 
     private TestVectors() {
     }
@@ -64,8 +65,7 @@ final class TestVectors {
         }
     }
 
-    private static KeyPair keyPair() {
-        Map<String, Object> key = object(ROOT, "key");
+    private static KeyPair keyPair(Map<String, Object> key) {
         try {
             return new KeyPair(PublicKeys.fromSpki(hex(key, "publicKeySpkiHex")),
                     KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(hex(key, "privateKeyPkcs8Hex"))));

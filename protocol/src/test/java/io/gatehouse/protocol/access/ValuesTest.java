@@ -80,6 +80,20 @@ class ValuesTest {
         }
 
         @Test
+        void a_minted_proof_is_96_bytes_with_the_key_id_after_the_shared_fields() {
+            AccessProof minted = new VerifierFixture().minted(0x0102030405060708L);
+            byte[] bytes = minted.toBytes();
+
+            assertThat(bytes).hasSize(96).hasSize(minted.length());
+            assertThat(HexFormat.of().formatHex(bytes, 0, 32)).isEqualTo(
+                    "01" + "02" + "0f1e2d3c4b5a69788796a5b4c3d2e1f0" + "6955b900" + "0102030405060708" + "01" + "07");
+            assertThat(minted.signedBytes()).isEqualTo(java.util.Arrays.copyOf(bytes, 32));
+            assertThat(java.util.Arrays.copyOfRange(minted.signaturePayload(), 25, 57)).isEqualTo(minted.signedBytes());
+            assertThat(minted.toText()).hasSize(AccessProof.MINTED_TEXT_LENGTH);
+            assertThat(minted.toString()).contains("mintingKeyId=7");
+        }
+
+        @Test
         void the_signature_payload_is_the_label_then_the_body() {
             assertThat(new String(proof.signaturePayload(), 0, 25, java.nio.charset.StandardCharsets.US_ASCII))
                     .isEqualTo("gatehouse.access-proof.v1");
@@ -92,7 +106,7 @@ class ValuesTest {
             signature[0] ^= 1;
             assertThat(proof.signature()).isNotEqualTo(signature);
 
-            AccessProof copy = new AccessProof(1, proof.type(), proof.credentialId(), proof.issuedAtEpochSecond(),
+            AccessProof copy = AccessProof.deviceSigned(proof.credentialId(), proof.issuedAtEpochSecond(),
                     proof.nonce(), proof.userVerified(), proof.signature());
             assertThat(copy).isEqualTo(proof).hasSameHashCodeAs(proof);
             assertThat(proof.toString()).contains("nonce=0102030405060708");
@@ -101,13 +115,18 @@ class ValuesTest {
         @Test
         void ranges_are_checked() {
             assertThatIllegalArgumentException().isThrownBy(() -> new AccessProof(2, ProofType.DEVICE_SIGNED,
-                    VerifierFixture.ID, 0, 0, false, new byte[64])).withMessage("access proof: expected version 1, got 2");
+                    VerifierFixture.ID, 0, 0, false, 0, new byte[64])).withMessage("access proof: expected version 1, got 2");
             assertThatIllegalArgumentException().isThrownBy(() -> new AccessProof(1, ProofType.DEVICE_SIGNED,
-                    VerifierFixture.ID, -1, 0, false, new byte[64])).withMessageContaining("got -1");
+                    VerifierFixture.ID, -1, 0, false, 0, new byte[64])).withMessageContaining("got -1");
             assertThatIllegalArgumentException().isThrownBy(() -> new AccessProof(1, ProofType.DEVICE_SIGNED,
-                    VerifierFixture.ID, 1L << 32, 0, false, new byte[64])).withMessageContaining("got 4294967296");
+                    VerifierFixture.ID, 1L << 32, 0, false, 0, new byte[64])).withMessageContaining("got 4294967296");
             assertThatIllegalArgumentException().isThrownBy(() -> new AccessProof(1, ProofType.DEVICE_SIGNED,
-                    VerifierFixture.ID, 0, 0, false, new byte[63])).withMessage("access proof: expected a 64-byte signature, got 63 bytes");
+                    VerifierFixture.ID, 0, 0, false, 0, new byte[63])).withMessage("access proof: expected a 64-byte signature, got 63 bytes");
+            assertThatIllegalArgumentException().isThrownBy(() -> new AccessProof(1, ProofType.SERVER_MINTED,
+                    VerifierFixture.ID, 0, 0, false, 0, new byte[64])).withMessage("minting key id must be in 1..255, got 0");
+            assertThatIllegalArgumentException().isThrownBy(() -> new AccessProof(1, ProofType.DEVICE_SIGNED,
+                    VerifierFixture.ID, 0, 0, false, 7, new byte[64]))
+                    .withMessage("access proof: a device-signed proof names no minting key, got key id 7");
         }
     }
 
@@ -123,7 +142,24 @@ class ValuesTest {
             assertThat(DeviceTrust.HARDWARE.isAtLeast(DeviceTrust.SOFTWARE)).isTrue();
             assertThat(DeviceTrust.HARDWARE.isAtLeast(DeviceTrust.HARDWARE_BIOMETRIC)).isFalse();
             assertThatIllegalArgumentException().isThrownBy(() -> DeviceTrust.parse("HARDWARE"))
-                    .withMessage("device trust: expected one of software, hardware, hardware+biometric, got 'HARDWARE'");
+                    .withMessage("device trust: expected one of software, synced, hardware, hardware+biometric, got 'HARDWARE'");
+        }
+
+        @Test
+        void synced_lies_between_software_and_hardware_and_keeps_its_own_wire_code() {
+            assertThat(DeviceTrust.values()).containsExactly(DeviceTrust.SOFTWARE, DeviceTrust.SYNCED,
+                    DeviceTrust.HARDWARE, DeviceTrust.HARDWARE_BIOMETRIC);
+            assertThat(DeviceTrust.parse("synced")).isEqualTo(DeviceTrust.SYNCED);
+            assertThat(DeviceTrust.SYNCED.isAtLeast(DeviceTrust.SOFTWARE)).isTrue();
+            assertThat(DeviceTrust.SYNCED.isAtLeast(DeviceTrust.HARDWARE)).isFalse();
+            assertThat(DeviceTrust.HARDWARE.isAtLeast(DeviceTrust.SYNCED)).isTrue();
+            // The bytes of the first three levels are those of GHB1 bundles; the new level takes the next byte.
+            assertThat(List.of(DeviceTrust.values()).stream().map(DeviceTrust::wireCode).toList())
+                    .containsExactly(0, 3, 1, 2);
+            for (DeviceTrust trust : DeviceTrust.values()) {
+                assertThat(DeviceTrust.fromWireCode(trust.wireCode())).contains(trust);
+            }
+            assertThat(DeviceTrust.fromWireCode(4)).isEmpty();
         }
 
         @Test

@@ -40,10 +40,15 @@ class VectorsTest {
     @Test
     void the_label_and_key_encodings_agree() {
         Map<String, Object> key = TestVectors.object(TestVectors.ROOT, "key");
+        Map<String, Object> mintingKey = TestVectors.object(TestVectors.ROOT, "mintingKey");
         assertThat(string(TestVectors.ROOT, "domainLabel")).isEqualTo(AccessProof.DOMAIN_LABEL);
         assertThat(hex(TestVectors.ROOT, "domainLabelHex")).isEqualTo(AccessProof.DOMAIN_LABEL.getBytes(StandardCharsets.US_ASCII));
         assertThat(Base64.getUrlDecoder().decode(string(key, "publicKeySpkiBase64Url"))).isEqualTo(hex(key, "publicKeySpkiHex"));
         assertThat(PublicKeys.toSpki(TestVectors.KEY_PAIR.getPublic())).isEqualTo(hex(key, "publicKeySpkiHex"));
+        assertThat(Base64.getUrlDecoder().decode(string(mintingKey, "publicKeySpkiBase64Url")))
+                .isEqualTo(hex(mintingKey, "publicKeySpkiHex"));
+        assertThat(PublicKeys.toSpki(TestVectors.MINTING_KEY_PAIR.getPublic())).isEqualTo(hex(mintingKey, "publicKeySpkiHex"));
+        assertThat(number(mintingKey, "keyId")).isEqualTo(VerifierFixture.MINTING_KEY_ID);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -54,19 +59,22 @@ class VectorsTest {
         ProofType type = ProofType.fromCode((int) number(vector, "type")).orElseThrow();
         long nonce = HexFormat.fromHexDigitsToLong(string(vector, "nonceHex"));
         boolean uv = (Boolean) vector.get("userVerified");
+        int mintingKeyId = vector.containsKey("mintingKeyId") ? (int) number(vector, "mintingKeyId")
+                : AccessProof.NO_MINTING_KEY;
 
-        byte[] body = AccessProof.body(type, id, number(vector, "issuedAt"), nonce, uv);
+        byte[] body = AccessProof.body(type, id, number(vector, "issuedAt"), nonce, uv, mintingKeyId);
 
         assertThat(HexFormat.of().formatHex(body)).isEqualTo(string(vector, "bodyHex"));
         assertThat(HexFormat.of().formatHex(AccessProof.signaturePayload(body))).isEqualTo(string(vector, "signaturePayloadHex"));
         assertThat(body[30]).isEqualTo((byte) number(vector, "flags"));
+        assertThat(body).hasSize(type == ProofType.SERVER_MINTED ? 32 : 31);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void the_fixed_signature_verifies_and_the_encodings_agree(String name, Map<String, Object> vector) throws Exception {
         Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
-        verifier.initVerify(TestVectors.KEY_PAIR.getPublic());
+        verifier.initVerify(signerOf(vector).getPublic());
         verifier.update(hex(vector, "signaturePayloadHex"));
         assertThat(verifier.verify(hex(vector, "signatureHex"))).isTrue();
 
@@ -83,8 +91,12 @@ class VectorsTest {
             Map<String, Object> vector) {
         AccessProof published = ((ParseResult.Parsed) AccessProofCodec.parse(string(vector, "proofText"))).proof();
 
-        AccessProof again = new ProofSigner(TestVectors.KEY_PAIR.getPrivate()).sign(published.type(),
-                published.credentialId(), published.issuedAtEpochSecond(), published.nonce(), published.userVerified());
+        ProofSigner signer = new ProofSigner(signerOf(vector).getPrivate());
+        AccessProof again = published.type() == ProofType.SERVER_MINTED
+                ? signer.mint(published.mintingKeyId(), published.credentialId(), published.issuedAtEpochSecond(),
+                        published.nonce(), published.userVerified())
+                : signer.sign(published.type(), published.credentialId(), published.issuedAtEpochSecond(),
+                        published.nonce(), published.userVerified());
 
         assertThat(again.signedBytes()).isEqualTo(hex(vector, "bodyHex"));
         assertThat(again.signature()).as("ECDSA is randomised").isNotEqualTo(published.signature());
@@ -100,20 +112,29 @@ class VectorsTest {
                 DeviceTrust.parse(string(context, "minimumTrust")));
         @SuppressWarnings("unchecked")
         Set<String> roles = Set.copyOf((List<String>) (List<?>) context.get("roles"));
+        String kind = string(verdict.containsKey("kind") ? verdict : context, "kind");
+        DeviceTrust trust = DeviceTrust.parse(string(context, "trust"));
+        CredentialView credential = switch (kind) {
+            case "device_key" -> new CredentialView(VerifierFixture.ID, string(context, "userId"),
+                    string(context, "deviceId"), TestVectors.KEY_PAIR.getPublic(), true, true, trust, roles);
+            case "passkey" -> CredentialView.passkey(VerifierFixture.ID, string(context, "userId"),
+                    string(context, "deviceId"), true, true, trust, roles);
+            default -> throw new IllegalArgumentException("unknown kind " + kind);
+        };
         @SuppressWarnings("unchecked")
-        List<Number> typeCodes = (List<Number>) (List<?>) (verdict.containsKey("acceptedTypes")
-                ? verdict.get("acceptedTypes") : context.get("acceptedTypes"));
-        Set<ProofType> acceptedTypes = new HashSet<>();
-        typeCodes.forEach(code -> acceptedTypes.add(ProofType.fromCode(code.intValue()).orElseThrow()));
-        CredentialView credential = new CredentialView(VerifierFixture.ID, string(context, "userId"),
-                string(context, "deviceId"), TestVectors.KEY_PAIR.getPublic(), true, true,
-                DeviceTrust.parse(string(context, "trust")), roles, acceptedTypes);
+        List<Number> keyIds = (List<Number>) (List<?>) (verdict.containsKey("mintingKeyIds")
+                ? verdict.get("mintingKeyIds") : context.get("mintingKeyIds"));
+        Map<Integer, MintingKey> published = Map.of(
+                7, new MintingKey(7, TestVectors.MINTING_KEY_PAIR.getPublic()),
+                9, new MintingKey(9, TestVectors.KEY_PAIR.getPublic()));
+        MintingKeyDirectory mintingKeys = MintingKeyDirectory.of(keyIds.stream()
+                .map(id -> published.get(id.intValue())).toList());
         Set<String> seen = new HashSet<>();
         long now = verdict.containsKey("now") ? number(verdict, "now") : number(context, "now");
         AccessContext accessContext = new AccessContext(door, now,
                 id -> id.equals(credential.id()) ? Optional.of(credential) : Optional.empty(),
                 (id, nonce, expiresAt) -> seen.add(id + "/" + nonce),
-                zone -> List.of(AccessRule.forRole("hq-main", "staff", List.of())));
+                zone -> List.of(AccessRule.forRole("hq-main", "staff", List.of())), mintingKeys);
         AccessVerifier verifier = new AccessVerifier();
         if (verdict.containsKey("presentedBefore")) {
             @SuppressWarnings("unchecked")
@@ -129,7 +150,13 @@ class VectorsTest {
         Set<String> expected = new HashSet<>();
         TestVectors.list(TestVectors.ROOT, "verdicts").forEach(verdict -> expected.add(string(verdict, "expected")));
 
-        assertThat(expected).contains("granted", "malformed", "unknown_credential", "wrong_proof_type", "bad_signature",
-                "not_yet_valid", "expired", "replayed", "user_verification_required");
+        assertThat(expected).contains("granted", "malformed", "unknown_credential", "wrong_proof_type",
+                "unknown_minting_key", "bad_signature", "not_yet_valid", "expired", "replayed",
+                "user_verification_required");
+    }
+
+    private static java.security.KeyPair signerOf(Map<String, Object> vector) {
+        return number(vector, "type") == ProofType.SERVER_MINTED.code() ? TestVectors.MINTING_KEY_PAIR
+                : TestVectors.KEY_PAIR;
     }
 }

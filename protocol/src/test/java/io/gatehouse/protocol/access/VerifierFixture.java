@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A door, a directory holding one credential (the test vector key), an in-memory replay store and a
- * rule set, with every setting a test may change. Defaults grant the credential: role staff is allowed
+ * A door, a directory holding one credential (the test vector key, or a passkey credential), the
+ * published minting key of the vectors, an in-memory replay store and a rule set, with every setting a
+ * test may change. Defaults grant the credential: role staff is allowed
  * in zone hq-main at any time, the device is hardware+biometric and the proof carries UV.
  */
 final class VerifierFixture {
@@ -21,7 +22,11 @@ final class VerifierFixture {
     static final long ISSUED_AT = 1_767_225_600L;
     static final long NOW = ISSUED_AT + 10;
 
+    /** The key id of {@link TestVectors#MINTING_KEY_PAIR}, as the vectors publish it. */
+    static final int MINTING_KEY_ID = 7;
+
     final ProofSigner signer = new ProofSigner(TestVectors.KEY_PAIR.getPrivate());
+    final ProofSigner minter = new ProofSigner(TestVectors.MINTING_KEY_PAIR.getPrivate());
     final AccessVerifier verifier = new AccessVerifier();
 
     // The credential.
@@ -31,7 +36,9 @@ final class VerifierFixture {
     DeviceTrust trust = DeviceTrust.HARDWARE_BIOMETRIC;
     Set<String> roles = Set.of("staff");
     String userId = "u-1001";
-    Set<ProofType> acceptedTypes = Set.of(ProofType.DEVICE_SIGNED);
+    CredentialKind kind = CredentialKind.DEVICE_KEY;
+    List<MintingKey> mintingKeys = new ArrayList<>(List.of(
+            new MintingKey(MINTING_KEY_ID, TestVectors.MINTING_KEY_PAIR.getPublic())));
 
     // The door.
     String zoneId = "hq-main";
@@ -57,9 +64,21 @@ final class VerifierFixture {
         return signer.sign(ProofType.DEVICE_SIGNED, ID, issuedAt, nonce, userVerified);
     }
 
+    /** A valid minted proof: signed by the published minting key, issued at {@link #ISSUED_AT}, with UV. */
+    AccessProof minted(long nonce) {
+        return minter.mint(MINTING_KEY_ID, ID, ISSUED_AT, nonce, true);
+    }
+
+    /** The fixture's credential as a passkey credential, which accepts minted proofs only. */
+    VerifierFixture passkey() {
+        kind = CredentialKind.PASSKEY;
+        return this;
+    }
+
     CredentialView credential() {
-        return new CredentialView(ID, userId, "d-2001", publicKey, credentialActive, userActive, trust, roles,
-                acceptedTypes);
+        return kind == CredentialKind.PASSKEY
+                ? CredentialView.passkey(ID, userId, "d-2001", credentialActive, userActive, trust, roles)
+                : new CredentialView(ID, userId, "d-2001", publicKey, credentialActive, userActive, trust, roles);
     }
 
     DoorSettings door() {
@@ -76,7 +95,7 @@ final class VerifierFixture {
             ruleLookups++;
             return List.copyOf(rules);
         };
-        return new AccessContext(door(), now, directory, replay, ruleSource);
+        return new AccessContext(door(), now, directory, replay, ruleSource, MintingKeyDirectory.of(mintingKeys));
     }
 
     Decision decide(String text) {

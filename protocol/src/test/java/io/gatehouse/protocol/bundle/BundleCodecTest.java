@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.CredentialKind;
+import io.gatehouse.protocol.access.CredentialView;
+import io.gatehouse.protocol.access.DeviceTrust;
+import io.gatehouse.protocol.access.MintingKey;
 import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.access.WeeklyWindow;
 import java.io.ByteArrayOutputStream;
@@ -89,7 +93,7 @@ class BundleCodecTest {
 
         byte[] magic = new byte[4];
         bytes.get(magic);
-        assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("GHB1");
+        assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("GHB2");
         assertThat(bytes.getLong()).isEqualTo(7);
         assertThat(bytes.getLong()).isEqualTo(BundleFixture.ISSUED_AT);
         assertThat(bytes.getLong()).isEqualTo(BundleFixture.ISSUED_AT + 86_400);
@@ -162,12 +166,13 @@ class BundleCodecTest {
     @Test
     void a_wrong_magic_is_malformed() {
         byte[] bytes = fixture.encode();
-        bytes[3] = '2';
+        bytes[3] = '3';
 
         BundleParseResult.Malformed result = malformed(bytes);
 
         assertThat(result.truncated()).isFalse();
-        assertThat(result.detail()).isEqualTo("at byte 0: expected magic \"GHB1\" (47 48 42 31), got 47 48 42 32");
+        assertThat(result.detail()).isEqualTo(
+                "at byte 0: expected magic \"GHB2\" (47 48 42 32) or \"GHB1\" (47 48 42 31), got 47 48 42 33");
     }
 
     @Test
@@ -191,7 +196,7 @@ class BundleCodecTest {
         fixture.revoked.clear();
         fixture.rules.clear();
         byte[] bytes = fixture.encode();
-        // The credential count follows the trusted keys: 1 key of "k1" (2 + 2) and a 91-byte SPKI (2 + 91).
+        // The credential count follows the trusted keys and the minting keys.
         int countAt = indexOfCredentialCount(bytes);
         ByteBuffer.wrap(bytes).putInt(countAt, 0xFFFF_FFFF);
 
@@ -207,7 +212,7 @@ class BundleCodecTest {
         fixture.revoked.clear();
         fixture.rules.clear();
         byte[] good = fixture.encode();
-        int modeAt = indexOfCredentialCount(good) - 1 - (2 + 2 + 2 + 91) - 1; // offline mode, before the key count
+        int modeAt = indexOfTrustedKeyCount(good) - 1;
         int trustAt = modeAt - 1;
         int uvAt = modeAt - 2;
 
@@ -216,9 +221,9 @@ class BundleCodecTest {
         assertThat(malformed(bytes).detail()).isEqualTo("at byte " + modeAt
                 + ": offlineMode must be 0 (fail_secure) or 1 (fail_open), got 2");
         bytes = good.clone();
-        bytes[trustAt] = 3;
+        bytes[trustAt] = 4;
         assertThat(malformed(bytes).detail()).isEqualTo("at byte " + trustAt
-                + ": minimumTrust must be 0 (software), 1 (hardware) or 2 (hardware+biometric), got 3");
+                + ": minimumTrust must be 0 (software), 1 (hardware), 2 (hardware+biometric) or 3 (synced), got 4");
         bytes = good.clone();
         bytes[uvAt] = 2;
         assertThat(malformed(bytes).detail()).isEqualTo("at byte " + uvAt + ": requireUserVerification must be 0 or 1, got 2");
@@ -263,20 +268,110 @@ class BundleCodecTest {
         assertThat(parsed(handcrafted(w -> { })).bundle().credentials()).hasSize(1);
     }
 
+    // ---- Version 2: minting keys and credential kinds; version 1 still parsed -----------------------
+
+    @Test
+    void minting_keys_passkey_credentials_and_synced_trust_round_trip() {
+        fixture.mintingKeys.add(new MintingKey(255, BundleFixture.OTHER_SERVER_KEY.getPublic()));
+        fixture.credentials.add(CredentialView.passkey(BundleFixture.id("5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e"), "u-eve",
+                "dev-eve", true, true, DeviceTrust.SYNCED, Set.of()));
+
+        ReaderBundle bundle = parsed(fixture.encode()).bundle();
+
+        assertThat(bundle).isEqualTo(fixture.bundle());
+        assertThat(bundle.mintingKeys()).extracting(MintingKey::keyId).containsExactly(BundleFixture.MINTING_KEY_ID, 255);
+        assertThat(bundle.credentials()).filteredOn(c -> c.kind() == CredentialKind.PASSKEY).hasSize(2)
+                .allSatisfy(c -> assertThat(c.deviceKey()).isEmpty());
+    }
+
+    @Test
+    void a_bundle_may_publish_no_minting_key() {
+        fixture.mintingKeys.clear();
+
+        assertThat(parsed(fixture.encode()).bundle().mintingKeys()).isEmpty();
+    }
+
+    @Test
+    void a_version_1_bundle_is_still_parsed_as_device_keys_without_minting_keys() throws IOException {
+        ReaderBundle bundle = parsed(handcrafted(w -> { })).bundle();
+
+        assertThat(bundle.mintingKeys()).isEmpty();
+        assertThat(bundle.credentials()).singleElement().satisfies(credential -> {
+            assertThat(credential.kind()).isEqualTo(CredentialKind.DEVICE_KEY);
+            assertThat(credential.deviceKey()).contains(BundleFixture.DEVICE_KEY.getPublic());
+            assertThat(credential.trust()).isEqualTo(DeviceTrust.HARDWARE);
+        });
+    }
+
+    @Test
+    void version_1_knows_no_synced_trust() throws IOException {
+        assertThat(malformed(handcrafted(w -> w.trust = 3)).detail())
+                .contains("trust must be 0 (software), 1 (hardware), 2 (hardware+biometric) in a GHB1 bundle, got 3");
+        assertThat(parsed(handcrafted(w -> {
+            w.version2 = true;
+            w.trust = 3;
+        })).bundle().credentials().get(0).trust()).isEqualTo(DeviceTrust.SYNCED);
+    }
+
+    @Test
+    void version_2_fields_are_checked_one_by_one() throws IOException {
+        assertThat(parsed(handcrafted(w -> w.version2 = true)).bundle().mintingKeys())
+                .containsExactly(new MintingKey(1, BundleFixture.MINTING_KEY.getPublic()));
+        assertThat(malformed(handcrafted(w -> {
+            w.version2 = true;
+            w.credentialKind = 2;
+        })).detail()).contains("credential " + BundleFixture.ALICE + ": kind must be 0 (device key) or 1 (passkey), got 2");
+        assertThat(malformed(handcrafted(w -> {
+            w.version2 = true;
+            w.credentialKind = 1;
+        })).detail()).contains("credential " + BundleFixture.ALICE + ": a passkey credential has no key bytes, got 91");
+        assertThat(parsed(handcrafted(w -> {
+            w.version2 = true;
+            w.credentialKind = 1;
+            w.spki = new byte[0];
+        })).bundle().credentials().get(0).kind()).isEqualTo(CredentialKind.PASSKEY);
+        assertThat(malformed(handcrafted(w -> {
+            w.version2 = true;
+            w.mintingKeyIds = List.of(0);
+        })).detail()).contains("minting key id must be in 1..255, got 0");
+        assertThat(malformed(handcrafted(w -> {
+            w.version2 = true;
+            w.mintingKeyIds = List.of(4, 4);
+        })).detail()).contains("minting key id 4 appears twice");
+    }
+
+    @Test
+    void the_record_refuses_duplicate_minting_key_ids() {
+        fixture.mintingKeys.add(new MintingKey(BundleFixture.MINTING_KEY_ID, BundleFixture.OTHER_SERVER_KEY.getPublic()));
+
+        assertThatThrownBy(fixture::bundle).hasMessage("bundle: minting key id 3 appears twice");
+    }
+
     // ---- Helpers ----------------------------------------------------------------------------------
 
-    private static int indexOfCredentialCount(byte[] bytes) {
-        // Header 28, reader id, door (3 strings, 4 + 4 + 3 bytes), key count, keys: walk it.
+    private static int indexOfTrustedKeyCount(byte[] bytes) {
+        // Header 28, reader id, door (3 strings, 4 + 4 + 3 bytes).
         ByteBuffer in = ByteBuffer.wrap(bytes);
         in.position(28);
         skipString(in);
         skipString(in);
         skipString(in);
         skipString(in);
-        in.position(in.position() + 11);
+        return in.position() + 11;
+    }
+
+    private static int indexOfCredentialCount(byte[] bytes) {
+        // Then the trusted keys (id str, spki bytes) and the minting keys (id u8, spki bytes): walk them.
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        in.position(indexOfTrustedKeyCount(bytes));
         int keys = in.get() & 0xFF;
         for (int i = 0; i < keys; i++) {
             skipString(in);
+            skipString(in);
+        }
+        int mintingKeys = in.get() & 0xFF;
+        for (int i = 0; i < mintingKeys; i++) {
+            in.get();
             skipString(in);
         }
         return in.position();
@@ -287,8 +382,15 @@ class BundleCodecTest {
         in.position(in.position() + length);
     }
 
-    /** The fields of a one-credential, one-rule bundle, written by hand so that each can be made wrong. */
+    /**
+     * The fields of a one-credential, one-rule bundle, written by hand so that each can be made wrong: in the GHB1
+     * layout unless {@code version2}, then with its minting keys and the credential's kind.
+     */
     static final class Handmade {
+        boolean version2;
+        int credentialKind = 0;
+        int trust = 1;
+        List<Integer> mintingKeyIds = List.of(1);
         String zone = "UTC";
         long lifetime = 30;
         long skew = 5;
@@ -308,7 +410,7 @@ class BundleCodecTest {
         change.accept(w);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(buffer);
-        out.writeBytes("GHB1");
+        out.writeBytes(w.version2 ? "GHB2" : "GHB1");
         out.writeLong(1);
         out.writeLong(100);
         out.writeLong(200);
@@ -324,13 +426,23 @@ class BundleCodecTest {
         out.writeByte(1);
         str(out, "k1");
         bytes(out, PublicKeys.toSpki(BundleFixture.SERVER_KEY.getPublic()));
+        if (w.version2) {
+            out.writeByte(w.mintingKeyIds.size());
+            for (int keyId : w.mintingKeyIds) {
+                out.writeByte(keyId);
+                bytes(out, PublicKeys.toSpki(BundleFixture.MINTING_KEY.getPublic()));
+            }
+        }
         out.writeInt(w.duplicateCredential ? 2 : 1);
         for (int i = 0; i < (w.duplicateCredential ? 2 : 1); i++) {
             out.write(BundleFixture.ALICE.bytes());
             bytes(out, w.userId);
             str(out, "dev-1");
+            if (w.version2) {
+                out.writeByte(w.credentialKind);
+            }
             bytes(out, w.spki);
-            out.writeByte(1);
+            out.writeByte(w.trust);
             out.writeByte(w.credentialFlags);
             out.writeByte(w.roles.size());
             for (String role : w.roles) {
