@@ -171,7 +171,7 @@ class DoorAccessTest {
 
     @Test
     void step4_a_type_2_proof_signed_by_the_device_key_is_denied_and_does_not_spend_its_nonce() {
-        AccessProof minted = alice.signer().sign(ProofType.SERVER_MINTED, alice.credentialId(), now(), 7L, false);
+        AccessProof minted = alice.signer().mint(1, alice.credentialId(), now(), 7L, false);
 
         assertDecision(scan(reader, minted.toText()), "deny", "wrong_proof_type");
 
