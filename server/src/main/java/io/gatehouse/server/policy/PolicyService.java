@@ -8,6 +8,7 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Page;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
+import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.user.Roles;
 import io.gatehouse.server.user.UserService;
 import java.time.Clock;
@@ -45,6 +46,14 @@ public final class PolicyService {
 
     public Optional<MfaPolicy> find(String role) {
         return database.read(tx -> PolicyStore.find(tx, Roles.validate(role)));
+    }
+
+    /**
+     * Adds to {@code batch} what the strictest policy over the roles of the user named by {@code usernameKey} needs;
+     * the result is {@link MfaPolicy#DEFAULT} when none of them has one (or there is no such user).
+     */
+    public Tx.Result<MfaPolicy> effectiveFor(Tx.Batch batch, String usernameKey) {
+        return PolicyStore.forUsername(batch, usernameKey).map(MfaPolicy::strictest);
     }
 
     /** Creates or replaces the policy of {@code role}. */

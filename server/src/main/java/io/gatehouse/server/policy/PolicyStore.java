@@ -41,6 +41,17 @@ final class PolicyStore {
                 PolicyStore::read, roles.toArray()).stream().map(RolePolicy::policy).toList();
     }
 
+    /**
+     * Adds to {@code batch} the query of the policies of the roles of the user whose name has {@code usernameKey}
+     * (through the user feature's view {@code user_role_names}), so that a check reads them in the round trip that
+     * locks the user.
+     */
+    static Tx.Result<List<MfaPolicy>> forUsername(Tx.Batch batch, String usernameKey) {
+        return batch.query("SELECT " + COLUMNS + " FROM role_policies WHERE role IN (SELECT role FROM"
+                + " user_role_names WHERE username_key = ?)", PolicyStore::read, usernameKey)
+                .map(rows -> rows.stream().map(RolePolicy::policy).toList());
+    }
+
     /** One page of role policies by role. */
     static Page.Slice<RolePolicy> list(ReadTx tx, Page page) {
         List<Object> args = new ArrayList<>();

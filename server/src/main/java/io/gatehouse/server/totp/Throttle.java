@@ -1,5 +1,6 @@
 package io.gatehouse.server.totp;
 
+import io.gatehouse.server.db.Dialect;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.totp.ThrottleStore.SourceRow;
 import io.gatehouse.server.totp.ThrottleStore.UserRow;
@@ -60,8 +61,9 @@ final class Throttle {
     }
 
     /** Locks the user row; empty when no user has that name (compared by its case-folded key, see {@link Username}). */
-    Optional<UserRow> lock(Tx tx, String username) {
-        return Username.parse(username).flatMap(name -> store.lockUser(tx, name.key()));
+    /** Adds the lock of the user's row to {@code batch}, as its first statement. */
+    Tx.Result<Optional<UserRow>> lock(Tx.Batch batch, Dialect dialect, String usernameKey) {
+        return store.lockUser(batch, dialect, usernameKey);
     }
 
     /**
@@ -86,13 +88,13 @@ final class Throttle {
     }
 
     /** Counts one failure against the user's window and against the source, whose row was {@code stored}. */
-    Failure fail(Tx tx, UserRow user, Source source, SourceRow stored) {
+    Failure fail(Tx.Batch writes, UserRow user, Source source, SourceRow stored) {
         long now = clock.millis();
         boolean windowOpen = user.windowEnds() != null && user.windowEnds() > now;
         int failures = windowOpen ? user.failures() + 1 : 1;
         long windowEnds = windowOpen ? user.windowEnds() : now + settings.window().toMillis();
         boolean userLocked = failures >= settings.threshold();
-        store.saveFailureWindow(tx, user.userId(), failures, windowEnds, userLocked ? windowEnds : null);
+        store.saveFailureWindow(writes, user.userId(), failures, windowEnds, userLocked ? windowEnds : null);
 
         SourceRow before = stored.at(now);
         int inRow = before.failures() + 1;
@@ -105,7 +107,7 @@ final class Throttle {
             inRow = 0;
         }
         long forgetAt = Math.max(now, lockedUntil == null ? 0 : lockedUntil) + settings.sourceMaxLock().toMillis();
-        store.saveSource(tx, user.userId(), source, inRow, locks, lockedUntil, forgetAt);
+        store.saveSource(writes, user.userId(), source, inRow, locks, lockedUntil, forgetAt);
         return new Failure(sourceLocked, userLocked);
     }
 
@@ -113,9 +115,10 @@ final class Throttle {
      * A success proves the source holds the factor: its run and backoff end. The user's window stays. A source
      * without a row has nothing to end, which spares the common success a statement.
      */
-    void succeed(Tx tx, UserRow user, Source source, SourceRow stored) {
+    /** Adds to the decision's write batch what a success changes: the source's run of failures ends. */
+    void succeed(Tx.Batch writes, UserRow user, Source source, SourceRow stored) {
         if (stored.stored()) {
-            store.deleteSource(tx, user.userId(), source);
+            store.deleteSource(writes, user.userId(), source);
         }
     }
 

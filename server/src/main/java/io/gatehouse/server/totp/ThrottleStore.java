@@ -2,6 +2,7 @@ package io.gatehouse.server.totp;
 
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.db.ReadTx;
+import io.gatehouse.server.db.Dialect;
 import io.gatehouse.server.db.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,11 +42,16 @@ final class ThrottleStore {
     }
 
     /** Locks the user row of the case-folded {@code usernameKey}; empty when no user has it. */
-    Optional<UserRow> lockUser(Tx tx, String usernameKey) {
-        return tx.queryOne("SELECT id, username, status, failed_attempts, failure_window_ends, locked_until"
-                + " FROM users WHERE username_key = ?" + tx.dialect().forUpdate(),
-                rs -> new UserRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), nullableLong(rs, 5),
-                        nullableLong(rs, 6)), usernameKey);
+    /** The same lock, as the first statement of a batch that reads what the check needs after it. */
+    Tx.Result<Optional<UserRow>> lockUser(Tx.Batch batch, Dialect dialect, String usernameKey) {
+        return batch.query("SELECT id, username, status, failed_attempts, failure_window_ends, locked_until"
+                + " FROM users WHERE username_key = ?" + dialect.forUpdate(), ThrottleStore::userRow, usernameKey)
+                .map(rows -> rows.stream().findFirst());
+    }
+
+    private static UserRow userRow(ResultSet rs) throws SQLException {
+        return new UserRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), nullableLong(rs, 5),
+                nullableLong(rs, 6));
     }
 
     void lockUserById(Tx tx, String userId) {
@@ -62,20 +68,21 @@ final class ThrottleStore {
         tx.update("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?", userId);
     }
 
-    void saveFailureWindow(Tx tx, String userId, int failures, long windowEnds, Long lockedUntil) {
-        tx.update("UPDATE users SET failed_attempts = ?, failure_window_ends = ?, locked_until = ? WHERE id = ?",
+    void saveFailureWindow(Tx.Batch batch, String userId, int failures, long windowEnds, Long lockedUntil) {
+        batch.update("UPDATE users SET failed_attempts = ?, failure_window_ends = ?, locked_until = ? WHERE id = ?",
                 failures, windowEnds, lockedUntil, userId);
     }
 
-    void saveSource(Tx tx, String userId, Source source, int failures, int locks, Long lockedUntil, long forgetAt) {
-        tx.update("INSERT INTO totp_source_throttle (user_id, source, failures, locks, locked_until, forget_at)"
+    void saveSource(Tx.Batch batch, String userId, Source source, int failures, int locks, Long lockedUntil,
+            long forgetAt) {
+        batch.update("INSERT INTO totp_source_throttle (user_id, source, failures, locks, locked_until, forget_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, source) DO UPDATE SET failures = excluded.failures,"
                 + " locks = excluded.locks, locked_until = excluded.locked_until, forget_at = excluded.forget_at",
                 userId, source.key(), failures, locks, lockedUntil, forgetAt);
     }
 
-    void deleteSource(Tx tx, String userId, Source source) {
-        tx.update("DELETE FROM totp_source_throttle WHERE user_id = ? AND source = ?", userId, source.key());
+    void deleteSource(Tx.Batch batch, String userId, Source source) {
+        batch.update("DELETE FROM totp_source_throttle WHERE user_id = ? AND source = ?", userId, source.key());
     }
 
     int forgetSourcesQuietBefore(Tx tx, long now) {

@@ -43,32 +43,41 @@ final class TotpStore {
         }
     }
 
-    TotpRead totpRead(ReadTx tx, String userId, Source source) {
-        List<TotpRead> rows = tx.query("SELECT c.id, c.secret_ciphertext, c.algorithm, c.digits, c.period_seconds,"
+    /**
+     * Adds to {@code batch} the read of the user's active credential and of the source's throttle row, for the user
+     * named by {@code usernameKey}. It must follow the statement that locks the user row in the same batch: each
+     * statement of a batch starts after the one before it ended, so this one sees what the last holder of the lock
+     * committed (on PostgreSQL a statement that waited for the lock in the same statement would not).
+     */
+    Tx.Result<TotpRead> totpRead(Tx.Batch batch, String usernameKey, Source source) {
+        return batch.query("SELECT c.id, c.secret_ciphertext, c.algorithm, c.digits, c.period_seconds,"
                 + " c.last_used_step, " + SOURCE_COLUMNS + " FROM users u"
                 + " LEFT JOIN totp_credentials c ON c.user_id = u.id AND c.status = 'active'"
                 + " LEFT JOIN totp_source_throttle s ON s.user_id = u.id AND s.source = ?"
-                + " WHERE u.id = ?",
+                + " WHERE u.username_key = ?",
                 rs -> new TotpRead(Optional.ofNullable(credential(rs)), ThrottleStore.sourceRow(rs, 7)),
-                source.key(), userId);
-        if (rows.size() > 1) {
-            throw GatehouseException.corrupt("user " + userId + " has " + rows.size() + " active TOTP credentials",
-                    null);
-        }
-        return rows.isEmpty() ? new TotpRead(Optional.empty(), ThrottleStore.SourceRow.NONE) : rows.get(0);
+                source.key(), usernameKey).map(rows -> {
+                    if (rows.size() > 1) {
+                        throw GatehouseException.corrupt("user " + usernameKey + " has " + rows.size()
+                                + " active TOTP credentials", null);
+                    }
+                    return rows.isEmpty() ? new TotpRead(Optional.empty(), ThrottleStore.SourceRow.NONE)
+                            : rows.get(0);
+                });
     }
 
-    RecoveryRead recoveryRead(ReadTx tx, String userId, Source source) {
+    /** Like {@link #totpRead}: the user's current recovery codes and the source's row, after the lock. */
+    Tx.Result<RecoveryRead> recoveryRead(Tx.Batch batch, String usernameKey, Source source) {
         record Joined(StoredCode code, ThrottleStore.SourceRow source) {
         }
-        List<Joined> rows = tx.query("SELECT r.id, r.key_id, r.code_hash, r.used_at, " + SOURCE_COLUMNS
+        return batch.query("SELECT r.id, r.key_id, r.code_hash, r.used_at, " + SOURCE_COLUMNS
                 + " FROM users u LEFT JOIN recovery_codes r ON r.user_id = u.id AND r.revoked_at IS NULL"
-                + " LEFT JOIN totp_source_throttle s ON s.user_id = u.id AND s.source = ? WHERE u.id = ?",
+                + " LEFT JOIN totp_source_throttle s ON s.user_id = u.id AND s.source = ? WHERE u.username_key = ?",
                 rs -> new Joined(rs.getString(1) == null ? null : new StoredCode(rs.getString(1), rs.getString(2),
                         rs.getBytes(3), rs.getObject(4) != null), ThrottleStore.sourceRow(rs, 5)),
-                source.key(), userId);
-        List<StoredCode> codes = rows.stream().map(Joined::code).filter(Objects::nonNull).toList();
-        return new RecoveryRead(codes, rows.isEmpty() ? ThrottleStore.SourceRow.NONE : rows.get(0).source());
+                source.key(), usernameKey).map(rows -> new RecoveryRead(
+                        rows.stream().map(Joined::code).filter(Objects::nonNull).toList(),
+                        rows.isEmpty() ? ThrottleStore.SourceRow.NONE : rows.get(0).source()));
     }
 
     static boolean hasActiveCredential(ReadTx tx, String userId) {
@@ -101,9 +110,10 @@ final class TotpStore {
      * Compare-and-set of the last accepted time step: true only when {@code step} is later than the stored one and
      * the credential is still active, so that a step is accepted at most once even by checks that raced.
      */
-    boolean advanceLastUsedStep(Tx tx, String credentialId, long step) {
-        return tx.update("UPDATE totp_credentials SET last_used_step = ? WHERE id = ? AND status = 'active'"
-                + " AND (last_used_step IS NULL OR last_used_step < ?)", step, credentialId, step) > 0;
+    /** The compare-and-set of the last used step, as a statement of the decision's write batch. */
+    Tx.Result<Integer> advanceLastUsedStep(Tx.Batch batch, String credentialId, long step) {
+        return batch.update("UPDATE totp_credentials SET last_used_step = ? WHERE id = ? AND status = 'active'"
+                + " AND (last_used_step IS NULL OR last_used_step < ?)", step, credentialId, step);
     }
 
     void insertRecoveryCode(Tx tx, String id, String userId, String keyId, byte[] hash, long now) {
@@ -116,8 +126,9 @@ final class TotpStore {
     }
 
     /** Marks a code used if it is still unused: the compare-and-set that makes each code single-use. */
-    boolean claimRecoveryCode(Tx tx, String id, long now) {
-        return tx.update("UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL", now, id) > 0;
+    /** The single use of a recovery code, as a statement of the decision's write batch. */
+    Tx.Result<Integer> claimRecoveryCode(Tx.Batch batch, String id, long now) {
+        return batch.update("UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL", now, id);
     }
 
     static long unusedRecoveryCodes(ReadTx tx, String userId) {

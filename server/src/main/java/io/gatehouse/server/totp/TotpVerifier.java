@@ -1,5 +1,8 @@
 package io.gatehouse.server.totp;
 
+import io.gatehouse.server.user.Username;
+import java.util.function.Function;
+import java.util.Optional;
 import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
@@ -86,13 +89,24 @@ public final class TotpVerifier {
         return summaries;
     }
 
+    /**
+     * Checks a TOTP code. On PostgreSQL this is three round trips: one batch that locks the user row and then reads
+     * the credential, the source's row and the policy; one batch of writes (the step's compare-and-set or the
+     * failure counts, and the audit record); the commit.
+     */
     public Verdict verifyTotp(Verification request) {
         // 1. shape
         String candidate = CodeFormat.totp(request.code());
+        String usernameKey = usernameKey(request.username());
         return database.decide(tx -> {
-            // 2. the user, whose row lock serialises checks; then, read after it, the credential and the source
-            Check check = new Check(tx, request, "totp.verify");
-            TotpStore.TotpRead read = store.totpRead(tx, check.user.userId(), check.source);
+            // 2. the user, whose row lock serialises checks; then, read after it, the credential, the source and
+            //    the policy of the user's roles
+            Tx.Batch reads = new Tx.Batch();
+            Check check = new Check(tx, request, "totp.verify", reads, usernameKey);
+            Tx.Result<TotpStore.TotpRead> credentialAndSource = store.totpRead(reads, usernameKey, check.source);
+            Tx.Result<MfaPolicy> effectivePolicy = policies.effectiveFor(reads, usernameKey);
+            check.run(reads);
+            TotpStore.TotpRead read = credentialAndSource.get();
             // 3-5. locks, status
             Verdict refused = check.userGate(read.source());
             if (refused != null) {
@@ -105,7 +119,7 @@ public final class TotpVerifier {
             }
             CodeFormat.totpLength(candidate, credential.parameters().digits());
             // 7. match in window
-            MfaPolicy policy = policies.effectiveFor(tx, check.user.userId());
+            MfaPolicy policy = effectivePolicy.get();
             byte[] seed = secrets.open(credential.secretCiphertext(), "totp-credential:" + credential.id());
             OptionalLong step;
             try {
@@ -117,24 +131,31 @@ public final class TotpVerifier {
             if (step.isEmpty()) {
                 return check.reject(Verdict.INVALID_CODE, true, b -> b.detail("credential", credential.id()));
             }
-            // 8. single use of the time step
-            if (!store.advanceLastUsedStep(tx, credential.id(), step.getAsLong())) {
+            // 8. single use of the time step: a later step than the last accepted one, as read under the lock;
+            //    the write below is still a compare-and-set
+            long matched = step.getAsLong();
+            if (credential.lastUsedStep() != null && matched <= credential.lastUsedStep()) {
                 return check.reject(Verdict.REPLAYED, false, b -> b.detail("credential", credential.id())
-                        .detail("timeStep", step.getAsLong()));
+                        .detail("timeStep", matched));
             }
             // 9. accepted
-            return check.accept(b -> b.detail("credential", credential.id()).detail("timeStep", step.getAsLong()),
-                    Verdict.accept());
+            return check.accept(writes -> store.advanceLastUsedStep(writes, credential.id(), matched),
+                    b -> b.detail("credential", credential.id()).detail("timeStep", matched), Verdict.accept());
         });
     }
 
+    /** Checks a recovery code: the same three round trips as {@link #verifyTotp}. */
     public Verdict verifyRecoveryCode(Verification request) {
         // 1. shape
         String normalised = CodeFormat.recovery(request.code());
+        String usernameKey = usernameKey(request.username());
         return database.decide(tx -> {
             // 2. the user, whose row lock serialises checks; then, read after it, the codes and the source
-            Check check = new Check(tx, request, "recovery.verify");
-            TotpStore.RecoveryRead read = store.recoveryRead(tx, check.user.userId(), check.source);
+            Tx.Batch reads = new Tx.Batch();
+            Check check = new Check(tx, request, "recovery.verify", reads, usernameKey);
+            Tx.Result<TotpStore.RecoveryRead> codesAndSource = store.recoveryRead(reads, usernameKey, check.source);
+            check.run(reads);
+            TotpStore.RecoveryRead read = codesAndSource.get();
             // 3-5. locks, status
             Verdict refused = check.userGate(read.source());
             if (refused != null) {
@@ -149,15 +170,25 @@ public final class TotpVerifier {
             if (match == null) {
                 return check.reject(Verdict.INVALID_CODE, true, b -> { });
             }
-            // 8. single use of the code
-            if (match.used() || !store.claimRecoveryCode(tx, match.id(), clock.millis())) {
+            // 8. single use of the code, as read under the lock; the write below is still a compare-and-set
+            if (match.used()) {
                 return check.reject(Verdict.REPLAYED, false, b -> b.detail("recoveryCode", match.id()));
             }
             // 9. accepted; the codes were read under the user's lock, which every writer of them holds too
             int remaining = (int) read.unused() - 1;
-            return check.accept(b -> b.detail("recoveryCode", match.id()).detail("remaining", remaining),
+            return check.accept(writes -> store.claimRecoveryCode(writes, match.id(), clock.millis()),
+                    b -> b.detail("recoveryCode", match.id()).detail("remaining", remaining),
                     Verdict.acceptWithRemaining(remaining));
         });
+    }
+
+    /** The key a user is found by; a name that cannot be one is no user's (step 2's 404, before any query). */
+    private static String usernameKey(String username) {
+        return Username.parse(username).map(Username::key).orElseThrow(() -> unknownUser(username));
+    }
+
+    private static GatehouseException unknownUser(String username) {
+        return GatehouseException.notFound("unknown_user", "no user named '" + username + "'");
     }
 
     /** One check in progress: the locked user row, where the check comes from, and how its outcome is recorded. */
@@ -167,18 +198,26 @@ public final class TotpVerifier {
         private final String actor;
         private final ClientInfo client;
         private final Source source;
-        private final UserRow user;
+        private final String username;
+        private final Tx.Result<Optional<UserRow>> locked;
+        private UserRow user;
         private SourceRow sourceRow = SourceRow.NONE;
 
-        /** Step 2: locks the user row; 404 {@code unknown_user} when there is none. */
-        Check(Tx tx, Verification request, String action) {
+        /** Step 2: adds the lock of the user row to {@code reads}, as its first statement. */
+        Check(Tx tx, Verification request, String action, Tx.Batch reads, String usernameKey) {
             this.tx = tx;
             this.action = action;
             this.actor = request.actor();
             this.client = request.client();
+            this.username = request.username();
             this.source = Source.of(request.actor(), request.client());
-            this.user = throttle.lock(tx, request.username()).orElseThrow(() -> GatehouseException.notFound(
-                    "unknown_user", "no user named '" + request.username() + "'"));
+            this.locked = throttle.lock(reads, tx.dialect(), usernameKey);
+        }
+
+        /** Runs the reads; 404 {@code unknown_user} when no user has the name. */
+        void run(Tx.Batch reads) {
+            tx.run(reads);
+            user = locked.get().orElseThrow(() -> unknownUser(username));
         }
 
         /** Steps 3 to 5, with the source's row read after the lock; null when the check may go on. */
@@ -202,33 +241,52 @@ public final class TotpVerifier {
          */
         Verdict reject(String reason, boolean countsAsFailure, Consumer<AuditEvent.Builder> details) {
             if (countsAsFailure) {
-                Throttle.Failure failure = throttle.fail(tx, user, source, sourceRow);
-                record(reason, b -> {
+                // One write batch: the failure counts and the audit record.
+                Tx.Batch writes = new Tx.Batch();
+                Throttle.Failure failure = throttle.fail(writes, user, source, sourceRow);
+                record(writes, reason, b -> {
                     details.accept(b);
                     if (failure.lockStarted()) {
                         b.detail("lockStarted", true).detail("lockScope", failure.scope());
                     }
                 });
+                tx.run(writes);
             } else if (rejections.opensWindow(tx, user.userId(), action, reason, actor, client)) {
-                record(reason, details);
+                Tx.Batch writes = new Tx.Batch();
+                record(writes, reason, details);
+                tx.run(writes);
             }
             return Verdict.rejected(reason);
         }
 
-        Verdict accept(Consumer<AuditEvent.Builder> details, Verdict verdict) {
-            throttle.succeed(tx, user, source, sourceRow);
+        /**
+         * Records an acceptance in one write batch: the single-use write {@code claim} adds (a compare-and-set that
+         * must change one row: the lock guarantees nobody changed it since the read), the end of the source's run
+         * of failures, and the audit record.
+         */
+        Verdict accept(Function<Tx.Batch, Tx.Result<Integer>> claim, Consumer<AuditEvent.Builder> details,
+                Verdict verdict) {
+            Tx.Batch writes = new Tx.Batch();
+            Tx.Result<Integer> claimed = claim.apply(writes);
+            throttle.succeed(writes, user, source, sourceRow);
             AuditEvent.Builder event = AuditEvent.of(actor, action, client).user(user.userId())
                     .subject("user:" + user.username());
             details.accept(event);
-            audit.append(tx, event.result("accepted"));
+            audit.append(writes, event.result("accepted"), null, clock.millis());
+            tx.run(writes);
+            if (claimed.get() != 1) {
+                // Only a writer that ignores the user's lock could get here; refuse rather than accept twice.
+                throw new IllegalStateException("the single-use record of a " + action + " changed under the lock of"
+                        + " user " + user.userId());
+            }
             return verdict;
         }
 
-        private void record(String reason, Consumer<AuditEvent.Builder> details) {
+        private void record(Tx.Batch writes, String reason, Consumer<AuditEvent.Builder> details) {
             AuditEvent.Builder event = AuditEvent.of(actor, action, client).user(user.userId())
                     .subject("user:" + user.username()).reason(reason);
             details.accept(event);
-            audit.append(tx, event.result("rejected"));
+            audit.append(writes, event.result("rejected"), null, clock.millis());
         }
     }
 }

@@ -73,7 +73,7 @@ class VerificationStatementsTest {
     }
 
     @Test
-    void an_accepted_totp_code_runs_five_statements_and_a_recovery_code_four() {
+    void an_accepted_code_reads_in_one_round_trip_and_writes_in_one_more() {
         List<List<String>> committed = new CopyOnWriteArrayList<>();
         database().observeCommits(committed::add);
         HttpResult code = server.post("/api/v1/totp/verify", Map.of("username", "vera", "code", nextCode()));
@@ -84,19 +84,24 @@ class VerificationStatementsTest {
         assertThat(recovery.status()).as(recovery.toString()).isEqualTo(200);
         assertThat(recovery.json().get("recoveryCodesRemaining").asInt()).isEqualTo(9);
 
+        // Each entry is one round trip (a batch is one on PostgreSQL); the commit is the third.
         assertThat(decisionOf(committed, "totp_credentials SET last_used_step")).satisfiesExactly(
-                sql -> assertThat(sql).contains("FROM users WHERE username_key = ?"),
-                sql -> assertThat(sql).contains("LEFT JOIN totp_credentials")
-                        .contains("LEFT JOIN totp_source_throttle"),
-                sql -> assertThat(sql).contains("FROM role_policies"),
-                sql -> assertThat(sql).contains("UPDATE totp_credentials SET last_used_step"),
-                sql -> assertThat(sql).contains("INSERT INTO audit_log"));
+                reads -> assertThat(statements(reads)).satisfiesExactly(
+                        sql -> assertThat(sql).contains("FROM users WHERE username_key = ?"),
+                        sql -> assertThat(sql).contains("LEFT JOIN totp_credentials")
+                                .contains("LEFT JOIN totp_source_throttle"),
+                        sql -> assertThat(sql).contains("FROM role_policies").contains("user_role_names")),
+                writes -> assertThat(statements(writes)).satisfiesExactly(
+                        sql -> assertThat(sql).contains("UPDATE totp_credentials SET last_used_step"),
+                        sql -> assertThat(sql).contains("INSERT INTO audit_log")));
         assertThat(decisionOf(committed, "recovery_codes SET used_at")).satisfiesExactly(
-                sql -> assertThat(sql).contains("FROM users WHERE username_key = ?"),
-                sql -> assertThat(sql).contains("LEFT JOIN recovery_codes")
-                        .contains("LEFT JOIN totp_source_throttle"),
-                sql -> assertThat(sql).contains("UPDATE recovery_codes SET used_at"),
-                sql -> assertThat(sql).contains("INSERT INTO audit_log"));
+                reads -> assertThat(statements(reads)).satisfiesExactly(
+                        sql -> assertThat(sql).contains("FROM users WHERE username_key = ?"),
+                        sql -> assertThat(sql).contains("LEFT JOIN recovery_codes")
+                                .contains("LEFT JOIN totp_source_throttle")),
+                writes -> assertThat(statements(writes)).satisfiesExactly(
+                        sql -> assertThat(sql).contains("UPDATE recovery_codes SET used_at"),
+                        sql -> assertThat(sql).contains("INSERT INTO audit_log")));
     }
 
     @Test
@@ -109,11 +114,37 @@ class VerificationStatementsTest {
         database().observeCommits(null);
         assertThat(code.status()).as(code.toString()).isEqualTo(200);
 
-        List<String> statements = decisionOf(committed, "totp_credentials SET last_used_step");
-        assertThat(statements).hasSize(6);
-        assertThat(statements.get(4)).contains("DELETE FROM totp_source_throttle");
+        List<String> roundTrips = decisionOf(committed, "totp_credentials SET last_used_step");
+        assertThat(roundTrips).hasSize(2);
+        assertThat(statements(roundTrips.get(1))).satisfiesExactly(
+                sql -> assertThat(sql).contains("UPDATE totp_credentials SET last_used_step"),
+                sql -> assertThat(sql).contains("DELETE FROM totp_source_throttle"),
+                sql -> assertThat(sql).contains("INSERT INTO audit_log"));
         long sourceRows = database().read(tx -> tx.queryLong("SELECT COUNT(*) FROM totp_source_throttle"));
         assertThat(sourceRows).isZero();
+    }
+
+    @Test
+    void a_wrong_code_reads_in_one_round_trip_and_writes_its_counts_and_record_in_one_more() {
+        nextCode();
+        List<List<String>> committed = new CopyOnWriteArrayList<>();
+        database().observeCommits(committed::add);
+        HttpResult refused = server.post("/api/v1/totp/verify", Map.of("username", "vera", "code",
+                wrong(totp.codeAt(now()))));
+        database().observeCommits(null);
+        assertThat(refused.json().get("reason").asText()).isEqualTo("invalid_code");
+
+        List<String> roundTrips = decisionOf(committed, "INSERT INTO totp_source_throttle");
+        assertThat(roundTrips).hasSize(2);
+        assertThat(statements(roundTrips.get(1))).satisfiesExactly(
+                sql -> assertThat(sql).contains("UPDATE users SET failed_attempts"),
+                sql -> assertThat(sql).contains("INSERT INTO totp_source_throttle"),
+                sql -> assertThat(sql).contains("INSERT INTO audit_log"));
+    }
+
+    /** The statements of one round trip, as the commit observer joins a batch's. */
+    private static List<String> statements(String roundTrip) {
+        return List.of(roundTrip.split(";\n"));
     }
 
     @Test
