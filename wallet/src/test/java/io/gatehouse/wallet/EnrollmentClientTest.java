@@ -93,7 +93,7 @@ class EnrollmentClientTest {
         }
         try (StubServer stub = new StubServer(201, "application/json", "{\"credentialId\":\"Dx4tPEtaaXiHlqW0w9Lh8A\",\"deviceId\":\"d\",\"trust\":\"platinum\"}")) {
             assertThatThrownBy(() -> client.enroll(stub.url(), keyPair.getPublic(), device))
-                    .hasMessageContaining("device trust: expected one of software, hardware, hardware+biometric, got 'platinum'");
+                    .hasMessageContaining("device trust: expected one of software, synced, hardware, hardware+biometric, got 'platinum'");
         }
     }
 
