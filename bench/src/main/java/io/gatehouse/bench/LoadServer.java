@@ -31,16 +31,35 @@ final class LoadServer implements AutoCloseable {
     private final Path jar;
     private final List<String> serverOpts;
     private final Path data;
+    /** GATEHOUSE_* variables the server and the admin command get (the PostgreSQL connection); empty for SQLite. */
+    private final java.util.Map<String, String> environment;
     private Process process;
     private Thread sampler;
     private volatile long rssPeakKb;
     private volatile long stepRssPeakKb;
 
     LoadServer(String javaBin, Path jar, List<String> serverOpts, Path data) {
+        this(javaBin, jar, serverOpts, data, java.util.Map.of());
+    }
+
+    LoadServer(String javaBin, Path jar, List<String> serverOpts, Path data, java.util.Map<String, String> environment) {
         this.javaBin = javaBin;
         this.jar = jar;
         this.serverOpts = serverOpts;
         this.data = data;
+        this.environment = java.util.Map.copyOf(environment);
+    }
+
+    /** The variables that point a server at the database of {@code database} (none for SQLite). */
+    static java.util.Map<String, String> environmentOf(DurableDatabase database) {
+        java.util.Map<String, String> variables = new java.util.HashMap<>();
+        database.overrides().forEach((key, value) -> {
+            if (key.startsWith("db.")) {
+                variables.put("GATEHOUSE_" + key.replace('.', '_').replace('-', '_').toUpperCase(java.util.Locale.ROOT),
+                        value);
+            }
+        });
+        return variables;
     }
 
     static void requireJar(Path jar) {
@@ -57,10 +76,11 @@ final class LoadServer implements AutoCloseable {
         return command;
     }
 
-    private static ProcessBuilder builder(List<String> command) {
+    private ProcessBuilder builder(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command);
-        // Only the command line configures the server: no GATEHOUSE_* variable of this shell leaks in.
+        // Only this generator configures the server: no GATEHOUSE_* variable of this shell leaks in.
         builder.environment().keySet().removeIf(name -> name.startsWith("GATEHOUSE_"));
+        builder.environment().putAll(environment);
         return builder;
     }
 

@@ -42,7 +42,7 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.TotpLoad \
  *     [--jar dist/target/gatehouse.jar] [--users 2000] [--enrollers 8] [--clients 16] [--seconds 10]
- *     [--warmup-seconds 5] [--rate 500] [--concurrency 256] [--server-opts "-Xmx512m"] [--keep-log]
+ *     [--warmup-seconds 5] [--rate 500] [--concurrency 256] [--server-opts "-Xmx512m"] [--db sqlite|postgres] [--keep-log]
  * </pre>
  *
  * <p><b>Why a user can be verified only so often, and the design that follows.</b> The server's clock is real, and
@@ -109,6 +109,8 @@ public final class TotpLoad {
     private int rate = 500;
     private int concurrency = 256;
     private List<String> serverOpts = List.of();
+    /** {@code sqlite} (the default) or {@code postgres}: an embedded PostgreSQL 17 with fsync and synchronous commit on. */
+    private String db = "sqlite";
     private boolean keepLog;
 
     /** One closed-loop phase. */
@@ -162,6 +164,7 @@ public final class TotpLoad {
                 case "--rate" -> load.rate = Integer.parseInt(value);
                 case "--concurrency" -> load.concurrency = Integer.parseInt(value);
                 case "--server-opts" -> load.serverOpts = List.of(value.trim().split("\\s+"));
+                case "--db" -> load.db = value;
                 case "--keep-log" -> {
                     load.keepLog = true;
                     i--; // a flag without a value
@@ -190,11 +193,12 @@ public final class TotpLoad {
         ExecutorService callbacks = Executors.newFixedThreadPool(4, LoadServer.daemon("totp-load-http"));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        LoadServer server = new LoadServer(javaBin, jar, serverOpts, data);
+        DurableDatabase database = DurableDatabase.open(db, data);
+        LoadServer server = new LoadServer(javaBin, jar, serverOpts, data, LoadServer.environmentOf(database));
         try {
             URI base = server.start(http);
             String admin = server.adminToken();
-            log("server pid %d on %s", server.pid(), base);
+            log("server pid %d on %s; database %s", server.pid(), base, db);
             Api api = new Api(http, base, admin);
             api.send("PUT", "/api/v1/policies/" + ROLE, Map.of("algorithm", "SHA1", "digits", DIGITS, "periodSeconds",
                     PERIOD, "lookBehindSteps", BEHIND, "lookAheadSteps", AHEAD, "totpRequired", true,
@@ -242,6 +246,7 @@ public final class TotpLoad {
                     server.rssPeakKb());
         } finally {
             server.close();
+            database.close();
             callbacks.shutdownNow();
             if (keepLog) {
                 log("server log kept in %s", data.resolve("server.log"));
