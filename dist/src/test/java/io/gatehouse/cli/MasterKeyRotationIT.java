@@ -2,6 +2,7 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.protocol.codec.Base32;
 import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.server.Core;
@@ -72,7 +73,7 @@ class MasterKeyRotationIT {
                     + " FROM audit_log WHERE action = 'keys.rotate'", rs -> rs.getString(1))).orElse("none");
             assertThat(audited).isEqualTo("cli success");
             String code = totp.codeAt(services.core().clock().instant().getEpochSecond());
-            assertThat(services.totp().verifier().verifyTotp("alice", code, "app:test", CLIENT).accepted())
+            assertThat(services.totp().verifier().verifyTotp(new TotpVerifier.Verification("alice", code, "app:test", CLIENT)).accepted())
                     .as("the seed opens under the new key").isTrue();
         }
     }
