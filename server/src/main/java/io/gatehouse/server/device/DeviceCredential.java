@@ -10,9 +10,11 @@ import java.util.Set;
  * A device credential as a decision needs it: its key, trust and status, its user's status and roles, and the
  * device facts the audit record of a scan names.
  *
- * @param publicKey the device key as stored (SubjectPublicKeyInfo)
+ * @param publicKey the device key as stored (SubjectPublicKeyInfo); empty for a passkey, whose key stays with the
+ *     server's passkey records
  */
-public record DeviceCredential(CredentialId id, String deviceId, String userId, byte[] publicKey, DeviceTrust trust,
+public record DeviceCredential(CredentialId id, String deviceId, String userId, DeviceKind kind, byte[] publicKey,
+        DeviceTrust trust,
         boolean deviceActive, boolean userActive, Set<String> roles, String model, String os, String appVersion) {
 
     public DeviceCredential {
