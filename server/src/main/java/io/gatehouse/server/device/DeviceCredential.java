@@ -21,8 +21,14 @@ public record DeviceCredential(CredentialId id, String deviceId, String userId, 
         roles = Set.copyOf(roles);
     }
 
-    /** What the verifier sees; a stored key that is not a P-256 key fails here, and the decision fails closed. */
+    /**
+     * What the verifier sees: a passkey has no key at the door (its codes are verified with the minting keys); a
+     * stored device key that is not a P-256 key fails here, and the decision fails closed.
+     */
     public CredentialView view() {
+        if (kind == DeviceKind.PASSKEY) {
+            return CredentialView.passkey(id, userId, deviceId, deviceActive, userActive, trust, roles);
+        }
         return new CredentialView(id, userId, deviceId, PublicKeys.fromSpki(publicKey), deviceActive, userActive,
                 trust, roles);
     }

@@ -87,7 +87,10 @@ class WalletBrowserTest {
         assertThat(audit.toString()).contains("\"userVerified\":true").contains(device.get("credentialId").asText());
     }
 
-    /** Waits for the scan path to decide minted proofs online (the scan service's part of the web wallet). */
+    /**
+     * The acceptance path end to end. Until the scan service knows the minting keys (the scan path's part of the web
+     * wallet, not this one's) the first scan is denied {@code unknown_minting_key}.
+     */
     @Test
     void a_door_code_opens_the_door_once_and_its_replay_is_denied() {
         String payload;
