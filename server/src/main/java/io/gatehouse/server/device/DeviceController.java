@@ -88,7 +88,10 @@ public final class DeviceController {
     record Revoked(String id, String status) {
     }
 
-    /** The link as a page with its QR code, for a phone app to scan. */
+    /**
+     * The link as a page: on the phone that opened it, "Use this phone" makes a passkey (the passkey page's script,
+     * no inline script); the QR code and the address are for the command-line wallet.
+     */
     private void page(Context ctx) {
         String token = ctx.pathParam("token");
         Instant expires;
