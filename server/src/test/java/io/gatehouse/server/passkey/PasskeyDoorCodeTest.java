@@ -111,6 +111,30 @@ class PasskeyDoorCodeTest {
     }
 
     @Test
+    void an_answer_after_60_seconds_gets_no_code() {
+        JsonNode options = options();
+        server.clock().advance(Duration.ofSeconds(60));
+        HttpResult late = doorCode(options, phone.assert_(options.get("publicKey"), UP_UV, 1, userHandle()));
+        assertThat(late.status()).isEqualTo(410);
+        assertThat(late.json().get("code").asText()).isEqualTo("challenge_expired");
+    }
+
+    @Test
+    void a_counter_that_goes_backwards_gets_no_code_then_or_later() {
+        JsonNode first = options();
+        assertThat(doorCode(first, phone.assert_(first.get("publicKey"), UP_UV, 7, userHandle())).status())
+                .isEqualTo(200);
+        JsonNode copy = options();
+        HttpResult cloned = doorCode(copy, phone.assert_(copy.get("publicKey"), UP_UV, 7, userHandle()));
+        assertThat(cloned.status()).isEqualTo(403);
+        assertThat(cloned.json().get("code").asText()).isEqualTo("possibly_cloned");
+        JsonNode next = options();
+        HttpResult after = doorCode(next, phone.assert_(next.get("publicKey"), UP_UV, 8, userHandle()));
+        assertThat(after.json().get("code").asText()).isEqualTo("possibly_cloned");
+        assertThat(server.get("/api/v1/audit?action=passkey.clone_suspected").json().get("records")).hasSize(1);
+    }
+
+    @Test
     void a_suspended_user_gets_no_code() {
         assertThat(server.post("/api/v1/users/" + userId + "/suspend", "").status()).isEqualTo(200);
         JsonNode options = options();
