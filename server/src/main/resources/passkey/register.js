@@ -1,8 +1,10 @@
 'use strict';
-// Registers this phone's passkey through the device enrollment link this page was opened with.
+// Registers this phone's passkey through the device enrollment link this page was opened with, then opens the
+// wallet, which shows the door codes.
 (function () {
   const status = document.querySelector('[role="status"]');
   const token = decodeURIComponent(location.pathname.split('/').pop());
+  const WALLET = '/wallet/';
 
   function say(text, state) {
     status.textContent = text;
@@ -62,7 +64,15 @@
     const registered = await post('/api/v1/passkeys/registration',
         {enrollmentToken: token, ceremonyId: options.ceremonyId, credential: answer});
     document.body.dataset.deviceId = registered.deviceId;
-    say('This phone is now your door device (trust: ' + registered.trust + ').', 'registered');
+    say('This phone is now your door device (trust: ' + registered.trust + '). Opening your wallet…',
+        'registered');
+    const wallet = document.createElement('a');
+    wallet.href = WALLET;
+    wallet.dataset.action = 'open-wallet';
+    wallet.textContent = 'Open your wallet';
+    status.after(wallet);
+    // A moment to read the message; the link stays for a browser that blocks the move.
+    setTimeout(() => location.assign(WALLET), 2000);
   }
 
   document.querySelector('[data-action="register-passkey"]').addEventListener('click', () => {

@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.protocol.codec.Base32;
 import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.server.Gatehouse;
@@ -248,8 +249,8 @@ public class DurableVerifyBenchmark {
             next = (next + 1) % users.length;
             server.clock.set(nowMillis);
             String code = user.totp().codeAt(nowMillis / 1000);
-            Verdict verdict = server.services.totp().verifier().verifyTotp(user.username(), code, "app:bench",
-                    CLIENT);
+            Verdict verdict = server.services.totp().verifier().verifyTotp(
+                    new TotpVerifier.Verification(user.username(), code, "app:bench", CLIENT));
             if (!verdict.accepted()) {
                 throw new IllegalStateException("verification of " + user.username() + " at "
                         + Instant.ofEpochMilli(nowMillis) + " was rejected: " + verdict.reason());

@@ -3,6 +3,7 @@ package io.gatehouse.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.protocol.access.ProofSigner;
 import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.codec.Base64Url;
@@ -250,8 +251,8 @@ public final class UploadStallLoad {
                         clock.set(times[own]);
                         String code = user.totp().codeAt(times[own] / 1000);
                         long start = System.nanoTime();
-                        Verdict verdict = services.totp().verifier().verifyTotp(user.username(), code, "app:bench",
-                                CLIENT);
+                        Verdict verdict = services.totp().verifier().verifyTotp(
+                                new TotpVerifier.Verification(user.username(), code, "app:bench", CLIENT));
                         latency.recordValue(System.nanoTime() - start);
                         if (!verdict.accepted()) {
                             throw new IllegalStateException("verification of " + user.username() + " at "

@@ -14,7 +14,6 @@ import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.install.Installation;
 import io.gatehouse.server.install.ServeLock;
-import io.gatehouse.server.passkey.PasskeySettings;
 import io.gatehouse.server.reader.ReaderSyncController;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -158,7 +157,7 @@ public final class Gatehouse implements AutoCloseable {
         services.totp().register(web);
         services.access().register(web);
         services.reader().register(web, services.access().readers());
-        PasskeyModule.open(core, services.people(), web, PasskeySettings.defaults()).register(web);
+        PasskeyModule.open(core, services.people(), services.access(), web).register(web);
 
         app.start();
         links.listeningOn(config.bind(), app.port());

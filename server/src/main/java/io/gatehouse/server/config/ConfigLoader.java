@@ -54,6 +54,10 @@ public final class ConfigLoader {
         keys.put("lockout.duration-seconds", "300");
         keys.put("lockout.source-threshold", null);
         keys.put("lockout.source-max-duration-seconds", null);
+        keys.put("passkey.algorithms", "ES256");
+        keys.put("passkey.metadata-blob", null);
+        keys.put("passkey.metadata-crls", null);
+        keys.put("passkey.extra-roots", null);
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -199,13 +203,14 @@ public final class ConfigLoader {
             int sourceMaxSeconds = values.containsKey("lockout.source-max-duration-seconds")
                     ? integer("lockout.source-max-duration-seconds", lockSeconds, 604_800)
                     : Math.max(3600, lockSeconds);
+            GatehouseConfig.Passkeys passkeys = passkeys();
 
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
             return new GatehouseConfig(bind, port, data, database.url(), database.user(), database.password(),
                     publicBaseUrl, issuer, masterKey, maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds),
-                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds));
+                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds), passkeys);
         }
 
         /** The JDBC URL and credentials; a libpq-style URL gives up its user and password here. */
@@ -248,6 +253,41 @@ public final class ConfigLoader {
                         + " '#' in the user name and password percent-encoded, got '" + Redaction.url(rawUrl) + "'");
             }
             return new Database(rawUrl, user, password);
+        }
+
+        private GatehouseConfig.Passkeys passkeys() {
+            List<String> algorithms = new ArrayList<>();
+            for (String name : value("passkey.algorithms").split(",")) {
+                String algorithm = name.strip();
+                if (!GatehouseConfig.Passkeys.ALGORITHMS.contains(algorithm)) {
+                    problem("passkey.algorithms", "expected a comma-separated list of "
+                            + GatehouseConfig.Passkeys.ALGORITHMS + ", got '" + algorithm + "'");
+                } else if (!algorithms.contains(algorithm)) {
+                    algorithms.add(algorithm);
+                }
+            }
+            Optional<Path> blob = readableFile("passkey.metadata-blob", "a FIDO Metadata Service (MDS3) BLOB");
+            Optional<Path> crls = readableFile("passkey.metadata-crls", "the revocation lists of the BLOB's chain");
+            if (crls.isPresent() && blob.isEmpty()) {
+                problem("passkey.metadata-crls", "revocation lists belong to a metadata BLOB; set"
+                        + " passkey.metadata-blob too");
+            }
+            Optional<Path> extraRoots = readableFile("passkey.extra-roots", "a PEM file of attestation roots");
+            return new GatehouseConfig.Passkeys(algorithms, blob, crls, extraRoots);
+        }
+
+        /** An optional file that must exist when named: a trust decision must never rest on a missing file. */
+        private Optional<Path> readableFile(String key, String what) {
+            if (!values.containsKey(key) || value(key).isEmpty()) {
+                return Optional.empty();
+            }
+            Path path = Path.of(value(key)).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                problem(key, "expected a readable file (" + what + "), got '" + path + "', which "
+                        + (Files.exists(path) ? "is not a readable file" : "does not exist"));
+                return Optional.empty();
+            }
+            return Optional.of(path);
         }
 
         private String value(String key) {

@@ -3,6 +3,7 @@ package io.gatehouse.server.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,7 +41,26 @@ public record GatehouseConfig(
         int lockoutThreshold,
         Duration lockoutDuration,
         int lockoutSourceThreshold,
-        Duration lockoutSourceMaxDuration) {
+        Duration lockoutSourceMaxDuration,
+        Passkeys passkeys) {
+
+    /**
+     * The operator's passkey settings, checked at start: the algorithms a new passkey may use, and the files that
+     * attestation trust is decided from, all read from disk (nothing is downloaded at run time).
+     *
+     * @param algorithms COSE algorithm names, ES256 unless more are allowed
+     * @param metadataBlob a FIDO Metadata Service (MDS3) BLOB
+     * @param metadataCrls the revocation lists of the BLOB's certificate chain
+     * @param extraRoots a PEM file of further attestation roots
+     */
+    public record Passkeys(List<String> algorithms, Optional<Path> metadataBlob, Optional<Path> metadataCrls,
+            Optional<Path> extraRoots) {
+        public static final List<String> ALGORITHMS = List.of("ES256", "EdDSA", "ES384", "ES512", "RS256");
+
+        public Passkeys {
+            algorithms = List.copyOf(algorithms);
+        }
+    }
 
     /** True when the database is the embedded SQLite file rather than an external server. */
     public boolean isSqlite() {
@@ -51,7 +71,7 @@ public record GatehouseConfig(
     public GatehouseConfig withPort(int newPort) {
         return new GatehouseConfig(bind, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword,
                 publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
-                lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration);
+                lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys);
     }
 
     /**
@@ -61,7 +81,7 @@ public record GatehouseConfig(
     public GatehouseConfig withDataDirectory(Path newDataDirectory) {
         return new GatehouseConfig(bind, port, newDataDirectory.toAbsolutePath().normalize(), databaseUrl,
                 databaseUser, databasePassword, publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize,
-                lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration);
+                lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys);
     }
 
     @Override

@@ -4,6 +4,6 @@ import io.gatehouse.protocol.access.DeviceTrust;
 import java.time.Instant;
 
 /** An enrolled device as stored; {@code active} is false once it is revoked. */
-public record Device(String id, String userId, String credentialId, DeviceTrust trust, boolean active, String model,
-        String os, String appVersion, Instant createdAt) {
+public record Device(String id, String userId, String credentialId, DeviceKind kind, DeviceTrust trust,
+        boolean active, String model, String os, String appVersion, Instant createdAt) {
 }

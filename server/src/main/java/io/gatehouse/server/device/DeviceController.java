@@ -14,6 +14,7 @@ import io.gatehouse.server.http.Links;
 import io.gatehouse.server.common.Page;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.passkey.PasskeyController;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
@@ -73,10 +74,11 @@ public final class DeviceController {
     }
 
     /** A device as the API shows it. */
-    record DeviceView(String id, String userId, String credentialId, String trust, String status, String model,
-            String os, String appVersion, String createdAt) {
+    record DeviceView(String id, String userId, String credentialId, String kind, String trust, String status,
+            String model, String os, String appVersion, String createdAt) {
         static DeviceView of(Device device) {
-            return new DeviceView(device.id(), device.userId(), device.credentialId(), device.trust().code(),
+            return new DeviceView(device.id(), device.userId(), device.credentialId(), device.kind().code(),
+                    device.trust().code(),
                     device.active() ? "active" : "revoked", device.model(), device.os(), device.appVersion(),
                     device.createdAt().toString());
         }
@@ -86,7 +88,10 @@ public final class DeviceController {
     record Revoked(String id, String status) {
     }
 
-    /** The link as a page with its QR code, for a phone app to scan. */
+    /**
+     * The link as a page: on the phone that opened it, "Use this phone" makes a passkey (the passkey page's script,
+     * no inline script); the QR code and the address are for the command-line wallet.
+     */
     private void page(Context ctx) {
         String token = ctx.pathParam("token");
         Instant expires;
@@ -96,11 +101,17 @@ public final class DeviceController {
             Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
             return;
         }
-        Html.render(ctx, 200, "Enrol a device", "<p>Scan this code with the Gatehouse app on the phone to enrol"
-                + " it. The link works once and expires at " + expires + ".</p><div class=\"box\"><img class=\"qr\""
-                + " alt=\"QR code of this enrollment link\" src=\"" + Html.escape(Devices.PATH + token + "/qr.png")
-                + "\"></div>"
-                + "<p class=\"mono\">" + Html.escape(links.to(Devices.PATH + token)) + "</p>");
+        Html.renderWithScript(ctx, 200, "Enrol a device", "<h2>On this phone</h2><p>Make this phone your door"
+                + " device: it keeps a passkey that works only after its fingerprint, face or PIN check, and the"
+                + " Gatehouse wallet shows your door codes.</p><p><button type=\"button\""
+                + " data-action=\"register-passkey\">Use this phone</button></p>"
+                + "<p role=\"status\" data-status=\"ready\"></p>"
+                + "<h2>With the command-line wallet</h2><p>Scan this code, or pass the address below, to enrol"
+                + " the command-line wallet. The link works once and expires at " + expires + ".</p>"
+                + "<div class=\"box\"><img class=\"qr\" alt=\"QR code of this enrollment link\" src=\""
+                + Html.escape(Devices.PATH + token + "/qr.png") + "\"></div>"
+                + "<p class=\"mono\">" + Html.escape(links.to(Devices.PATH + token)) + "</p>",
+                PasskeyController.SCRIPT_PATH);
     }
 
     private void png(Context ctx) {

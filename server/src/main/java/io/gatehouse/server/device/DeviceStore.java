@@ -30,7 +30,7 @@ public final class DeviceStore {
      * statement, no query per row.
      */
     private static final String CREDENTIALS = """
-            SELECT d.id, d.user_id, d.credential_id, d.public_key, d.trust, d.status, u.status AS user_status,
+            SELECT d.id, d.user_id, d.credential_id, d.kind, d.public_key, d.trust, d.status, u.status AS user_status,
                    d.model, d.os, d.app_version, r.role
             FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN user_roles r ON r.user_id = d.user_id""";
 
@@ -49,8 +49,8 @@ public final class DeviceStore {
     }
 
     /** A new device's row. */
-    record NewDevice(String id, String userId, CredentialId credentialId, byte[] publicKey, DeviceTrust trust,
-            String model, String os, String appVersion, String attestation, long createdAtMillis) {
+    record NewDevice(String id, String userId, CredentialId credentialId, DeviceKind kind, byte[] publicKey,
+            DeviceTrust trust, String model, String os, String appVersion, String attestation, long createdAtMillis) {
     }
 
     static void insertEnrollment(Tx tx, String id, byte[] tokenHash, String userId, String createdBy,
@@ -74,24 +74,30 @@ public final class DeviceStore {
 
     static void insert(Tx tx, NewDevice device) {
         tx.update("""
-                INSERT INTO devices (id, user_id, credential_id, public_key, trust, model, os, app_version,
+                INSERT INTO devices (id, user_id, credential_id, kind, public_key, trust, model, os, app_version,
                                      attestation, status, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""", device.id(), device.userId(),
-                device.credentialId().toString(), device.publicKey(), device.trust().code(), device.model(),
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""", device.id(), device.userId(),
+                device.credentialId().toString(), device.kind().code(), device.publicKey(), device.trust().code(), device.model(),
                 device.os(), device.appVersion(), device.attestation(), device.createdAtMillis());
     }
 
     /** One page of a user's devices by enrollment time. */
     static List<Page.Keyed<Device>> page(ReadTx tx, String userId, Page page) {
         List<Object> args = new ArrayList<>(List.of(userId));
-        String sql = "SELECT id, user_id, credential_id, trust, status, model, os, app_version, created_at"
+        String sql = "SELECT id, user_id, credential_id, kind, trust, status, model, os, app_version, created_at"
                 + " FROM devices WHERE user_id = ?" + page.sql("created_at", true, "id", true, args);
         return tx.query(sql, rs -> {
             Device device = new Device(rs.getString("id"), rs.getString("user_id"), rs.getString("credential_id"),
-                    trust(rs.getString("trust")), active(rs.getString("status"), "device"), rs.getString("model"),
+                    DeviceKind.parse(rs.getString("kind")), trust(rs.getString("trust")), active(rs.getString("status"), "device"), rs.getString("model"),
                     rs.getString("os"), rs.getString("app_version"), Instant.ofEpochMilli(rs.getLong("created_at")));
             return new Page.Keyed<>(device, rs.getLong("created_at"), device.id());
         }, args.toArray());
+    }
+
+    /** Whether the device exists and is not revoked. */
+    static boolean isActive(ReadTx tx, String deviceId) {
+        return tx.queryOne("SELECT status FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId)
+                .map("active"::equals).orElse(false);
     }
 
     static Optional<String> owner(ReadTx tx, String deviceId) {
@@ -107,6 +113,11 @@ public final class DeviceStore {
     /** The credential with this id, with its user's status and roles. */
     public static Optional<DeviceCredential> credential(ReadTx tx, CredentialId id) {
         return single(tx.query(CREDENTIALS + " WHERE d.credential_id = ?", CredentialRow::from, id.toString()));
+    }
+
+    /** The credential of the device {@code deviceId}, with its user's status and roles. */
+    public static Optional<DeviceCredential> credentialOfDevice(ReadTx tx, String deviceId) {
+        return single(tx.query(CREDENTIALS + " WHERE d.id = ?", CredentialRow::from, deviceId));
     }
 
     /** The same read as {@link #credential(ReadTx, CredentialId)}, as one statement of a batch. */
@@ -150,7 +161,7 @@ public final class DeviceStore {
                         + rs.getString("id"), e);
             }
             return new CredentialRow(new DeviceCredential(id, rs.getString("id"), rs.getString("user_id"),
-                    rs.getBytes("public_key"), trust(rs.getString("trust")), active(rs.getString("status"), "device"),
+                    DeviceKind.parse(rs.getString("kind")), rs.getBytes("public_key"), trust(rs.getString("trust")), active(rs.getString("status"), "device"),
                     active(rs.getString("user_status"), "user"), Set.of(), rs.getString("model"), rs.getString("os"),
                     rs.getString("app_version")), rs.getString("role"));
         }
@@ -168,7 +179,8 @@ public final class DeviceStore {
             }
         });
         DeviceCredential first = rows.get(0).credential();
-        return new DeviceCredential(first.id(), first.deviceId(), first.userId(), first.publicKey(), first.trust(),
+        return new DeviceCredential(first.id(), first.deviceId(), first.userId(), first.kind(), first.publicKey(),
+                first.trust(),
                 first.deviceActive(), first.userActive(), roles, first.model(), first.os(), first.appVersion());
     }
 

@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Phones (and the software wallet) enrolled as door credentials.
@@ -140,8 +141,8 @@ public final class Devices {
             if (!DeviceStore.useEnrollment(tx, link.id(), deviceId, clock.millis())) {
                 throw GatehouseException.gone("enrollment_used", "this device enrollment link was already used");
             }
-            DeviceStore.insert(tx, new DeviceStore.NewDevice(deviceId, link.userId(), credentialId, spki, trust,
-                    facts.model(), facts.os(), facts.appVersion(), attestation, clock.millis()));
+            DeviceStore.insert(tx, new DeviceStore.NewDevice(deviceId, link.userId(), credentialId, DeviceKind.DEVICE_KEY,
+                    spki, trust, facts.model(), facts.os(), facts.appVersion(), attestation, clock.millis()));
             AuditEvent.Builder event = AuditEvent.of("device-enrollment:" + link.id(), "device.enroll", client)
                     .user(link.userId()).subject("device:" + deviceId).detail("credential", credentialId.toString())
                     .detail("trust", trust.code()).detail("attestation", attestation == null ? "none"
@@ -158,6 +159,11 @@ public final class Devices {
         if (value != null) {
             event.detail(name, value);
         }
+    }
+
+    /** The door credential of the device {@code deviceId}, with its status and its user's. */
+    public Optional<DeviceCredential> credentialOfDevice(String deviceId) {
+        return database.read(tx -> DeviceStore.credentialOfDevice(tx, deviceId));
     }
 
     /** One page of a user's devices by enrollment time. */
@@ -186,10 +192,11 @@ public final class Devices {
         });
     }
 
-    private record Pending(String id, String userId, Instant expiresAt) {
+    record Pending(String id, String userId, Instant expiresAt) {
     }
 
-    private Pending live(ReadTx tx, String token) {
+    /** The link {@code token} names, refused with its own reason when it is unknown, revoked, used or expired. */
+    Pending live(ReadTx tx, String token) {
         if (token == null || token.length() > 128) {
             throw GatehouseException.notFound("enrollment_not_found", "no such device enrollment link");
         }

@@ -40,16 +40,30 @@ public final class Html {
      * header, and run no script.
      */
     public static void render(Context ctx, int status, String title, String body) {
+        write(ctx, status, title, body, "", "");
+    }
+
+    /**
+     * Writes a page that runs one script of this server's ({@code scriptPath}), which may call back this server
+     * only; no inline script runs, so text injected into the page cannot act.
+     */
+    public static void renderWithScript(Context ctx, int status, String title, String body, String scriptPath) {
+        write(ctx, status, title, body, "script-src 'self'; connect-src 'self'; ",
+                "<script src=\"" + escape(scriptPath) + "\" defer></script>");
+    }
+
+    private static void write(Context ctx, int status, String title, String body, String scriptPolicy,
+            String script) {
         noStore(ctx);
-        ctx.header("Content-Security-Policy",
-                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors"
-                        + " 'none'; base-uri 'none'");
+        ctx.header("Content-Security-Policy", "default-src 'none'; " + scriptPolicy + "img-src 'self';"
+                + " style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         ctx.status(status);
         ctx.contentType("text/html; charset=utf-8");
         ctx.result("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
                 + "<meta name=\"referrer\" content=\"no-referrer\"><title>" + escape(title) + " · Gatehouse</title>"
-                + "<style>" + STYLE + "</style></head><body><h1>" + escape(title) + "</h1>" + body + "</body></html>");
+                + "<style>" + STYLE + "</style>" + script + "</head><body><main><h1>" + escape(title) + "</h1>" + body
+                + "</main></body></html>");
     }
 
     /** Headers for any response that carries a secret. */

@@ -1,6 +1,7 @@
 package io.gatehouse.server.passkey;
 
 import com.yubico.fido.metadata.MetadataStatement;
+import io.gatehouse.protocol.access.DeviceTrust;
 import com.yubico.fido.metadata.VerificationMethodDescriptor;
 import com.yubico.webauthn.RegistrationResult;
 import com.yubico.webauthn.data.AttestationType;
@@ -38,28 +39,28 @@ final class AttestationTrust {
 
     TrustDecision decide(RegistrationResult registration) {
         if (registration.isBackupEligible()) {
-            return new TrustDecision(TrustLevel.SYNCED, "backup-eligible: the platform syncs this passkey between the"
+            return new TrustDecision(DeviceTrust.SYNCED, "backup-eligible: the platform syncs this passkey between the"
                     + " person's devices");
         }
         if (!registration.isAttestationTrusted()) {
-            return new TrustDecision(TrustLevel.SOFTWARE, untrustedReason(registration.getAttestationType()));
+            return new TrustDecision(DeviceTrust.SOFTWARE, untrustedReason(registration.getAttestationType()));
         }
         Optional<MetadataStatement> statement = roots.statementFor(registration);
         if (statement.isEmpty()) {
-            return new TrustDecision(TrustLevel.HARDWARE, "attestation verified to an operator-trusted root; no"
+            return new TrustDecision(DeviceTrust.HARDWARE, "attestation verified to an operator-trusted root; no"
                     + " metadata describes this authenticator");
         }
         Set<KeyProtectionType> protection = statement.get().getKeyProtection();
         if (protection.stream().noneMatch(HARDWARE_KEYS::contains)) {
-            return new TrustDecision(TrustLevel.SOFTWARE, "attestation verified, but the metadata says this"
+            return new TrustDecision(DeviceTrust.SOFTWARE, "attestation verified, but the metadata says this"
                     + " authenticator keeps keys in software (" + protection + ")");
         }
         String model = statement.get().getDescription().orElse("an authenticator without description");
         if (verifiesUserAtEveryUse(statement.get())) {
-            return new TrustDecision(TrustLevel.HARDWARE_BIOMETRIC, "attestation verified to the metadata of " + model
+            return new TrustDecision(DeviceTrust.HARDWARE_BIOMETRIC, "attestation verified to the metadata of " + model
                     + ": keys in hardware, user verification (biometric or device PIN) at every use");
         }
-        return new TrustDecision(TrustLevel.HARDWARE, "attestation verified to the metadata of " + model
+        return new TrustDecision(DeviceTrust.HARDWARE, "attestation verified to the metadata of " + model
                 + ": keys in hardware, but some ways of use do not verify the user");
     }
 

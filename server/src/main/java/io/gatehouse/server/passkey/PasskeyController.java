@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
  */
 public final class PasskeyController {
     public static final String PAGE_PATH = "/enroll/passkey/";
-    static final String SCRIPT_PATH = "/passkey/register.js";
+    public static final String SCRIPT_PATH = "/passkey/register.js";
     /** Scripts only from this server, none inline: an injected script cannot run on a page that makes passkeys. */
     private static final String CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self';"
             + " style-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";

@@ -25,7 +25,7 @@ public interface PasskeyDevices {
     record Enrollment(String id, String userId, String username) {
     }
 
-    /** The device row of a passkey: its WebAuthn credential id (base64url), COSE public key and trust. */
-    record NewDevice(String userId, String credentialId, byte[] publicKeyCose, TrustDecision trust) {
+    /** The device of a passkey: its user, its WebAuthn credential id (base64url) and its trust. */
+    record NewDevice(String userId, String credentialId, TrustDecision trust) {
     }
 }

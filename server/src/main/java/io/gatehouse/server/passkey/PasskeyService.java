@@ -51,6 +51,9 @@ import java.util.UUID;
  * verification at every ceremony, an active device, and a signature counter that only moves forward.
  */
 public final class PasskeyService {
+    /** The subject of a discoverable assertion's challenge; never a credential id, which is base64url. */
+    private static final String ANY_PASSKEY = "*";
+
     private final Database database;
     private final AuditLog audit;
     private final PasskeyDevices devices;
@@ -153,7 +156,7 @@ public final class PasskeyService {
         List<String> transports = response.getTransports().stream().map(AuthenticatorTransport::getId).toList();
         return database.decide(tx -> {
             String deviceId = devices.create(tx, enrollmentToken, new PasskeyDevices.NewDevice(userId, credentialId,
-                    result.getPublicKeyCose().getBytes(), trust), client);
+                    trust), client);
             store.insert(tx, new StoredPasskey(credentialId, deviceId, userId,
                     PasskeyCredentials.userHandle(userId).getBytes(), result.getPublicKeyCose().getBytes(),
                     result.getSignatureCount(), aaguid, format, response.getAttestationObject().getBytes(),
@@ -197,8 +200,33 @@ public final class PasskeyService {
     }
 
     /**
+     * Options to sign with whichever of this relying party's passkeys the phone holds (a discoverable credential:
+     * the person picks nothing, names nobody); over a fresh single-use challenge, user verification required. The
+     * assertion's user handle and credential id then say whose passkey signed.
+     */
+    public Ceremonies.Options discoverableAssertionOptions() {
+        RelyingParty rp = relyingParty.get(credentials);
+        byte[] challenge = new byte[32];
+        random.nextBytes(challenge);
+        AssertionRequest request = AssertionRequest.builder().publicKeyCredentialRequestOptions(
+                PublicKeyCredentialRequestOptions.builder().challenge(new ByteArray(challenge))
+                        .timeout(Challenges.LIFETIME.toMillis()).rpId(rp.getIdentity().getId())
+                        .userVerification(UserVerificationRequirement.REQUIRED).build())
+                .build();
+        String ceremonyId = Ids.newId(random, "pkc");
+        long now = clock.millis();
+        database.inTransaction(tx -> {
+            challenges.put(tx, ceremonyId, Challenges.Ceremony.ASSERTION, ANY_PASSKEY, write(request), now);
+            return null;
+        });
+        return new Ceremonies.Options(ceremonyId, publicKeyMember(requestJson(request)),
+                Instant.ofEpochMilli(now + Challenges.LIFETIME.toMillis()).toString());
+    }
+
+    /**
      * Verifies an assertion: 1 the ceremony is known and its challenge not yet used, 2 it has not expired, 3 the
-     * answer is a WebAuthn assertion, 4 from the credential the ceremony was for, 5 whose device is active and 6 not
+     * answer is a WebAuthn assertion, 4 from the credential the ceremony was for (any registered one when it was
+     * discoverable; Yubico then checks that the user handle is that credential's), 5 whose device is active and 6 not
      * flagged as possibly cloned, 7 the authenticator verified the user, 8 Yubico's checks pass (type, challenge,
      * origin, relying-party id hash, user presence, signature), 9 the signature counter moved forward (a counter that
      * did not means a copy of the key exists: the passkey is flagged, audited and refused from then on). A change of
@@ -216,8 +244,8 @@ public final class PasskeyService {
                     + " from navigator.credentials.get in WebAuthn's JSON form");
         }
         String credentialId = credential.getId().getBase64Url();
-        if (!MessageDigest.isEqual(credentialId.getBytes(StandardCharsets.US_ASCII),
-                taken.subject().getBytes(StandardCharsets.US_ASCII))) {
+        if (!ANY_PASSKEY.equals(taken.subject()) && !MessageDigest.isEqual(
+                credentialId.getBytes(StandardCharsets.US_ASCII), taken.subject().getBytes(StandardCharsets.US_ASCII))) {
             throw GatehouseException.forbidden("credential_not_allowed", "this assertion was asked of another"
                     + " passkey");
         }

@@ -1,11 +1,11 @@
 package io.gatehouse.server.passkey;
 
+import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,9 +53,12 @@ final class PasskeyStore {
     private static StoredPasskey map(ResultSet rs) throws SQLException {
         String credentialId = rs.getString("credential_id");
         String trust = rs.getString("trust");
-        TrustLevel level = Arrays.stream(TrustLevel.values()).filter(l -> l.code().equals(trust))
-                .findFirst().orElseThrow(() -> GatehouseException.corrupt("passkey " + credentialId
-                        + " has an unknown trust level", null));
+        DeviceTrust level;
+        try {
+            level = DeviceTrust.parse(trust);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw GatehouseException.corrupt("passkey " + credentialId + " has an unknown trust level", e);
+        }
         String transports = rs.getString("transports");
         long cloned = rs.getLong("possibly_cloned_at");
         Optional<Long> possiblyCloned = rs.wasNull() ? Optional.empty() : Optional.of(cloned);

@@ -1,6 +1,7 @@
 package io.gatehouse.server.passkey;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.gatehouse.protocol.access.DeviceTrust;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,14 +55,14 @@ class PasskeyTrustTest {
     @Test
     void no_attestation_from_a_device_bound_authenticator_is_software() {
         TrustDecision trust = register(TrustRoots.none(), TestAuthenticator.UV, new TestAuthenticator.None());
-        assertThat(trust.level()).isEqualTo(TrustLevel.SOFTWARE);
+        assertThat(trust.level()).isEqualTo(DeviceTrust.SOFTWARE);
         assertThat(trust.reason()).startsWith("no attestation");
     }
 
     @Test
     void self_attestation_is_software() {
         TrustDecision trust = register(TrustRoots.none(), TestAuthenticator.UV, new TestAuthenticator.Self());
-        assertThat(trust.level()).isEqualTo(TrustLevel.SOFTWARE);
+        assertThat(trust.level()).isEqualTo(DeviceTrust.SOFTWARE);
         assertThat(trust.reason()).startsWith("self attestation");
     }
 
@@ -69,30 +70,30 @@ class PasskeyTrustTest {
     void a_backup_eligible_passkey_is_synced_even_with_a_trusted_attestation() {
         TrustDecision trust = register(extraRoot(), TestAuthenticator.UV | TestAuthenticator.BE
                 | TestAuthenticator.BS, packed());
-        assertThat(trust.level()).isEqualTo(TrustLevel.SYNCED);
+        assertThat(trust.level()).isEqualTo(DeviceTrust.SYNCED);
         assertThat(trust.reason()).startsWith("backup-eligible");
         assertThat(register(TrustRoots.none(), TestAuthenticator.UV | TestAuthenticator.BE,
-                new TestAuthenticator.None()).level()).isEqualTo(TrustLevel.SYNCED);
+                new TestAuthenticator.None()).level()).isEqualTo(DeviceTrust.SYNCED);
     }
 
     @Test
     void a_packed_attestation_under_an_operator_root_is_hardware() {
         TrustDecision trust = register(extraRoot(), TestAuthenticator.UV, packed());
-        assertThat(trust.level()).isEqualTo(TrustLevel.HARDWARE);
+        assertThat(trust.level()).isEqualTo(DeviceTrust.HARDWARE);
         assertThat(trust.reason()).contains("operator-trusted root");
     }
 
     @Test
     void a_packed_attestation_under_an_unknown_root_is_software() {
         TrustDecision trust = register(TrustRoots.none(), TestAuthenticator.UV, packed());
-        assertThat(trust.level()).isEqualTo(TrustLevel.SOFTWARE);
+        assertThat(trust.level()).isEqualTo(DeviceTrust.SOFTWARE);
         assertThat(trust.reason()).contains("not verified to a trusted root");
     }
 
     @Test
     void metadata_of_hardware_keys_that_verify_the_user_at_every_use_is_hardware_biometric() {
         TrustDecision trust = register(metadata(HARDWARE, BIOMETRIC_ALWAYS), TestAuthenticator.UV, packed());
-        assertThat(trust.level()).isEqualTo(TrustLevel.HARDWARE_BIOMETRIC);
+        assertThat(trust.level()).isEqualTo(DeviceTrust.HARDWARE_BIOMETRIC);
         assertThat(trust.reason()).contains("Test Authenticator").contains("at every use");
     }
 
@@ -100,7 +101,7 @@ class PasskeyTrustTest {
     void metadata_that_allows_use_without_user_verification_is_hardware() {
         TrustDecision trust = register(metadata(HARDWARE, List.of(List.of("fingerprint_internal"),
                 List.of("presence_internal"))), TestAuthenticator.UV, packed());
-        assertThat(trust.level()).isEqualTo(TrustLevel.HARDWARE);
+        assertThat(trust.level()).isEqualTo(DeviceTrust.HARDWARE);
         assertThat(trust.reason()).contains("some ways of use do not verify the user");
     }
 
@@ -108,7 +109,7 @@ class PasskeyTrustTest {
     void metadata_of_software_keys_is_software() {
         TrustDecision trust = register(metadata(List.of("software"), BIOMETRIC_ALWAYS), TestAuthenticator.UV,
                 packed());
-        assertThat(trust.level()).isEqualTo(TrustLevel.SOFTWARE);
+        assertThat(trust.level()).isEqualTo(DeviceTrust.SOFTWARE);
         assertThat(trust.reason()).contains("keeps keys in software");
     }
 

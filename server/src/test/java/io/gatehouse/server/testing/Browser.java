@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -14,6 +15,7 @@ import org.openqa.selenium.devtools.v156.webauthn.model.AuthenticatorId;
 import org.openqa.selenium.devtools.v156.webauthn.model.AuthenticatorProtocol;
 import org.openqa.selenium.devtools.v156.webauthn.model.AuthenticatorTransport;
 import org.openqa.selenium.devtools.v156.webauthn.model.VirtualAuthenticatorOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -24,6 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 public final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final DevTools devTools;
+    private final AuthenticatorId authenticatorId;
 
     /** The authenticator the phone has. */
     public enum Authenticator {
@@ -33,9 +36,10 @@ public final class Browser implements AutoCloseable {
         WITHOUT_USER_VERIFICATION
     }
 
-    private Browser(ChromeDriver driver, DevTools devTools) {
+    private Browser(ChromeDriver driver, DevTools devTools, AuthenticatorId authenticatorId) {
         this.driver = driver;
         this.devTools = devTools;
+        this.authenticatorId = authenticatorId;
     }
 
     /** Starts Chromium with {@code authenticator} attached; skips the calling test when Chromium is missing. */
@@ -43,7 +47,9 @@ public final class Browser implements AutoCloseable {
         Path chromium = ExternalTool.require("chromium", "chromium");
         Path chromedriver = ExternalTool.require("chromedriver", "chromium-driver");
         ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile()).addArguments("--headless",
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage");
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
+                // A phone's screen, so that a page is seen as a phone shows it.
+                "--window-size=412,915");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
@@ -60,7 +66,7 @@ public final class Browser implements AutoCloseable {
             if (id == null) {
                 throw new IllegalStateException("Chromium added no virtual authenticator");
             }
-            return new Browser(driver, devTools);
+            return new Browser(driver, devTools, id);
         } catch (RuntimeException e) {
             driver.quit();
             throw e;
@@ -88,6 +94,48 @@ public final class Browser implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Whether the authenticator's next check of the user succeeds: false plays a finger it does not know. */
+    public void userVerifies(boolean verifies) {
+        devTools.send(WebAuthn.setUserVerified(authenticatorId, verifies));
+    }
+
+    public String currentUrl() {
+        return driver.getCurrentUrl();
+    }
+
+    /** Waits up to {@code timeout} until an element matching {@code css} is shown; returns it. */
+    public WebElement waitForVisible(String css, Duration timeout) {
+        return new WebDriverWait(driver, timeout).until(
+                ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    /** Waits up to {@code timeout} until the element {@code css} names has a non-empty {@code attribute}. */
+    public String waitForNonEmptyAttribute(String css, String attribute, Duration timeout) {
+        return new WebDriverWait(driver, timeout).until(browser -> {
+            String value = browser.findElement(By.cssSelector(css)).getDomAttribute(attribute);
+            return value == null || value.isEmpty() ? null : value;
+        });
+    }
+
+    /** A PNG of what the element {@code css} names shows on the screen. */
+    public byte[] screenshot(String css) {
+        return driver.findElement(By.cssSelector(css)).getScreenshotAs(OutputType.BYTES);
+    }
+
+    /**
+     * Runs axe-core in the page and returns its violations as JSON (an empty array when there are none). WebDriver's
+     * scripts run outside the page's Content-Security-Policy, so the page's own policy stays as it is.
+     */
+    public String accessibilityViolations(String axeSource) {
+        driver.executeScript(axeSource);
+        Object violations = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " axe.run(document, {resultTypes: ['violations']})"
+                + ".then(r => done(JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact,"
+                + " help: v.help, nodes: v.nodes.map(n => n.target)})))))"
+                + ".catch(e => done('axe failed: ' + e))");
+        return String.valueOf(violations);
     }
 
     @Override
