@@ -1,6 +1,7 @@
 package io.gatehouse.server.device;
 
 import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.CredentialKind;
 import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Page;
@@ -29,10 +30,28 @@ public final class DeviceStore {
      * One row per role (one with a null role for a user without roles): a credential and its user's roles in one
      * statement, no query per row.
      */
-    private static final String CREDENTIALS = """
-            SELECT d.id, d.user_id, d.credential_id, d.public_key, d.trust, d.status, u.status AS user_status,
-                   d.model, d.os, d.app_version, r.role
-            FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN user_roles r ON r.user_id = d.user_id""";
+    private static final String CREDENTIALS = "SELECT d.id, d.user_id, d.credential_id, " + Kind.COLUMN + ","
+            + " d.public_key, d.trust, d.status, u.status AS user_status, d.model, d.os, d.app_version, r.role"
+            + " FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN user_roles r ON r.user_id = d.user_id";
+
+    /** A device's kind as the credential read selects it, and its stored text. */
+    private static final class Kind {
+        /**
+         * Until {@code devices} has a kind column of its own, a device is a passkey when a passkey row names it (as
+         * the passkey feature records it today); afterwards this is {@code d.kind}.
+         */
+        static final String COLUMN = "CASE WHEN EXISTS (SELECT 1 FROM passkeys p WHERE p.device_id = d.id)"
+                + " THEN 'passkey' ELSE 'device_key' END AS kind";
+
+        static CredentialKind parse(String stored) {
+            for (CredentialKind kind : CredentialKind.values()) {
+                if (kind.code().equals(stored)) {
+                    return kind;
+                }
+            }
+            throw GatehouseException.corrupt("device kind '" + stored + "'", null);
+        }
+    }
 
     private DeviceStore() {
     }
@@ -150,7 +169,7 @@ public final class DeviceStore {
                         + rs.getString("id"), e);
             }
             return new CredentialRow(new DeviceCredential(id, rs.getString("id"), rs.getString("user_id"),
-                    rs.getBytes("public_key"), trust(rs.getString("trust")), active(rs.getString("status"), "device"),
+                    Kind.parse(rs.getString("kind")), rs.getBytes("public_key"), trust(rs.getString("trust")), active(rs.getString("status"), "device"),
                     active(rs.getString("user_status"), "user"), Set.of(), rs.getString("model"), rs.getString("os"),
                     rs.getString("app_version")), rs.getString("role"));
         }
@@ -168,7 +187,7 @@ public final class DeviceStore {
             }
         });
         DeviceCredential first = rows.get(0).credential();
-        return new DeviceCredential(first.id(), first.deviceId(), first.userId(), first.publicKey(), first.trust(),
+        return new DeviceCredential(first.id(), first.deviceId(), first.userId(), first.kind(), first.publicKey(), first.trust(),
                 first.deviceActive(), first.userActive(), roles, first.model(), first.os(), first.appVersion());
     }
 

@@ -6,6 +6,7 @@ import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
@@ -17,6 +18,8 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * readers sync again). A door that synced between the steps knows both keys, so no code is refused at the switch.
  */
 public final class MintingKeys {
+    private static final String PUBLISHED = "SELECT key_id, public_key FROM minting_keys"
+            + " WHERE status IN ('active', 'next') ORDER BY generation";
 
     private final Database database;
     private final SecretBox secrets;
@@ -82,8 +87,22 @@ public final class MintingKeys {
 
     /** The keys doors verify codes with: the active one and, during a rotation, the next one. */
     public List<MintingKey> published(ReadTx tx) {
-        return tx.query("SELECT key_id, public_key FROM minting_keys WHERE status IN ('active', 'next')"
-                + " ORDER BY generation", rs -> new MintingKey(rs.getInt(1), PublicKeys.fromSpki(rs.getBytes(2))));
+        return tx.query(PUBLISHED, MintingKeys::publishedKey);
+    }
+
+    /** The same read as {@link #published(ReadTx)}, as one statement of a decision's read batch. */
+    public Tx.Result<List<MintingKey>> published(Tx.Batch batch) {
+        return batch.query(PUBLISHED, MintingKeys::publishedKey);
+    }
+
+    private static MintingKey publishedKey(ResultSet rs) throws SQLException {
+        byte[] spki = rs.getBytes(2);
+        try {
+            return new MintingKey(rs.getInt(1), PublicKeys.fromSpki(spki));
+        } catch (IllegalArgumentException e) {
+            throw GatehouseException.corrupt("the public half of minting key "
+                    + rs.getInt(1), e);
+        }
     }
 
     public List<MintingKey> published() {
