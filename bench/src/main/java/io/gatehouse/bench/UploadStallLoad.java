@@ -16,6 +16,7 @@ import io.gatehouse.server.Services;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.server.totp.Verdict;
 import java.io.IOException;
 import java.net.URI;
@@ -250,8 +251,8 @@ public final class UploadStallLoad {
                         clock.set(times[own]);
                         String code = user.totp().codeAt(times[own] / 1000);
                         long start = System.nanoTime();
-                        Verdict verdict = services.totp().verifier().verifyTotp(user.username(), code, "app:bench",
-                                CLIENT);
+                        Verdict verdict = services.totp().verifier().verifyTotp(
+                                new TotpVerifier.Verification(user.username(), code, "app:bench", CLIENT));
                         latency.recordValue(System.nanoTime() - start);
                         if (!verdict.accepted()) {
                             throw new IllegalStateException("verification of " + user.username() + " at "

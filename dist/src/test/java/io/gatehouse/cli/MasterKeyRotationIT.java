@@ -12,6 +12,7 @@ import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.totp.TotpEnrollments;
+import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.server.user.User;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,8 @@ class MasterKeyRotationIT {
                     + " FROM audit_log WHERE action = 'keys.rotate'", rs -> rs.getString(1))).orElse("none");
             assertThat(audited).isEqualTo("cli success");
             String code = totp.codeAt(services.core().clock().instant().getEpochSecond());
-            assertThat(services.totp().verifier().verifyTotp("alice", code, "app:test", CLIENT).accepted())
+            assertThat(services.totp().verifier().verifyTotp(new TotpVerifier.Verification("alice", code,
+                    "app:test", CLIENT)).accepted())
                     .as("the seed opens under the new key").isTrue();
             assertThat(services.reader().mintingKeys().signingKey().keyId())
                     .as("the minting key opens under the new key").isEqualTo(1);
