@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code assertion_and_mint}: what the endpoint computes per code besides its database work: the WebAuthn
- *       assertion's signature check (SHA-256 of the 134-byte clientDataJSON, then an ES256 verification, DER encoded,
+ *       assertion's signature check (SHA-256 of the 142-byte clientDataJSON, then an ES256 verification, DER encoded,
  *       over authenticatorData || that hash, with a {@link Signature} made and initialised per call, as for a
  *       different passkey each time), then the mint as {@code wallet.Minter} does it ({@link ProofSigner#mint} with
  *       a signer made per call, a fresh nonce) and the Base45 text the page draws.</li>
