@@ -28,8 +28,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The words pick what runs: the JMH classes {@code totp} ({@link TotpVerifyBenchmark}), {@code durable}
  * ({@link DurableVerifyBenchmark}), {@code proof} ({@link ProofVerifyBenchmark}), {@code scan}
  * ({@link DurableScanBenchmark}), {@code offline} ({@link OfflineDecisionBenchmark}), {@code bundle}
- * ({@link BundleBenchmark}), {@code doorcode} ({@link DoorCodeBenchmark}), and {@code load}, the HTTP load generator {@link ScanLoad} with its default settings,
- * run after the JMH benchmarks (never at the same time), {@code totp-load}, the HTTP load generator for TOTP
+ * ({@link BundleBenchmark}), {@code doorcode} ({@link DoorCodeBenchmark}), and {@code load}, the HTTP load
+ * generator {@link ScanLoad} with its default settings, run after the JMH benchmarks (never at the same time),
+ * {@code totp-load}, the HTTP load generator for TOTP
  * verification {@link TotpLoad}, {@code upload}, {@link UploadStallLoad} (TOTP latency during reader uploads), and
  * {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), each with its defaults, after those.
  * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload} or {@code slow}. {@code -p}

@@ -84,7 +84,8 @@ public final class ScanService {
     /**
      * Decides a scan sent with a reader credential, in three round trips to PostgreSQL: one that reads the reader,
      * its door with the zone's rules, the proof's credential with its user's roles, whether the proof was used
-     * before and, for a minted proof, the published minting keys; one that writes the single-use record, the audit record and the reader's event id; the commit.
+     * before and, for a minted proof, the published minting keys; one that writes the single-use record, the audit
+     * record and the reader's event id; the commit.
      *
      * <p>{@code request} is asked before the credential is checked, so that the read can name the proof's
      * credential; its body is in memory already. A refusal of it is held back until the reader is authenticated:
