@@ -320,6 +320,8 @@ public final class ScanService {
         decision.proof().ifPresent(proof -> event.detail("credential", proof.credentialId().toString())
                 .detail("userVerified", proof.userVerified())
                 .detail("proofIssuedAt", Instant.ofEpochSecond(proof.issuedAtEpochSecond()).toString()));
+        decision.proof().filter(proof -> proof.type() == ProofType.SERVER_MINTED)
+                .ifPresent(proof -> event.detail("mintingKey", proof.mintingKeyId()));
         decision.credential().ifPresent(credential -> {
             DeviceCredential device = row.orElseThrow();
             event.user(credential.userId()).detail("device", credential.deviceId())

@@ -83,6 +83,7 @@ class MintedScanTest {
         assertThat(record.get("user").asText()).isEqualTo(aliceId);
         assertThat(record.at("/details/device").asText()).isEqualTo(passkey.deviceId());
         assertThat(record.at("/details/credential").asText()).isEqualTo(passkey.credentialId().toString());
+        assertThat(record.at("/details/mintingKey").asInt()).isEqualTo(1);
     }
 
     @Test
