@@ -4,6 +4,7 @@ import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.reader.BundleKeys;
 import io.gatehouse.server.reader.ReaderSync;
 import io.gatehouse.server.reader.ReaderSyncController;
+import io.gatehouse.server.wallet.MintingKeyController;
 import io.gatehouse.server.wallet.MintingKeys;
 
 /**
@@ -23,5 +24,6 @@ public record ReaderModule(BundleKeys bundleKeys, MintingKeys mintingKeys, Reade
 
     void register(Web web, Readers readers) {
         new ReaderSyncController(sync, readers, web.auth(), web.links(), web.maxBody()).register(web.routes());
+        new MintingKeyController(mintingKeys, web.auth()).register(web.routes());
     }
 }

@@ -109,8 +109,13 @@ public final class MintingKeys {
         return database.read(this::published);
     }
 
-    /** One rotation step; returns a sentence saying what it did. */
+    /** One rotation step taken from the command line; returns a sentence saying what it did. */
     public String rotate(ClientInfo client) {
+        return rotate("cli", client);
+    }
+
+    /** One rotation step taken by {@code actor}, who is named in its audit record. */
+    public String rotate(String actor, ClientInfo client) {
         return database.inTransaction(tx -> {
             List<String> next = tx.query("SELECT id FROM minting_keys WHERE status = 'next'", rs -> rs.getString(1));
             String result;
@@ -127,7 +132,7 @@ public final class MintingKeys {
                 result = "minting key " + keyId + " now mints; the previous key is retired, and its codes are denied"
                         + " at each door from its next sync.";
             }
-            audit.append(tx, AuditEvent.of("cli", "keys.minting.rotate", client).detail("result", result).success());
+            audit.append(tx, AuditEvent.of(actor, "keys.minting.rotate", client).detail("result", result).success());
             return result;
         });
     }
