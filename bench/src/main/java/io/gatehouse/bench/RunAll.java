@@ -21,15 +21,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.RunAll \
- *     [totp] [durable] [proof] [scan] [offline] [bundle] [load] [totp-load] [upload] [slow] [-p NAME=V1,V2]
+ *     [totp] [durable] [proof] [scan] [offline] [bundle] [doorcode] [load] [totp-load] [upload] [slow] [-p NAME=V1,V2]
  *     [--json FILE] [--quick]
  * </pre>
  *
  * The words pick what runs: the JMH classes {@code totp} ({@link TotpVerifyBenchmark}), {@code durable}
  * ({@link DurableVerifyBenchmark}), {@code proof} ({@link ProofVerifyBenchmark}), {@code scan}
  * ({@link DurableScanBenchmark}), {@code offline} ({@link OfflineDecisionBenchmark}), {@code bundle}
- * ({@link BundleBenchmark}), and {@code load}, the HTTP load generator {@link ScanLoad} with its default settings,
- * run after the JMH benchmarks (never at the same time), {@code totp-load}, the HTTP load generator for TOTP
+ * ({@link BundleBenchmark}), {@code doorcode} ({@link DoorCodeBenchmark}), and {@code load}, the HTTP load
+ * generator {@link ScanLoad} with its default settings, run after the JMH benchmarks (never at the same time),
+ * {@code totp-load}, the HTTP load generator for TOTP
  * verification {@link TotpLoad}, {@code upload}, {@link UploadStallLoad} (TOTP latency during reader uploads), and
  * {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), each with its defaults, after those.
  * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload} or {@code slow}. {@code -p}
@@ -48,6 +49,7 @@ public final class RunAll {
     private static final String SCAN = DurableScanBenchmark.class.getName();
     private static final String OFFLINE = OfflineDecisionBenchmark.class.getName();
     private static final String BUNDLE = BundleBenchmark.class.getName();
+    private static final String DOOR_CODE = DoorCodeBenchmark.class.getName();
 
     private RunAll() {
     }
@@ -67,6 +69,7 @@ public final class RunAll {
                 case "scan" -> classes.add(SCAN);
                 case "offline" -> classes.add(OFFLINE);
                 case "bundle" -> classes.add(BUNDLE);
+                case "doorcode" -> classes.add(DOOR_CODE);
                 case "load" -> load = true;
                 case "totp-load" -> totpLoad = true;
                 case "upload" -> upload = true;
@@ -82,12 +85,12 @@ public final class RunAll {
                     options.param(nameValues[0], nameValues[1].split(","));
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; expected totp, durable, proof, scan, offline, bundle, load, totp-load, upload, slow,"
-                        + " -p NAME=V1,V2, --json FILE or --quick");
+                        + "'; expected totp, durable, proof, scan, offline, bundle, doorcode, load, totp-load,"
+                        + " upload, slow, -p NAME=V1,V2, --json FILE or --quick");
             }
         }
         if (classes.isEmpty() && !load && !totpLoad && !upload && !slow) {
-            classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE));
+            classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE, DOOR_CODE));
         }
         String report = "";
         if (!classes.isEmpty()) {
@@ -195,6 +198,16 @@ public final class RunAll {
             ratio(out, "-", proof, "decide", "floor_raw_verify_new_signature", "(for information)", Double.NaN);
             ratio(out, "-", proof, "decide", "parse_only", "(share of a decision's time spent parsing)",
                     Double.NaN);
+            out.append('\n');
+        }
+        Map<String, Result<?>> doorCode = byMethod(results, DOOR_CODE);
+        if (!doorCode.isEmpty()) {
+            out.append("Door-code endpoint cryptography: assertion check and mint (DoorCodeBenchmark; throughput,"
+                    + " higher is better)\n\n");
+            out.append(HEADER);
+            doorCode.forEach((method, r) -> out.append(row("-", method, r)));
+            out.append(RATIO_HEADER);
+            ratio(out, "-", doorCode, "assertion_and_mint", "floor_verify_and_sign", ">= 0.8", 0.8);
             out.append('\n');
         }
         Map<String, Map<String, Result<?>>> scan = byParam(results, SCAN, "db");

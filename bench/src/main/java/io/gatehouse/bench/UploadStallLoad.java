@@ -17,6 +17,7 @@ import io.gatehouse.server.Services;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.server.totp.Verdict;
 import java.io.IOException;
 import java.net.URI;

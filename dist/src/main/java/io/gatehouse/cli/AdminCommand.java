@@ -7,6 +7,7 @@ import io.gatehouse.server.auth.ApiTokens;
 import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.crypto.KeyRotation;
+import io.gatehouse.server.wallet.MintingKeys;
 import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.reader.BundleKeys;
@@ -77,8 +78,8 @@ final class AdminCommand {
     }
 
     @Command(name = "keys", mixinStandardHelpOptions = true,
-            description = "Rotate the master key and the bundle-signing key.",
-            subcommands = {KeysRotate.class, KeysRotateBundle.class})
+            description = "Rotate the master key, the bundle-signing key and the minting key.",
+            subcommands = {KeysRotate.class, KeysRotateBundle.class, KeysRotateMinting.class})
     static final class Keys {
     }
 
@@ -136,6 +137,32 @@ final class AdminCommand {
                 bundleKeys.ensureActive();
                 spec.commandLine().getOut().println(bundleKeys.rotate(
                         ClientInfo.local("gatehouse admin keys rotate-bundle-key")));
+                services.core().sealAudit();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-minting-key", mixinStandardHelpOptions = true,
+            description = {"Take one step of rotating the key that signs the web wallet's door codes.",
+                    "The first run creates the next key, which bundles then publish while the old key still mints."
+                            + " Run it again once every reader has synced: the next key then mints and the old one"
+                            + " is retired; its codes are denied online at once and at each offline door from its"
+                            + " next sync."})
+    static final class KeysRotateMinting implements Callable<Integer> {
+        @Mixin
+        DataOptions dataOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Services services = Services.openExisting(dataOptions.load(Map.of()), Clock.systemUTC())) {
+                MintingKeys mintingKeys = services.reader().mintingKeys();
+                mintingKeys.ensureActive();
+                spec.commandLine().getOut().println(mintingKeys.rotate(
+                        ClientInfo.local("gatehouse admin keys rotate-minting-key")));
                 services.core().sealAudit();
             }
             return 0;

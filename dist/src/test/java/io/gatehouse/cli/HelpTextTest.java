@@ -39,7 +39,8 @@ class HelpTextTest {
     void every_help_line_fits_in_80_columns() {
         List<CommandLine> commands = everyCommand();
         assertThat(commands).extracting(c -> c.getCommandSpec().qualifiedName()).contains("gatehouse serve",
-                "gatehouse admin token create", "gatehouse admin keys rotate-bundle-key", "gatehouse audit verify",
+                "gatehouse admin token create", "gatehouse admin keys rotate-bundle-key",
+                "gatehouse admin keys rotate-minting-key", "gatehouse audit verify",
                 "gatehouse wallet show", "gatehouse reader run");
         for (CommandLine command : commands) {
             for (String line : usage(command).split("\n")) {

@@ -2,7 +2,6 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.protocol.codec.Base32;
 import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.server.Core;
@@ -13,6 +12,7 @@ import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.totp.TotpEnrollments;
+import io.gatehouse.server.totp.TotpVerifier;
 import io.gatehouse.server.user.User;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +44,17 @@ class MasterKeyRotationIT {
         List<byte[]> before;
         try (Services services = Services.open(config, Clock.systemUTC())) {
             services.reader().bundleKeys().ensureActive();
+            services.reader().mintingKeys().ensureActive();
             totp = enroll(services, "alice");
             before = sealed(services.core());
         }
-        assertThat(before).as("one TOTP seed and one bundle-signing key").hasSize(2);
+        assertThat(before).as("one TOTP seed, one bundle-signing key and one minting key").hasSize(3);
 
         CommandLineIT.Run rotate = CommandLineIT.run("admin", "keys", "rotate", "--data", config.dataDirectory()
                 .toString());
 
         assertThat(rotate.exit()).as(rotate.stdout() + rotate.stderr()).isEqualTo(0);
-        assertThat(rotate.lastLine()).isEqualTo("New active master key mk2; re-encrypted 2 secret(s). Restart"
+        assertThat(rotate.lastLine()).isEqualTo("New active master key mk2; re-encrypted 3 secret(s). Restart"
                 + " running servers to use the new key.");
         assertThat(Files.readAllLines(config.masterKeyFile()).stream().filter(line -> line.startsWith("mk")))
                 .as("the old key stays, the new one is last").extracting(line -> line.split(" ")[0])
@@ -65,7 +66,7 @@ class MasterKeyRotationIT {
         try (Services services = Services.openExisting(config, Clock.offset(Clock.systemUTC(),
                 Duration.ofMinutes(1)))) {
             List<byte[]> after = sealed(services.core());
-            assertThat(after).hasSize(2);
+            assertThat(after).hasSize(3);
             for (int i = 0; i < after.size(); i++) {
                 assertThat(Arrays.equals(after.get(i), before.get(i))).as("secret %d re-encrypted", i).isFalse();
             }
@@ -73,8 +74,11 @@ class MasterKeyRotationIT {
                     + " FROM audit_log WHERE action = 'keys.rotate'", rs -> rs.getString(1))).orElse("none");
             assertThat(audited).isEqualTo("cli success");
             String code = totp.codeAt(services.core().clock().instant().getEpochSecond());
-            assertThat(services.totp().verifier().verifyTotp(new TotpVerifier.Verification("alice", code, "app:test", CLIENT)).accepted())
+            assertThat(services.totp().verifier().verifyTotp(new TotpVerifier.Verification("alice", code,
+                    "app:test", CLIENT)).accepted())
                     .as("the seed opens under the new key").isTrue();
+            assertThat(services.reader().mintingKeys().signingKey().keyId())
+                    .as("the minting key opens under the new key").isEqualTo(1);
         }
     }
 
@@ -89,12 +93,14 @@ class MasterKeyRotationIT {
         return totp;
     }
 
-    /** The sealed values, TOTP seeds first, then bundle-signing keys, each in id order. */
+    /** The sealed values, TOTP seeds first, then bundle-signing keys, then minting keys, each in id order. */
     private static List<byte[]> sealed(Core core) {
         return core.database().read(tx -> {
             List<byte[]> values = new ArrayList<>(tx.query("SELECT secret_ciphertext FROM totp_credentials"
                     + " ORDER BY id", rs -> rs.getBytes(1)));
             values.addAll(tx.query("SELECT private_key_ciphertext FROM server_keys ORDER BY key_id",
+                    rs -> rs.getBytes(1)));
+            values.addAll(tx.query("SELECT private_key_ciphertext FROM minting_keys ORDER BY generation",
                     rs -> rs.getBytes(1)));
             return values;
         });

@@ -6,18 +6,19 @@ import io.gatehouse.server.access.ScanService;
 import io.gatehouse.server.access.SiteAdmin;
 import io.gatehouse.server.device.DeviceController;
 import io.gatehouse.server.device.Devices;
+import io.gatehouse.server.wallet.MintingKeys;
 import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.TimeUnit;
 
 /** Doors: sites, zones, doors and rules, readers, the devices that open them, and the scan decision. */
 public record AccessModule(SiteAdmin sites, Readers readers, Devices devices, ScanService scans) {
 
-    static AccessModule open(Core core, PeopleModule people) {
+    static AccessModule open(Core core, PeopleModule people, MintingKeys mintingKeys) {
         return new AccessModule(
                 new SiteAdmin(core.database(), core.audit(), people.users(), core.clock(), core.random()),
                 new Readers(core.database(), core.audit(), core.clock(), core.random()),
                 new Devices(core.database(), core.audit(), people.users(), core.clock(), core.random()),
-                new ScanService(core.database(), core.audit(), core.clock()));
+                new ScanService(core.database(), core.audit(), mintingKeys, core.clock()));
     }
 
     void register(Web web) {

@@ -115,6 +115,7 @@ public final class Gatehouse implements AutoCloseable {
         Core core = services.core();
         GatehouseConfig config = core.config();
         services.reader().bundleKeys().ensureActive();
+        services.reader().mintingKeys().ensureActive();
         // Records an earlier run committed but did not link (it was killed) are linked before anything new.
         Background.guarded("audit sealing at start", core::sealAudit).run();
         // From now on a group of decisions links its own records into the chain before it commits (SQLite); the

@@ -33,8 +33,9 @@ public record Services(Core core, AuthModule auth, PeopleModule people, TotpModu
         Core core = Core.open(installation, clock);
         try {
             PeopleModule people = PeopleModule.open(core);
+            ReaderModule reader = ReaderModule.open(core);
             return new Services(core, AuthModule.open(core), people, TotpModule.open(core, people),
-                    AccessModule.open(core, people), ReaderModule.open(core));
+                    AccessModule.open(core, people, reader.mintingKeys()), reader);
         } catch (RuntimeException e) {
             core.close();
             throw e;

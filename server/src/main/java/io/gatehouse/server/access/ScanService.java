@@ -8,7 +8,10 @@ import io.gatehouse.protocol.access.AccessProofCodec;
 import io.gatehouse.protocol.access.AccessVerifier;
 import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.Decision;
+import io.gatehouse.protocol.access.MintingKey;
+import io.gatehouse.protocol.access.MintingKeyDirectory;
 import io.gatehouse.protocol.access.ParseResult;
+import io.gatehouse.protocol.access.ProofType;
 import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.access.ReplayGuard;
 import io.gatehouse.server.audit.AuditEvent;
@@ -23,9 +26,12 @@ import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Json;
+import io.gatehouse.server.wallet.MintingKeys;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -42,6 +48,7 @@ public final class ScanService {
 
     private final Database database;
     private final AuditLog audit;
+    private final MintingKeys mintingKeys;
     private final Clock clock;
 
     /** Extra time replay records are kept, for nodes whose clocks disagree or were stepped back. */
@@ -55,9 +62,10 @@ public final class ScanService {
      */
     private final boolean verifyBeforeTransaction;
 
-    public ScanService(Database database, AuditLog audit, Clock clock) {
+    public ScanService(Database database, AuditLog audit, MintingKeys mintingKeys, Clock clock) {
         this.database = database;
         this.audit = audit;
+        this.mintingKeys = mintingKeys;
         this.clock = clock;
         this.verifyBeforeTransaction = database.dialect() == Dialect.SQLITE;
     }
@@ -75,8 +83,9 @@ public final class ScanService {
 
     /**
      * Decides a scan sent with a reader credential, in three round trips to PostgreSQL: one that reads the reader,
-     * its door with the zone's rules, the proof's credential with its user's roles and whether the proof was used
-     * before; one that writes the single-use record, the audit record and the reader's event id; the commit.
+     * its door with the zone's rules, the proof's credential with its user's roles, whether the proof was used
+     * before and, for a minted proof, the published minting keys; one that writes the single-use record, the audit
+     * record and the reader's event id; the commit.
      *
      * <p>{@code request} is asked before the credential is checked, so that the read can name the proof's
      * credential; its body is in memory already. A refusal of it is held back until the reader is authenticated:
@@ -90,9 +99,9 @@ public final class ScanService {
         ReaderCheck check = stored -> Readers.authenticate(stored, presented);
         AccessVerifier.SignatureCheck signatures = AccessVerifier.JCA;
         if (verifyBeforeTransaction) {
-            Optional<DeviceCredential> early = database.read(tx -> {
+            EarlyRead early = database.read(tx -> {
                 sent.checked(check.reader(ReaderStore.credential(tx, presented.id())));
-                return credential(tx, sent.parsed());
+                return earlyRead(tx, sent.parsed());
             });
             signatures = verifySignatureEarly(sent.parsed(), early);
         }
@@ -106,7 +115,7 @@ public final class ScanService {
     public Outcome scan(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
         Sent sent = Sent.of(() -> new Request(payload, readerEventId));
         AccessVerifier.SignatureCheck signatures = verifyBeforeTransaction
-                ? verifySignatureEarly(sent.parsed(), database.read(tx -> credential(tx, sent.parsed())))
+                ? verifySignatureEarly(sent.parsed(), database.read(tx -> earlyRead(tx, sent.parsed())))
                 : AccessVerifier.JCA;
         return scan(reader.id(), stored -> reader, sent, signatures, client);
     }
@@ -150,9 +159,16 @@ public final class ScanService {
         }
     }
 
-    private static Optional<DeviceCredential> credential(ReadTx tx, ParseResult parsed) {
-        return parsed instanceof ParseResult.Parsed(AccessProof proof)
-                ? DeviceStore.credential(tx, proof.credentialId()) : Optional.empty();
+    /** What step 4's early cryptography needs: the proof's credential and, for a minted proof, the minting keys. */
+    private record EarlyRead(Optional<DeviceCredential> credential, List<MintingKey> mintingKeys) {
+    }
+
+    private EarlyRead earlyRead(ReadTx tx, ParseResult parsed) {
+        if (!(parsed instanceof ParseResult.Parsed(AccessProof proof))) {
+            return new EarlyRead(Optional.empty(), List.of());
+        }
+        return new EarlyRead(DeviceStore.credential(tx, proof.credentialId()),
+                proof.type() == ProofType.SERVER_MINTED ? mintingKeys.published(tx) : List.of());
     }
 
     private Outcome scan(String readerId, ReaderCheck check, Sent sent, AccessVerifier.SignatureCheck signatures,
@@ -203,6 +219,9 @@ public final class ScanService {
                 p -> DeviceStore.credential(reads, p.credentialId()));
         Optional<Tx.Result<Boolean>> usedBefore = proof.map(
                 p -> DoorStore.presentedBefore(reads, p.credentialId(), p.nonce()));
+        // Read with the rest, so that a key retired a moment ago already names no key here.
+        Optional<Tx.Result<List<MintingKey>>> published = proof.filter(p -> p.type() == ProofType.SERVER_MINTED)
+                .map(p -> mintingKeys.published(reads));
         tx.run(reads);
 
         Readers.Reader reader = check.reader(storedReader.get());
@@ -215,7 +234,7 @@ public final class ScanService {
         long now = clock.instant().getEpochSecond();
         AccessContext context = new AccessContext(door.door().settings(), now,
                 id -> credential.filter(row -> row.id().equals(id)).map(DeviceCredential::view), uses,
-                zoneId -> door.rules());
+                zoneId -> door.rules(), MintingKeyDirectory.of(published.map(Tx.Result::get).orElse(List.of())));
         Decision decision = new AccessVerifier(signatures).decide(sent.parsed(), context);
 
         Tx.Batch writes = new Tx.Batch();
@@ -301,6 +320,8 @@ public final class ScanService {
         decision.proof().ifPresent(proof -> event.detail("credential", proof.credentialId().toString())
                 .detail("userVerified", proof.userVerified())
                 .detail("proofIssuedAt", Instant.ofEpochSecond(proof.issuedAtEpochSecond()).toString()));
+        decision.proof().filter(proof -> proof.type() == ProofType.SERVER_MINTED)
+                .ifPresent(proof -> event.detail("mintingKey", proof.mintingKeyId()));
         decision.credential().ifPresent(credential -> {
             DeviceCredential device = row.orElseThrow();
             event.user(credential.userId()).detail("device", credential.deviceId())
@@ -312,28 +333,51 @@ public final class ScanService {
 
     /**
      * Step 4's cryptography, done before the transaction: on SQLite every decision transaction holds the single
-     * write lock, and a P-256 verification inside it would serialise the CPU work of all scans. The answer is
+     * write lock, and a P-256 verification inside it would serialise the CPU work of all scans. The key is the one
+     * step 4 will use: the device key of a device-signed proof, the minting key a minted proof names. The answer is
      * remembered for exactly this key, signed message and signature; inside the transaction the verifier still runs
-     * every step against the credential as read there, and any other combination (a key replaced meanwhile) is
-     * verified there as usual.
+     * every step against the credential and minting keys as read there, and any other combination (a key replaced
+     * or retired meanwhile) is verified there as usual.
      */
-    private static AccessVerifier.SignatureCheck verifySignatureEarly(ParseResult parsed,
-            Optional<DeviceCredential> row) {
-        if (!(parsed instanceof ParseResult.Parsed(AccessProof proof)) || row.isEmpty()) {
+    private static AccessVerifier.SignatureCheck verifySignatureEarly(ParseResult parsed, EarlyRead read) {
+        if (!(parsed instanceof ParseResult.Parsed(AccessProof proof))) {
             return AccessVerifier.JCA;
         }
-        byte[] spki = row.get().publicKey();
+        Optional<PublicKey> key = earlyKey(proof, read);
+        if (key.isEmpty()) {
+            return AccessVerifier.JCA;
+        }
+        byte[] spki = key.get().getEncoded();
         byte[] payloadBytes = proof.signaturePayload();
         byte[] signature = proof.signature();
         boolean valid;
         try {
-            valid = AccessVerifier.JCA.verify(PublicKeys.fromSpki(spki), payloadBytes, signature);
-        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            valid = AccessVerifier.JCA.verify(key.get(), payloadBytes, signature);
+        } catch (java.security.GeneralSecurityException e) {
             return AccessVerifier.JCA;
         }
         return (publicKey, data, sig) -> Arrays.equals(publicKey.getEncoded(), spki)
                 && Arrays.equals(data, payloadBytes) && Arrays.equals(sig, signature)
                 ? valid : AccessVerifier.JCA.verify(publicKey, data, sig);
+    }
+
+    /**
+     * The key step 4 will verify {@code proof} with, if the early read found it; none when the proof's type does not
+     * fit its credential's kind (step 4 refuses it before any cryptography) or the stored device key does not read.
+     */
+    private static Optional<PublicKey> earlyKey(AccessProof proof, EarlyRead read) {
+        if (read.credential().isEmpty() || read.credential().get().kind().credentialKind().proofType() != proof.type()) {
+            return Optional.empty();
+        }
+        if (proof.type() == ProofType.SERVER_MINTED) {
+            return read.mintingKeys().stream().filter(key -> key.keyId() == proof.mintingKeyId())
+                    .map(MintingKey::publicKey).findFirst();
+        }
+        try {
+            return Optional.of(PublicKeys.fromSpki(read.credential().get().publicKey()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** A short digest of what was scanned, so that a retried event id can be told from a reused one. */

@@ -14,8 +14,8 @@ import java.util.Set;
  *     server's passkey records
  */
 public record DeviceCredential(CredentialId id, String deviceId, String userId, DeviceKind kind, byte[] publicKey,
-        DeviceTrust trust,
-        boolean deviceActive, boolean userActive, Set<String> roles, String model, String os, String appVersion) {
+        DeviceTrust trust, boolean deviceActive, boolean userActive, Set<String> roles, String model, String os,
+        String appVersion) {
 
     public DeviceCredential {
         roles = Set.copyOf(roles);

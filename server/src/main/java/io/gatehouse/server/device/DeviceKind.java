@@ -1,5 +1,6 @@
 package io.gatehouse.server.device;
 
+import io.gatehouse.protocol.access.CredentialKind;
 import io.gatehouse.server.common.GatehouseException;
 
 /** How a device proves itself at a door: with its own key, or through a passkey the server mints codes for. */
@@ -13,6 +14,11 @@ public enum DeviceKind {
 
     DeviceKind(String code) {
         this.code = code;
+    }
+
+    /** The protocol's kind of this device's credential, which fixes the one proof type it presents. */
+    public CredentialKind credentialKind() {
+        return this == PASSKEY ? CredentialKind.PASSKEY : CredentialKind.DEVICE_KEY;
     }
 
     public String code() {

@@ -161,9 +161,9 @@ public final class DeviceStore {
                         + rs.getString("id"), e);
             }
             return new CredentialRow(new DeviceCredential(id, rs.getString("id"), rs.getString("user_id"),
-                    DeviceKind.parse(rs.getString("kind")), rs.getBytes("public_key"), trust(rs.getString("trust")), active(rs.getString("status"), "device"),
-                    active(rs.getString("user_status"), "user"), Set.of(), rs.getString("model"), rs.getString("os"),
-                    rs.getString("app_version")), rs.getString("role"));
+                    DeviceKind.parse(rs.getString("kind")), rs.getBytes("public_key"), trust(rs.getString("trust")),
+                    active(rs.getString("status"), "device"), active(rs.getString("user_status"), "user"), Set.of(),
+                    rs.getString("model"), rs.getString("os"), rs.getString("app_version")), rs.getString("role"));
         }
     }
 
@@ -180,8 +180,8 @@ public final class DeviceStore {
         });
         DeviceCredential first = rows.get(0).credential();
         return new DeviceCredential(first.id(), first.deviceId(), first.userId(), first.kind(), first.publicKey(),
-                first.trust(),
-                first.deviceActive(), first.userActive(), roles, first.model(), first.os(), first.appVersion());
+                first.trust(), first.deviceActive(), first.userActive(), roles, first.model(), first.os(),
+                first.appVersion());
     }
 
     private static DeviceTrust trust(String stored) {

@@ -26,6 +26,7 @@ import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.wallet.MintingKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -47,14 +48,17 @@ public final class ReaderSync {
     private final Database database;
     private final AuditLog audit;
     private final BundleKeys keys;
+    private final MintingKeys mintingKeys;
     private final Clock clock;
     private final SecureRandom random;
     private final EventUpload events;
 
-    public ReaderSync(Database database, AuditLog audit, BundleKeys keys, Clock clock, SecureRandom random) {
+    public ReaderSync(Database database, AuditLog audit, BundleKeys keys, MintingKeys mintingKeys, Clock clock,
+            SecureRandom random) {
         this.database = database;
         this.audit = audit;
         this.keys = keys;
+        this.mintingKeys = mintingKeys;
         this.clock = clock;
         this.random = random;
         this.events = new EventUpload(database, audit, clock);
@@ -196,7 +200,8 @@ public final class ReaderSync {
             BundleKeys.SigningKey signing = keys.signingKey(tx);
             ReaderBundle bundle = new ReaderBundle(version, now, now + door.maxBundleAgeSeconds(), reader.id(),
                     door.settings(), "fail_open".equals(door.offlineMode()) ? OfflineMode.FAIL_OPEN
-                            : OfflineMode.FAIL_SECURE, trusted, credentials, revoked, rules);
+                            : OfflineMode.FAIL_SECURE, trusted, credentials, revoked, rules,
+                    mintingKeys.published(tx));
             return BundleCodec.encode(bundle, signing.keyId(), signing.privateKey());
         });
     }

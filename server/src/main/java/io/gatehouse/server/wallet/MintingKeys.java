@@ -6,6 +6,7 @@ import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
@@ -17,6 +18,8 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * readers sync again). A door that synced between the steps knows both keys, so no code is refused at the switch.
  */
 public final class MintingKeys {
+    private static final String PUBLISHED = "SELECT key_id, public_key FROM minting_keys"
+            + " WHERE status IN ('active', 'next') ORDER BY generation";
 
     private final Database database;
     private final SecretBox secrets;
@@ -82,16 +87,35 @@ public final class MintingKeys {
 
     /** The keys doors verify codes with: the active one and, during a rotation, the next one. */
     public List<MintingKey> published(ReadTx tx) {
-        return tx.query("SELECT key_id, public_key FROM minting_keys WHERE status IN ('active', 'next')"
-                + " ORDER BY generation", rs -> new MintingKey(rs.getInt(1), PublicKeys.fromSpki(rs.getBytes(2))));
+        return tx.query(PUBLISHED, MintingKeys::publishedKey);
+    }
+
+    /** The same read as {@link #published(ReadTx)}, as one statement of a decision's read batch. */
+    public Tx.Result<List<MintingKey>> published(Tx.Batch batch) {
+        return batch.query(PUBLISHED, MintingKeys::publishedKey);
+    }
+
+    private static MintingKey publishedKey(ResultSet rs) throws SQLException {
+        byte[] spki = rs.getBytes(2);
+        try {
+            return new MintingKey(rs.getInt(1), PublicKeys.fromSpki(spki));
+        } catch (IllegalArgumentException e) {
+            throw GatehouseException.corrupt("the public half of minting key "
+                    + rs.getInt(1), e);
+        }
     }
 
     public List<MintingKey> published() {
         return database.read(this::published);
     }
 
-    /** One rotation step; returns a sentence saying what it did. */
+    /** One rotation step taken from the command line; returns a sentence saying what it did. */
     public String rotate(ClientInfo client) {
+        return rotate("cli", client);
+    }
+
+    /** One rotation step taken by {@code actor}, who is named in its audit record. */
+    public String rotate(String actor, ClientInfo client) {
         return database.inTransaction(tx -> {
             List<String> next = tx.query("SELECT id FROM minting_keys WHERE status = 'next'", rs -> rs.getString(1));
             String result;
@@ -108,7 +132,7 @@ public final class MintingKeys {
                 result = "minting key " + keyId + " now mints; the previous key is retired, and its codes are denied"
                         + " at each door from its next sync.";
             }
-            audit.append(tx, AuditEvent.of("cli", "keys.minting.rotate", client).detail("result", result).success());
+            audit.append(tx, AuditEvent.of(actor, "keys.minting.rotate", client).detail("result", result).success());
             return result;
         });
     }
