@@ -220,7 +220,7 @@ public final class CommitPipeline implements AutoCloseable {
             throw new DatabaseException("cannot set a savepoint for the group's finishing work", e);
         }
         try {
-            Runnable after = current.beforeCommit(tx);
+            Runnable after = tx.unrecorded(() -> current.beforeCommit(tx));
             connection.releaseSavepoint(savepoint);
             return after;
         } catch (RuntimeException e) {
