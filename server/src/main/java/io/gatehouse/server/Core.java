@@ -82,7 +82,6 @@ public record Core(GatehouseConfig config, Clock clock, SecureRandom random, Dat
     void schedule(Background background) {
         // Frequent, small sealing passes: each holds SQLite's write lock only briefly.
         background.every("audit sealing", 100, 100, TimeUnit.MILLISECONDS, this::sealAudit);
-        background.every("WAL checkpoint", 1, 1, TimeUnit.SECONDS, database::checkpoint);
     }
 
     @Override

@@ -118,9 +118,6 @@ public final class Gatehouse implements AutoCloseable {
         services.reader().mintingKeys().ensureActive();
         // Records an earlier run committed but did not link (it was killed) are linked before anything new.
         Background.guarded("audit sealing at start", core::sealAudit).run();
-        // From now on a group of decisions links its own records into the chain before it commits (SQLite); the
-        // background sealer links the rest (admin changes, and every record on PostgreSQL).
-        core.database().finishGroupsWith(core.audit()::sealWithin);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);

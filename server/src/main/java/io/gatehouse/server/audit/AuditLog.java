@@ -99,25 +99,6 @@ public final class AuditLog {
         }
     }
 
-    /**
-     * Links the records not yet in the chain inside {@code tx}: the end of a group commit, so that a group's
-     * decisions and their place in the chain become durable in the same fsync (one hash link per group, the design's
-     * answer to a chain that must not serialise the server). Returns what to do once the group is durable (record
-     * the new head in this node's file), or null when nothing was linked. Once a rollback of the chain was found,
-     * it links nothing, as {@link #seal} does.
-     */
-    public Runnable sealWithin(Tx tx) {
-        if (rollbackReported) {
-            return null;
-        }
-        Batch batch = sealBatch(tx, 0);
-        if (batch.linked() == 0) {
-            return null;
-        }
-        ChainHead head = batch.head();
-        return () -> headRecord.write(head);
-    }
-
     private Batch sealBatch(Tx tx, long afterId) {
         ChainHead head = AuditStore.lockHead(tx).orElseThrow(() -> new IllegalStateException("audit_chain_head row is missing"));
         refuseRollback(tx, head);

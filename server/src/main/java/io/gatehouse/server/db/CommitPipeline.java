@@ -28,10 +28,6 @@ import org.slf4j.LoggerFactory;
  * decision and nothing waits; under heavy load the group grows with the arrival rate times the commit time. The
  * order of pieces in a group is the order of arrival, and each piece sees the writes of the pieces before it, so
  * the result is the same as running them one after another.
- *
- * <p>A {@link GroupFinisher} may add work to every group after its decisions and before its commit, in a savepoint
- * of its own (the audit log links the group's records into its chain there: one hash link per group commit). If it
- * fails, it alone is rolled back and logged; the decisions still commit.
  */
 public final class CommitPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommitPipeline.class);
@@ -41,7 +37,6 @@ public final class CommitPipeline implements AutoCloseable {
     private final BlockingQueue<Pending<?>> queue;
     private final Thread writer;
     private volatile boolean closing;
-    private volatile GroupFinisher finisher;
 
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong decisions = new AtomicLong();
@@ -64,20 +59,6 @@ public final class CommitPipeline implements AutoCloseable {
         this.writer = new Thread(this::run, "gatehouse-commit");
         this.writer.setDaemon(true);
         this.writer.start();
-    }
-
-    /**
-     * Work that ends every group: it runs in the group's transaction after the decisions, and returns what to do
-     * once the group is durable (before any caller is answered).
-     */
-    @FunctionalInterface
-    public interface GroupFinisher {
-        Runnable beforeCommit(Tx tx);
-    }
-
-    /** Sets the work that ends every group from the next group on; null for none. */
-    void finishGroupsWith(GroupFinisher finisher) {
-        this.finisher = finisher;
     }
 
     /** Counters since start, for metrics and benchmarks. */
@@ -180,13 +161,11 @@ public final class CommitPipeline implements AutoCloseable {
     /** One transaction for the whole group; each piece in its own savepoint; results handed out after commit. */
     private void commit(List<Pending<?>> group) {
         List<Runnable> answers = new ArrayList<>(group.size());
-        Runnable[] afterCommit = {null};
         try {
             database.inGroupTransaction(tx -> {
                 for (Pending<?> pending : group) {
                     answers.add(runInSavepoint(tx.connection(), tx, pending));
                 }
-                afterCommit[0] = finish(tx);
             });
         } catch (RuntimeException e) {
             failedGroups.incrementAndGet();
@@ -196,46 +175,7 @@ public final class CommitPipeline implements AutoCloseable {
         groups.incrementAndGet();
         decisions.addAndGet(group.size());
         largestGroup.accumulateAndGet(group.size(), Math::max);
-        if (afterCommit[0] != null) {
-            try {
-                afterCommit[0].run();
-            } catch (RuntimeException e) {
-                LOG.error("work after a group commit failed; the group is durable", e);
-            }
-        }
         answers.forEach(Runnable::run);
-    }
-
-    /** Runs the finisher in its own savepoint; its failure rolls back only its own work. */
-    private Runnable finish(Tx tx) {
-        GroupFinisher current = finisher;
-        if (current == null) {
-            return null;
-        }
-        Connection connection = tx.connection();
-        Savepoint savepoint;
-        try {
-            savepoint = connection.setSavepoint();
-        } catch (SQLException e) {
-            throw new DatabaseException("cannot set a savepoint for the group's finishing work", e);
-        }
-        try {
-            Runnable after = tx.unrecorded(() -> current.beforeCommit(tx));
-            connection.releaseSavepoint(savepoint);
-            return after;
-        } catch (RuntimeException e) {
-            try {
-                connection.rollback(savepoint);
-                connection.releaseSavepoint(savepoint);
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-                throw new DatabaseException("cannot roll the group's finishing work back", rollbackFailure);
-            }
-            LOG.error("the group's finishing work failed and was rolled back; the decisions commit", e);
-            return null;
-        } catch (SQLException e) {
-            throw new DatabaseException("cannot release the savepoint of the group's finishing work", e);
-        }
     }
 
     private <T> Runnable runInSavepoint(Connection connection, Tx tx, Pending<T> pending) {

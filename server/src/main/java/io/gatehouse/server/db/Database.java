@@ -22,12 +22,6 @@ import org.sqlite.SQLiteDataSource;
  * <p>SQLite allows one writer at a time. Waiting on SQLite's busy handler is slow and unfair under load, so writers
  * in this process queue on a fair lock first; {@code busy_timeout} still covers writers in other processes (the CLI
  * creating a token while the server runs). Commits are durable: WAL with {@code synchronous=FULL}.
- *
- * <p>SQLite's automatic checkpoint runs inside the COMMIT that crosses its threshold: that commit copies the WAL into
- * the database file and fsyncs it, and every decision queued behind it waits (tens of milliseconds, the tail of the
- * latency). So the connections here do not checkpoint on commit; the server calls {@link #checkpoint} in the
- * background instead, a PASSIVE checkpoint that runs beside writers without taking their lock. The last connection
- * to close still checkpoints, as SQLite always does.
  */
 public final class Database implements AutoCloseable {
     /** Decisions in one SQLite transaction at most: bounds how long one group holds the write lock. */
@@ -65,7 +59,6 @@ public final class Database implements AutoCloseable {
             SQLiteDataSource source = new SQLiteDataSource(sqlite);
             source.setUrl(config.databaseUrl());
             hikari.setDataSource(source);
-            hikari.setConnectionInitSql("PRAGMA wal_autocheckpoint = 0");
         } else {
             hikari.setJdbcUrl(config.databaseUrl());
             hikari.setUsername(config.databaseUser());
@@ -135,16 +128,6 @@ public final class Database implements AutoCloseable {
      */
     public <T> T decide(TransactionWork<T> work) {
         return pipeline != null ? pipeline.submit(work) : inTransaction(work);
-    }
-
-    /**
-     * Sets the work that ends every group of decisions, in the group's transaction (see
-     * {@link CommitPipeline.GroupFinisher}); on PostgreSQL, where decisions commit one by one, it is never called.
-     */
-    public void finishGroupsWith(CommitPipeline.GroupFinisher finisher) {
-        if (pipeline != null) {
-            pipeline.finishGroupsWith(finisher);
-        }
     }
 
     /** The group-commit counters, when this database commits decisions in groups. */
@@ -229,25 +212,6 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new DatabaseException("snapshot query failed", e);
-        }
-    }
-
-    /**
-     * Copies committed WAL frames into the database file without blocking writers (SQLite's PASSIVE checkpoint);
-     * frames that a reader still uses wait for the next call. Returns the frames copied; 0 on PostgreSQL, whose
-     * checkpoints are its own.
-     */
-    public int checkpoint() {
-        if (dialect != Dialect.SQLITE) {
-            return 0;
-        }
-        try (Connection connection = dataSource.getConnection();
-                var statement = connection.createStatement();
-                var result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-            // One row: busy (0/1), frames in the WAL, frames checkpointed.
-            return result.next() ? result.getInt(3) : 0;
-        } catch (SQLException e) {
-            throw new DatabaseException("WAL checkpoint failed", e);
         }
     }
 

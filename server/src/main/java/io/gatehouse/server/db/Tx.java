@@ -19,7 +19,6 @@ public final class Tx implements ReadTx {
     /** The statements run so far, kept only while {@link Database#observeCommits} is set; otherwise null. */
     private final List<String> executed;
     private final boolean readOnly;
-    private boolean recording = true;
 
     Tx(Connection connection, Dialect dialect, List<String> executed) {
         this(connection, dialect, executed, false);
@@ -115,22 +114,8 @@ public final class Tx implements ReadTx {
         return statement;
     }
 
-    /**
-     * Runs {@code work} without adding its statements to the transaction's record: the commit pipeline's own work
-     * at the end of a group (sealing the audit chain) is not a round trip of any decision in it.
-     */
-    <T> T unrecorded(java.util.function.Supplier<T> work) {
-        boolean was = recording;
-        recording = false;
-        try {
-            return work.get();
-        } finally {
-            recording = was;
-        }
-    }
-
     private void noteExecuted(String sql) {
-        if (executed != null && recording) {
+        if (executed != null) {
             executed.add(sql);
         }
     }
