@@ -104,17 +104,33 @@ final class LoadServer implements AutoCloseable {
 
     /** Starts {@code gatehouse serve} on a free loopback port, waits for {@code /health/live}, starts sampling. */
     URI start(HttpClient http) throws IOException, InterruptedException {
+        return start(http, false);
+    }
+
+    /**
+     * As {@link #start(HttpClient)}, but the server's public base URL, and the URI returned, is
+     * {@code http://localhost:PORT}: WebAuthn takes a host name as the relying party, never an IP address.
+     */
+    URI startOnLocalhost(HttpClient http) throws IOException, InterruptedException {
+        return start(http, true);
+    }
+
+    private URI start(HttpClient http, boolean localhost) throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = command();
         command.addAll(serverOpts);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--data", data.toString()));
+        URI base = URI.create("http://" + (localhost ? "localhost" : "127.0.0.1") + ":" + port);
+        ProcessBuilder builder = builder(command);
+        if (localhost) {
+            builder.environment().put("GATEHOUSE_PUBLIC_BASE_URL", base.toString());
+        }
         // The server refuses a data directory with files other users can read: the log is private from the start.
         Path log = Files.createFile(data.resolve("server.log"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        process = builder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
-        URI base = URI.create("http://127.0.0.1:" + port);
         waitLive(http, base);
         sampler = startRssSampler(process.pid());
         return base;

@@ -21,8 +21,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.RunAll \
- *     [totp] [durable] [proof] [scan] [offline] [bundle] [doorcode] [load] [totp-load] [upload] [slow] [-p NAME=V1,V2]
- *     [--json FILE] [--quick]
+ *     [totp] [durable] [proof] [scan] [offline] [bundle] [doorcode] [load] [totp-load] [upload] [slow] [wallet]
+ *     [-p NAME=V1,V2] [--json FILE] [--quick]
  * </pre>
  *
  * The words pick what runs: the JMH classes {@code totp} ({@link TotpVerifyBenchmark}), {@code durable}
@@ -31,12 +31,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ({@link BundleBenchmark}), {@code doorcode} ({@link DoorCodeBenchmark}), and {@code load}, the HTTP load
  * generator {@link ScanLoad} with its default settings, run after the JMH benchmarks (never at the same time),
  * {@code totp-load}, the HTTP load generator for TOTP
- * verification {@link TotpLoad}, {@code upload}, {@link UploadStallLoad} (TOTP latency during reader uploads), and
- * {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), each with its defaults, after those.
- * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload} or {@code slow}. {@code -p}
- * restricts a parameter ({@code algorithm}, {@code db} or {@code credentials}), {@code --json} also writes JMH's JSON
- * results, and {@code --quick} cuts every JMH run to one 1-second warm-up and one 1-second measurement (a smoke test:
- * the figures mean little).
+ * verification {@link TotpLoad}, {@code upload}, {@link UploadStallLoad} (TOTP latency during reader uploads),
+ * {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), and {@code wallet},
+ * {@link WalletClickLoad} (the web wallet's click to QR code in Chromium), each with its defaults, after those.
+ * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload}, {@code slow} or {@code wallet}.
+ * {@code -p} restricts a parameter ({@code algorithm}, {@code db} or {@code credentials}), {@code --json} also writes
+ * JMH's JSON results, and {@code --quick} cuts every JMH run to one 1-second warm-up and one 1-second measurement (a
+ * smoke test: the figures mean little).
  *
  * <p>Ratios are of throughputs, so {@code gatehouse/floor} is the fraction of the HMAC-only speed that
  * verification keeps. The "±" of a ratio combines the two scores' JMH errors (99.9% intervals) to first order; it
@@ -60,6 +61,7 @@ public final class RunAll {
         boolean totpLoad = false;
         boolean upload = false;
         boolean slow = false;
+        boolean wallet = false;
         ChainedOptionsBuilder options = new OptionsBuilder().shouldFailOnError(true);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -74,6 +76,7 @@ public final class RunAll {
                 case "totp-load" -> totpLoad = true;
                 case "upload" -> upload = true;
                 case "slow" -> slow = true;
+                case "wallet" -> wallet = true;
                 case "--quick" -> options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(1).measurementTime(TimeValue.seconds(1));
                 case "--json" -> options.result(value(args, ++i, "--json")).resultFormat(ResultFormatType.JSON);
@@ -86,10 +89,10 @@ public final class RunAll {
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
                         + "'; expected totp, durable, proof, scan, offline, bundle, doorcode, load, totp-load,"
-                        + " upload, slow, -p NAME=V1,V2, --json FILE or --quick");
+                        + " upload, slow, wallet, -p NAME=V1,V2, --json FILE or --quick");
             }
         }
-        if (classes.isEmpty() && !load && !totpLoad && !upload && !slow) {
+        if (classes.isEmpty() && !load && !totpLoad && !upload && !slow && !wallet) {
             classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE, DOOR_CODE));
         }
         String report = "";
@@ -111,6 +114,9 @@ public final class RunAll {
         }
         if (slow) {
             report += new SlowClientLoad().run();
+        }
+        if (wallet) {
+            report += new WalletClickLoad().run();
         }
         System.out.println();
         System.out.println(report);
