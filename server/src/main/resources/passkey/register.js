@@ -2,6 +2,7 @@
 // Registers this phone's passkey through the device enrollment link this page was opened with, then opens the
 // wallet, which shows the door codes.
 (function () {
+  const {decode, encode, post} = window.GatehouseWebAuthn;
   const status = document.querySelector('[role="status"]');
   const token = decodeURIComponent(location.pathname.split('/').pop());
   const WALLET = '/wallet/';
@@ -9,30 +10,6 @@
   function say(text, state) {
     status.textContent = text;
     status.dataset.status = state;
-  }
-
-  function decode(text) {
-    const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
-    return Uint8Array.from(atob(base64 + '='.repeat((4 - base64.length % 4) % 4)), c => c.charCodeAt(0));
-  }
-
-  function encode(buffer) {
-    let binary = '';
-    new Uint8Array(buffer).forEach(b => { binary += String.fromCharCode(b); });
-    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
-
-  async function post(path, body) {
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: {'Content-Type': 'application/json'},
-      body: JSON.stringify(body)
-    });
-    const json = await response.json();
-    if (!response.ok) {
-      throw new Error(json.detail || json.title || 'the server answered ' + response.status);
-    }
-    return json;
   }
 
   async function register() {

@@ -2,7 +2,7 @@
 // Keeps the wallet's shell (page, script, style, icons) for a flaky network. Door codes and every other API
 // answer go to the network only: a code must come from the server, checked, once.
 const SHELL = 'gatehouse-wallet-shell-1';
-const FILES = ['/wallet/', '/wallet/wallet.js', '/wallet/wallet.css', '/wallet/manifest.webmanifest',
+const FILES = ['/wallet/', '/wallet/wallet.js', '/wallet/webauthn.js', '/wallet/wallet.css', '/wallet/manifest.webmanifest',
   '/wallet/icon-192.png', '/wallet/icon-512.png'];
 
 self.addEventListener('install', event => {

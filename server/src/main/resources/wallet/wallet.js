@@ -2,6 +2,7 @@
 // The web wallet: one fingerprint, face or PIN check per door code. The server checks the passkey's assertion
 // and mints the code; the page only shows it.
 (function () {
+  const {decode, encode, post} = window.GatehouseWebAuthn;
   const button = document.querySelector('[data-action="show-door-code"]');
   const status = document.querySelector('[role="status"]');
   const section = document.querySelector('.code');
@@ -14,31 +15,6 @@
   function say(text, state) {
     status.textContent = text;
     status.dataset.status = state;
-  }
-
-  function decode(text) {
-    const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
-    return Uint8Array.from(atob(base64 + '='.repeat((4 - base64.length % 4) % 4)), c => c.charCodeAt(0));
-  }
-
-  function encode(buffer) {
-    let binary = '';
-    new Uint8Array(buffer).forEach(b => { binary += String.fromCharCode(b); });
-    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
-
-  async function post(path, body) {
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: {'Content-Type': 'application/json'},
-      cache: 'no-store',
-      body: JSON.stringify(body)
-    });
-    const json = await response.json();
-    if (!response.ok) {
-      throw new Error(json.detail || json.title || 'the server answered ' + response.status);
-    }
-    return json;
   }
 
   function hide() {

@@ -111,7 +111,7 @@ public final class DeviceController {
                 + "<div class=\"box\"><img class=\"qr\" alt=\"QR code of this enrollment link\" src=\""
                 + Html.escape(Devices.PATH + token + "/qr.png") + "\"></div>"
                 + "<p class=\"mono\">" + Html.escape(links.to(Devices.PATH + token)) + "</p>",
-                PasskeyController.SCRIPT_PATH);
+                PasskeyController.HELPERS_PATH, PasskeyController.SCRIPT_PATH);
     }
 
     private void png(Context ctx) {

@@ -47,9 +47,12 @@ public final class Html {
      * Writes a page that runs one script of this server's ({@code scriptPath}), which may call back this server
      * only; no inline script runs, so text injected into the page cannot act.
      */
-    public static void renderWithScript(Context ctx, int status, String title, String body, String scriptPath) {
-        write(ctx, status, title, body, "script-src 'self'; connect-src 'self'; ",
-                "<script src=\"" + escape(scriptPath) + "\" defer></script>");
+    public static void renderWithScript(Context ctx, int status, String title, String body, String... scriptPaths) {
+        StringBuilder scripts = new StringBuilder();
+        for (String path : scriptPaths) {
+            scripts.append("<script src=\"").append(escape(path)).append("\" defer></script>");
+        }
+        write(ctx, status, title, body, "script-src 'self'; connect-src 'self'; ", scripts.toString());
     }
 
     private static void write(Context ctx, int status, String title, String body, String scriptPolicy,

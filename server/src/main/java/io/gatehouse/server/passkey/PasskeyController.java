@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 public final class PasskeyController {
     public static final String PAGE_PATH = "/enroll/passkey/";
     public static final String SCRIPT_PATH = "/passkey/register.js";
+    /** The WebAuthn helpers the registration script needs first; the wallet serves them. */
+    public static final String HELPERS_PATH = "/wallet/webauthn.js";
     /** Scripts only from this server, none inline: an injected script cannot run on a page that makes passkeys. */
     private static final String CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self';"
             + " style-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";

@@ -66,6 +66,7 @@ public final class WalletController {
                     Requests.client(ctx)));
         }).get(PAGE_PATH, ctx -> shell(ctx, "text/html; charset=utf-8", page));
         asset(routes, "wallet.js", "text/javascript; charset=utf-8");
+        asset(routes, "webauthn.js", "text/javascript; charset=utf-8");
         asset(routes, "wallet.css", "text/css; charset=utf-8");
         asset(routes, "sw.js", "text/javascript; charset=utf-8");
         asset(routes, "manifest.webmanifest", "application/manifest+json");
