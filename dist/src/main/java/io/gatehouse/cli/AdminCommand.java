@@ -132,14 +132,11 @@ final class AdminCommand {
 
         @Override
         public Integer call() {
-            try (Services services = Services.openExisting(dataOptions.load(Map.of()), Clock.systemUTC())) {
+            return rotationStep(dataOptions, spec, "rotate-bundle-key", (services, client) -> {
                 BundleKeys bundleKeys = services.reader().bundleKeys();
                 bundleKeys.ensureActive();
-                spec.commandLine().getOut().println(bundleKeys.rotate(
-                        ClientInfo.local("gatehouse admin keys rotate-bundle-key")));
-                services.core().sealAudit();
-            }
-            return 0;
+                return bundleKeys.rotate(client);
+            });
         }
     }
 
@@ -158,14 +155,25 @@ final class AdminCommand {
 
         @Override
         public Integer call() {
-            try (Services services = Services.openExisting(dataOptions.load(Map.of()), Clock.systemUTC())) {
+            return rotationStep(dataOptions, spec, "rotate-minting-key", (services, client) -> {
                 MintingKeys mintingKeys = services.reader().mintingKeys();
                 mintingKeys.ensureActive();
-                spec.commandLine().getOut().println(mintingKeys.rotate(
-                        ClientInfo.local("gatehouse admin keys rotate-minting-key")));
-                services.core().sealAudit();
-            }
-            return 0;
+                return mintingKeys.rotate(client);
+            });
         }
+    }
+
+    /**
+     * One step of a two-step key rotation, run on the installation of {@code dataOptions}: prints what {@code step}
+     * says it did and seals the audit record it wrote.
+     */
+    private static int rotationStep(DataOptions dataOptions, CommandSpec spec, String command,
+            java.util.function.BiFunction<Services, ClientInfo, Object> step) {
+        try (Services services = Services.openExisting(dataOptions.load(Map.of()), Clock.systemUTC())) {
+            spec.commandLine().getOut().println(step.apply(services,
+                    ClientInfo.local("gatehouse admin keys " + command)));
+            services.core().sealAudit();
+        }
+        return 0;
     }
 }
