@@ -80,7 +80,7 @@ public class DurableVerifyBenchmark {
     static final int USERS_PER_SLOT = 4;
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     static final ClientInfo CLIENT = ClientInfo.local("bench");
-    static final Principal ADMIN = new Principal("bench", "bench", Set.of(io.gatehouse.server.auth.Scope.ADMIN));
+    static final Principal ADMIN = Principal.token("bench", "bench", Set.of(io.gatehouse.server.auth.Scope.ADMIN));
 
     /** An enrolled user and a generator for their codes (used only by the thread that owns the user). */
     record Enrolled(String username, Totp totp, int periodSeconds) {

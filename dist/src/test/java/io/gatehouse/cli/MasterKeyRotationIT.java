@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MasterKeyRotationIT {
     static final ClientInfo CLIENT = ClientInfo.local("test");
-    static final Principal ADMIN = new Principal("test", "test", Set.of(Scope.ADMIN));
+    static final Principal ADMIN = Principal.token("test", "test", Set.of(Scope.ADMIN));
 
     @TempDir
     Path root;

@@ -3,7 +3,7 @@ package io.gatehouse.server;
 import io.gatehouse.server.audit.AuditController;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.audit.UserLookup;
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.MasterKeyring;
@@ -75,7 +75,7 @@ public record Core(GatehouseConfig config, Clock clock, SecureRandom random, Dat
     void register(Web web, UserLookup users) {
         new OpsController(database, web.registry()).register(web.routes());
         new io.gatehouse.server.ops.ApiDocsController().register(web.routes());
-        new AuditController(database, ctx -> web.auth().require(ctx, Scope.AUDIT_READ), users)
+        new AuditController(database, ctx -> web.auth().require(ctx, Permission.AUDIT_READ), users)
                 .register(web.routes());
     }
 

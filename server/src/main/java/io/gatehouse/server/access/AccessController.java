@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.auth.Principal;
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Fields;
 import io.gatehouse.server.common.GatehouseException;
@@ -36,25 +36,25 @@ public final class AccessController {
     public void register(Routes routes, ScanMetrics metrics) {
         routes.post("/api/v1/sites", ctx -> create(ctx, SiteAdmin.NewSite.class, sites::createSite))
                 .get("/api/v1/sites", ctx -> {
-                    admin(ctx);
+                    reader(ctx);
                     Page.Slice<DoorStore.Site> slice = sites.sites(Requests.page(ctx));
                     ctx.json(new SiteList(slice.items(), slice.next()));
                 })
                 .post("/api/v1/zones", ctx -> create(ctx, SiteAdmin.NewZone.class, sites::createZone))
                 .get("/api/v1/zones", ctx -> {
-                    admin(ctx);
+                    reader(ctx);
                     Page.Slice<DoorStore.Zone> slice = sites.zones(Requests.page(ctx));
                     ctx.json(new ZoneList(slice.items(), slice.next()));
                 })
                 .post("/api/v1/doors", ctx -> create(ctx, SiteAdmin.NewDoor.class, sites::createDoor))
                 .get("/api/v1/doors", ctx -> {
-                    admin(ctx);
+                    reader(ctx);
                     Page.Slice<Door.View> slice = sites.doors(Requests.page(ctx));
                     ctx.json(new DoorList(slice.items(), slice.next()));
                 })
                 .post("/api/v1/access-rules", ctx -> create(ctx, SiteAdmin.NewRule.class, sites::createRule))
                 .get("/api/v1/access-rules", ctx -> {
-                    admin(ctx);
+                    reader(ctx);
                     Page.Slice<SiteAdmin.RuleView> slice = sites.rules(Requests.page(ctx));
                     ctx.json(new RuleList(slice.items(), slice.next()));
                 })
@@ -68,12 +68,12 @@ public final class AccessController {
                     create(ctx, Readers.NewReader.class, readers::create);
                 })
                 .get("/api/v1/readers", ctx -> {
-                    admin(ctx);
+                    reader(ctx);
                     Page.Slice<ReaderStore.Listed> slice = readers.list(Requests.page(ctx));
                     ctx.json(new ReaderList(slice.items(), slice.next()));
                 })
                 .post("/api/v1/readers/{id}/revoke", ctx -> {
-                    readers.revoke(ctx.pathParam("id"), admin(ctx), Requests.client(ctx));
+                    readers.revoke(ctx.pathParam("id"), auth.require(ctx, Permission.READERS_REVOKE), Requests.client(ctx));
                     ctx.json(new Revoked(ctx.pathParam("id"), "revoked"));
                 })
                 .post("/api/v1/scans", ctx -> scan(ctx, metrics));
@@ -121,8 +121,12 @@ public final class AccessController {
         R create(T request, Principal by, ClientInfo client);
     }
 
+    private Principal reader(Context ctx) {
+        return auth.require(ctx, Permission.DOORS_READ);
+    }
+
     private Principal admin(Context ctx) {
-        return auth.require(ctx, Scope.ADMIN);
+        return auth.require(ctx, Permission.DOORS_WRITE);
     }
 
     /** Authenticates the admin, then reads the body: a caller without a token learns nothing about its request. */

@@ -81,7 +81,7 @@ public final class ApiTokens {
         if (stored.isEmpty() || !parts.get().matches(stored.get().secretHash())) {
             return Optional.empty();
         }
-        return Optional.of(new Principal(stored.get().id(), stored.get().name(), stored.get().scopes()));
+        return Optional.of(Principal.token(stored.get().id(), stored.get().name(), stored.get().scopes()));
     }
 
     /** Revokes a token; effective on the next request. */

@@ -1,23 +1,40 @@
 package io.gatehouse.server.auth;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
-/** What an API token may do. {@code admin} includes every other scope. */
+/**
+ * What an API token may do. {@code admin} includes everything; {@code security}, {@code helpdesk} and
+ * {@code auditor} grant exactly what the console role of that name grants.
+ */
 public enum Scope {
-    /** Manage users, policies, enrollments, tokens; read the audit log; verify codes. */
-    ADMIN("admin"),
+    /** Everything. */
+    ADMIN("admin", Role.ADMIN.permissions()),
     /** For applications: verify TOTP and recovery codes. */
-    VERIFY("verify"),
+    VERIFY("verify", EnumSet.of(Permission.VERIFY)),
     /** Read the audit log. */
-    AUDIT_READ("audit:read");
+    AUDIT_READ("audit:read", EnumSet.of(Permission.AUDIT_READ)),
+    SECURITY("security", Role.SECURITY.permissions()),
+    HELPDESK("helpdesk", Role.HELPDESK.permissions()),
+    AUDITOR("auditor", Role.AUDITOR.permissions());
 
     private final String code;
+    private final Set<Permission> permissions;
 
-    Scope(String code) {
+    Scope(String code, Set<Permission> permissions) {
         this.code = code;
+        this.permissions = Set.copyOf(permissions);
+    }
+
+    /** What a token holding {@code scopes} may do. */
+    public static Set<Permission> permissionsOf(Set<Scope> scopes) {
+        Set<Permission> granted = EnumSet.noneOf(Permission.class);
+        scopes.forEach(scope -> granted.addAll(scope.permissions));
+        return granted;
     }
 
     public String code() {

@@ -79,7 +79,7 @@ public final class TokenController {
     }
 
     private void create(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.TOKENS_MANAGE);
         CreateRequest request = Bodies.read(ctx, maxBody, CreateRequest.class);
         ApiTokens.Created created = tokens.create(request.name(), parseScopes(request.scopes()), principal.actor(),
                 Requests.client(ctx));
@@ -88,13 +88,13 @@ public final class TokenController {
     }
 
     private void list(Context ctx) {
-        auth.require(ctx, Scope.ADMIN);
+        auth.require(ctx, Permission.TOKENS_MANAGE);
         Page.Slice<TokenStore.Listed> slice = tokens.list(Requests.page(ctx));
         ctx.json(new TokenList(slice.items().stream().map(TokenView::of).toList(), slice.next()));
     }
 
     private void revoke(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.TOKENS_MANAGE);
         tokens.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
         ctx.status(204);
     }

@@ -5,7 +5,7 @@ import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Html;
@@ -36,12 +36,12 @@ public final class DeviceController {
     public void register(Routes routes) {
         routes.post("/api/v1/users/{id}/device-enrollments", this::createEnrollment)
                 .get("/api/v1/users/{id}/devices", ctx -> {
-                    auth.require(ctx, Scope.ADMIN);
+                    auth.require(ctx, Permission.USERS_READ);
                     Page.Slice<Device> slice = devices.list(ctx.pathParam("id"), Requests.page(ctx));
                     ctx.json(new DeviceList(slice.items().stream().map(DeviceView::of).toList(), slice.next()));
                 })
                 .post("/api/v1/devices/{id}/revoke", ctx -> {
-                    Principal principal = auth.require(ctx, Scope.ADMIN);
+                    Principal principal = auth.require(ctx, Permission.CREDENTIALS_REVOKE);
                     devices.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
                     ctx.json(new Revoked(ctx.pathParam("id"), "revoked"));
                 })
@@ -58,7 +58,7 @@ public final class DeviceController {
     }
 
     private void createEnrollment(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.ENROLL);
         Devices.Link link = devices.createEnrollment(ctx.pathParam("id"), principal, Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(new EnrollmentLink(link.id(), links.to(Devices.PATH + link.token()),

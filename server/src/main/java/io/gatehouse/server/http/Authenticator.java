@@ -1,6 +1,6 @@
 package io.gatehouse.server.http;
 
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.ApiTokens;
 import io.javalin.http.Context;
@@ -18,9 +18,9 @@ public final class Authenticator {
 
     /**
      * @throws io.gatehouse.server.common.GatehouseException 401 {@code unauthenticated} without a valid token, 403
-     *     {@code insufficient_scope} when the token lacks {@code scope}
+     *     {@code insufficient_scope} when the token lacks {@code permission}
      */
-    public Principal require(Context ctx, Scope scope) {
-        return BearerTokens.authenticate(ctx, tokens::authenticate).require(scope);
+    public Principal require(Context ctx, Permission permission) {
+        return BearerTokens.authenticate(ctx, tokens::authenticate).require(permission);
     }
 }

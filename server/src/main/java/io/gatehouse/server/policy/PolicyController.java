@@ -3,7 +3,7 @@ package io.gatehouse.server.policy;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Page;
 import io.gatehouse.server.http.Bodies;
@@ -38,7 +38,7 @@ public final class PolicyController {
     }
 
     private void list(Context ctx) {
-        auth.require(ctx, Scope.ADMIN);
+        auth.require(ctx, Permission.POLICIES_READ);
         Page.Slice<PolicyStore.RolePolicy> slice = policies.list(Requests.page(ctx));
         Map<String, PolicyView> roles = new LinkedHashMap<>();
         slice.items().forEach(stored -> roles.put(stored.role(), PolicyView.of(stored.policy())));
@@ -46,7 +46,7 @@ public final class PolicyController {
     }
 
     private void get(Context ctx) {
-        auth.require(ctx, Scope.ADMIN);
+        auth.require(ctx, Permission.POLICIES_READ);
         String role = ctx.pathParam("role");
         MfaPolicy policy = policies.find(role).orElseThrow(() -> GatehouseException.notFound("policy_not_found",
                 "role '" + role + "' has no policy; the default applies"));
@@ -54,14 +54,14 @@ public final class PolicyController {
     }
 
     private void put(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.POLICIES_WRITE);
         MfaPolicy policy = policies.put(ctx.pathParam("role"), Bodies.read(ctx, maxBody, PolicyChange.class),
                 principal, Requests.client(ctx));
         ctx.json(PolicyView.of(policy));
     }
 
     private void delete(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.POLICIES_WRITE);
         policies.delete(ctx.pathParam("role"), principal, Requests.client(ctx));
         ctx.status(204);
     }

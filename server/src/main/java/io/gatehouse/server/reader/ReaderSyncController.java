@@ -9,7 +9,7 @@ import io.gatehouse.server.access.AccessController;
 import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Html;
@@ -59,7 +59,7 @@ public final class ReaderSyncController {
     }
 
     private void provision(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.DOORS_WRITE);
         ReaderSync.Provisioning provisioning = sync.provision(ctx.pathParam("id"), links.base().toString(), principal,
                 Requests.client(ctx));
         String notice = (provisioning.replacesCredential() ? "When the reader enrolls with this token, its"

@@ -5,7 +5,7 @@ import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
@@ -58,7 +58,7 @@ public final class TotpController {
     }
 
     private void createEnrollment(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.ENROLL);
         TotpEnrollments.Created created = enrollments.create(ctx.pathParam("id"), principal, Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(new TotpApi.EnrollmentLink(created.id(), links.to(TotpEnrollments.PATH + created.token()),
@@ -66,20 +66,20 @@ public final class TotpController {
     }
 
     private void revoke(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.CREDENTIALS_REVOKE);
         enrollments.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
         ctx.status(204);
     }
 
     private void regenerateRecoveryCodes(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.RECOVERY_REGENERATE);
         List<String> codes = enrollments.regenerateRecoveryCodes(ctx.pathParam("id"), principal, Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(new TotpApi.RecoveryCodeList(codes));
     }
 
     private void verify(Context ctx, String kind) {
-        Principal principal = auth.require(ctx, Scope.VERIFY);
+        Principal principal = auth.require(ctx, Permission.VERIFY);
         TotpApi.CodeRequest body = Bodies.read(ctx, maxBody, TotpApi.CodeRequest.class);
         TotpVerifier.Verification request = new TotpVerifier.Verification(body.username(), body.code(),
                 principal.actor(), Requests.client(ctx));

@@ -2,7 +2,7 @@ package io.gatehouse.server.user;
 
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.common.Fields;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
@@ -70,14 +70,14 @@ public final class UserController {
     }
 
     private void create(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.USERS_WRITE);
         CreateRequest request = Bodies.read(ctx, maxBody, CreateRequest.class);
         User user = users.create(request.username(), request.roles(), principal, Requests.client(ctx));
         ctx.status(201).json(database.read(tx -> view(tx, user)));
     }
 
     private void list(Context ctx) {
-        auth.require(ctx, Scope.ADMIN);
+        auth.require(ctx, Permission.USERS_READ);
         int limit = (int) QueryParams.wholeNumber(ctx, "limit", 100, 1, 1000);
         String after = ctx.queryParamAsClass("after", String.class).getOrDefault("");
         List<User> page = users.list(limit, after);
@@ -86,19 +86,19 @@ public final class UserController {
     }
 
     private void get(Context ctx) {
-        auth.require(ctx, Scope.ADMIN);
+        auth.require(ctx, Permission.USERS_READ);
         ctx.json(database.read(tx -> view(tx, users.require(tx, ctx.pathParam("id")))));
     }
 
     private void setRoles(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.USERS_WRITE);
         RolesRequest request = Bodies.read(ctx, maxBody, RolesRequest.class);
         User user = users.setRoles(ctx.pathParam("id"), request.roles(), principal, Requests.client(ctx));
         ctx.json(database.read(tx -> view(tx, user)));
     }
 
     private void setStatus(Context ctx, String status) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.USERS_SUSPEND);
         User user = users.setStatus(ctx.pathParam("id"), status, principal, Requests.client(ctx));
         ctx.json(database.read(tx -> view(tx, user)));
     }

@@ -2,7 +2,7 @@ package io.gatehouse.server.wallet;
 
 import io.gatehouse.protocol.access.MintingKey;
 import io.gatehouse.server.auth.Principal;
-import io.gatehouse.server.auth.Scope;
+import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
@@ -33,7 +33,7 @@ public final class MintingKeyController {
     }
 
     private void rotate(Context ctx) {
-        Principal principal = auth.require(ctx, Scope.ADMIN);
+        Principal principal = auth.require(ctx, Permission.KEYS_ROTATE);
         String result = keys.rotate(principal.actor(), Requests.client(ctx));
         ctx.json(new Rotation(result, keys.published().stream().map(MintingKey::keyId).toList()));
     }
