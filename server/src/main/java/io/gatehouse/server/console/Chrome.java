@@ -1,6 +1,8 @@
 package io.gatehouse.server.console;
 
+import io.gatehouse.server.auth.Permission;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the console's layout shows around a page: which page it is (its {@code data-page}), its title, who is signed
@@ -8,11 +10,17 @@ import java.util.List;
  *
  * @param username null on pages shown before sign-in
  */
-public record Chrome(String page, String title, String username, List<String> roles, String csrf, String notice,
-        String error, List<String> scripts) {
+public record Chrome(String page, String title, String username, List<String> roles,
+        Set<Permission> permissions, String csrf, String notice, String error, List<String> scripts) {
     public Chrome {
         roles = List.copyOf(roles);
+        permissions = Set.copyOf(permissions);
         scripts = List.copyOf(scripts);
+    }
+
+    /** Whether the signed-in person may do {@code permission}: pages offer only the actions they may take. */
+    public boolean can(Permission permission) {
+        return permissions.contains(permission);
     }
 
     /** The console's sections, in the order of its navigation. */

@@ -24,12 +24,11 @@ import java.util.Optional;
  * are other controllers'.
  */
 public final class ConsoleController {
-    private static final Map<String, String> ASSETS = Map.of(
-            "console.css", "/console/assets/console.css",
-            "console.js", "/console/assets/console.js",
-            "passkey.js", "/console/assets/passkey.js",
+    /** The WebJars the console uses; its own scripts and styles are files under {@code console/assets/}. */
+    private static final Map<String, String> WEBJARS = Map.of(
             "htmx.min.js", "/META-INF/resources/webjars/htmx.org/2.0.8/dist/htmx.min.js",
             "echarts.min.js", "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js");
+    private static final java.util.regex.Pattern ASSET = java.util.regex.Pattern.compile("[a-z0-9-]+\\.(js|css)");
 
     private final ConsoleSessions sessions;
     private final ConsoleAccess access;
@@ -106,14 +105,14 @@ public final class ConsoleController {
     }
 
     private void asset(Context ctx) {
-        String resource = ASSETS.get(ctx.pathParam("name"));
-        if (resource == null) {
-            throw GatehouseException.notFound("not_found", "no console asset '" + ctx.pathParam("name") + "'");
+        String name = ctx.pathParam("name");
+        String resource = WEBJARS.getOrDefault(name, ASSET.matcher(name).matches() ? "/console/assets/" + name
+                : null);
+        InputStream found = resource == null ? null : ConsoleController.class.getResourceAsStream(resource);
+        if (found == null) {
+            throw GatehouseException.notFound("not_found", "no console asset '" + name + "'");
         }
-        try (InputStream in = ConsoleController.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " is missing from the class path");
-            }
+        try (InputStream in = found) {
             ctx.header("Cache-Control", "no-cache");
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.contentType(resource.endsWith(".css") ? "text/css; charset=utf-8"

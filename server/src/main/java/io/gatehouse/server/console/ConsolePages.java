@@ -50,16 +50,19 @@ public final class ConsolePages {
             String... scripts) {
         ConsoleSessions.Signed signed = ConsoleAccess.session(ctx);
         return new Chrome(page, title, signed.user().username(), List.copyOf(signed.user().roles()),
-                signed.csrfToken(), notice, error, List.of(scripts));
+                signed.principal().permissions(), signed.csrfToken(), notice, error, List.of(scripts));
     }
 
     /** A page shown without a session (sign-in, bootstrap, errors before sign-in). */
     public static Chrome anonymous(String page, String title, String error, String... scripts) {
-        return new Chrome(page, title, null, List.of(), "", null, error, List.of(scripts));
+        return new Chrome(page, title, null, List.of(), java.util.Set.of(), "", null, error, List.of(scripts));
     }
 
     static void headers(Context ctx) {
         Html.noStore(ctx);
+        // Not no-referrer: with it, browsers send "Origin: null" on form posts, and the console checks the origin
+        // of every change. same-origin still tells no other site anything.
+        ctx.header("Referrer-Policy", "same-origin");
         ctx.header("Content-Security-Policy", POLICY);
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
         ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
