@@ -1,5 +1,6 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.console.CodeSignIn;
 import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * The admin console: sessions signed in with passkeys, the bootstrap link's first administrator, and the pages of
  * each section over the same services the API uses.
  */
-public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, ConsoleBootstrap bootstrap) {
+public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, ConsoleBootstrap bootstrap,
+        CodeSignIn codes) {
 
     static ConsoleModule open(Core core, Services services, PasskeyModule passkeys, Web web) {
         ConsoleSessions sessions = new ConsoleSessions(core.database(), core.audit(), services.people().users(),
@@ -21,11 +23,13 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         ConsoleAccess access = new ConsoleAccess(sessions, web.links(), web.maxBody(), core.clock());
         ConsoleBootstrap bootstrap = new ConsoleBootstrap(core.database(), services.auth().bootstrap(),
                 services.people().users(), services.access().devices(), passkeys.passkeys(), sessions);
-        return new ConsoleModule(sessions, access, bootstrap);
+        CodeSignIn codes = new CodeSignIn(core.database(), core.audit(), services.people().users(),
+                services.people().policies(), services.totp().verifier(), sessions);
+        return new ConsoleModule(sessions, access, bootstrap, codes);
     }
 
     void register(Web web, Core core, PasskeyModule passkeys) {
-        new ConsoleController(sessions, access, bootstrap, passkeys.passkeys(), core.clock(), web.maxBody())
+        new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
         web.routes().page(HandlerType.GET, "/console", ctx -> ConsolePages.render(ctx, "overview", "Overview",
                 "overview", Map.of()));
