@@ -6,6 +6,7 @@ import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
 import io.gatehouse.server.console.ConsolePages;
 import io.gatehouse.server.console.ConsoleSessions;
+import io.gatehouse.server.console.SettingsPages;
 import io.javalin.http.HandlerType;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +29,10 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         return new ConsoleModule(sessions, access, bootstrap, codes);
     }
 
-    void register(Web web, Core core, PasskeyModule passkeys) {
+    void register(Web web, Core core, Services services, PasskeyModule passkeys) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
+                .register(web.routes());
+        new SettingsPages(services.people().policies(), services.reader().mintingKeys(), access, web.maxBody())
                 .register(web.routes());
         web.routes().page(HandlerType.GET, "/console", ctx -> ConsolePages.render(ctx, "overview", "Overview",
                 "overview", Map.of()));
