@@ -5,6 +5,7 @@ import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
 import io.gatehouse.server.console.ConsolePages;
+import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
 import io.gatehouse.server.console.SettingsPages;
 import io.javalin.http.HandlerType;
@@ -31,6 +32,8 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
 
     void register(Web web, Core core, Services services, PasskeyModule passkeys) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
+                .register(web.routes());
+        new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
                 .register(web.routes());
         new SettingsPages(services.people().policies(), services.reader().mintingKeys(), access, web.maxBody())
                 .register(web.routes());
