@@ -1,19 +1,31 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.access.RuleErasure;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.device.DeviceErasure;
 import io.gatehouse.server.policy.PolicyController;
 import io.gatehouse.server.policy.PolicyService;
+import io.gatehouse.server.totp.TotpErasure;
 import io.gatehouse.server.totp.TotpStatus;
+import io.gatehouse.server.totp.TotpUnlock;
+import io.gatehouse.server.user.LockoutReset;
 import io.gatehouse.server.user.SecondFactors;
 import io.gatehouse.server.user.UserController;
 import io.gatehouse.server.user.UserService;
+import java.util.List;
 
 /** Users with their roles, and the MFA policy of each role. */
-public record PeopleModule(UserService users, PolicyService policies) {
+public record PeopleModule(UserService users, PolicyService policies, LockoutReset lockouts) {
 
+    /**
+     * The features that keep rows about a person erase them when the person is deleted: rules naming them first,
+     * then their devices (passkeys before the device rows), then their second factors.
+     */
     static PeopleModule open(Core core) {
-        UserService users = new UserService(core.database(), core.audit(), core.clock(), core.random());
-        return new PeopleModule(users, new PolicyService(core.database(), core.audit(), core.clock(), users));
+        UserService users = new UserService(core.database(), core.audit(), core.clock(), core.random(),
+                List.of(new RuleErasure(), new DeviceErasure(core.clock()), new TotpErasure()));
+        return new PeopleModule(users, new PolicyService(core.database(), core.audit(), core.clock(), users),
+                new TotpUnlock(core.database(), core.audit(), users, core.clock()));
     }
 
     void register(Web web, Database database) {
@@ -22,7 +34,8 @@ public record PeopleModule(UserService users, PolicyService policies) {
             return new SecondFactors.State(totp.activeCredential(), totp.pendingEnrollment(),
                     policies.effectiveFor(tx, user.roles()).totpRequired(), totp.recoveryCodesRemaining());
         };
-        new UserController(users, secondFactors, database, web.auth(), web.maxBody()).register(web.routes());
+        new UserController(users, secondFactors, lockouts, database, web.auth(), web.maxBody())
+                .register(web.routes());
         new PolicyController(policies, web.auth(), web.maxBody()).register(web.routes());
     }
 }

@@ -48,7 +48,7 @@ public final class Bootstrap {
         String secret = Ids.randomBase32(random, 32);
         long now = clock.millis();
         boolean issued = database.inTransaction(tx -> {
-            if (ApiTokens.adminExists(tx)) {
+            if (ApiTokens.adminExists(tx, clock.millis())) {
                 return false;
             }
             TokenStore.replaceLinks(tx, Ids.newId(random, "bst"), Ids.sha256(secret), now, now + LIFETIME.toMillis());
@@ -78,7 +78,7 @@ public final class Bootstrap {
     public void check(String secret) {
         database.read(tx -> {
             find(tx, secret);
-            if (ApiTokens.adminExists(tx)) {
+            if (ApiTokens.adminExists(tx, clock.millis())) {
                 throw adminExists();
             }
             return null;
@@ -111,7 +111,7 @@ public final class Bootstrap {
                 throw GatehouseException.gone("bootstrap_used", "this bootstrap link was already used");
             }
             // 3. no administrator exists, read in this transaction: the link's purpose ends with the first one
-            if (ApiTokens.adminExists(tx)) {
+            if (ApiTokens.adminExists(tx, clock.millis())) {
                 TokenStore.setEndReason(tx, linkId, END_ADMIN_EXISTS);
                 audit.append(tx, AuditEvent.of(ACTOR, "admin.bootstrap", client).subject("bootstrap:" + linkId)
                         .reason(END_ADMIN_EXISTS).result("rejected"));

@@ -75,12 +75,13 @@ public final class DeviceController {
 
     /** A device as the API shows it. */
     record DeviceView(String id, String userId, String credentialId, String kind, String trust, String status,
-            String model, String os, String appVersion, String createdAt) {
+            String model, String os, String appVersion, String createdAt, String lastUsedAt) {
         static DeviceView of(Device device) {
             return new DeviceView(device.id(), device.userId(), device.credentialId(), device.kind().code(),
                     device.trust().code(),
                     device.active() ? "active" : "revoked", device.model(), device.os(), device.appVersion(),
-                    device.createdAt().toString());
+                    device.createdAt().toString(),
+                    device.lastUsedAt() == null ? null : device.lastUsedAt().toString());
         }
     }
 

@@ -14,18 +14,20 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
 
-/** {@code /api/v1/users}: create, read, change roles, suspend and resume. */
+/** {@code /api/v1/users}: create, list and read, change roles, suspend and resume, unlock, delete. */
 public final class UserController {
     private final UserService users;
     private final SecondFactors secondFactors;
+    private final LockoutReset lockouts;
     private final Database database;
     private final Authenticator auth;
     private final int maxBody;
 
-    public UserController(UserService users, SecondFactors secondFactors, Database database, Authenticator auth,
-            int maxBody) {
+    public UserController(UserService users, SecondFactors secondFactors, LockoutReset lockouts, Database database,
+            Authenticator auth, int maxBody) {
         this.users = users;
         this.secondFactors = secondFactors;
+        this.lockouts = lockouts;
         this.database = database;
         this.auth = auth;
         this.maxBody = maxBody;
@@ -66,7 +68,9 @@ public final class UserController {
                 .get("/api/v1/users/{id}", this::get)
                 .put("/api/v1/users/{id}/roles", this::setRoles)
                 .post("/api/v1/users/{id}/suspend", ctx -> setStatus(ctx, "suspended"))
-                .post("/api/v1/users/{id}/resume", ctx -> setStatus(ctx, "active"));
+                .post("/api/v1/users/{id}/resume", ctx -> setStatus(ctx, "active"))
+                .post("/api/v1/users/{id}/unlock", this::unlock)
+                .delete("/api/v1/users/{id}", this::delete);
     }
 
     private void create(Context ctx) {
@@ -80,7 +84,8 @@ public final class UserController {
         auth.require(ctx, Permission.USERS_READ);
         int limit = (int) QueryParams.wholeNumber(ctx, "limit", 100, 1, 1000);
         String after = ctx.queryParamAsClass("after", String.class).getOrDefault("");
-        List<User> page = users.list(limit, after);
+        UserFilter filter = UserFilter.of(ctx.queryParam("q"), ctx.queryParam("role"), ctx.queryParam("status"));
+        List<User> page = users.list(limit, after, filter);
         List<UserView> views = database.read(tx -> page.stream().map(user -> view(tx, user)).toList());
         ctx.json(new UserList(views, page.size() == limit ? page.get(page.size() - 1).username() : null));
     }
@@ -101,6 +106,19 @@ public final class UserController {
         Principal principal = auth.require(ctx, Permission.USERS_SUSPEND);
         User user = users.setStatus(ctx.pathParam("id"), status, principal, Requests.client(ctx));
         ctx.json(database.read(tx -> view(tx, user)));
+    }
+
+    private void unlock(Context ctx) {
+        Principal principal = auth.require(ctx, Permission.UNLOCK);
+        String userId = ctx.pathParam("id");
+        lockouts.unlock(userId, principal, Requests.client(ctx));
+        ctx.json(database.read(tx -> view(tx, users.require(tx, userId))));
+    }
+
+    private void delete(Context ctx) {
+        Principal principal = auth.require(ctx, Permission.USERS_DELETE);
+        users.delete(ctx.pathParam("id"), principal, Requests.client(ctx));
+        ctx.status(204);
     }
 
     private UserView view(ReadTx tx, User user) {
