@@ -3,12 +3,14 @@ package io.gatehouse.server;
 import io.gatehouse.server.access.RuleErasure;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.device.DeviceErasure;
+import io.gatehouse.server.device.Devices;
 import io.gatehouse.server.policy.PolicyController;
 import io.gatehouse.server.policy.PolicyService;
 import io.gatehouse.server.totp.TotpErasure;
 import io.gatehouse.server.totp.TotpStatus;
 import io.gatehouse.server.totp.TotpUnlock;
 import io.gatehouse.server.user.LockoutReset;
+import io.gatehouse.server.user.PersonDevices;
 import io.gatehouse.server.user.SecondFactors;
 import io.gatehouse.server.user.UserController;
 import io.gatehouse.server.user.UserService;
@@ -34,7 +36,11 @@ public record PeopleModule(UserService users, PolicyService policies, LockoutRes
             return new SecondFactors.State(totp.activeCredential(), totp.pendingEnrollment(),
                     policies.effectiveFor(tx, user.roles()).totpRequired(), totp.recoveryCodesRemaining());
         };
-        new UserController(users, secondFactors, lockouts, database, web.auth(), web.maxBody())
+        PersonDevices devices = (tx, userId, limit) -> Devices.firstOf(tx, userId, limit).stream()
+                .map(device -> new PersonDevices.Summary(device.id(), device.kind().code(), device.trust().code(),
+                        device.active(), device.model(), device.createdAt(), device.lastUsedAt()))
+                .toList();
+        new UserController(users, secondFactors, lockouts, devices, database, web.auth(), web.maxBody())
                 .register(web.routes());
         new PolicyController(policies, web.auth(), web.maxBody()).register(web.routes());
     }

@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -164,6 +165,11 @@ public final class Devices {
     /** The door credential of the device {@code deviceId}, with its status and its user's. */
     public Optional<DeviceCredential> credentialOfDevice(String deviceId) {
         return database.read(tx -> DeviceStore.credentialOfDevice(tx, deviceId));
+    }
+
+    /** The first {@code limit} of a user's devices by enrollment time, read in {@code tx}; none for an unknown user. */
+    public static List<Device> firstOf(ReadTx tx, String userId, int limit) {
+        return Page.of(limit, null).slice(DeviceStore.page(tx, userId, Page.of(limit, null))).items();
     }
 
     /** One page of a user's devices by enrollment time. */

@@ -1,5 +1,6 @@
 package io.gatehouse.server.user;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.auth.Permission;
@@ -19,19 +20,23 @@ public final class UserController {
     private final UserService users;
     private final SecondFactors secondFactors;
     private final LockoutReset lockouts;
+    private final PersonDevices devices;
     private final Database database;
     private final Authenticator auth;
     private final int maxBody;
 
-    public UserController(UserService users, SecondFactors secondFactors, LockoutReset lockouts, Database database,
-            Authenticator auth, int maxBody) {
+    public UserController(UserService users, SecondFactors secondFactors, LockoutReset lockouts,
+            PersonDevices devices, Database database, Authenticator auth, int maxBody) {
         this.users = users;
         this.secondFactors = secondFactors;
         this.lockouts = lockouts;
+        this.devices = devices;
         this.database = database;
         this.auth = auth;
         this.maxBody = maxBody;
     }
+
+    static final int DEVICES_SHOWN = 100;
 
     /** {@code POST /api/v1/users}; roles are optional. */
     record CreateRequest(String username, List<String> roles) {
@@ -48,9 +53,22 @@ public final class UserController {
         }
     }
 
-    /** The admin's view of a user, with the state of their second factor. */
+    /**
+     * The admin's view of a user, with the state of their second factor; {@code devices} only in the answer about
+     * one user ({@code GET /api/v1/users/{id}}), the first {@value #DEVICES_SHOWN} by enrollment.
+     */
     record UserView(String id, String username, List<String> roles, String status, String createdAt,
-            TotpView totp) {
+            TotpView totp, @JsonInclude(JsonInclude.Include.NON_NULL) List<DeviceView> devices) {
+    }
+
+    /** A device as a page about its person lists it; {@code lastUsedAt} is null when it was never used. */
+    record DeviceView(String id, String kind, String trust, String status, String model, String createdAt,
+            String lastUsedAt) {
+        static DeviceView of(PersonDevices.Summary device) {
+            return new DeviceView(device.id(), device.kind(), device.trust(), device.active() ? "active" : "revoked",
+                    device.model(), device.createdAt().toString(),
+                    device.lastUsedAt() == null ? null : device.lastUsedAt().toString());
+        }
     }
 
     /** {@code lockedUntil} is null while the user is not locked out. */
@@ -92,7 +110,12 @@ public final class UserController {
 
     private void get(Context ctx) {
         auth.require(ctx, Permission.USERS_READ);
-        ctx.json(database.read(tx -> view(tx, users.require(tx, ctx.pathParam("id")))));
+        ctx.json(database.read(tx -> {
+            UserView user = view(tx, users.require(tx, ctx.pathParam("id")));
+            List<DeviceView> shown = devices.of(tx, user.id(), DEVICES_SHOWN).stream().map(DeviceView::of).toList();
+            return new UserView(user.id(), user.username(), user.roles(), user.status(), user.createdAt(),
+                    user.totp(), shown);
+        }));
     }
 
     private void setRoles(Context ctx) {
@@ -128,6 +151,6 @@ public final class UserController {
                 totp.required(), totp.recoveryCodesRemaining(), lock.consecutiveFailures(),
                 lock.lockedUntil() == null ? null : Instant.ofEpochMilli(lock.lockedUntil()).toString());
         return new UserView(user.id(), user.username(), user.roles().stream().sorted().toList(), user.status(),
-                Instant.ofEpochMilli(user.createdAt()).toString(), second);
+                Instant.ofEpochMilli(user.createdAt()).toString(), second, null);
     }
 }

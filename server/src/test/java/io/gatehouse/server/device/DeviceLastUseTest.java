@@ -101,6 +101,21 @@ class DeviceLastUseTest {
     }
 
     @Test
+    void the_view_of_one_person_lists_their_devices_with_last_use_and_the_list_of_people_does_not() {
+        assertThat(scan(signer)).isNull();
+
+        JsonNode person = server.get("/api/v1/users/" + userId).json();
+        JsonNode device = person.get("devices").get(0);
+        assertThat(device.get("kind").asText()).isEqualTo("device_key");
+        assertThat(device.get("trust").asText()).isEqualTo("software");
+        assertThat(device.get("status").asText()).isEqualTo("active");
+        assertThat(device.get("lastUsedAt").asText()).isEqualTo(lastUsedAt().asText());
+        assertThat(person.get("totp").get("recoveryCodesRemaining").asInt()).isZero();
+        assertThat(person.get("totp").has("lockedUntil")).isTrue();
+        assertThat(server.get("/api/v1/users").json().get("users").get(0).has("devices")).isFalse();
+    }
+
+    @Test
     void a_forged_proof_naming_the_credential_stamps_nothing() {
         ProofSigner forger = new ProofSigner(ProofSigner.generateP256(RANDOM).getPrivate());
 
