@@ -22,7 +22,7 @@ final class TokenStore {
     record ActiveToken(String id, String name, byte[] secretHash, Set<Scope> scopes, Long expiresAt) {
     }
 
-    /** A token as an admin lists it; {@code revokedAt} is null while not revoked, {@code expiresAt} if it never expires. */
+    /** A token as an admin lists it; {@code revokedAt} null unless revoked, {@code expiresAt} if it never expires. */
     record Listed(String id, String name, Set<Scope> scopes, String createdBy, long createdAt, Long revokedAt,
             Long expiresAt) {
     }

@@ -20,7 +20,10 @@ public enum Dialect {
         return jdbcUrl.startsWith("jdbc:sqlite:") ? SQLITE : POSTGRES;
     }
 
-    /** Column types that differ, used as Flyway placeholders in the one shared set of migrations. */
+    /**
+     * Column types that differ, and the operator class an index needs to serve {@code LIKE 'prefix%'} on
+     * PostgreSQL under any collation, used as Flyway placeholders in the one shared set of migrations.
+     */
     public Map<String, String> migrationPlaceholders() {
         return migrationPlaceholders;
     }

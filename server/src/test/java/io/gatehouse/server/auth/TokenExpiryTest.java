@@ -9,6 +9,8 @@ import io.gatehouse.server.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,8 +81,8 @@ class TokenExpiryTest {
 
     @Test
     void an_instant_in_the_future_is_kept_as_given_and_a_token_without_expiry_lists_null() {
-        Instant at = server.clock().instant().plus(Duration.ofHours(5)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        HttpResult created = create(Map.of("expiresAt", at.atOffset(java.time.ZoneOffset.ofHours(2)).toString()));
+        Instant at = server.clock().instant().plus(Duration.ofHours(5)).truncatedTo(ChronoUnit.SECONDS);
+        HttpResult created = create(Map.of("expiresAt", at.atOffset(ZoneOffset.ofHours(2)).toString()));
         HttpResult forever = create(Map.of());
 
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
