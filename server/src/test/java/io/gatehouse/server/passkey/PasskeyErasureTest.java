@@ -34,7 +34,7 @@ class PasskeyErasureTest {
 
     @BeforeEach
     void start() {
-        server = PasskeyCeremonyTest.startOnLocalhost(dir);
+        server = TestServer.startOnLocalhost(dir, true);
         userId = server.post("/api/v1/users", Map.of("username", "Ottilie")).json().get("id").asText();
         phone = new TestAuthenticator(server.gatehouse().baseUrl().toString(), "localhost", new UUID(0, 0));
         String token = linkToken();
