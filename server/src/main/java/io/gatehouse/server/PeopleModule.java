@@ -1,6 +1,7 @@
 package io.gatehouse.server;
 
 import io.gatehouse.server.access.RuleErasure;
+import io.gatehouse.server.console.SessionErasure;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.device.DeviceErasure;
 import io.gatehouse.server.device.Devices;
@@ -20,12 +21,12 @@ import java.util.List;
 public record PeopleModule(UserService users, PolicyService policies, LockoutReset lockouts) {
 
     /**
-     * The features that keep rows about a person erase them when the person is deleted: rules naming them first,
-     * then their devices (passkeys before the device rows), then their second factors.
+     * The features that keep rows about a person erase them when the person is deleted: console sessions (which
+     * ends them), rules naming them, then their devices (passkeys before the device rows), then their second factors.
      */
     static PeopleModule open(Core core) {
         UserService users = new UserService(core.database(), core.audit(), core.clock(), core.random(),
-                List.of(new RuleErasure(), new DeviceErasure(core.clock()), new TotpErasure()));
+                List.of(new SessionErasure(), new RuleErasure(), new DeviceErasure(core.clock()), new TotpErasure()));
         return new PeopleModule(users, new PolicyService(core.database(), core.audit(), core.clock(), users),
                 new TotpUnlock(core.database(), core.audit(), users, core.clock()));
     }

@@ -40,6 +40,11 @@ public final class DeviceController {
                     Page.Slice<Device> slice = devices.list(ctx.pathParam("id"), Requests.page(ctx));
                     ctx.json(new DeviceList(slice.items().stream().map(DeviceView::of).toList(), slice.next()));
                 })
+                .post("/api/v1/users/{id}/devices/revoke", ctx -> {
+                    Principal principal = auth.require(ctx, Permission.CREDENTIALS_REVOKE);
+                    List<String> revoked = devices.revokeAll(ctx.pathParam("id"), principal, Requests.client(ctx));
+                    ctx.json(new RevokedAll(ctx.pathParam("id"), revoked));
+                })
                 .post("/api/v1/devices/{id}/revoke", ctx -> {
                     Principal principal = auth.require(ctx, Permission.CREDENTIALS_REVOKE);
                     devices.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
@@ -83,6 +88,10 @@ public final class DeviceController {
                     device.createdAt().toString(),
                     device.lastUsedAt() == null ? null : device.lastUsedAt().toString());
         }
+    }
+
+    /** The answer to revoking all of a person's devices: those that were active until now. */
+    record RevokedAll(String userId, List<String> revoked) {
     }
 
     /** The answer to a revocation. */

@@ -117,6 +117,12 @@ public final class DeviceStore {
         return tx.queryOne("SELECT user_id FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId);
     }
 
+    /** The ids of the user's active devices, by enrollment time. */
+    static List<String> activeIdsOf(ReadTx tx, String userId) {
+        return tx.query("SELECT id FROM devices WHERE user_id = ? AND status = 'active' ORDER BY created_at, id",
+                rs -> rs.getString(1), userId);
+    }
+
     /** Revokes an active device; false when it was revoked already. */
     static boolean revoke(Tx tx, String deviceId, long nowMillis) {
         return tx.update("UPDATE devices SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",

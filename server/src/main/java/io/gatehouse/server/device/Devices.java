@@ -208,6 +208,30 @@ public final class Devices {
         });
     }
 
+    /**
+     * Revokes every active device of a person at once, for a person whose phones may all be in other hands: 1 the
+     * user exists (else 404 {@code user_not_found}) and is locked; 2 each active device is revoked; 3 when any was,
+     * the person's pending links end as for one revocation; 4 one {@code device.revoke_all} record lists them.
+     * Revoking the devices of a person who has none active changes nothing and records nothing.
+     *
+     * @return the ids of the devices revoked
+     */
+    public List<String> revokeAll(String userId, Principal by, ClientInfo client) {
+        return database.inTransaction(tx -> {
+            users.lock(tx, userId);
+            List<String> revoked = DeviceStore.activeIdsOf(tx, userId).stream()
+                    .filter(deviceId -> DeviceStore.revoke(tx, deviceId, clock.millis())).toList();
+            if (revoked.isEmpty()) {
+                return revoked;
+            }
+            PendingLinks.Ended links = users.endPendingLinks(tx, userId, "device_revoked", by.actor(), client);
+            audit.append(tx, AuditEvent.of(by.actor(), "device.revoke_all", client).user(userId)
+                    .detail("devices", revoked).detail("pendingTotpEnrollmentsEnded", links.totpEnrollments())
+                    .detail("pendingDeviceEnrollmentsEnded", links.deviceEnrollments()).success());
+            return revoked;
+        });
+    }
+
     record Pending(String id, String userId, Instant expiresAt) {
     }
 

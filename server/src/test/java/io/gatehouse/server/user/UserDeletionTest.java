@@ -10,6 +10,7 @@ import io.gatehouse.server.access.DoorStore;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.DeviceStore;
+import io.gatehouse.server.testing.ConsoleClient;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.TestServer;
@@ -100,7 +101,7 @@ class UserDeletionTest {
         assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
         for (String table : List.of("users", "user_roles", "totp_credentials", "totp_enrollments", "recovery_codes",
                 "totp_source_throttle", "totp_rejection_windows", "devices", "device_enrollments", "passkeys",
-                "access_rules")) {
+                "access_rules", "console_sessions")) {
             String column = table.equals("users") ? "id" : "user_id";
             assertThat(count("SELECT COUNT(*) FROM " + table + " WHERE " + column + " = ?", userId)).as(table)
                     .isZero();
@@ -141,6 +142,16 @@ class UserDeletionTest {
         List<DeviceCredential> listed = database.read(tx -> DeviceStore.credentialsOf(tx,
                 DoorStore.usersNamedIn(zoneId)));
         assertThat(listed).isEmpty();
+    }
+
+    @Test
+    void a_deleted_persons_console_session_ends_at_once() {
+        ConsoleClient console = ConsoleClient.signIn(server, userId);
+        assertThat(console.get("/console/sessions").status()).isEqualTo(200);
+
+        server.delete("/api/v1/users/" + userId);
+
+        assertThat(console.get("/console/sessions").status()).as("sent to sign in").isEqualTo(303);
     }
 
     @Test
