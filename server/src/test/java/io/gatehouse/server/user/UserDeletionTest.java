@@ -146,6 +146,8 @@ class UserDeletionTest {
 
     @Test
     void a_deleted_persons_console_session_ends_at_once() {
+        assertThat(server.put("/api/v1/users/" + userId + "/roles", Map.of("roles", List.of("helpdesk"))).status())
+                .isEqualTo(200);
         ConsoleClient console = ConsoleClient.signIn(server, userId);
         assertThat(console.get("/console/sessions").status()).isEqualTo(200);
 
