@@ -157,7 +157,7 @@ public final class PeoplePages {
         params.put("next", listing.next() == null ? null : "/console/people?after="
                 + URLEncoder.encode(listing.next(), StandardCharsets.UTF_8) + given.query());
         ConsolePages.render(ctx, 200, "people/list", ConsolePages.chrome(ctx, "people", "People",
-                NOTICES.get(ctx.queryParam("done")), null), params);
+                notice(ctx), null), params);
     }
 
     private void create(Context ctx) {
@@ -169,7 +169,7 @@ public final class PeoplePages {
 
     private void person(Context ctx) {
         ConsoleAccess.require(ctx, Permission.USERS_READ);
-        render(ctx, ctx.pathParam("id"), NOTICES.get(ctx.queryParam("done")), null);
+        render(ctx, ctx.pathParam("id"), notice(ctx), null);
     }
 
     private void setRoles(Context ctx) {
@@ -260,6 +260,12 @@ public final class PeoplePages {
         params.put("once", once);
         ConsolePages.render(ctx, 200, "people/person", ConsolePages.chrome(ctx, "people", person.username(), notice,
                 null), params);
+    }
+
+    /** The notice a redirect named; none for an unknown name. */
+    private static String notice(Context ctx) {
+        String done = ctx.queryParam("done");
+        return done == null ? null : NOTICES.get(done);
     }
 
     private static void done(Context ctx, String userId, String notice) {

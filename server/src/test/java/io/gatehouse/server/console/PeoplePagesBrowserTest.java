@@ -94,7 +94,7 @@ class PeoplePagesBrowserTest {
         browser.open(base + "/console/people");
         browser.type("#new-username", "newcomer");
         browser.type("#new-roles", "staff, helpdesk");
-        browser.click("form[action=\"/console/people\"] button[type=submit]");
+        browser.click("[data-action=create]");
         browser.waitForText("The person was created.", WAIT);
         assertThat(browser.currentUrl()).contains("/console/people/usr_");
         assertThat(browser.pageSource()).contains("helpdesk staff");

@@ -47,7 +47,7 @@ class PeoplePagesTest {
         ConsoleClient desk = as("helpdesk");
 
         HttpResult page = desk.get("/console/people/" + targetId);
-        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.status()).as(page.text()).isEqualTo(200);
         assertThat(page.text()).contains("data-page=\"people\"").contains("data-action=\"unlock\"")
                 .contains("data-action=\"totp-link\"").doesNotContain("data-action=\"suspend\"")
                 .doesNotContain("data-action=\"delete\"").doesNotContain("data-action=\"revoke-all\"")
