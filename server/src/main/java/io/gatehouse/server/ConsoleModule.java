@@ -7,6 +7,7 @@ import io.gatehouse.server.console.ConsoleController;
 import io.gatehouse.server.console.ConsolePages;
 import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
+import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
 import io.javalin.http.HandlerType;
 import java.util.Map;
@@ -36,6 +37,9 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
                 .register(web.routes());
         new SettingsPages(services.people().policies(), services.reader().mintingKeys(), access, web.maxBody())
+                .register(web.routes());
+        new PeoplePages(services.people().users(), services.people().people(), services.people().lockouts(),
+                services.totp().enrollments(), services.access().devices(), access, web.links(), web.maxBody())
                 .register(web.routes());
         web.routes().page(HandlerType.GET, "/console", ctx -> ConsolePages.render(ctx, "overview", "Overview",
                 "overview", Map.of()));

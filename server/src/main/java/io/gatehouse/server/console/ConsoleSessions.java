@@ -245,11 +245,6 @@ public final class ConsoleSessions {
         });
     }
 
-    /** Deletes every session row of a person being erased. */
-    public void erase(Tx tx, String userId) {
-        SessionStore.deleteAllOfUser(tx, userId);
-    }
-
     /** Deletes sessions that ended or expired more than {@link #KEEP_ENDED} ago. */
     public int prune() {
         long before = clock.millis() - KEEP_ENDED.toMillis();
