@@ -87,7 +87,8 @@ class AdminAnswersTest {
             app = token.get("id").asText().equals(created.get("id").asText()) ? token : app;
         }
         assertThat(app).as("the new token in " + list).isNotNull();
-        assertThat(members(app)).containsExactly("id", "name", "scopes", "createdBy", "createdAt", "revokedAt");
+        assertThat(members(app)).containsExactly("id", "name", "scopes", "createdBy", "createdAt", "revokedAt",
+                "expiresAt");
         assertThat(app.get("revokedAt").isNull()).isTrue();
         assertThat(app.get("scopes").toString()).isEqualTo("[\"audit:read\",\"verify\"]");
     }
