@@ -149,7 +149,9 @@ public final class Gatehouse implements AutoCloseable {
         Routes routes = new Routes(app);
         Web web = new Web(routes, new Authenticator(services.auth().tokens()), links, registry,
                 config.maxBodyBytes());
-        core.register(web, services.people().users());
+        core.register(web);
+        InsightModule insight = InsightModule.open(core, services.access().devices());
+        insight.register(web, services.people().users());
         services.auth().register(web);
         services.people().register(web, core.database());
         services.totp().register(web);
@@ -162,6 +164,7 @@ public final class Gatehouse implements AutoCloseable {
 
         Background background = new Background();
         core.schedule(background);
+        insight.schedule(background);
         services.totp().schedule(background);
         services.access().schedule(background);
 
@@ -271,9 +274,10 @@ public final class Gatehouse implements AutoCloseable {
         return routes.all();
     }
 
-    /** Stops HTTP, seals what is left of the audit chain, and closes the database. */
+    /** Ends the live audit streams, stops HTTP, seals what is left of the audit chain, and closes the database. */
     @Override
     public void close() {
+        services.core().audit().feed().close();
         app.stop();
         background.close();
         try {

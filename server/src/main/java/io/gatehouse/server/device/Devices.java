@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,6 +52,11 @@ public final class Devices {
         this.users = users;
         this.clock = clock;
         this.random = random;
+    }
+
+    /** Active devices counted by kind and trust level, for the console's analytics. */
+    public List<DeviceStore.KindAndTrust> activeCounts() {
+        return database.read(DeviceStore::activeByKindAndTrust);
     }
 
     /** A new link; {@code token} exists only in this answer. */

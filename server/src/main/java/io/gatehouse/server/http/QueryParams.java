@@ -14,6 +14,26 @@ public final class QueryParams {
     }
 
     /**
+     * The instant parameter {@code name} (RFC 3339 with an offset, such as {@code 2026-01-31T12:00:00Z} or
+     * {@code 2026-01-31T13:00:00+01:00}), or empty when absent.
+     *
+     * @throws io.gatehouse.server.common.GatehouseException 400 {@code invalid_parameter} when it is not one
+     */
+    public static java.util.Optional<java.time.Instant> instant(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(java.time.OffsetDateTime.parse(raw,
+                    java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw GatehouseException.invalid("invalid_parameter", "query parameter '" + name + "' must be an RFC 3339"
+                    + " instant such as 2026-01-31T12:00:00Z, got '" + Utf8.truncate(raw, 40) + "'");
+        }
+    }
+
+    /**
      * The whole-number parameter {@code name}, or {@code fallback} when absent.
      *
      * @throws ApiException 400 {@code invalid_parameter} when it is not a number from {@code min} to {@code max}
