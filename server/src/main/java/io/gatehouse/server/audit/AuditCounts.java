@@ -16,6 +16,29 @@ public final class AuditCounts {
     public static final String DENY = "deny";
     private static final long HOUR_MILLIS = 3_600_000L;
 
+    static final String DECISIONS_PER_HOUR = "SELECT created_at / " + HOUR_MILLIS + " AS hour,"
+            + " SUM(CASE WHEN result = 'grant' THEN 1 ELSE 0 END) AS grants,"
+            + " SUM(CASE WHEN result = 'deny' THEN 1 ELSE 0 END) AS denies"
+            + " FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ?"
+            + " GROUP BY created_at / " + HOUR_MILLIS + " ORDER BY hour";
+    static final String DECISIONS = "SELECT SUM(CASE WHEN result = 'grant' THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN result = 'deny' THEN 1 ELSE 0 END)"
+            + " FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ?";
+    static final String DENY_REASONS = "SELECT reason, COUNT(*) AS denies FROM audit_log"
+            + " WHERE action = ? AND created_at >= ? AND created_at < ? AND result = ?"
+            + " GROUP BY reason ORDER BY denies DESC, reason";
+    static final String DOORS = "SELECT subject,"
+            + " SUM(CASE WHEN result = 'grant' THEN 1 ELSE 0 END) AS grants,"
+            + " SUM(CASE WHEN result = 'deny' THEN 1 ELSE 0 END) AS denies"
+            + " FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ? AND subject LIKE 'door:%'"
+            + " GROUP BY subject ORDER BY denies DESC, grants DESC, subject LIMIT ?";
+    static final String TOTP_PER_HOUR = "SELECT created_at / " + HOUR_MILLIS + " AS hour,"
+            + " SUM(CASE WHEN reason = 'invalid_code' THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN details LIKE '%\"lockStarted\":true%' THEN 1 ELSE 0 END)"
+            + " FROM audit_log WHERE action IN ('totp.verify', 'recovery.verify') AND created_at >= ?"
+            + " AND created_at < ? AND result = 'rejected'"
+            + " GROUP BY created_at / " + HOUR_MILLIS + " ORDER BY hour";
+
     private AuditCounts() {
     }
 
@@ -40,39 +63,27 @@ public final class AuditCounts {
     }
 
     public static List<HourlyDecisions> decisionsPerHour(ReadTx tx, Instant from, Instant to) {
-        return tx.query("SELECT created_at / " + HOUR_MILLIS + " AS hour,"
-                + " SUM(CASE WHEN result = 'grant' THEN 1 ELSE 0 END) AS grants,"
-                + " SUM(CASE WHEN result = 'deny' THEN 1 ELSE 0 END) AS denies"
-                + " FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ?"
-                + " GROUP BY created_at / " + HOUR_MILLIS + " ORDER BY hour",
+        return tx.query(DECISIONS_PER_HOUR,
                 rs -> new HourlyDecisions(Instant.ofEpochMilli(rs.getLong(1) * HOUR_MILLIS), rs.getLong(2),
                         rs.getLong(3)), SCAN, from.toEpochMilli(), to.toEpochMilli());
     }
 
     public static Decisions decisions(ReadTx tx, Instant from, Instant to) {
-        return tx.queryOne("SELECT SUM(CASE WHEN result = 'grant' THEN 1 ELSE 0 END),"
-                + " SUM(CASE WHEN result = 'deny' THEN 1 ELSE 0 END)"
-                + " FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ?",
+        return tx.queryOne(DECISIONS,
                 rs -> new Decisions(rs.getLong(1), rs.getLong(2)), SCAN, from.toEpochMilli(), to.toEpochMilli())
                 .orElseThrow();
     }
 
     /** Deny reasons, most frequent first; a deny without a reason counts under null. */
     public static List<ReasonCount> denyReasons(ReadTx tx, Instant from, Instant to) {
-        return tx.query("SELECT reason, COUNT(*) AS denies FROM audit_log"
-                + " WHERE action = ? AND created_at >= ? AND created_at < ? AND result = ?"
-                + " GROUP BY reason ORDER BY denies DESC, reason",
+        return tx.query(DENY_REASONS,
                 rs -> new ReasonCount(rs.getString(1), rs.getLong(2)), SCAN, from.toEpochMilli(), to.toEpochMilli(),
                 DENY);
     }
 
     /** The {@code limit} doors with the most denies (then the most grants, then by id). */
     public static List<DoorCounts> doors(ReadTx tx, Instant from, Instant to, int limit) {
-        return tx.query("SELECT subject,"
-                + " SUM(CASE WHEN result = 'grant' THEN 1 ELSE 0 END) AS grants,"
-                + " SUM(CASE WHEN result = 'deny' THEN 1 ELSE 0 END) AS denies"
-                + " FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ? AND subject LIKE 'door:%'"
-                + " GROUP BY subject ORDER BY denies DESC, grants DESC, subject LIMIT ?",
+        return tx.query(DOORS,
                 rs -> new DoorCounts(rs.getString(1).substring(AuditFilter.DOOR_SUBJECT.length()), rs.getLong(2),
                         rs.getLong(3)), SCAN, from.toEpochMilli(), to.toEpochMilli(), limit);
     }
@@ -82,12 +93,7 @@ public final class AuditCounts {
      * started a lockout (their details say {@code lockStarted}), for TOTP and recovery codes alike.
      */
     public static List<HourlyTotp> totpPerHour(ReadTx tx, Instant from, Instant to) {
-        return tx.query("SELECT created_at / " + HOUR_MILLIS + " AS hour,"
-                + " SUM(CASE WHEN reason = 'invalid_code' THEN 1 ELSE 0 END),"
-                + " SUM(CASE WHEN details LIKE '%\"lockStarted\":true%' THEN 1 ELSE 0 END)"
-                + " FROM audit_log WHERE action IN ('totp.verify', 'recovery.verify') AND created_at >= ?"
-                + " AND created_at < ? AND result = 'rejected'"
-                + " GROUP BY created_at / " + HOUR_MILLIS + " ORDER BY hour",
+        return tx.query(TOTP_PER_HOUR,
                 rs -> new HourlyTotp(Instant.ofEpochMilli(rs.getLong(1) * HOUR_MILLIS), rs.getLong(2), rs.getLong(3)),
                 from.toEpochMilli(), to.toEpochMilli());
     }
