@@ -17,10 +17,6 @@ public record AuditFilter(Optional<String> userId, Optional<String> action, Opti
     public static final AuditFilter ALL = new AuditFilter(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
-    public AuditFilter withUser(String id) {
-        return new AuditFilter(Optional.of(id), action, door, result, reason, from, to);
-    }
-
     /** The parts given, by their query parameter names: what an export records about itself. */
     Map<String, Object> described() {
         Map<String, Object> parts = new LinkedHashMap<>();
