@@ -4,10 +4,10 @@ import io.gatehouse.server.console.CodeSignIn;
 import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
-import io.gatehouse.server.console.ConsolePages;
+import io.gatehouse.server.console.AnalyticsPages;
+import io.gatehouse.server.console.AuditPages;
+import io.gatehouse.server.console.OverviewPages;
 import io.gatehouse.server.console.ConsoleSessions;
-import io.javalin.http.HandlerType;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,11 +28,13 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         return new ConsoleModule(sessions, access, bootstrap, codes);
     }
 
-    void register(Web web, Core core, PasskeyModule passkeys) {
+    void register(Web web, Core core, PasskeyModule passkeys, InsightModule insight) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
-        web.routes().page(HandlerType.GET, "/console", ctx -> ConsolePages.render(ctx, "overview", "Overview",
-                "overview", Map.of()));
+        new OverviewPages(insight.insights(), insight.trail(), insight.streams()).register(web.routes());
+        new AuditPages(insight.trail(), insight.exports(), insight.verification(), insight.users())
+                .register(web.routes());
+        new AnalyticsPages(insight.insights()).register(web.routes());
     }
 
     void schedule(Background background) {

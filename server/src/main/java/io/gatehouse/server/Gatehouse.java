@@ -152,8 +152,8 @@ public final class Gatehouse implements AutoCloseable {
         Web web = new Web(routes, new Authenticator(services.auth().tokens()), links, registry,
                 config.maxBodyBytes());
         core.register(web);
-        InsightModule insight = InsightModule.open(core, services.access().devices());
-        insight.register(web, services.people().users());
+        InsightModule insight = InsightModule.open(core, services.access().devices(), services.people().users(), web);
+        insight.register(web);
         services.auth().register(web);
         services.people().register(web, core.database());
         services.totp().register(web);
@@ -162,7 +162,7 @@ public final class Gatehouse implements AutoCloseable {
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
-        console.register(web, core, passkeys);
+        console.register(web, core, passkeys, insight);
 
         app.start();
         links.listeningOn(config.bind(), app.port());

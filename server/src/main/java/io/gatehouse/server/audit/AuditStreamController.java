@@ -61,7 +61,14 @@ public final class AuditStreamController {
 
     private void stream(Context ctx) throws IOException {
         read.require(ctx);
-        Optional<AuditFilter> filter = AuditController.filter(ctx, users);
+        stream(ctx, AuditController.filter(ctx, users));
+    }
+
+    /**
+     * Streams the records {@code filter} matches (none when empty) to a request whose access was checked: the API's
+     * route above, and the console's, which checks the session instead of a token.
+     */
+    public void stream(Context ctx, Optional<AuditFilter> filter) throws IOException {
         long resumeAfter = lastEventId(ctx);
         AuditFeed.Subscription subscription = feed.subscribe().orElseThrow(() -> GatehouseException.unavailable(
                 "too_many_streams", "the server holds as many live audit streams as it serves ("

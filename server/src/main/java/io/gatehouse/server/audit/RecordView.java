@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.time.Instant;
 
 /** One record as the API and its exports show it; every member is present, null when the record has no value for it. */
-record RecordView(long id, String eventId, String time, String actor, String action, String user,
+public record RecordView(long id, String eventId, String time, String actor, String action, String user,
         String subject, String result, String reason, String clientAddress, String userAgent, String mode,
         JsonNode details, Long chainPosition) {
 

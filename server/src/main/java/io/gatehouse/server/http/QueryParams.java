@@ -20,17 +20,7 @@ public final class QueryParams {
      * @throws io.gatehouse.server.common.GatehouseException 400 {@code invalid_parameter} when it is not one
      */
     public static java.util.Optional<java.time.Instant> instant(Context ctx, String name) {
-        String raw = ctx.queryParam(name);
-        if (raw == null) {
-            return java.util.Optional.empty();
-        }
-        try {
-            return java.util.Optional.of(java.time.OffsetDateTime.parse(raw,
-                    java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw GatehouseException.invalid("invalid_parameter", "query parameter '" + name + "' must be an RFC 3339"
-                    + " instant such as 2026-01-31T12:00:00Z, got '" + Utf8.truncate(raw, 40) + "'");
-        }
+        return io.gatehouse.server.common.Instants.parameter(name, ctx.queryParam(name));
     }
 
     /**

@@ -77,12 +77,13 @@ public final class Insights {
     }
 
     /**
-     * The range asked for: {@code to} defaults to now and {@code from} to {@link #DEFAULT_RANGE} before {@code to}.
+     * The range asked for: {@code to} defaults to now (this millisecond included) and {@code from} to
+     * {@link #DEFAULT_RANGE} before {@code to}.
      *
      * @throws GatehouseException {@code invalid_parameter} when {@code from} is not before {@code to}
      */
     public Range range(Optional<Instant> from, Optional<Instant> to) {
-        Instant end = to.orElseGet(clock::instant);
+        Instant end = to.orElseGet(() -> clock.instant().plusMillis(1));
         Instant start = from.orElse(end.minus(DEFAULT_RANGE));
         if (!start.isBefore(end)) {
             throw GatehouseException.invalid("invalid_parameter", "query parameter 'from' (" + start
