@@ -6,8 +6,10 @@ import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
 import io.gatehouse.server.console.AnalyticsPages;
 import io.gatehouse.server.console.AuditPages;
-import io.gatehouse.server.console.OverviewPages;
+import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
+import io.gatehouse.server.console.OverviewPages;
+import io.gatehouse.server.console.SettingsPages;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,8 +30,12 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         return new ConsoleModule(sessions, access, bootstrap, codes);
     }
 
-    void register(Web web, Core core, PasskeyModule passkeys, InsightModule insight) {
+    void register(Web web, Core core, Services services, PasskeyModule passkeys, InsightModule insight) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
+                .register(web.routes());
+        new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
+                .register(web.routes());
+        new SettingsPages(services.people().policies(), services.reader().mintingKeys(), access, web.maxBody())
                 .register(web.routes());
         new OverviewPages(insight.insights(), insight.trail(), insight.streams()).register(web.routes());
         new AuditPages(insight.trail(), insight.exports(), insight.verification(), insight.users())

@@ -3,7 +3,6 @@ package io.gatehouse.server.console;
 import io.gatehouse.server.auth.TokenController;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.http.Bodies;
-import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Requests;
@@ -145,11 +144,11 @@ public final class ConsoleController {
 
     /** A TOTP or recovery code signs in a person whose policy allows it; a refusal shows the form again. */
     private void signInWithCode(Context ctx) {
-        Map<String, java.util.List<String>> form = Forms.all(ctx, maxBody);
-        String next = ConsoleAccess.safeReturn(first(form, "next"));
-        String username = first(form, "username");
+        ConsoleForm form = ConsoleForm.of(ctx, maxBody);
+        String next = ConsoleAccess.safeReturn(form.text("next"));
+        String username = form.text("username");
         try {
-            ConsoleSessions.Started started = codes.signIn(username, first(form, "code"), Requests.client(ctx));
+            ConsoleSessions.Started started = codes.signIn(username, form.text("code"), Requests.client(ctx));
             access.setCookie(ctx, started);
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
         } catch (GatehouseException e) {
@@ -162,10 +161,7 @@ public final class ConsoleController {
         }
     }
 
-    private static String first(Map<String, java.util.List<String>> form, String name) {
-        java.util.List<String> values = form.get(name);
-        return values == null ? null : values.get(0);
-    }
+
 
     /** A passkey assertion over a single-use challenge of this server signs its person in, when they may. */
     private void signIn(Context ctx) {
@@ -195,10 +191,10 @@ public final class ConsoleController {
     }
 
     private void verifyWithCode(Context ctx) {
-        Map<String, java.util.List<String>> form = Forms.all(ctx, maxBody);
-        String next = ConsoleAccess.safeReturn(first(form, "next"));
+        ConsoleForm form = ConsoleForm.of(ctx, maxBody);
+        String next = ConsoleAccess.safeReturn(form.text("next"));
         try {
-            codes.verify(ConsoleAccess.session(ctx), first(form, "code"), Requests.client(ctx));
+            codes.verify(ConsoleAccess.session(ctx), form.text("code"), Requests.client(ctx));
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
         } catch (GatehouseException e) {
             verifyPage(ctx, ProblemMapper.status(e), next, e.detail());

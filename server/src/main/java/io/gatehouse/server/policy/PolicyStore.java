@@ -22,10 +22,6 @@ final class PolicyStore {
     private PolicyStore() {
     }
 
-    /** A role and its policy. */
-    record RolePolicy(String role, MfaPolicy policy) {
-    }
-
     static Optional<MfaPolicy> find(ReadTx tx, String role) {
         return tx.queryOne("SELECT " + COLUMNS + " FROM role_policies WHERE role = ?", PolicyStore::read, role)
                 .map(RolePolicy::policy);
