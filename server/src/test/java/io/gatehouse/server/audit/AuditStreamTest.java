@@ -211,6 +211,25 @@ class AuditStreamTest {
     }
 
     @Test
+    void an_idle_stream_sends_heartbeat_comments() throws Exception {
+        io.javalin.Javalin app = io.javalin.Javalin.create(config -> config.showJavalinBanner = false).start(0);
+        try {
+            new AuditStreamController(database, audit.feed(), ctx -> "tester",
+                    server.gatehouse().services().people().users(), Duration.ofMillis(200))
+                    .register(new io.gatehouse.server.http.Routes(app));
+            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + app.port() + "/api/v1/audit/stream")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            try (Stream<String> lines = response.body()) {
+                assertThat(lines.filter(line -> line.startsWith(":")).limit(2).toList())
+                        .containsExactly(": heartbeat", ": heartbeat");
+            }
+        } finally {
+            app.stop();
+        }
+    }
+
+    @Test
     void the_feed_holds_a_bounded_number_of_subscribers() {
         AuditFeed feed = new AuditFeed();
         for (int i = 0; i < AuditFeed.MAX_SUBSCRIBERS; i++) {
