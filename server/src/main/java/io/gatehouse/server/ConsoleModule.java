@@ -4,13 +4,13 @@ import io.gatehouse.server.console.CodeSignIn;
 import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
-import io.gatehouse.server.console.ConsolePages;
+import io.gatehouse.server.console.AnalyticsPages;
+import io.gatehouse.server.console.AuditPages;
 import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
+import io.gatehouse.server.console.OverviewPages;
 import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
-import io.javalin.http.HandlerType;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,7 +31,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         return new ConsoleModule(sessions, access, bootstrap, codes);
     }
 
-    void register(Web web, Core core, Services services, PasskeyModule passkeys) {
+    void register(Web web, Core core, Services services, PasskeyModule passkeys, InsightModule insight) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
         new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
@@ -41,8 +41,10 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new PeoplePages(services.people().users(), services.people().people(), services.people().lockouts(),
                 services.totp().enrollments(), services.access().devices(), access, web.links(), web.maxBody())
                 .register(web.routes());
-        web.routes().page(HandlerType.GET, "/console", ctx -> ConsolePages.render(ctx, "overview", "Overview",
-                "overview", Map.of()));
+        new OverviewPages(insight.insights(), insight.trail(), insight.streams()).register(web.routes());
+        new AuditPages(insight.trail(), insight.exports(), insight.verification(), insight.users())
+                .register(web.routes());
+        new AnalyticsPages(insight.insights()).register(web.routes());
     }
 
     void schedule(Background background) {

@@ -1,9 +1,6 @@
 package io.gatehouse.server;
 
-import io.gatehouse.server.audit.AuditController;
 import io.gatehouse.server.audit.AuditLog;
-import io.gatehouse.server.audit.UserLookup;
-import io.gatehouse.server.auth.Permission;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.crypto.CryptoException;
 import io.gatehouse.server.crypto.MasterKeyring;
@@ -22,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What every feature is built from: the configuration, the one clock and source of randomness, the database, the
- * master keys and the audit log. It serves health, metrics and the audit trail, and seals the audit chain.
+ * master keys and the audit log. It serves health and metrics, and seals the audit chain.
  */
 public record Core(GatehouseConfig config, Clock clock, SecureRandom random, Database database,
         MasterKeyring keyring, SecretBox secrets, AuditLog audit) implements AutoCloseable {
@@ -71,12 +68,9 @@ public record Core(GatehouseConfig config, Clock clock, SecureRandom random, Dat
         audit.seal(database);
     }
 
-    /** @param users answers the audit query's questions about users */
-    void register(Web web, UserLookup users) {
+    void register(Web web) {
         new OpsController(database, web.registry()).register(web.routes());
         new io.gatehouse.server.ops.ApiDocsController().register(web.routes());
-        new AuditController(database, ctx -> web.auth().require(ctx, Permission.AUDIT_READ), users)
-                .register(web.routes());
     }
 
     void schedule(Background background) {

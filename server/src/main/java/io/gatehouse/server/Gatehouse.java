@@ -151,7 +151,9 @@ public final class Gatehouse implements AutoCloseable {
         Routes routes = new Routes(app);
         Web web = new Web(routes, new Authenticator(services.auth().tokens()), links, registry,
                 config.maxBodyBytes());
-        core.register(web, services.people().users());
+        core.register(web);
+        InsightModule insight = InsightModule.open(core, services.access().devices(), services.people().users(), web);
+        insight.register(web);
         services.auth().register(web);
         services.people().register(web);
         services.totp().register(web);
@@ -160,13 +162,14 @@ public final class Gatehouse implements AutoCloseable {
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
-        console.register(web, core, services, passkeys);
+        console.register(web, core, services, passkeys, insight);
 
         app.start();
         links.listeningOn(config.bind(), app.port());
 
         Background background = new Background();
         core.schedule(background);
+        insight.schedule(background);
         services.totp().schedule(background);
         services.access().schedule(background);
         console.schedule(background);
@@ -288,9 +291,10 @@ public final class Gatehouse implements AutoCloseable {
         return routes.pages();
     }
 
-    /** Stops HTTP, seals what is left of the audit chain, and closes the database. */
+    /** Ends the live audit streams, stops HTTP, seals what is left of the audit chain, and closes the database. */
     @Override
     public void close() {
+        services.core().audit().feed().close();
         app.stop();
         background.close();
         try {

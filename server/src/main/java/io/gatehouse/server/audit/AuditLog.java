@@ -17,6 +17,8 @@ import java.util.List;
  * {@link #seal} then links the records committed since the last seal into the hash chain, one batch per call, under
  * the lock of the single chain-head row. The server calls it a few times a second; the command line calls it after
  * its own writes. See docs/architecture.md.
+ *
+ * <p>Every record appended is published to {@link #feed} once its transaction has committed, never before.
  */
 public final class AuditLog {
     /** Records linked per transaction: small, because on SQLite the sealer holds the only write lock meanwhile. */
@@ -29,6 +31,7 @@ public final class AuditLog {
     private final java.util.Set<Long> reportedForgeries = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final HeadRecord headRecord;
+    private final AuditFeed feed = new AuditFeed();
     private volatile boolean rollbackReported;
 
     /**
@@ -50,7 +53,9 @@ public final class AuditLog {
 
     /** Writes {@code event} under a caller-chosen unique event id and time. */
     public long append(Tx tx, AuditEvent event, String eventId, long createdAtMillis) {
-        return AuditStore.insert(tx, record(event, eventId, createdAtMillis));
+        long id = AuditStore.insert(tx, record(event, eventId, createdAtMillis));
+        tx.afterCommit(() -> feed.publish(entry(id, event, createdAtMillis)));
+        return id;
     }
 
     /**
@@ -58,7 +63,19 @@ public final class AuditLog {
      * given: for a decision that sends all its writes in one round trip.
      */
     public void append(Tx.Batch batch, AuditEvent event, String eventId, long createdAtMillis) {
-        AuditStore.insert(batch, record(event, eventId == null ? freshEventId() : eventId, createdAtMillis));
+        Tx.Result<Long> id = AuditStore.insert(batch, record(event, eventId == null ? freshEventId() : eventId,
+                createdAtMillis));
+        batch.afterCommit(() -> feed.publish(entry(id.get(), event, createdAtMillis)));
+    }
+
+    private static AuditFeed.Entry entry(long id, AuditEvent event, long createdAtMillis) {
+        return AuditFeed.Entry.of(id, createdAtMillis, event.action(), event.result(), event.reason(),
+                event.subjectUser(), event.subject());
+    }
+
+    /** The records this process commits, published after each commit; see {@link AuditFeed}. */
+    public AuditFeed feed() {
+        return feed;
     }
 
     private String freshEventId() {

@@ -11,24 +11,23 @@ final class AuditStore {
     private AuditStore() {
     }
 
-    /** Which records a query asks for, newest first: ids below {@code before}, optionally of one user and action. */
-    record Filter(long before, Optional<String> userId, Optional<String> action, int limit) {
-    }
-
-    static List<StoredRecord> newestFirst(ReadTx tx, Filter filter) {
+    /** Records matching {@code filter} with ids below {@code before}, newest first, {@code limit} at most. */
+    static List<StoredRecord> newestFirst(ReadTx tx, AuditFilter filter, long before, int limit) {
         StringBuilder where = new StringBuilder(" WHERE id < ?");
-        List<Object> args = new ArrayList<>(List.of(filter.before()));
-        filter.userId().ifPresent(userId -> {
-            where.append(" AND subject_user = ?");
-            args.add(userId);
-        });
-        filter.action().ifPresent(action -> {
-            where.append(" AND action = ?");
-            args.add(action);
-        });
-        args.add(filter.limit());
+        List<Object> args = new ArrayList<>(List.of(before));
+        filter.appendTo(where, args);
+        args.add(limit);
         return tx.query(StoredRecord.SELECT + where + " ORDER BY id DESC LIMIT ?", StoredRecord::from,
                 args.toArray());
+    }
+
+    /** Records matching {@code filter} with ids above {@code after}, oldest first: a live feed resuming. */
+    static List<StoredRecord> oldestFirst(ReadTx tx, AuditFilter filter, long after, int limit) {
+        StringBuilder where = new StringBuilder(" WHERE id > ?");
+        List<Object> args = new ArrayList<>(List.of(after));
+        filter.appendTo(where, args);
+        args.add(limit);
+        return tx.query(StoredRecord.SELECT + where + " ORDER BY id LIMIT ?", StoredRecord::from, args.toArray());
     }
 
     /** A record about to be written: the event, its id and time, and its content MAC under {@code keyId}. */
@@ -50,9 +49,9 @@ final class AuditStore {
         return tx.insertReturningId(INSERT, record.arguments());
     }
 
-    /** The same insert as one statement of a batch that a decision sends in one round trip. */
-    static void insert(Tx.Batch batch, NewRecord record) {
-        batch.update(INSERT, record.arguments());
+    /** The same insert as one statement of a batch that a decision sends in one round trip; it answers the row id. */
+    static Tx.Result<Long> insert(Tx.Batch batch, NewRecord record) {
+        return batch.query(INSERT + " RETURNING id", rs -> rs.getLong(1), record.arguments()).map(ids -> ids.get(0));
     }
 
     static Optional<AuditLog.ChainHead> head(ReadTx tx) {

@@ -58,6 +58,8 @@ public final class AuditVerifier {
 
     private AuditReport verify(ReadTx tx) {
         List<String> problems = new ArrayList<>();
+        // The records named by a problem: the report names the first.
+        List<Long> suspect = new ArrayList<>();
         AuditLog.ChainHead head = AuditStore.head(tx).orElse(null);
         if (head == null) {
             problems.add("the chain head row is missing");
@@ -73,10 +75,12 @@ public final class AuditVerifier {
                 long seq = record.chainSeq();
                 // 1. content
                 if (!safeContentCheck(record)) {
+                    suspect.add(record.id());
                     problems.add("record " + describe(record) + " was altered: its content does not match its MAC");
                 }
                 // 2. no gap
                 if (seq != expectedSeq) {
+                    suspect.add(record.id());
                     problems.add("chain positions " + expectedSeq + " to " + (seq - 1) + " are missing before record "
                             + describe(record) + ": records were deleted");
                 }
@@ -85,6 +89,7 @@ public final class AuditVerifier {
                 if (expectedMac == null || record.chainMac() == null
                         || !MessageDigest.isEqual(expectedMac, record.chainMac())) {
                     if (seq == expectedSeq) {
+                        suspect.add(record.id());
                         problems.add("the chain breaks at record " + describe(record)
                                 + ": it does not link to the record before it (inserted, reordered or re-linked)");
                     }
@@ -135,10 +140,12 @@ public final class AuditVerifier {
         for (StoredRecord record : pending) {
             boolean overdue = record.createdAt() < cutoff.toEpochMilli();
             if (!safeContentCheck(record)) {
+                suspect.add(record.id());
                 problems.add("record " + describe(record) + " was not written by Gatehouse: its MAC is invalid");
             } else if (overdue && crashTail) {
                 unsealedTail++;
             } else if (overdue) {
+                suspect.add(record.id());
                 problems.add("record " + describe(record) + " from " + Instant.ofEpochMilli(record.createdAt())
                         + " is still not linked into the chain after " + SEAL_GRACE.toMinutes() + " minutes, "
                         + suspicion + ": it may have been unlinked from the chain");
@@ -146,7 +153,7 @@ public final class AuditVerifier {
         }
         String headText = head.mac() == null ? "-" : HexFormat.of().formatHex(head.mac());
         return new AuditReport(problems.isEmpty(), linked, pending.size(), unsealedTail, head.seq(), headText,
-                problems);
+                problems, suspect.stream().min(Long::compare).orElse(null));
     }
 
     private boolean safeContentCheck(StoredRecord record) {
@@ -176,9 +183,11 @@ public final class AuditVerifier {
      * @param unsealedTail records older than {@link #SEAL_GRACE} that are authentic but not linked yet, behind a
      *     chain head that is exactly the one this node recorded last: what a server that was killed leaves
      *     behind. The next {@code serve} links them. Until then nothing proves that none of them was deleted.
+     * @param firstSuspectRecord the lowest row id a problem names; null when no problem names a record (the head,
+     *     or none)
      */
     public record AuditReport(boolean intact, long linkedRecords, long pendingRecords, long unsealedTail,
-            long headPosition, String headMac, List<String> problems) {
+            long headPosition, String headMac, List<String> problems, Long firstSuspectRecord) {
         public AuditReport {
             problems = List.copyOf(problems);
         }

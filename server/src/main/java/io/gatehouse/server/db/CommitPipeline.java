@@ -185,11 +185,13 @@ public final class CommitPipeline implements AutoCloseable {
         } catch (SQLException e) {
             throw new DatabaseException("cannot set a savepoint for a decision", e);
         }
+        int afterCommit = tx.afterCommitMark();
         try {
             T result = pending.work().run(tx);
             connection.releaseSavepoint(savepoint);
             return () -> pending.result().complete(result);
         } catch (RuntimeException | Error e) {
+            tx.discardAfterCommit(afterCommit);
             try {
                 connection.rollback(savepoint);
                 connection.releaseSavepoint(savepoint);

@@ -104,6 +104,7 @@ public final class Database implements AutoCloseable {
                 if (observer != null) {
                     observer.accept(List.copyOf(tx.executed()));
                 }
+                tx.runAfterCommit();
                 return result;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(connection, e);

@@ -19,6 +19,8 @@ public final class Tx implements ReadTx {
     /** The statements run so far, kept only while {@link Database#observeCommits} is set; otherwise null. */
     private final List<String> executed;
     private final boolean readOnly;
+    /** What to do once this transaction is durable; dropped with it when it rolls back. */
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     Tx(Connection connection, Dialect dialect, List<String> executed) {
         this(connection, dialect, executed, false);
@@ -76,6 +78,38 @@ public final class Tx implements ReadTx {
         } catch (SQLException e) {
             throw new DatabaseException("insert failed: " + sql, e);
         }
+    }
+
+    /**
+     * Runs {@code action} once this transaction has committed, on the committing thread; never if it rolls back
+     * (for a decision of a group commit: never if the decision's own savepoint is rolled back). For telling others
+     * about what is durable now; {@code action} must be quick and must not throw.
+     */
+    public void afterCommit(Runnable action) {
+        requireWritable("after commit");
+        afterCommit.add(action);
+    }
+
+    /** How many after-commit actions are registered: the commit pipeline marks a decision's start with it. */
+    int afterCommitMark() {
+        return afterCommit.size();
+    }
+
+    /** Forgets the actions registered since {@code mark}: their decision was rolled back to its savepoint. */
+    void discardAfterCommit(int mark) {
+        afterCommit.subList(mark, afterCommit.size()).clear();
+    }
+
+    /** Runs the after-commit actions; one that throws is logged and does not keep the others from running. */
+    void runAfterCommit() {
+        for (Runnable action : afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Tx.class).error("an after-commit action failed", e);
+            }
+        }
+        afterCommit.clear();
     }
 
     private void requireWritable(String sql) {
@@ -146,7 +180,13 @@ public final class Tx implements ReadTx {
      */
     public static final class Batch {
         private final List<Entry<?>> entries = new ArrayList<>();
+        private final List<Runnable> afterCommit = new ArrayList<>();
         private boolean ran;
+
+        /** Runs {@code action} once the transaction that runs this batch commits; see {@link Tx#afterCommit}. */
+        public void afterCommit(Runnable action) {
+            afterCommit.add(action);
+        }
 
         /** Adds a query; its rows once the batch has run. */
         public <T> Result<List<T>> query(String sql, Row<T> row, Object... args) {
@@ -229,6 +269,14 @@ public final class Tx implements ReadTx {
         if (batch.entries.isEmpty()) {
             return;
         }
+        runStatements(batch);
+        if (!batch.afterCommit.isEmpty()) {
+            requireWritable("after commit");
+            afterCommit.addAll(batch.afterCommit);
+        }
+    }
+
+    private void runStatements(Batch batch) {
         String joined = String.join(";\n", batch.entries.stream().map(Entry::sql).toList());
         if (batch.writes()) {
             requireWritable(joined);

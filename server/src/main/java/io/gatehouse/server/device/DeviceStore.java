@@ -102,6 +102,17 @@ public final class DeviceStore {
     }
 
     /** Whether the device exists and is not revoked. */
+    /** Active devices (not revoked) counted by kind and trust level. */
+    static List<KindAndTrust> activeByKindAndTrust(ReadTx tx) {
+        return tx.query("SELECT kind, trust, COUNT(*) FROM devices WHERE status = 'active' GROUP BY kind, trust"
+                + " ORDER BY kind, trust", rs -> new KindAndTrust(DeviceKind.parse(rs.getString(1)),
+                trust(rs.getString(2)), rs.getLong(3)));
+    }
+
+    /** How many active devices have one kind and trust level. */
+    public record KindAndTrust(DeviceKind kind, DeviceTrust trust, long count) {
+    }
+
     static boolean isActive(ReadTx tx, String deviceId) {
         return tx.queryOne("SELECT status FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId)
                 .map("active"::equals).orElse(false);

@@ -54,6 +54,11 @@ public final class Devices {
         this.random = random;
     }
 
+    /** Active devices counted by kind and trust level, for the console's analytics. */
+    public List<DeviceStore.KindAndTrust> activeCounts() {
+        return database.read(DeviceStore::activeByKindAndTrust);
+    }
+
     /** A new link; {@code token} exists only in this answer. */
     public record Link(String id, String token, Instant expiresAt) {
     }

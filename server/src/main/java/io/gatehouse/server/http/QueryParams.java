@@ -14,6 +14,16 @@ public final class QueryParams {
     }
 
     /**
+     * The instant parameter {@code name} (RFC 3339 with an offset, such as {@code 2026-01-31T12:00:00Z} or
+     * {@code 2026-01-31T13:00:00+01:00}), or empty when absent.
+     *
+     * @throws io.gatehouse.server.common.GatehouseException 400 {@code invalid_parameter} when it is not one
+     */
+    public static java.util.Optional<java.time.Instant> instant(Context ctx, String name) {
+        return io.gatehouse.server.common.Instants.parameter(name, ctx.queryParam(name));
+    }
+
+    /**
      * The whole-number parameter {@code name}, or {@code fallback} when absent.
      *
      * @throws ApiException 400 {@code invalid_parameter} when it is not a number from {@code min} to {@code max}

@@ -52,6 +52,9 @@ class RolePermissionsTest {
                 Arguments.of("device enrollment link", "enroll", Set.of("helpdesk")),
                 Arguments.of("create a token", "tokens_manage", Set.of()),
                 Arguments.of("read the audit log", "audit_read", Set.of("security", "auditor", "audit:read")),
+                Arguments.of("export the audit log", "audit_export", Set.of("security", "auditor")),
+                Arguments.of("audit chain state", "audit_read", Set.of("security", "auditor", "audit:read")),
+                Arguments.of("decision counts", "audit_read", Set.of("security", "auditor", "audit:read")),
                 Arguments.of("read policies", "policies_read", Set.of("security", "helpdesk", "auditor")),
                 Arguments.of("change a policy", "policies_write", Set.of()),
                 Arguments.of("list doors", "doors_read", Set.of("security", "helpdesk", "auditor")),
@@ -106,6 +109,9 @@ class RolePermissionsTest {
             case "create a token" -> server.post("/api/v1/tokens", Map.of("name", "t", "scopes", List.of("verify")),
                     token);
             case "read the audit log" -> server.get("/api/v1/audit", token);
+            case "export the audit log" -> server.get("/api/v1/audit/export?format=json", token);
+            case "audit chain state" -> server.get("/api/v1/audit/verification", token);
+            case "decision counts" -> server.get("/api/v1/stats/decisions", token);
             case "read policies" -> server.get("/api/v1/policies", token);
             case "change a policy" -> server.send(java.net.http.HttpRequest.newBuilder(server.uri(
                     "/api/v1/policies/ops")).header("Content-Type", "application/json").PUT(
