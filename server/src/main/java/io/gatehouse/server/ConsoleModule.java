@@ -11,6 +11,7 @@ import io.gatehouse.server.console.ConsoleSessions;
 import io.gatehouse.server.console.OverviewPages;
 import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
+import io.gatehouse.server.console.TokenPages;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,6 +37,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
                 .register(web.routes());
         new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
                 .register(web.routes());
+        new TokenPages(services.auth().tokens(), access, core.clock(), web.maxBody()).register(web.routes());
         new SettingsPages(services.people().policies(), services.reader().mintingKeys(), access, web.maxBody())
                 .register(web.routes());
         new PeoplePages(services.people().users(), services.people().people(), services.people().lockouts(),

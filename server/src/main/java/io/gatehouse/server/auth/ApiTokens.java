@@ -159,8 +159,13 @@ public final class ApiTokens {
         });
     }
 
+    /** One page of every token by creation time. */
+    public Page.Slice<ListedToken> list(Page page) {
+        return list(page, Optional.empty());
+    }
+
     /** One page of tokens by creation time, only those of {@code status} now if given. */
-    public Page.Slice<TokenStore.Listed> list(Page page, Optional<TokenStore.Status> status) {
+    public Page.Slice<ListedToken> list(Page page, Optional<TokenStore.Status> status) {
         return database.read(tx -> TokenStore.list(tx, page, status, clock.millis()));
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.server.common.GatehouseException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -44,6 +45,20 @@ public enum Scope {
     /** The codes of every scope, for error messages. */
     public static List<String> codes() {
         return Arrays.stream(values()).map(Scope::code).toList();
+    }
+
+    /**
+     * The scopes {@code codes} name.
+     *
+     * @throws GatehouseException 400 {@code invalid_field} naming an unknown one
+     */
+    public static Set<Scope> parseAll(java.util.Collection<String> codes) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String code : codes) {
+            scopes.add(parse(code).orElseThrow(() -> GatehouseException.invalid("invalid_field", "unknown scope '"
+                    + code + "'; known scopes: " + codes())));
+        }
+        return scopes;
     }
 
     public static Optional<Scope> parse(String code) {

@@ -93,7 +93,7 @@ public final class TokenController {
     /** A token as listed; {@code revokedAt} is null while it is not revoked, {@code expiresAt} if it never expires. */
     record TokenView(String id, String name, List<String> scopes, String createdBy, String createdAt,
             String revokedAt, String expiresAt) {
-        static TokenView of(TokenStore.Listed token) {
+        static TokenView of(ListedToken token) {
             return new TokenView(token.id(), token.name(), codes(token.scopes()), token.createdBy(),
                     Instant.ofEpochMilli(token.createdAt()).toString(), time(token.revokedAt()),
                     time(token.expiresAt()));
@@ -110,7 +110,7 @@ public final class TokenController {
     private void create(Context ctx) {
         Principal principal = auth.require(ctx, Permission.TOKENS_MANAGE);
         CreateRequest request = Bodies.read(ctx, maxBody, CreateRequest.class);
-        ApiTokens.Created created = tokens.create(request.name(), parseScopes(request.scopes()), request.expiry(),
+        ApiTokens.Created created = tokens.create(request.name(), Scope.parseAll(request.scopes()), request.expiry(),
                 principal.actor(), Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(CreatedView.of(created));
@@ -118,7 +118,7 @@ public final class TokenController {
 
     private void list(Context ctx) {
         auth.require(ctx, Permission.TOKENS_MANAGE);
-        Page.Slice<TokenStore.Listed> slice = tokens.list(Requests.page(ctx), status(ctx.queryParam("status")));
+        Page.Slice<ListedToken> slice = tokens.list(Requests.page(ctx), status(ctx.queryParam("status")));
         ctx.json(new TokenList(slice.items().stream().map(TokenView::of).toList(), slice.next()));
     }
 
@@ -170,15 +170,6 @@ public final class TokenController {
             default -> throw GatehouseException.invalid("invalid_parameter", "query parameter 'status' must be"
                     + " 'active', 'revoked' or 'expired', got '" + Utf8.truncate(text, 40) + "'");
         };
-    }
-
-    private static Set<Scope> parseScopes(List<String> names) {
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (String name : names) {
-            scopes.add(Scope.parse(name).orElseThrow(() -> GatehouseException.invalid("invalid_field",
-                    "unknown scope '" + name + "'; known scopes: " + Scope.codes())));
-        }
-        return scopes;
     }
 
     private static List<String> codes(Collection<Scope> scopes) {

@@ -22,11 +22,6 @@ final class TokenStore {
     record ActiveToken(String id, String name, byte[] secretHash, Set<Scope> scopes, Long expiresAt) {
     }
 
-    /** A token as an admin lists it; {@code revokedAt} null unless revoked, {@code expiresAt} if it never expires. */
-    record Listed(String id, String name, Set<Scope> scopes, String createdBy, long createdAt, Long revokedAt,
-            Long expiresAt) {
-    }
-
     /** Which tokens a list asks for, judged at {@code now}. */
     enum Status {
         ACTIVE(" WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"),
@@ -63,7 +58,7 @@ final class TokenStore {
     }
 
     /** One page of tokens by creation time, of one status at {@code now} if given. */
-    static Page.Slice<Listed> list(ReadTx tx, Page page, Optional<Status> status, long now) {
+    static Page.Slice<ListedToken> list(ReadTx tx, Page page, Optional<Status> status, long now) {
         List<Object> args = new ArrayList<>();
         String where = status.map(s -> s.where).orElse("");
         if (where.contains("?")) {
@@ -72,13 +67,13 @@ final class TokenStore {
         String sql = "SELECT id, name, scopes, created_by, created_at, revoked_at, expires_at FROM api_tokens" + where
                 + page.sql("created_at", true, "id", !where.isEmpty(), args);
         return page.slice(tx.query(sql, rs -> {
-            Listed token = listed(rs);
+            ListedToken token = listed(rs);
             return new Page.Keyed<>(token, token.createdAt(), token.id());
         }, args.toArray()));
     }
 
-    private static Listed listed(ResultSet rs) throws SQLException {
-        return new Listed(rs.getString("id"), rs.getString("name"), scopes(rs.getString("scopes")),
+    private static ListedToken listed(ResultSet rs) throws SQLException {
+        return new ListedToken(rs.getString("id"), rs.getString("name"), scopes(rs.getString("scopes")),
                 rs.getString("created_by"), rs.getLong("created_at"), nullableLong(rs, 6), nullableLong(rs, 7));
     }
 

@@ -73,6 +73,22 @@ class SettingsBrowserTest {
             browser.waitForText("The policy of role 'ops' is saved.", WAIT);
             assertThat(server.get("/api/v1/policies/ops").json().get("consoleTotpSignIn").asBoolean()).isTrue();
 
+            for (int width : new int[] {1280, 390}) {
+                browser.resize(width, 900);
+                browser.open(base + "/console/settings/tokens");
+                assertThat(browser.accessibilityViolations(axe)).as("tokens at " + width).isEqualTo("[]");
+            }
+            browser.type("#token-name", "ci");
+            browser.click("#scope-verify");
+            browser.click("#token-form button[type=\"submit\"]");
+            String token = browser.waitForVisible("[data-new-token]", WAIT).getText();
+            assertThat(token).startsWith("ght_");
+            assertThat(browser.accessibilityViolations(axe)).as("a new token shown").isEqualTo("[]");
+            browser.saveScreenshot("console-token-created-390");
+            assertThat(server.post("/api/v1/totp/verify", Map.of("username", "alice", "code", "000000"), token)
+                    .json().get("reason").asText()).as("the token may verify codes; alice has none").isEqualTo(
+                    "not_enrolled");
+
             server.clock().advance(Duration.ofMinutes(16));
             browser.open(base + "/console/settings");
             browser.waitForVisible("[data-action=\"sign-in-passkey\"]", WAIT);
