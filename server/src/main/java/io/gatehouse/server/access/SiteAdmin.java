@@ -120,14 +120,8 @@ public final class SiteAdmin {
     }
 
     public DoorStore.Site createSite(NewSite request, Principal by, ClientInfo client) {
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(request.timeZone());
-        } catch (DateTimeException e) {
-            throw GatehouseException.invalid("invalid_field", "field 'timeZone' must be an IANA time zone such as"
-                    + " 'Europe/Berlin', got '" + request.timeZone() + "'");
-        }
-        DoorStore.Site site = new DoorStore.Site(Ids.newId(random, "site"), request.name(), zone.getId());
+        DoorStore.Site site = new DoorStore.Site(Ids.newId(random, "site"), request.name(),
+                timeZone(request.timeZone()));
         database.inTransaction(tx -> {
             DoorStore.insertSite(tx, site, clock.millis());
             audit.append(tx, AuditEvent.of(by.actor(), "site.create", client).subject("site:" + site.id())
@@ -236,6 +230,16 @@ public final class SiteAdmin {
 
     static GatehouseException notFound(String code, String what, String id) {
         return GatehouseException.notFound(code, "no " + what + " with id '" + id + "'");
+    }
+
+    /** The IANA time zone id {@code text} names, as {@link ZoneId} writes it. */
+    static String timeZone(String text) {
+        try {
+            return ZoneId.of(text).getId();
+        } catch (DateTimeException e) {
+            throw GatehouseException.invalid("invalid_field", "field 'timeZone' must be an IANA time zone such as"
+                    + " 'Europe/Berlin', got '" + text + "'");
+        }
     }
 
     static void checkName(String name) {

@@ -10,8 +10,6 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
-import java.time.DateTimeException;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +105,7 @@ public final class SiteEdits {
 
     /** Renames a site or changes its time zone; the latter changes when every schedule of its zones applies. */
     public DoorStore.Site updateSite(String siteId, SitePatch patch, Principal by, ClientInfo client) {
-        String timeZone = patch.timeZone() == null ? null : timeZone(patch.timeZone());
+        String timeZone = patch.timeZone() == null ? null : SiteAdmin.timeZone(patch.timeZone());
         return database.inTransaction(tx -> {
             DoorStore.Site before = requireSite(tx, siteId);
             DoorStore.Site after = new DoorStore.Site(siteId, Objects.requireNonNullElse(patch.name(), before.name()),
@@ -274,15 +272,6 @@ public final class SiteEdits {
     private static void compare(Map<String, Change> changes, String field, Object before, Object after) {
         if (!Objects.equals(before, after)) {
             changes.put(field, new Change(before, after));
-        }
-    }
-
-    private static String timeZone(String text) {
-        try {
-            return ZoneId.of(text).getId();
-        } catch (DateTimeException e) {
-            throw GatehouseException.invalid("invalid_field", "field 'timeZone' must be an IANA time zone such as"
-                    + " 'Europe/Berlin', got '" + text + "'");
         }
     }
 

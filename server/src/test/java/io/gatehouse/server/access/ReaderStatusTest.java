@@ -212,6 +212,22 @@ class ReaderStatusTest {
     }
 
     @Test
+    void an_upload_reports_what_stays_pending_after_it() {
+        HttpResult upload = server.send(HttpRequest.newBuilder(server.uri("/api/v1/reader/events"))
+                .header("Content-Type", "application/json").header(AccessController.PENDING_EVENTS_HEADER, "4")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"events\":[]}")), credential);
+        assertThat(upload.status()).as(upload.toString()).isEqualTo(200);
+        assertThat(reader().get("pendingEvents").isNull()).as("not written yet").isTrue();
+
+        server.gatehouse().services().access().readers().writeSightings();
+
+        assertThat(reader().get("pendingEvents").asLong()).isEqualTo(4);
+        assertThat(health()).as("seen, but no bundle yet").isEqualTo("stale_bundle");
+        fetchBundle("not a number");
+        assertThat(reader().get("pendingEvents").asLong()).as("a malformed count is ignored").isEqualTo(4);
+    }
+
+    @Test
     void a_revoked_reader_is_listed_as_revoked_and_a_bad_status_filter_is_refused() {
         fetchBundle(null);
         assertThat(server.post("/api/v1/readers/" + readerId + "/revoke", "").status()).isEqualTo(200);
