@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -207,6 +209,29 @@ public final class DoorStore {
     /** The door's revision: raised by every change to what decides at it, so that older bundles show as stale. */
     public static long revision(ReadTx tx, String doorId) {
         return tx.queryLong("SELECT revision FROM doors WHERE id = ?", doorId);
+    }
+
+    /**
+     * Raises the revision of every door some rule names the user at, by id or by one of {@code roles}: for a change
+     * to the user that their doors' bundles carry (roles, suspension, devices), so that those bundles show as stale.
+     */
+    public static void raiseRevisionsForUser(Tx tx, String userId, Collection<String> roles) {
+        List<Object> args = new ArrayList<>(List.of(userId));
+        args.addAll(roles);
+        String byRole = roles.isEmpty() ? "" : " OR role IN (" + String.join(", ", Collections.nCopies(roles.size(),
+                "?")) + ")";
+        tx.update("UPDATE doors SET revision = revision + 1 WHERE zone_id IN (SELECT zone_id FROM access_rules WHERE"
+                + " user_id = ?" + byRole + ")", args.toArray());
+    }
+
+    /**
+     * Deletes the rules that name the user by id, raising the revision of their zones' doors: for deleting the
+     * user, whose row these rules reference. Returns how many there were.
+     */
+    public static int deleteRulesOfUser(Tx tx, String userId) {
+        tx.update("UPDATE doors SET revision = revision + 1 WHERE zone_id IN (SELECT zone_id FROM access_rules WHERE"
+                + " user_id = ?)", userId);
+        return tx.update("DELETE FROM access_rules WHERE user_id = ?", userId);
     }
 
     static void raiseRevisionOfDoor(Tx tx, String doorId) {

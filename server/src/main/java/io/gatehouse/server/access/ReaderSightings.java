@@ -2,6 +2,7 @@ package io.gatehouse.server.access;
 
 import io.gatehouse.server.db.Database;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,7 @@ final class ReaderSightings {
         if (unwritten.isEmpty()) {
             return 0;
         }
-        Map<String, Sighting> batch = new java.util.HashMap<>();
+        Map<String, Sighting> batch = new HashMap<>();
         for (String readerId : unwritten.keySet()) {
             Sighting sighting = unwritten.remove(readerId);
             if (sighting != null) {

@@ -8,11 +8,12 @@ import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Page;
 import java.security.SecureRandom;
 import java.time.Clock;
-import io.gatehouse.server.db.ReadTx;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -152,7 +153,7 @@ public final class Readers {
             if (patch.name() != null && !patch.name().equals(before.name())) {
                 ReaderStore.rename(tx, readerId, patch.name());
                 audit.append(tx, AuditEvent.of(by.actor(), "reader.update", client).subject("reader:" + readerId)
-                        .detail("changes", java.util.Map.of("name", new SiteEdits.Change(before.name(),
+                        .detail("changes", Map.of("name", new SiteEdits.Change(before.name(),
                                 patch.name()))).success());
             }
             return ReaderHealth.view(require(tx, readerId), clock.millis());
@@ -172,7 +173,7 @@ public final class Readers {
             if (pending > 0 && "active".equals(reader.status()) && !force) {
                 throw new GatehouseException(GatehouseException.Kind.CONFLICT, "events_pending", "reader '"
                         + readerId + "' reported " + pending + " event(s) not uploaded yet, which deleting it loses;"
-                        + " let it upload them, or delete it with force=true", java.util.Map.of("pendingEvents",
+                        + " let it upload them, or delete it with force=true", Map.of("pendingEvents",
                         pending));
             }
             ReaderStore.delete(tx, readerId);

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Reading one site, zone, door or access rule, changing it in part, and deleting it. A change is audited with the old
@@ -159,7 +160,7 @@ public final class SiteEdits {
             Door.View after = requireDoor(tx, doorId).view();
             Map<String, Change> changes = changes(before, after);
             if (!changes.isEmpty()) {
-                if (!changes.keySet().equals(java.util.Set.of("name"))) {
+                if (!changes.keySet().equals(Set.of("name"))) {
                     DoorStore.raiseRevisionOfDoor(tx, doorId);
                 }
                 audited(tx, by, client, "door.update", "door:" + doorId, changes);

@@ -180,6 +180,32 @@ class ReaderStatusTest {
     }
 
     @Test
+    void the_hooks_for_changes_to_people_make_the_bundles_of_their_doors_stale() {
+        String userId = created("/api/v1/users", Map.of("username", "pat"));
+        fetchBundle(null);
+        var database = server.gatehouse().services().core().database();
+
+        database.inTransaction(tx -> {
+            DoorStore.raiseRevisionsForUser(tx, userId, List.of("staff"));
+            return null;
+        });
+        assertHealth("stale_bundle");
+        fetchBundle(null);
+        database.inTransaction(tx -> {
+            DoorStore.raiseRevisionsForUser(tx, userId, List.of("nobody"));
+            return null;
+        });
+        assertHealth("online");
+
+        String own = created("/api/v1/access-rules", Map.of("zoneId", zoneId, "userId", userId));
+        fetchBundle(null);
+        int deleted = database.inTransaction(tx -> DoorStore.deleteRulesOfUser(tx, userId));
+        assertThat(deleted).isEqualTo(1);
+        assertThat(server.get("/api/v1/access-rules/" + own).status()).isEqualTo(404);
+        assertHealth("stale_bundle");
+    }
+
+    @Test
     void an_expired_bundle_is_stale_while_the_reader_is_still_seen() {
         assertThat(SiteEditsTest.patch(server, "/api/v1/doors/" + doorId, "{\"maxBundleAgeSeconds\":60}").status())
                 .isEqualTo(200);
