@@ -2,7 +2,7 @@
 // Registers this phone's passkey through the device enrollment link this page was opened with, then opens the
 // wallet, which shows the door codes.
 (function () {
-  const {decode, encode, post} = window.GatehouseWebAuthn;
+  const {create, post} = window.GatehouseWebAuthn;
   const status = document.querySelector('[role="status"]');
   const token = decodeURIComponent(location.pathname.split('/').pop());
   const WALLET = '/wallet/';
@@ -15,29 +15,13 @@
   async function register() {
     say('Asking the server…', 'working');
     const options = await post('/api/v1/passkeys/registration/options', {enrollmentToken: token});
-    const publicKey = options.publicKey;
-    publicKey.challenge = decode(publicKey.challenge);
-    publicKey.user.id = decode(publicKey.user.id);
-    (publicKey.excludeCredentials || []).forEach(c => { c.id = decode(c.id); });
-    let credential;
+    let answer;
     try {
-      credential = await navigator.credentials.create({publicKey: publicKey});
+      answer = await create(options.publicKey);
     } catch (e) {
       throw new Error('This phone did not make a passkey that checks your fingerprint, face or PIN (' + e.name
           + '). Gatehouse needs that check; use a phone or security key that has it.');
     }
-    const response = credential.response;
-    const answer = {
-      id: credential.id,
-      rawId: encode(credential.rawId),
-      type: credential.type,
-      response: {
-        attestationObject: encode(response.attestationObject),
-        clientDataJSON: encode(response.clientDataJSON),
-        transports: response.getTransports ? response.getTransports() : []
-      },
-      clientExtensionResults: credential.getClientExtensionResults()
-    };
     const registered = await post('/api/v1/passkeys/registration',
         {enrollmentToken: token, ceremonyId: options.ceremonyId, credential: answer});
     document.body.dataset.deviceId = registered.deviceId;

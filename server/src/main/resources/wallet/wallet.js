@@ -2,7 +2,7 @@
 // The web wallet: one fingerprint, face or PIN check per door code. The server checks the passkey's assertion
 // and mints the code; the page only shows it.
 (function () {
-  const {decode, encode, post} = window.GatehouseWebAuthn;
+  const {get, post} = window.GatehouseWebAuthn;
   const button = document.querySelector('[data-action="show-door-code"]');
   const status = document.querySelector('[role="status"]');
   const section = document.querySelector('.code');
@@ -53,29 +53,13 @@
   async function doorCode() {
     say('Confirm with your fingerprint, face or PIN…', 'working');
     const options = await post('/api/v1/wallet/door-code/options', {});
-    const publicKey = options.publicKey;
-    publicKey.challenge = decode(publicKey.challenge);
-    (publicKey.allowCredentials || []).forEach(c => { c.id = decode(c.id); });
-    let credential;
+    let answer;
     try {
-      credential = await navigator.credentials.get({publicKey: publicKey});
+      answer = await get(options.publicKey);
     } catch (e) {
       throw new Error('This phone did not confirm with your fingerprint, face or PIN (' + e.name
           + '). No code without that check.');
     }
-    const response = credential.response;
-    const answer = {
-      id: credential.id,
-      rawId: encode(credential.rawId),
-      type: credential.type,
-      response: {
-        authenticatorData: encode(response.authenticatorData),
-        clientDataJSON: encode(response.clientDataJSON),
-        signature: encode(response.signature),
-        userHandle: response.userHandle ? encode(response.userHandle) : null
-      },
-      clientExtensionResults: credential.getClientExtensionResults()
-    };
     const code = await post('/api/v1/wallet/door-code', {ceremonyId: options.ceremonyId, credential: answer});
     show(code);
     say('Show this code to the reader. It opens one door once.', 'shown');

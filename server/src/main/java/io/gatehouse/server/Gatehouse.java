@@ -61,6 +61,7 @@ public final class Gatehouse implements AutoCloseable {
 
     private final GatehouseConfig config;
     private final Services services;
+    private final ConsoleModule console;
     private final Javalin app;
     private final Links links;
     private final Routes routes;
@@ -69,11 +70,12 @@ public final class Gatehouse implements AutoCloseable {
     private final ServeLock lock;
     private final boolean newInstallation;
 
-    private Gatehouse(GatehouseConfig config, Services services, Javalin app, Links links, Routes routes,
-            Background background, Optional<String> bootstrapUrl, ServeLock lock,
+    private Gatehouse(GatehouseConfig config, Services services, ConsoleModule console, Javalin app, Links links,
+            Routes routes, Background background, Optional<String> bootstrapUrl, ServeLock lock,
             boolean newInstallation) {
         this.config = config;
         this.services = services;
+        this.console = console;
         this.app = app;
         this.links = links;
         this.routes = routes;
@@ -142,7 +144,7 @@ public final class Gatehouse implements AutoCloseable {
                 access.info("{} {} {} {}ms", ctx.method(), route, ctx.statusCode(), String.format("%.1f", millis));
             });
         });
-        ProblemMapper.install(app);
+        ProblemMapper.install(app, io.gatehouse.server.console.ConsoleErrors::write);
         EdgeFilters.install(app);
 
         Links links = new Links(config.publicBaseUrl().orElse(null));
@@ -155,7 +157,10 @@ public final class Gatehouse implements AutoCloseable {
         services.totp().register(web);
         services.access().register(web);
         services.reader().register(web, services.access().readers());
-        PasskeyModule.open(core, services.people(), services.access(), web).register(web);
+        PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
+        passkeys.register(web);
+        ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
+        console.register(web, core, passkeys);
 
         app.start();
         links.listeningOn(config.bind(), app.port());
@@ -164,11 +169,13 @@ public final class Gatehouse implements AutoCloseable {
         core.schedule(background);
         services.totp().schedule(background);
         services.access().schedule(background);
+        console.schedule(background);
 
         Optional<String> bootstrapUrl = services.auth().bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
         LOG.info("Gatehouse listening on {} ({})", links.base(), config);
-        return new Gatehouse(config, services, app, links, routes, background, bootstrapUrl, lock, newInstallation);
+        return new Gatehouse(config, services, console, app, links, routes, background, bootstrapUrl, lock,
+                newInstallation);
     }
 
     /**
@@ -257,6 +264,11 @@ public final class Gatehouse implements AutoCloseable {
         return services;
     }
 
+    /** The console's sessions and access checks. */
+    public ConsoleModule console() {
+        return console;
+    }
+
     /** True when this start created the installation (the database held no Gatehouse data before). */
     public boolean newInstallation() {
         return newInstallation;
@@ -266,9 +278,14 @@ public final class Gatehouse implements AutoCloseable {
         return config;
     }
 
-    /** Every registered route, as {@code "METHOD /path"}. */
+    /** Every registered route of the API and the pages it documents, as {@code "METHOD /path"}. */
     public List<String> routes() {
         return routes.all();
+    }
+
+    /** Every console page and form route, as {@code "METHOD /path"}. */
+    public List<String> consoleRoutes() {
+        return routes.pages();
     }
 
     /** Stops HTTP, seals what is left of the audit chain, and closes the database. */

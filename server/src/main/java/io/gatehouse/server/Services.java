@@ -1,5 +1,6 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.auth.Role;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.install.Installation;
 import java.time.Clock;
@@ -34,8 +35,11 @@ public record Services(Core core, AuthModule auth, PeopleModule people, TotpModu
         try {
             PeopleModule people = PeopleModule.open(core);
             ReaderModule reader = ReaderModule.open(core);
-            return new Services(core, AuthModule.open(core), people, TotpModule.open(core, people),
-                    AccessModule.open(core, people, reader.mintingKeys()), reader);
+            AccessModule access = AccessModule.open(core, people, reader.mintingKeys());
+            // The bootstrap link ends once an administrator can sign in to the console with a passkey.
+            AuthModule auth = AuthModule.open(core, tx -> people.users().activeWithRole(tx, Role.ADMIN.code())
+                    .stream().anyMatch(userId -> access.devices().hasActivePasskey(tx, userId)));
+            return new Services(core, auth, people, TotpModule.open(core, people), access, reader);
         } catch (RuntimeException e) {
             core.close();
             throw e;

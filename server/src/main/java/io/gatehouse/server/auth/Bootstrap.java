@@ -32,15 +32,29 @@ public final class Bootstrap {
     private final Database database;
     private final ApiTokens tokens;
     private final AuditLog audit;
+    private final ConsoleAdmins consoleAdmins;
     private final Clock clock;
     private final SecureRandom random;
 
-    public Bootstrap(Database database, ApiTokens tokens, AuditLog audit, Clock clock, SecureRandom random) {
+    /** Whether an administrator who signs in to the console with a passkey exists, read in the caller's transaction. */
+    @FunctionalInterface
+    public interface ConsoleAdmins {
+        boolean exist(ReadTx tx);
+    }
+
+    public Bootstrap(Database database, ApiTokens tokens, AuditLog audit, ConsoleAdmins consoleAdmins, Clock clock,
+            SecureRandom random) {
         this.database = database;
         this.tokens = tokens;
         this.audit = audit;
+        this.consoleAdmins = consoleAdmins;
         this.clock = clock;
         this.random = random;
+    }
+
+    /** An administrator exists: an admin API token, or a console administrator with a passkey. */
+    private boolean adminExists(ReadTx tx) {
+        return ApiTokens.adminExists(tx) || consoleAdmins.exist(tx);
     }
 
     /** Issues a new link secret when no administrator exists yet; empty otherwise. */
@@ -48,7 +62,7 @@ public final class Bootstrap {
         String secret = Ids.randomBase32(random, 32);
         long now = clock.millis();
         boolean issued = database.inTransaction(tx -> {
-            if (ApiTokens.adminExists(tx)) {
+            if (adminExists(tx)) {
                 return false;
             }
             TokenStore.replaceLinks(tx, Ids.newId(random, "bst"), Ids.sha256(secret), now, now + LIFETIME.toMillis());
@@ -78,7 +92,7 @@ public final class Bootstrap {
     public void check(String secret) {
         database.read(tx -> {
             find(tx, secret);
-            if (ApiTokens.adminExists(tx)) {
+            if (adminExists(tx)) {
                 throw adminExists();
             }
             return null;
@@ -111,7 +125,7 @@ public final class Bootstrap {
                 throw GatehouseException.gone("bootstrap_used", "this bootstrap link was already used");
             }
             // 3. no administrator exists, read in this transaction: the link's purpose ends with the first one
-            if (ApiTokens.adminExists(tx)) {
+            if (adminExists(tx)) {
                 TokenStore.setEndReason(tx, linkId, END_ADMIN_EXISTS);
                 audit.append(tx, AuditEvent.of(ACTOR, "admin.bootstrap", client).subject("bootstrap:" + linkId)
                         .reason(END_ADMIN_EXISTS).result("rejected"));
@@ -124,6 +138,26 @@ public final class Bootstrap {
             return Optional.of(token);
         });
         return created.orElseThrow(Bootstrap::adminExists);
+    }
+
+    /**
+     * Ends the link {@code secret} because it made {@code userId} the first administrator, with a passkey to sign in
+     * to the console: 1 the link is known, unused and not expired, 2 claimed once (in {@code tx}, which also records
+     * what the claim made). Whether an administrator existed was checked before the person registered their passkey
+     * ({@link #check}); only one link is live at a time, so no second administrator can come through another.
+     */
+    public void claimForConsoleAdmin(Tx tx, String secret, String userId, ClientInfo client) {
+        String linkId = find(tx, secret);
+        if (!TokenStore.endLink(tx, linkId, "used", clock.millis())) {
+            throw GatehouseException.gone("bootstrap_used", "this bootstrap link was already used");
+        }
+        audit.append(tx, AuditEvent.of(ACTOR, "admin.bootstrap", client).user(userId).subject("user:" + userId)
+                .detail("link", linkId).detail("method", "passkey").success());
+    }
+
+    /** The actor the bootstrap link acts as when it creates the first administrator. */
+    public static String actor() {
+        return ACTOR;
     }
 
     private static GatehouseException adminExists() {

@@ -17,7 +17,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-/** {@code /api/v1/tokens} for admins, and the bootstrap link that creates the first admin. */
+/**
+ * {@code /api/v1/tokens} for admins, and the bootstrap link's way to the first admin API token (for automation; in a
+ * browser the link's page registers the first administrator's passkey instead, see the console).
+ */
 public final class TokenController {
     public static final String BOOTSTRAP_PATH = "/bootstrap/";
 
@@ -37,7 +40,6 @@ public final class TokenController {
         routes.post("/api/v1/tokens", this::create)
                 .get("/api/v1/tokens", this::list)
                 .delete("/api/v1/tokens/{id}", this::revoke)
-                .get(BOOTSTRAP_PATH + "{secret}", this::bootstrapPage)
                 .post(BOOTSTRAP_PATH + "{secret}", this::bootstrapRedeem);
     }
 
@@ -97,19 +99,6 @@ public final class TokenController {
         Principal principal = auth.require(ctx, Permission.TOKENS_MANAGE);
         tokens.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
         ctx.status(204);
-    }
-
-    private void bootstrapPage(Context ctx) {
-        try {
-            bootstrap.check(ctx.pathParam("secret"));
-        } catch (GatehouseException e) {
-            Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
-            return;
-        }
-        Html.render(ctx, 200, "Create the first administrator", "<p>This one-time link creates the first admin API"
-                + " token. The token is shown once.</p><form method=\"post\"><p><label>Name: <input name=\"name\""
-                + " value=\"admin\" required maxlength=\"100\"></label> <button type=\"submit\">Create</button></p>"
-                + "</form>");
     }
 
     private void bootstrapRedeem(Context ctx) {

@@ -58,6 +58,8 @@ public final class ConfigLoader {
         keys.put("passkey.metadata-blob", null);
         keys.put("passkey.metadata-crls", null);
         keys.put("passkey.extra-roots", null);
+        keys.put("console.idle-timeout-minutes", "15");
+        keys.put("console.absolute-timeout-hours", "8");
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -204,13 +206,17 @@ public final class ConfigLoader {
                     ? integer("lockout.source-max-duration-seconds", lockSeconds, 604_800)
                     : Math.max(3600, lockSeconds);
             GatehouseConfig.Passkeys passkeys = passkeys();
+            int absoluteHours = integer("console.absolute-timeout-hours", 1, 168);
+            int idleMinutes = integer("console.idle-timeout-minutes", 1, Math.max(1, absoluteHours * 60));
+            GatehouseConfig.Console console = new GatehouseConfig.Console(Duration.ofMinutes(idleMinutes),
+                    Duration.ofHours(absoluteHours));
 
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
             return new GatehouseConfig(bind, port, data, database.url(), database.user(), database.password(),
                     publicBaseUrl, issuer, masterKey, maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds),
-                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds), passkeys);
+                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds), passkeys, console);
         }
 
         /** The JDBC URL and credentials; a libpq-style URL gives up its user and password here. */

@@ -42,7 +42,16 @@ public record GatehouseConfig(
         Duration lockoutDuration,
         int lockoutSourceThreshold,
         Duration lockoutSourceMaxDuration,
-        Passkeys passkeys) {
+        Passkeys passkeys,
+        Console console) {
+
+    /**
+     * How long a console session lives: it ends after {@code idleTimeout} without a request, and after
+     * {@code absoluteTimeout} however busy it is.
+     */
+    public record Console(Duration idleTimeout, Duration absoluteTimeout) {
+        public static final Console DEFAULT = new Console(Duration.ofMinutes(15), Duration.ofHours(8));
+    }
 
     /**
      * The operator's passkey settings, checked at start: the algorithms a new passkey may use, and the files that
@@ -71,7 +80,7 @@ public record GatehouseConfig(
     public GatehouseConfig withPort(int newPort) {
         return new GatehouseConfig(bind, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword,
                 publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
-                lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys);
+                lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console);
     }
 
     /**
@@ -81,7 +90,7 @@ public record GatehouseConfig(
     public GatehouseConfig withDataDirectory(Path newDataDirectory) {
         return new GatehouseConfig(bind, port, newDataDirectory.toAbsolutePath().normalize(), databaseUrl,
                 databaseUser, databasePassword, publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize,
-                lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys);
+                lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console);
     }
 
     @Override

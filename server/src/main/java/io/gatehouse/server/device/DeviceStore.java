@@ -100,6 +100,12 @@ public final class DeviceStore {
                 .map("active"::equals).orElse(false);
     }
 
+    /** Whether the user has an active device of {@code kind}. */
+    static boolean hasActive(ReadTx tx, String userId, DeviceKind kind) {
+        return tx.queryLong("SELECT COUNT(*) FROM devices WHERE user_id = ? AND kind = ? AND status = 'active'",
+                userId, kind.code()) > 0;
+    }
+
     static Optional<String> owner(ReadTx tx, String deviceId) {
         return tx.queryOne("SELECT user_id FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId);
     }

@@ -74,6 +74,16 @@ public final class Devices {
         });
     }
 
+    /** Whose device {@code deviceId} is. */
+    public Optional<String> ownerOf(ReadTx tx, String deviceId) {
+        return DeviceStore.owner(tx, deviceId);
+    }
+
+    /** Whether the user has an active passkey, with which they can sign in to the console. */
+    public boolean hasActivePasskey(ReadTx tx, String userId) {
+        return DeviceStore.hasActive(tx, userId, DeviceKind.PASSKEY);
+    }
+
     /** Checks that a link is live, for the page that shows it; returns its expiry. */
     public Instant checkLink(String token) {
         return database.read(tx -> live(tx, token)).expiresAt();

@@ -25,19 +25,45 @@ public final class ProblemMapper {
     private ProblemMapper() {
     }
 
+    /**
+     * Answers failures of requests for pages (the console's) as pages rather than problem documents.
+     */
+    @FunctionalInterface
+    public interface PageErrors {
+        /** Writes {@code e} as a page and returns true, or returns false to leave it a problem document. */
+        boolean write(GatehouseException e, Context ctx);
+    }
+
     public static void install(Javalin app) {
+        install(app, (e, ctx) -> false);
+    }
+
+    public static void install(Javalin app, PageErrors pages) {
         app.exception(GatehouseException.class, (e, ctx) -> {
-            if (e.kind() == GatehouseException.Kind.CORRUPT) {
-                write(ctx, incident(ctx, e));
-            } else {
-                write(ctx, e);
+            GatehouseException answer = e.kind() == GatehouseException.Kind.CORRUPT ? incident(ctx, e) : e;
+            if (!pages.write(answer, ctx)) {
+                write(ctx, answer);
             }
         });
-        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), ctx)));
-        app.exception(Exception.class, (e, ctx) -> write(ctx, incident(ctx, e)));
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            GatehouseException answer = fromJavalin(e.getStatus(), ctx);
+            if (!pages.write(answer, ctx)) {
+                write(ctx, answer);
+            }
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            GatehouseException answer = incident(ctx, e);
+            if (!pages.write(answer, ctx)) {
+                write(ctx, answer);
+            }
+        });
         app.error(404, ctx -> {
-            if (!isProblem(ctx)) {
-                write(ctx, GatehouseException.notFound("not_found", "no resource at " + ctx.method() + " " + ctx.path()));
+            if (!isProblem(ctx) && !isPage(ctx)) {
+                GatehouseException notFound = GatehouseException.notFound("not_found", "no resource at " + ctx.method()
+                        + " " + ctx.path());
+                if (!pages.write(notFound, ctx)) {
+                    write(ctx, notFound);
+                }
             }
         });
         app.error(405, ctx -> {
@@ -100,6 +126,12 @@ public final class ProblemMapper {
             case 503 -> "Service unavailable";
             default -> "Internal server error";
         };
+    }
+
+    /** A handler that answered a page with an error status (an expired link, say) wrote it already. */
+    private static boolean isPage(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith("text/html");
     }
 
     private static boolean isProblem(Context ctx) {

@@ -13,6 +13,7 @@ import java.util.List;
 public final class Routes {
     private final Javalin app;
     private final List<String> registered = new ArrayList<>();
+    private final List<String> pages = new ArrayList<>();
 
     public Routes(Javalin app) {
         this.app = app;
@@ -36,6 +37,27 @@ public final class Routes {
 
     public Routes delete(String path, Handler handler) {
         return add(HandlerType.DELETE, path, handler);
+    }
+
+    /**
+     * A console page or form: served like any route, but listed by {@link #pages()} rather than {@link #all()},
+     * because the OpenAPI document describes the API, and the console's pages and forms are not part of it.
+     */
+    public Routes page(HandlerType method, String path, Handler handler) {
+        app.addHttpHandler(method, path, handler);
+        pages.add(method.name() + " " + path);
+        return this;
+    }
+
+    /** Runs {@code handler} before every matching route (and before the 404 of a path no route matches). */
+    public Routes before(String path, Handler handler) {
+        app.before(path, handler);
+        return this;
+    }
+
+    /** Every console page and form route, as {@code "METHOD /path/{param}"}. */
+    public List<String> pages() {
+        return List.copyOf(pages);
     }
 
     private Routes add(HandlerType method, String path, Handler handler) {

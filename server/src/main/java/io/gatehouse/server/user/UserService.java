@@ -113,6 +113,11 @@ public final class UserService implements UserLookup {
         return UserStore.find(tx, userId);
     }
 
+    /** The ids of active users holding {@code role}. */
+    public List<String> activeWithRole(ReadTx tx, String role) {
+        return UserStore.activeIdsWithRole(tx, role);
+    }
+
     /** The user {@code name} folds to, if any. */
     public Optional<User> findByUsername(Tx tx, Username name) {
         return UserStore.idByKey(tx, name.key()).flatMap(id -> find(tx, id));

@@ -63,6 +63,12 @@ final class UserStore {
                         rs.getLong(4)), userId);
     }
 
+    /** The ids of active users holding {@code role}. */
+    static List<String> activeIdsWithRole(ReadTx tx, String role) {
+        return tx.query("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = ?"
+                + " AND u.status = 'active' ORDER BY u.id", rs -> rs.getString(1), role);
+    }
+
     static Optional<String> idByKey(ReadTx tx, String usernameKey) {
         return tx.queryOne("SELECT id FROM users WHERE username_key = ?", rs -> rs.getString(1), usernameKey);
     }

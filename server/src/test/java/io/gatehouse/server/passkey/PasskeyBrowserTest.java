@@ -25,7 +25,7 @@ class PasskeyBrowserTest {
 
     @BeforeEach
     void start() {
-        server = PasskeyCeremonyTest.startOnLocalhost(dir);
+        server = TestServer.startOnLocalhost(dir, true);
         userId = server.post("/api/v1/users", Map.of("username", "ada")).json().get("id").asText();
     }
 

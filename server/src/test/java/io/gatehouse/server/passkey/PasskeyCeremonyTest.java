@@ -33,7 +33,7 @@ class PasskeyCeremonyTest {
 
     @BeforeEach
     void start() {
-        server = startOnLocalhost(dir);
+        server = TestServer.startOnLocalhost(dir, true);
         origin = server.gatehouse().baseUrl().toString();
         userId = server.post("/api/v1/users", Map.of("username", "ada")).json().get("id").asText();
     }
@@ -43,17 +43,6 @@ class PasskeyCeremonyTest {
         server.close();
     }
 
-    /** WebAuthn needs a host name, not an IP address: the server's public base URL is localhost on a free port. */
-    static TestServer startOnLocalhost(Path dir) {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return TestServer.start(dir, Map.of("port", String.valueOf(port), "public-base-url",
-                "http://localhost:" + port));
-    }
 
     @Test
     void options_require_user_verification_a_resident_key_and_es256_over_a_challenge_of_60_seconds() {

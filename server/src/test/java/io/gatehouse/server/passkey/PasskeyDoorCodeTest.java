@@ -36,7 +36,7 @@ class PasskeyDoorCodeTest {
 
     @BeforeEach
     void start() {
-        server = PasskeyCeremonyTest.startOnLocalhost(dir);
+        server = TestServer.startOnLocalhost(dir, true);
         userId = server.post("/api/v1/users", Map.of("username", "ada")).json().get("id").asText();
         phone = new TestAuthenticator(server.gatehouse().baseUrl().toString(), "localhost", new UUID(0, 0));
         String url = server.post("/api/v1/users/" + userId + "/device-enrollments", Map.of()).json()

@@ -119,6 +119,65 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /** Gives the browser a cookie for the site it shows now (open a page of that site first). */
+    public void addCookie(String name, String value) {
+        driver.manage().addCookie(new org.openqa.selenium.Cookie.Builder(name, value).path("/").isHttpOnly(true)
+                .sameSite("Strict").build());
+    }
+
+    /** Types {@code text} into the field {@code css} names, replacing what it held. */
+    public void type(String css, String text) {
+        WebElement field = driver.findElement(By.cssSelector(css));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** The visible text of the element {@code css} names. */
+    public String text(String css) {
+        return driver.findElement(By.cssSelector(css)).getText();
+    }
+
+    /** How many elements {@code css} matches now. */
+    public int count(String css) {
+        return driver.findElements(By.cssSelector(css)).size();
+    }
+
+    /** The page's markup as the browser holds it now. */
+    public String pageSource() {
+        return driver.getPageSource();
+    }
+
+    /** Sets the window's size: 1280 for a desk, 390 for a phone. */
+    public void resize(int width, int height) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+    }
+
+    /** Waits up to {@code timeout} until the browser shows a URL that {@code matches} accepts; returns it. */
+    public String waitForUrl(java.util.function.Predicate<String> matches, Duration timeout) {
+        return new WebDriverWait(driver, timeout).until(browser -> matches.test(browser.getCurrentUrl())
+                ? browser.getCurrentUrl() : null);
+    }
+
+    /** Waits up to {@code timeout} until the page shows {@code text} somewhere. */
+    public void waitForText(String text, Duration timeout) {
+        new WebDriverWait(driver, timeout).until(browser -> browser.getPageSource().contains(text) ? true : null);
+    }
+
+    /**
+     * Keeps a PNG of the whole window as a test artifact under {@code target/screenshots/{name}.png}, where the
+     * build's reports are.
+     */
+    public Path saveScreenshot(String name) {
+        Path file = Path.of("target", "screenshots", name + ".png");
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+    }
+
     /** A PNG of what the element {@code css} names shows on the screen. */
     public byte[] screenshot(String css) {
         return driver.findElement(By.cssSelector(css)).getScreenshotAs(OutputType.BYTES);

@@ -40,16 +40,37 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, Map<String, String> extra) {
+        TestServer fresh = startWithoutAdmin(dataDir, extra);
+        ApiTokens.Created admin = fresh.gatehouse.services().auth().tokens().create("test-admin",
+                EnumSet.of(Scope.ADMIN), "test", ClientInfo.local("test"));
+        return new TestServer(fresh.gatehouse, fresh.clock, admin.token());
+    }
+
+    /** A fresh installation as its operator first sees it: no administrator yet, and a live bootstrap link. */
+    public static TestServer startWithoutAdmin(Path dataDir, Map<String, String> extra) {
         Map<String, String> overrides = new HashMap<>(TestDatabases.fresh(dataDir));
         overrides.put("port", "0");
         overrides.putAll(extra);
         GatehouseConfig config = ConfigLoader.load(Map.of(), overrides);
         // Whole seconds keep TOTP arithmetic in tests easy to follow.
         MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
-        Gatehouse gatehouse = Gatehouse.start(config, clock);
-        ApiTokens.Created admin = gatehouse.services().auth().tokens().create("test-admin", EnumSet.of(Scope.ADMIN),
-                "test", ClientInfo.local("test"));
-        return new TestServer(gatehouse, clock, admin.token());
+        return new TestServer(Gatehouse.start(config, clock), clock, null);
+    }
+
+    /**
+     * A server whose public base URL is {@code http://localhost} on a free port: WebAuthn needs a host name, not an
+     * IP address, and a browser treats localhost as a secure context.
+     */
+    public static TestServer startOnLocalhost(Path dataDir, boolean withAdmin) {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, String> extra = Map.of("port", String.valueOf(port), "public-base-url", "http://localhost:"
+                + port);
+        return withAdmin ? start(dataDir, extra) : startWithoutAdmin(dataDir, extra);
     }
 
     /**

@@ -41,7 +41,7 @@ class WalletBrowserTest {
 
     @BeforeEach
     void start() {
-        server = startOnLocalhost(dir);
+        server = TestServer.startOnLocalhost(dir, true);
         String siteId = created("/api/v1/sites", Map.of("name", "HQ", "timeZone", "Europe/Berlin"));
         String zoneId = created("/api/v1/zones", Map.of("siteId", siteId, "name", "Offices"));
         String doorId = created("/api/v1/doors", Map.of("zoneId", zoneId, "name", "Main entrance"));
@@ -57,17 +57,6 @@ class WalletBrowserTest {
         server.close();
     }
 
-    /** WebAuthn needs a host name, not an IP address: the server's public base URL is localhost on a free port. */
-    static TestServer startOnLocalhost(Path dir) {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return TestServer.start(dir, Map.of("port", String.valueOf(port), "public-base-url",
-                "http://localhost:" + port));
-    }
 
     @Test
     void the_enrollment_link_makes_a_passkey_device_and_the_wallet_shows_its_code_as_a_qr_code() {

@@ -1,0 +1,37 @@
+package io.gatehouse.server;
+
+import io.gatehouse.server.console.ConsoleAccess;
+import io.gatehouse.server.console.ConsoleBootstrap;
+import io.gatehouse.server.console.ConsoleController;
+import io.gatehouse.server.console.ConsolePages;
+import io.gatehouse.server.console.ConsoleSessions;
+import io.javalin.http.HandlerType;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin console: sessions signed in with passkeys, the bootstrap link's first administrator, and the pages of
+ * each section over the same services the API uses.
+ */
+public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, ConsoleBootstrap bootstrap) {
+
+    static ConsoleModule open(Core core, Services services, PasskeyModule passkeys, Web web) {
+        ConsoleSessions sessions = new ConsoleSessions(core.database(), core.audit(), services.people().users(),
+                core.config().console(), core.clock(), core.random());
+        ConsoleAccess access = new ConsoleAccess(sessions, web.links(), web.maxBody(), core.clock());
+        ConsoleBootstrap bootstrap = new ConsoleBootstrap(core.database(), services.auth().bootstrap(),
+                services.people().users(), services.access().devices(), passkeys.passkeys(), sessions);
+        return new ConsoleModule(sessions, access, bootstrap);
+    }
+
+    void register(Web web, Core core, PasskeyModule passkeys) {
+        new ConsoleController(sessions, access, bootstrap, passkeys.passkeys(), core.clock(), web.maxBody())
+                .register(web.routes());
+        web.routes().page(HandlerType.GET, "/console", ctx -> ConsolePages.render(ctx, "overview", "Overview",
+                "overview", Map.of()));
+    }
+
+    void schedule(Background background) {
+        background.every("console session pruning", 1, 60, TimeUnit.MINUTES, sessions::prune);
+    }
+}

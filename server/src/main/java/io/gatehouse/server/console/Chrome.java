@@ -1,0 +1,42 @@
+package io.gatehouse.server.console;
+
+import io.gatehouse.server.auth.Permission;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the console's layout shows around a page: which page it is (its {@code data-page}), its title, who is signed
+ * in, the CSRF token for forms and htmx, a notice or an error to announce, and the page's own scripts.
+ *
+ * @param username null on pages shown before sign-in
+ */
+public record Chrome(String page, String title, String username, List<String> roles,
+        Set<Permission> permissions, String csrf, String notice, String error, List<String> scripts) {
+    public Chrome {
+        roles = List.copyOf(roles);
+        permissions = Set.copyOf(permissions);
+        scripts = List.copyOf(scripts);
+    }
+
+    /** Whether the signed-in person may do {@code permission}: pages offer only the actions they may take. */
+    public boolean can(Permission permission) {
+        return permissions.contains(permission);
+    }
+
+    /** The console's sections, in the order of its navigation. */
+    public static final List<Section> SECTIONS = List.of(new Section("overview", "Overview", "/console"),
+            new Section("people", "People", "/console/people"), new Section("doors", "Doors", "/console/doors"),
+            new Section("audit", "Audit", "/console/audit"), new Section("analytics", "Analytics",
+                    "/console/analytics"), new Section("settings", "Settings", "/console/settings"));
+
+    public record Section(String page, String label, String path) {
+    }
+
+    public boolean signedIn() {
+        return username != null;
+    }
+
+    public boolean current(Section section) {
+        return section.page().equals(page);
+    }
+}
