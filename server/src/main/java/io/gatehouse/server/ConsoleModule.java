@@ -5,6 +5,7 @@ import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
 import io.gatehouse.server.console.ConsolePages;
 import io.gatehouse.server.console.ConsoleSessions;
+import io.gatehouse.server.console.DoorsPages;
 import io.javalin.http.HandlerType;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,11 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         return new ConsoleModule(sessions, access, bootstrap);
     }
 
-    void register(Web web, Core core, PasskeyModule passkeys) {
+    void register(Web web, Core core, Services services, PasskeyModule passkeys) {
         new ConsoleController(sessions, access, bootstrap, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
+        new DoorsPages(services.access().sites(), services.access().edits(), services.access().readers(),
+                services.reader().sync(), web.links(), web.maxBody()).register(web.routes());
         web.routes().page(HandlerType.GET, "/console", ctx -> ConsolePages.render(ctx, "overview", "Overview",
                 "overview", Map.of()));
     }

@@ -160,7 +160,7 @@ public final class Gatehouse implements AutoCloseable {
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
-        console.register(web, core, passkeys);
+        console.register(web, core, services, passkeys);
 
         app.start();
         links.listeningOn(config.bind(), app.port());

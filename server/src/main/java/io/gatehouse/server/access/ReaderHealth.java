@@ -17,7 +17,7 @@ import java.time.Instant;
  * </ul>
  * The SQL conditions of the list filter and the Java derivation of one reader say the same and sit side by side.
  */
-final class ReaderHealth {
+public final class ReaderHealth {
     static final Duration OFFLINE_AFTER = Duration.ofMinutes(5);
 
     private static final String SEEN = "r.status = 'active' AND r.last_seen_at > ?";
