@@ -75,6 +75,11 @@ final class DoorForms {
         return new Readers.ReaderPatch(text(ctx, "name"));
     }
 
+    /** A text field as given, or null. */
+    String field(Context ctx, String name) {
+        return text(ctx, name);
+    }
+
     boolean checked(Context ctx, String name) {
         return "on".equals(text(ctx, name)) || "true".equals(text(ctx, name));
     }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -65,68 +64,65 @@ public final class DoorsPages {
 
     public void register(Routes routes) {
         routes.page(HandlerType.GET, ROOT, ctx -> index(ctx, null))
-                .page(HandlerType.POST, ROOT + "/sites", ctx -> change(ctx, Permission.DOORS_WRITE, by -> sites.createSite(
-                        forms.newSite(ctx), by, Requests.client(ctx)), created -> ROOT + "/sites/"
-                        + created.id(), "site_created", error -> index(ctx, error)))
-                .page(HandlerType.GET, ROOT + "/sites/{id}", ctx -> site(ctx, null))
-                .page(HandlerType.POST, ROOT + "/sites/{id}", ctx -> change(ctx, Permission.DOORS_WRITE, by -> edits.updateSite(id(ctx),
-                        forms.sitePatch(ctx), by, Requests.client(ctx)), saved -> ROOT + "/sites/"
-                        + saved.id(), "site_saved", error -> site(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/sites/{id}/delete", ctx -> change(ctx, Permission.DOORS_WRITE, by -> {
-                    edits.deleteSite(id(ctx), by, Requests.client(ctx));
-                    return ROOT;
-                }, Function.identity(), "site_deleted", error -> site(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/zones", ctx -> change(ctx, Permission.DOORS_WRITE, by -> sites.createZone(forms.newZone(ctx),
-                        by, Requests.client(ctx)), created -> ROOT + "/zones/" + created.id(),
-                        "zone_created", error -> index(ctx, error)))
-                .page(HandlerType.GET, ROOT + "/zones/{id}", ctx -> zone(ctx, null))
-                .page(HandlerType.POST, ROOT + "/zones/{id}", ctx -> change(ctx, Permission.DOORS_WRITE, by -> edits.updateZone(id(ctx),
-                        forms.zonePatch(ctx), by, Requests.client(ctx)), saved -> ROOT + "/zones/"
-                        + saved.id(), "zone_saved", error -> zone(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/zones/{id}/delete", ctx -> change(ctx, Permission.DOORS_WRITE, by -> {
-                    String siteId = edits.zone(id(ctx)).siteId();
-                    edits.deleteZone(id(ctx), by, Requests.client(ctx));
-                    return ROOT + "/sites/" + siteId;
-                }, Function.identity(), "zone_deleted", error -> zone(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/doors", ctx -> change(ctx, Permission.DOORS_WRITE, by -> sites.createDoor(forms.newDoor(ctx),
-                        by, Requests.client(ctx)), created -> ROOT + "/doors/" + created.id(),
-                        "door_created", error -> index(ctx, error)))
-                .page(HandlerType.GET, ROOT + "/doors/{id}", ctx -> door(ctx, null))
-                .page(HandlerType.POST, ROOT + "/doors/{id}", ctx -> change(ctx, Permission.DOORS_WRITE, by -> edits.updateDoor(id(ctx),
-                        forms.doorPatch(ctx), by, Requests.client(ctx)), saved -> ROOT + "/doors/"
-                        + saved.id(), "door_saved", error -> door(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/doors/{id}/delete", ctx -> change(ctx, Permission.DOORS_WRITE, by -> {
-                    String zoneId = edits.door(id(ctx)).zoneId();
-                    edits.deleteDoor(id(ctx), by, Requests.client(ctx));
-                    return ROOT + "/zones/" + zoneId;
-                }, Function.identity(), "door_deleted", error -> door(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/rules", ctx -> change(ctx, Permission.DOORS_WRITE, by -> sites.createRule(forms.newRule(ctx),
-                        by, Requests.client(ctx)), created -> ROOT + "/rules/" + created.id(),
-                        "rule_created", error -> index(ctx, error)))
-                .page(HandlerType.GET, ROOT + "/rules/{id}", ctx -> rule(ctx, null))
-                .page(HandlerType.POST, ROOT + "/rules/{id}", ctx -> change(ctx, Permission.DOORS_WRITE, by -> edits.updateRule(id(ctx),
-                        forms.rulePatch(ctx), by, Requests.client(ctx)), saved -> ROOT + "/rules/"
-                        + saved.id(), "rule_saved", error -> rule(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/rules/{id}/delete", ctx -> change(ctx, Permission.DOORS_WRITE, by -> {
-                    String zoneId = edits.rule(id(ctx)).zoneId();
-                    sites.deleteRule(id(ctx), by, Requests.client(ctx));
-                    return ROOT + "/zones/" + zoneId;
-                }, Function.identity(), "rule_deleted", error -> rule(ctx, error)))
+                .page(HandlerType.GET, ROOT + "/sites/{id}", ctx -> site(ctx, id(ctx), null))
+                .page(HandlerType.GET, ROOT + "/zones/{id}", ctx -> zone(ctx, id(ctx), null))
+                .page(HandlerType.GET, ROOT + "/doors/{id}", ctx -> door(ctx, id(ctx), null))
+                .page(HandlerType.GET, ROOT + "/rules/{id}", ctx -> rule(ctx, id(ctx), null))
+                .page(HandlerType.GET, ROOT + "/readers/{id}", ctx -> reader(ctx, id(ctx), null))
                 .page(HandlerType.POST, ROOT + "/readers", this::createReader)
-                .page(HandlerType.GET, ROOT + "/readers/{id}", ctx -> reader(ctx, null))
-                .page(HandlerType.POST, ROOT + "/readers/{id}", ctx -> change(ctx, Permission.DOORS_WRITE, by -> readers.update(id(ctx),
-                        forms.readerPatch(ctx), by, Requests.client(ctx)), saved -> ROOT + "/readers/"
-                        + saved.id(), "reader_saved", error -> reader(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/readers/{id}/provisioning", this::provision)
-                .page(HandlerType.POST, ROOT + "/readers/{id}/revoke", ctx -> change(ctx, Permission.READERS_REVOKE, by -> {
-                    readers.revoke(id(ctx), by, Requests.client(ctx));
-                    return ROOT + "/readers/" + id(ctx);
-                }, Function.identity(), "reader_revoked", error -> reader(ctx, error)))
-                .page(HandlerType.POST, ROOT + "/readers/{id}/delete", ctx -> change(ctx, Permission.DOORS_WRITE, by -> {
-                    String doorId = readers.get(id(ctx)).doorId();
-                    readers.delete(id(ctx), forms.checked(ctx, "force"), by, Requests.client(ctx));
-                    return ROOT + "/doors/" + doorId;
-                }, Function.identity(), "reader_deleted", error -> reader(ctx, error)));
+                .page(HandlerType.POST, ROOT + "/readers/{id}/provisioning", this::provision);
+        Shown sitePage = (ctx, error) -> site(ctx, id(ctx), error);
+        Shown zonePage = (ctx, error) -> zone(ctx, id(ctx), error);
+        Shown doorPage = (ctx, error) -> door(ctx, id(ctx), error);
+        Shown rulePage = (ctx, error) -> rule(ctx, id(ctx), error);
+        Shown readerPage = (ctx, error) -> reader(ctx, id(ctx), error);
+
+        form(routes, "/sites", Permission.DOORS_WRITE, "site_created", this::index, (ctx, by) -> ROOT + "/sites/"
+                + sites.createSite(forms.newSite(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/sites/{id}", Permission.DOORS_WRITE, "site_saved", sitePage, (ctx, by) -> ROOT + "/sites/"
+                + edits.updateSite(id(ctx), forms.sitePatch(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/sites/{id}/delete", Permission.DOORS_WRITE, "site_deleted", sitePage, (ctx, by) -> {
+            edits.deleteSite(id(ctx), by, Requests.client(ctx));
+            return ROOT;
+        });
+        form(routes, "/zones", Permission.DOORS_WRITE, "zone_created", (ctx, error) -> parent(ctx, "siteId", error),
+                (ctx, by) -> ROOT + "/zones/" + sites.createZone(forms.newZone(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/zones/{id}", Permission.DOORS_WRITE, "zone_saved", zonePage, (ctx, by) -> ROOT + "/zones/"
+                + edits.updateZone(id(ctx), forms.zonePatch(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/zones/{id}/delete", Permission.DOORS_WRITE, "zone_deleted", zonePage, (ctx, by) -> {
+            String siteId = edits.zone(id(ctx)).siteId();
+            edits.deleteZone(id(ctx), by, Requests.client(ctx));
+            return ROOT + "/sites/" + siteId;
+        });
+        form(routes, "/doors", Permission.DOORS_WRITE, "door_created", (ctx, error) -> parent(ctx, "zoneId", error),
+                (ctx, by) -> ROOT + "/doors/" + sites.createDoor(forms.newDoor(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/doors/{id}", Permission.DOORS_WRITE, "door_saved", doorPage, (ctx, by) -> ROOT + "/doors/"
+                + edits.updateDoor(id(ctx), forms.doorPatch(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/doors/{id}/delete", Permission.DOORS_WRITE, "door_deleted", doorPage, (ctx, by) -> {
+            String zoneId = edits.door(id(ctx)).zoneId();
+            edits.deleteDoor(id(ctx), by, Requests.client(ctx));
+            return ROOT + "/zones/" + zoneId;
+        });
+        form(routes, "/rules", Permission.DOORS_WRITE, "rule_created", (ctx, error) -> parent(ctx, "zoneId", error),
+                (ctx, by) -> ROOT + "/rules/" + sites.createRule(forms.newRule(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/rules/{id}", Permission.DOORS_WRITE, "rule_saved", rulePage, (ctx, by) -> ROOT + "/rules/"
+                + edits.updateRule(id(ctx), forms.rulePatch(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/rules/{id}/delete", Permission.DOORS_WRITE, "rule_deleted", rulePage, (ctx, by) -> {
+            String zoneId = edits.rule(id(ctx)).zoneId();
+            sites.deleteRule(id(ctx), by, Requests.client(ctx));
+            return ROOT + "/zones/" + zoneId;
+        });
+        form(routes, "/readers/{id}", Permission.DOORS_WRITE, "reader_saved", readerPage, (ctx, by) -> ROOT
+                + "/readers/" + readers.update(id(ctx), forms.readerPatch(ctx), by, Requests.client(ctx)).id());
+        form(routes, "/readers/{id}/revoke", Permission.READERS_REVOKE, "reader_revoked", readerPage, (ctx, by) -> {
+            readers.revoke(id(ctx), by, Requests.client(ctx));
+            return ROOT + "/readers/" + id(ctx);
+        });
+        form(routes, "/readers/{id}/delete", Permission.DOORS_WRITE, "reader_deleted", readerPage, (ctx, by) -> {
+            String doorId = readers.get(id(ctx)).doorId();
+            readers.delete(id(ctx), forms.checked(ctx, "force"), by, Requests.client(ctx));
+            return ROOT + "/doors/" + doorId;
+        });
     }
 
     /** The sites, doors and readers, each list narrowed as the query asks. */
@@ -149,16 +145,16 @@ public final class DoorsPages {
         render(ctx, error, "Doors", "doors/index", params);
     }
 
-    private void site(Context ctx, String error) {
+    private void site(Context ctx, String id, String error) {
         ConsoleAccess.require(ctx, Permission.DOORS_READ);
-        DoorStore.Site site = edits.site(id(ctx));
+        DoorStore.Site site = edits.site(id);
         render(ctx, error, "Site " + site.name(), "doors/site", Map.of("site", site, "zones", sites.zones(ALL,
                 new DoorStore.ZoneFilter(Optional.of(site.id()))).items()));
     }
 
-    private void zone(Context ctx, String error) {
+    private void zone(Context ctx, String id, String error) {
         ConsoleAccess.require(ctx, Permission.DOORS_READ);
-        DoorStore.Zone zone = edits.zone(id(ctx));
+        DoorStore.Zone zone = edits.zone(id);
         DoorStore.Site site = edits.site(zone.siteId());
         render(ctx, error, "Zone " + zone.name(), "doors/zone", Map.of("zone", zone, "site", site, "doors",
                 sites.doors(ALL, new DoorStore.DoorFilter(Optional.of(zone.id()), Optional.empty())).items(),
@@ -166,25 +162,25 @@ public final class DoorsPages {
                         Optional.empty(), Optional.empty())).items(), "schedule", ScheduleRows.of(null)));
     }
 
-    private void door(Context ctx, String error) {
+    private void door(Context ctx, String id, String error) {
         ConsoleAccess.require(ctx, Permission.DOORS_READ);
-        Door.View door = edits.door(id(ctx));
+        Door.View door = edits.door(id);
         render(ctx, error, "Door " + door.name(), "doors/door", Map.of("door", door, "names", names(),
                 "readers", readers.list(ALL, new ReaderStore.ReaderFilter(Optional.of(door.id()), Optional.empty()))
                         .items()));
     }
 
-    private void rule(Context ctx, String error) {
+    private void rule(Context ctx, String id, String error) {
         ConsoleAccess.require(ctx, Permission.DOORS_READ);
-        SiteAdmin.RuleView rule = edits.rule(id(ctx));
+        SiteAdmin.RuleView rule = edits.rule(id);
         DoorStore.Zone zone = edits.zone(rule.zoneId());
         render(ctx, error, "Access rule", "doors/rule", Map.of("rule", rule, "zone", zone, "site",
                 edits.site(zone.siteId()), "schedule", ScheduleRows.of(rule.schedule())));
     }
 
-    private void reader(Context ctx, String error) {
+    private void reader(Context ctx, String id, String error) {
         ConsoleAccess.require(ctx, Permission.DOORS_READ);
-        ReaderHealth.View reader = readers.get(id(ctx));
+        ReaderHealth.View reader = readers.get(id);
         render(ctx, error, "Reader " + reader.name(), "doors/reader", Map.of("reader", reader, "door",
                 edits.door(reader.doorId())));
     }
@@ -196,7 +192,7 @@ public final class DoorsPages {
         try {
             created = readers.create(forms.newReader(ctx), by, Requests.client(ctx));
         } catch (GatehouseException e) {
-            refuse(ctx, e, error -> index(ctx, error));
+            refuse(ctx, e, error -> parent(ctx, "doorId", error));
             return;
         }
         ConsolePages.render(ctx, 201, "doors/created", ConsolePages.chrome(ctx, "doors", "Reader created", null,
@@ -210,7 +206,7 @@ public final class DoorsPages {
         try {
             provisioning = sync.provision(id(ctx), links.base().toString(), by, Requests.client(ctx));
         } catch (GatehouseException e) {
-            refuse(ctx, e, error -> reader(ctx, error));
+            refuse(ctx, e, error -> reader(ctx, id(ctx), error));
             return;
         }
         ConsolePages.render(ctx, 201, "doors/provisioned", ConsolePages.chrome(ctx, "doors", "Provision the reader",
@@ -218,27 +214,53 @@ public final class DoorsPages {
                 ReaderSync.PATH + provisioning.secret() + "/qr.png"));
     }
 
-    /** A change made by someone who holds its permission. */
+    /**
+     * Shows a refused creation on the page of what it was to be created in (named by the form's {@code field}), or
+     * on the section's first page when that is gone too.
+     */
+    private void parent(Context ctx, String field, String error) {
+        String parentId = forms.field(ctx, field);
+        try {
+            switch (field) {
+                case "siteId" -> site(ctx, parentId, error);
+                case "zoneId" -> zone(ctx, parentId, error);
+                case "doorId" -> door(ctx, parentId, error);
+                default -> index(ctx, error);
+            }
+        } catch (GatehouseException gone) {
+            index(ctx, error);
+        }
+    }
+
+    /** A change made by someone who holds its permission; it answers the page the browser goes to next. */
     @FunctionalInterface
-    private interface Action<T> {
-        T run(Principal by);
+    private interface Change {
+        String make(Context ctx, Principal by);
+    }
+
+    /** A page shown again with the reason a change was refused. */
+    @FunctionalInterface
+    private interface Shown {
+        void show(Context ctx, String error);
     }
 
     /**
-     * One change, once the person is found to hold {@code permission} (before the form is read): done, the browser
-     * goes to the page it leads to; refused, the page is shown again with the reason.
+     * A form's route: once the person is found to hold {@code permission} (before the form is read), the change is
+     * made and the browser sent on with {@code notice}; a refused change shows the page again with the reason.
      */
-    private <T> void change(Context ctx, Permission permission, Action<T> action, Function<T, String> next,
-            String notice, Consumer<String> again) {
-        Principal by = ConsoleAccess.require(ctx, permission);
-        T result;
-        try {
-            result = action.run(by);
-        } catch (GatehouseException e) {
-            refuse(ctx, e, again);
-            return;
-        }
-        ConsoleAccess.redirect(ctx, next.apply(result) + "?done=" + notice);
+    private void form(Routes routes, String path, Permission permission, String notice, Shown again,
+            Change change) {
+        routes.page(HandlerType.POST, ROOT + path, ctx -> {
+            Principal by = ConsoleAccess.require(ctx, permission);
+            String next;
+            try {
+                next = change.make(ctx, by);
+            } catch (GatehouseException e) {
+                refuse(ctx, e, error -> again.show(ctx, error));
+                return;
+            }
+            ConsoleAccess.redirect(ctx, next + "?done=" + notice);
+        });
     }
 
     /** Shows a refused change on the page it came from; a missing permission or a fault is the console's error. */
