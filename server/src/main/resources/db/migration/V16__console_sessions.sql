@@ -15,3 +15,6 @@ CREATE TABLE console_sessions (
     end_reason      TEXT
 );
 CREATE INDEX console_sessions_by_user ON console_sessions (user_id, created_at);
+
+-- A role policy may let its people sign in to the console with TOTP (and recovery codes) instead of a passkey.
+ALTER TABLE role_policies ADD COLUMN console_totp_sign_in BOOLEAN NOT NULL DEFAULT FALSE;

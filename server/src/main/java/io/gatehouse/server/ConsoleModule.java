@@ -1,11 +1,13 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.console.CodeSignIn;
 import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
 import io.gatehouse.server.console.ConsolePages;
 import io.gatehouse.server.console.ConsoleSessions;
 import io.gatehouse.server.console.DoorsPages;
+import io.gatehouse.server.console.SettingsPages;
 import io.javalin.http.HandlerType;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * The admin console: sessions signed in with passkeys, the bootstrap link's first administrator, and the pages of
  * each section over the same services the API uses.
  */
-public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, ConsoleBootstrap bootstrap) {
+public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, ConsoleBootstrap bootstrap,
+        CodeSignIn codes) {
 
     static ConsoleModule open(Core core, Services services, PasskeyModule passkeys, Web web) {
         ConsoleSessions sessions = new ConsoleSessions(core.database(), core.audit(), services.people().users(),
@@ -22,11 +25,15 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         ConsoleAccess access = new ConsoleAccess(sessions, web.links(), web.maxBody(), core.clock());
         ConsoleBootstrap bootstrap = new ConsoleBootstrap(core.database(), services.auth().bootstrap(),
                 services.people().users(), services.access().devices(), passkeys.passkeys(), sessions);
-        return new ConsoleModule(sessions, access, bootstrap);
+        CodeSignIn codes = new CodeSignIn(core.database(), core.audit(), services.people().users(),
+                services.people().policies(), services.totp().verifier(), sessions);
+        return new ConsoleModule(sessions, access, bootstrap, codes);
     }
 
     void register(Web web, Core core, Services services, PasskeyModule passkeys) {
-        new ConsoleController(sessions, access, bootstrap, passkeys.passkeys(), core.clock(), web.maxBody())
+        new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
+                .register(web.routes());
+        new SettingsPages(services.people().policies(), services.reader().mintingKeys(), access, web.maxBody())
                 .register(web.routes());
         new DoorsPages(services.access().sites(), services.access().edits(), services.access().readers(),
                 services.reader().sync(), web.links(), web.maxBody()).register(web.routes());

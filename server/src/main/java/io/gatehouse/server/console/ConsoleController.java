@@ -3,7 +3,6 @@ package io.gatehouse.server.console;
 import io.gatehouse.server.auth.TokenController;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.http.Bodies;
-import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Requests;
@@ -33,15 +32,17 @@ public final class ConsoleController {
     private final ConsoleSessions sessions;
     private final ConsoleAccess access;
     private final ConsoleBootstrap bootstrap;
+    private final CodeSignIn codes;
     private final PasskeyService passkeys;
     private final Clock clock;
     private final int maxBody;
 
     public ConsoleController(ConsoleSessions sessions, ConsoleAccess access, ConsoleBootstrap bootstrap,
-            PasskeyService passkeys, Clock clock, int maxBody) {
+            CodeSignIn codes, PasskeyService passkeys, Clock clock, int maxBody) {
         this.sessions = sessions;
         this.access = access;
         this.bootstrap = bootstrap;
+        this.codes = codes;
         this.passkeys = passkeys;
         this.clock = clock;
         this.maxBody = maxBody;
@@ -92,11 +93,13 @@ public final class ConsoleController {
                 .page(HandlerType.POST, ConsoleAccess.SIGN_IN + "/options", ctx -> ctx.json(
                         passkeys.discoverableAssertionOptions()))
                 .page(HandlerType.POST, ConsoleAccess.SIGN_IN, this::signIn)
+                .page(HandlerType.POST, ConsoleAccess.SIGN_IN + "/code", this::signInWithCode)
                 .page(HandlerType.POST, "/console/sign-out", this::signOut)
                 .page(HandlerType.GET, "/console/verify", this::verifyPage)
                 .page(HandlerType.POST, "/console/verify/options", ctx -> ctx.json(
                         passkeys.discoverableAssertionOptions()))
                 .page(HandlerType.POST, "/console/verify", this::verify)
+                .page(HandlerType.POST, "/console/verify/code", this::verifyWithCode)
                 .page(HandlerType.GET, "/console/sessions", this::sessionsPage)
                 .page(HandlerType.POST, "/console/sessions/{id}/revoke", this::revokeSession)
                 .get(TokenController.BOOTSTRAP_PATH + "{secret}", this::bootstrapPage)
@@ -131,9 +134,34 @@ public final class ConsoleController {
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
-        ConsolePages.render(ctx, 200, "sign-in", ConsolePages.anonymous("sign-in", "Sign in", null,
-                "/wallet/webauthn.js", "/console/assets/passkey.js"), Map.of("next", next));
+        signInPage(ctx, 200, next, null, "");
     }
+
+    private static void signInPage(Context ctx, int status, String next, String error, String username) {
+        ConsolePages.render(ctx, status, "sign-in", ConsolePages.anonymous("sign-in", "Sign in", error,
+                "/wallet/webauthn.js", "/console/assets/passkey.js"), Map.of("next", next, "username", username));
+    }
+
+    /** A TOTP or recovery code signs in a person whose policy allows it; a refusal shows the form again. */
+    private void signInWithCode(Context ctx) {
+        ConsoleForm form = ConsoleForm.of(ctx, maxBody);
+        String next = ConsoleAccess.safeReturn(form.text("next"));
+        String username = form.text("username");
+        try {
+            ConsoleSessions.Started started = codes.signIn(username, form.text("code"), Requests.client(ctx));
+            access.setCookie(ctx, started);
+            ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
+        } catch (GatehouseException e) {
+            e.extensions().forEach((key, value) -> {
+                if (key.equals("retryAfterSeconds")) {
+                    ctx.header("Retry-After", String.valueOf(value));
+                }
+            });
+            signInPage(ctx, ProblemMapper.status(e), next, e.detail(), username == null ? "" : username);
+        }
+    }
+
+
 
     /** A passkey assertion over a single-use challenge of this server signs its person in, when they may. */
     private void signIn(Context ctx) {
@@ -152,10 +180,25 @@ public final class ConsoleController {
     }
 
     private void verifyPage(Context ctx) {
-        String next = ConsoleAccess.safeReturn(ctx.queryParam("next"));
-        ConsolePages.render(ctx, 200, "verify", ConsolePages.chrome(ctx, "verify", "Confirm it is you", null, null,
-                "/wallet/webauthn.js", "/console/assets/passkey.js"), Map.of("next", next, "minutes",
-                ConsoleSessions.FRESH_VERIFICATION.toMinutes()));
+        verifyPage(ctx, 200, ConsoleAccess.safeReturn(ctx.queryParam("next")), null);
+    }
+
+    private void verifyPage(Context ctx, int status, String next, String error) {
+        ConsolePages.render(ctx, status, "verify", ConsolePages.chrome(ctx, "verify", "Confirm it is you", null,
+                error, "/wallet/webauthn.js", "/console/assets/passkey.js"), Map.of("next", next, "minutes",
+                ConsoleSessions.FRESH_VERIFICATION.toMinutes(), "codes",
+                codes.allows(ConsoleAccess.session(ctx).user())));
+    }
+
+    private void verifyWithCode(Context ctx) {
+        ConsoleForm form = ConsoleForm.of(ctx, maxBody);
+        String next = ConsoleAccess.safeReturn(form.text("next"));
+        try {
+            codes.verify(ConsoleAccess.session(ctx), form.text("code"), Requests.client(ctx));
+            ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
+        } catch (GatehouseException e) {
+            verifyPage(ctx, ProblemMapper.status(e), next, e.detail());
+        }
     }
 
     private void verify(Context ctx) {

@@ -187,6 +187,17 @@ public final class ConsoleSessions {
         });
     }
 
+    /** Records a fresh user verification by a code the caller checked (see {@link CodeSignIn}). */
+    void verifiedWithCode(Signed signed, ClientInfo client) {
+        database.inTransaction(tx -> {
+            SessionStore.verified(tx, signed.session().id(), clock.millis());
+            audit.append(tx, AuditEvent.of(signed.principal().actor(), "console.verify", client)
+                    .user(signed.user().id()).subject("session:" + signed.session().id()).detail("method", "code")
+                    .success());
+            return null;
+        });
+    }
+
     /** Signs out: the session ends at once. */
     public void signOut(Signed signed, ClientInfo client) {
         end(signed.session().id(), signed.user().id(), signed.principal().actor(), "signed_out", client);

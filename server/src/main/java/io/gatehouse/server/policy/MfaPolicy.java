@@ -15,6 +15,8 @@ import java.util.Collection;
  * @param lookBehindSteps earlier time steps still accepted (clock drift, slow typing); 0 to 5
  * @param lookAheadSteps later time steps accepted (a device clock running fast); 0 to 5
  * @param enrollmentLinkTtl how long an enrollment link lives; 1 minute to 24 hours
+ * @param consoleTotpSignIn whether people with this role may sign in to the console with a TOTP code (or a recovery
+ *     code) instead of a passkey; off unless a policy turns it on, and only when every policy of a person allows it
  */
 public record MfaPolicy(
         boolean totpRequired,
@@ -23,11 +25,12 @@ public record MfaPolicy(
         int periodSeconds,
         int lookBehindSteps,
         int lookAheadSteps,
-        Duration enrollmentLinkTtl) {
+        Duration enrollmentLinkTtl,
+        boolean consoleTotpSignIn) {
 
     /** Applies to users none of whose roles has a policy: SHA1, 6 digits, 30 s, current and previous step, 10 min. */
     public static final MfaPolicy DEFAULT =
-            new MfaPolicy(false, OtpAlgorithm.SHA1, 6, 30, 1, 0, Duration.ofMinutes(10));
+            new MfaPolicy(false, OtpAlgorithm.SHA1, 6, 30, 1, 0, Duration.ofMinutes(10), false);
 
     public MfaPolicy {
         check(digits == 6 || digits == 8, "digits", "6 or 8", digits);
@@ -47,7 +50,7 @@ public record MfaPolicy(
 
     /**
      * The policy of a user with several roles: the strictest value of each setting (required if any role requires
-     * it, the strongest algorithm, the most digits, the shortest period, the narrowest window, the shortest link).
+     * it, the strongest algorithm, the most digits, the shortest period, the narrowest window, the shortest link, TOTP sign-in to the console only if every role allows it).
      */
     public static MfaPolicy strictest(Collection<MfaPolicy> policies) {
         if (policies.isEmpty()) {
@@ -63,7 +66,8 @@ public record MfaPolicy(
                     Math.min(result.lookBehindSteps, policy.lookBehindSteps),
                     Math.min(result.lookAheadSteps, policy.lookAheadSteps),
                     result.enrollmentLinkTtl.compareTo(policy.enrollmentLinkTtl) <= 0
-                            ? result.enrollmentLinkTtl : policy.enrollmentLinkTtl);
+                            ? result.enrollmentLinkTtl : policy.enrollmentLinkTtl,
+                    result.consoleTotpSignIn && policy.consoleTotpSignIn);
         }
         return result;
     }

@@ -9,7 +9,7 @@ import java.time.Duration;
  * {@link MfaPolicy#DEFAULT}, so that a role can tighten one setting without restating the others.
  */
 public record PolicyChange(Boolean totpRequired, String algorithm, Integer digits, Integer periodSeconds,
-        Integer lookBehindSteps, Integer lookAheadSteps, Integer enrollmentLinkTtlSeconds) {
+        Integer lookBehindSteps, Integer lookAheadSteps, Integer enrollmentLinkTtlSeconds, Boolean consoleTotpSignIn) {
 
     /** The policy these settings give; out-of-range values are refused by {@link MfaPolicy}. */
     MfaPolicy toPolicy() {
@@ -22,7 +22,8 @@ public record PolicyChange(Boolean totpRequired, String algorithm, Integer digit
                 lookBehindSteps == null ? d.lookBehindSteps() : lookBehindSteps,
                 lookAheadSteps == null ? d.lookAheadSteps() : lookAheadSteps,
                 enrollmentLinkTtlSeconds == null ? d.enrollmentLinkTtl()
-                        : Duration.ofSeconds(enrollmentLinkTtlSeconds));
+                        : Duration.ofSeconds(enrollmentLinkTtlSeconds),
+                consoleTotpSignIn == null ? d.consoleTotpSignIn() : consoleTotpSignIn);
     }
 
     private static OtpAlgorithm parseAlgorithm(String name) {

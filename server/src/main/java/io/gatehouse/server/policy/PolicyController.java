@@ -39,7 +39,7 @@ public final class PolicyController {
 
     private void list(Context ctx) {
         auth.require(ctx, Permission.POLICIES_READ);
-        Page.Slice<PolicyStore.RolePolicy> slice = policies.list(Requests.page(ctx));
+        Page.Slice<RolePolicy> slice = policies.list(Requests.page(ctx));
         Map<String, PolicyView> roles = new LinkedHashMap<>();
         slice.items().forEach(stored -> roles.put(stored.role(), PolicyView.of(stored.policy())));
         ctx.json(new PolicyList(PolicyView.of(MfaPolicy.DEFAULT), roles, slice.next()));

@@ -40,7 +40,7 @@ public final class PolicyService {
     }
 
     /** One page of role policies by role. */
-    public Page.Slice<PolicyStore.RolePolicy> list(Page page) {
+    public Page.Slice<RolePolicy> list(Page page) {
         return database.read(tx -> PolicyStore.list(tx, page));
     }
 

@@ -17,13 +17,9 @@ import java.util.Optional;
 /** The table {@code role_policies}: one MFA policy per role. */
 final class PolicyStore {
     private static final String COLUMNS = "role, totp_required, algorithm, digits, period_seconds,"
-            + " look_behind_steps, look_ahead_steps, enrollment_ttl_seconds";
+            + " look_behind_steps, look_ahead_steps, enrollment_ttl_seconds, console_totp_sign_in";
 
     private PolicyStore() {
-    }
-
-    /** A role and its policy. */
-    record RolePolicy(String role, MfaPolicy policy) {
     }
 
     static Optional<MfaPolicy> find(ReadTx tx, String role) {
@@ -65,15 +61,18 @@ final class PolicyStore {
     static void put(Tx tx, String role, MfaPolicy policy, long now) {
         tx.update("""
                 INSERT INTO role_policies (role, totp_required, algorithm, digits, period_seconds, look_behind_steps,
-                                           look_ahead_steps, enrollment_ttl_seconds, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           look_ahead_steps, enrollment_ttl_seconds, console_totp_sign_in,
+                                           updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (role) DO UPDATE SET totp_required = excluded.totp_required,
                     algorithm = excluded.algorithm, digits = excluded.digits,
                     period_seconds = excluded.period_seconds, look_behind_steps = excluded.look_behind_steps,
                     look_ahead_steps = excluded.look_ahead_steps,
-                    enrollment_ttl_seconds = excluded.enrollment_ttl_seconds, updated_at = excluded.updated_at""",
+                    enrollment_ttl_seconds = excluded.enrollment_ttl_seconds,
+                    console_totp_sign_in = excluded.console_totp_sign_in, updated_at = excluded.updated_at""",
                 role, policy.totpRequired(), policy.algorithm().name(), policy.digits(), policy.periodSeconds(),
-                policy.lookBehindSteps(), policy.lookAheadSteps(), (int) policy.enrollmentLinkTtl().toSeconds(), now);
+                policy.lookBehindSteps(), policy.lookAheadSteps(), (int) policy.enrollmentLinkTtl().toSeconds(),
+                policy.consoleTotpSignIn(), now);
     }
 
     /** Deletes the role's policy; false when it had none. */
@@ -92,7 +91,7 @@ final class PolicyStore {
             return new RolePolicy(role, new MfaPolicy(rs.getBoolean("totp_required"),
                     OtpAlgorithm.valueOf(rs.getString("algorithm")), rs.getInt("digits"), rs.getInt("period_seconds"),
                     rs.getInt("look_behind_steps"), rs.getInt("look_ahead_steps"),
-                    Duration.ofSeconds(rs.getInt("enrollment_ttl_seconds"))));
+                    Duration.ofSeconds(rs.getInt("enrollment_ttl_seconds")), rs.getBoolean("console_totp_sign_in")));
         } catch (IllegalArgumentException | GatehouseException e) {
             throw GatehouseException.corrupt("the policy of role '" + role + "' in role_policies: " + e.getMessage(),
                     e);

@@ -2,11 +2,11 @@ package io.gatehouse.server.policy;
 
 /** A policy as the API shows it and the audit log records it: the link lifetime in whole seconds. */
 public record PolicyView(boolean totpRequired, String algorithm, int digits, int periodSeconds, int lookBehindSteps,
-        int lookAheadSteps, long enrollmentLinkTtlSeconds) {
+        int lookAheadSteps, long enrollmentLinkTtlSeconds, boolean consoleTotpSignIn) {
 
     public static PolicyView of(MfaPolicy policy) {
         return new PolicyView(policy.totpRequired(), policy.algorithm().name(), policy.digits(),
                 policy.periodSeconds(), policy.lookBehindSteps(), policy.lookAheadSteps(),
-                policy.enrollmentLinkTtl().toSeconds());
+                policy.enrollmentLinkTtl().toSeconds(), policy.consoleTotpSignIn());
     }
 }
