@@ -3,102 +3,95 @@ package io.gatehouse.server.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.access.SiteAdmin;
 import io.gatehouse.server.access.SiteEdits;
-import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Json;
-import io.gatehouse.server.http.Forms;
-import io.javalin.http.Context;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The Doors section's forms, read into the same requests the API binds its JSON to, so that both are checked by the
- * same records. An empty text field is "not given"; a door's settings form holds every setting, so an unticked box
+ * The Doors section's forms ({@link ConsoleForm}), read into the same requests the API binds its JSON to, so that
+ * both are checked by the same records. An empty text field is "not given"; a door's settings form holds every setting, so an unticked box
  * is false.
  */
 final class DoorForms {
     /** The rows of the schedule editor a form may hold. */
     static final int MAX_WINDOWS = 32;
 
-    private final int maxBody;
-
-    DoorForms(int maxBody) {
-        this.maxBody = maxBody;
+    private DoorForms() {
     }
 
-    SiteAdmin.NewSite newSite(Context ctx) {
-        return new SiteAdmin.NewSite(text(ctx, "name"), text(ctx, "timeZone"));
+    static SiteAdmin.NewSite newSite(ConsoleForm form) {
+        return new SiteAdmin.NewSite(text(form, "name"), text(form, "timeZone"));
     }
 
-    SiteEdits.SitePatch sitePatch(Context ctx) {
-        return new SiteEdits.SitePatch(text(ctx, "name"), text(ctx, "timeZone"));
+    static SiteEdits.SitePatch sitePatch(ConsoleForm form) {
+        return new SiteEdits.SitePatch(text(form, "name"), text(form, "timeZone"));
     }
 
-    SiteAdmin.NewZone newZone(Context ctx) {
-        return new SiteAdmin.NewZone(text(ctx, "siteId"), text(ctx, "name"));
+    static SiteAdmin.NewZone newZone(ConsoleForm form) {
+        return new SiteAdmin.NewZone(text(form, "siteId"), text(form, "name"));
     }
 
-    SiteEdits.ZonePatch zonePatch(Context ctx) {
-        return new SiteEdits.ZonePatch(text(ctx, "name"));
+    static SiteEdits.ZonePatch zonePatch(ConsoleForm form) {
+        return new SiteEdits.ZonePatch(text(form, "name"));
     }
 
-    SiteAdmin.NewDoor newDoor(Context ctx) {
-        return new SiteAdmin.NewDoor(text(ctx, "zoneId"), text(ctx, "name"), null, null, null, null, null, null);
+    static SiteAdmin.NewDoor newDoor(ConsoleForm form) {
+        return new SiteAdmin.NewDoor(text(form, "zoneId"), text(form, "name"), null, null, null, null, null, null);
     }
 
-    SiteEdits.DoorPatch doorPatch(Context ctx) {
-        return new SiteEdits.DoorPatch(text(ctx, "zoneId"), text(ctx, "name"), number(ctx, "proofLifetimeSeconds"),
-                number(ctx, "allowedSkewSeconds"), checked(ctx, "requireUserVerification"),
-                text(ctx, "minimumDeviceTrust"), text(ctx, "offlineMode"), number(ctx, "maxBundleAgeSeconds"));
+    static SiteEdits.DoorPatch doorPatch(ConsoleForm form) {
+        return new SiteEdits.DoorPatch(text(form, "zoneId"), text(form, "name"), number(form, "proofLifetimeSeconds"),
+                number(form, "allowedSkewSeconds"), checked(form, "requireUserVerification"),
+                text(form, "minimumDeviceTrust"), text(form, "offlineMode"), number(form, "maxBundleAgeSeconds"));
     }
 
     /** A rule for a role or for a user: the form's {@code grantee} says which field it names. */
-    SiteAdmin.NewRule newRule(Context ctx) {
-        boolean byUser = "user".equals(text(ctx, "grantee"));
-        JsonNode schedule = schedule(ctx);
-        return new SiteAdmin.NewRule(text(ctx, "zoneId"), byUser ? null : text(ctx, "role"),
-                byUser ? text(ctx, "userId") : null, schedule.isEmpty() ? null : schedule);
+    static SiteAdmin.NewRule newRule(ConsoleForm form) {
+        boolean byUser = "user".equals(text(form, "grantee"));
+        JsonNode schedule = schedule(form);
+        return new SiteAdmin.NewRule(text(form, "zoneId"), byUser ? null : text(form, "role"),
+                byUser ? text(form, "userId") : null, schedule.isEmpty() ? null : schedule);
     }
 
-    SiteEdits.RulePatch rulePatch(Context ctx) {
-        JsonNode schedule = schedule(ctx);
+    static SiteEdits.RulePatch rulePatch(ConsoleForm form) {
+        JsonNode schedule = schedule(form);
         return new SiteEdits.RulePatch(schedule.isEmpty() ? NullNode.getInstance() : schedule);
     }
 
-    Readers.NewReader newReader(Context ctx) {
-        return new Readers.NewReader(text(ctx, "doorId"), text(ctx, "name"));
+    static Readers.NewReader newReader(ConsoleForm form) {
+        return new Readers.NewReader(text(form, "doorId"), text(form, "name"));
     }
 
-    Readers.ReaderPatch readerPatch(Context ctx) {
-        return new Readers.ReaderPatch(text(ctx, "name"));
+    static Readers.ReaderPatch readerPatch(ConsoleForm form) {
+        return new Readers.ReaderPatch(text(form, "name"));
     }
 
     /** A text field as given, or null. */
-    String field(Context ctx, String name) {
-        return text(ctx, name);
+    static String field(ConsoleForm form, String name) {
+        return text(form, name);
     }
 
-    boolean checked(Context ctx, String name) {
-        return "on".equals(text(ctx, name)) || "true".equals(text(ctx, name));
+    static boolean checked(ConsoleForm form, String name) {
+        return form.checked(name);
     }
 
     /**
      * The schedule editor's rows ({@code days-N}, {@code from-N}, {@code to-N}) as the API's schedule; a row with no
      * day and no time is an unused row. No row at all is "always".
      */
-    private ArrayNode schedule(Context ctx) {
-        Map<String, List<String>> form = Forms.all(ctx, maxBody);
+    private static ArrayNode schedule(ConsoleForm form) {
         ArrayNode windows = Json.MAPPER.createArrayNode();
         for (int row = 0; row < MAX_WINDOWS; row++) {
-            List<String> days = form.getOrDefault("days-" + row, List.of());
-            String from = text(ctx, "from-" + row);
-            String to = text(ctx, "to-" + row);
+            List<String> days = form.all("days-" + row);
+            String from = text(form, "from-" + row);
+            String to = text(form, "to-" + row);
             if (days.isEmpty() && from == null && to == null) {
                 continue;
             }
-            var window = windows.addObject();
+            ObjectNode window = windows.addObject();
             ArrayNode dayList = window.putArray("days");
             days.forEach(dayList::add);
             window.put("from", from);
@@ -107,20 +100,12 @@ final class DoorForms {
         return windows;
     }
 
-    private String text(Context ctx, String name) {
-        String value = Forms.field(ctx, maxBody, name);
+    private static String text(ConsoleForm form, String name) {
+        String value = form.text(name);
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    private Integer number(Context ctx, String name) {
-        String value = text(ctx, name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value);
-        } catch (NumberFormatException e) {
-            throw GatehouseException.invalidField(name, "a whole number", "'" + value + "'");
-        }
+    private static Integer number(ConsoleForm form, String name) {
+        return form.number(name);
     }
 }

@@ -51,7 +51,7 @@ public final class DoorsPages {
     private final Readers readers;
     private final ReaderSync sync;
     private final Links links;
-    private final DoorForms forms;
+    private final int maxBody;
 
     public DoorsPages(SiteAdmin sites, SiteEdits edits, Readers readers, ReaderSync sync, Links links, int maxBody) {
         this.sites = sites;
@@ -59,7 +59,7 @@ public final class DoorsPages {
         this.readers = readers;
         this.sync = sync;
         this.links = links;
-        this.forms = new DoorForms(maxBody);
+        this.maxBody = maxBody;
     }
 
     public void register(Routes routes) {
@@ -78,49 +78,49 @@ public final class DoorsPages {
         Shown readerPage = (ctx, error) -> reader(ctx, id(ctx), error);
 
         form(routes, "/sites", Permission.DOORS_WRITE, "site_created", this::index, (ctx, by) -> ROOT + "/sites/"
-                + sites.createSite(forms.newSite(ctx), by, Requests.client(ctx)).id());
+                + sites.createSite(DoorForms.newSite(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/sites/{id}", Permission.DOORS_WRITE, "site_saved", sitePage, (ctx, by) -> ROOT + "/sites/"
-                + edits.updateSite(id(ctx), forms.sitePatch(ctx), by, Requests.client(ctx)).id());
+                + edits.updateSite(id(ctx), DoorForms.sitePatch(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/sites/{id}/delete", Permission.DOORS_WRITE, "site_deleted", sitePage, (ctx, by) -> {
             edits.deleteSite(id(ctx), by, Requests.client(ctx));
             return ROOT;
         });
         form(routes, "/zones", Permission.DOORS_WRITE, "zone_created", (ctx, error) -> parent(ctx, "siteId", error),
-                (ctx, by) -> ROOT + "/zones/" + sites.createZone(forms.newZone(ctx), by, Requests.client(ctx)).id());
+                (ctx, by) -> ROOT + "/zones/" + sites.createZone(DoorForms.newZone(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/zones/{id}", Permission.DOORS_WRITE, "zone_saved", zonePage, (ctx, by) -> ROOT + "/zones/"
-                + edits.updateZone(id(ctx), forms.zonePatch(ctx), by, Requests.client(ctx)).id());
+                + edits.updateZone(id(ctx), DoorForms.zonePatch(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/zones/{id}/delete", Permission.DOORS_WRITE, "zone_deleted", zonePage, (ctx, by) -> {
             String siteId = edits.zone(id(ctx)).siteId();
             edits.deleteZone(id(ctx), by, Requests.client(ctx));
             return ROOT + "/sites/" + siteId;
         });
         form(routes, "/doors", Permission.DOORS_WRITE, "door_created", (ctx, error) -> parent(ctx, "zoneId", error),
-                (ctx, by) -> ROOT + "/doors/" + sites.createDoor(forms.newDoor(ctx), by, Requests.client(ctx)).id());
+                (ctx, by) -> ROOT + "/doors/" + sites.createDoor(DoorForms.newDoor(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/doors/{id}", Permission.DOORS_WRITE, "door_saved", doorPage, (ctx, by) -> ROOT + "/doors/"
-                + edits.updateDoor(id(ctx), forms.doorPatch(ctx), by, Requests.client(ctx)).id());
+                + edits.updateDoor(id(ctx), DoorForms.doorPatch(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/doors/{id}/delete", Permission.DOORS_WRITE, "door_deleted", doorPage, (ctx, by) -> {
             String zoneId = edits.door(id(ctx)).zoneId();
             edits.deleteDoor(id(ctx), by, Requests.client(ctx));
             return ROOT + "/zones/" + zoneId;
         });
         form(routes, "/rules", Permission.DOORS_WRITE, "rule_created", (ctx, error) -> parent(ctx, "zoneId", error),
-                (ctx, by) -> ROOT + "/rules/" + sites.createRule(forms.newRule(ctx), by, Requests.client(ctx)).id());
+                (ctx, by) -> ROOT + "/rules/" + sites.createRule(DoorForms.newRule(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/rules/{id}", Permission.DOORS_WRITE, "rule_saved", rulePage, (ctx, by) -> ROOT + "/rules/"
-                + edits.updateRule(id(ctx), forms.rulePatch(ctx), by, Requests.client(ctx)).id());
+                + edits.updateRule(id(ctx), DoorForms.rulePatch(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/rules/{id}/delete", Permission.DOORS_WRITE, "rule_deleted", rulePage, (ctx, by) -> {
             String zoneId = edits.rule(id(ctx)).zoneId();
             sites.deleteRule(id(ctx), by, Requests.client(ctx));
             return ROOT + "/zones/" + zoneId;
         });
         form(routes, "/readers/{id}", Permission.DOORS_WRITE, "reader_saved", readerPage, (ctx, by) -> ROOT
-                + "/readers/" + readers.update(id(ctx), forms.readerPatch(ctx), by, Requests.client(ctx)).id());
+                + "/readers/" + readers.update(id(ctx), DoorForms.readerPatch(form(ctx)), by, Requests.client(ctx)).id());
         form(routes, "/readers/{id}/revoke", Permission.READERS_REVOKE, "reader_revoked", readerPage, (ctx, by) -> {
             readers.revoke(id(ctx), by, Requests.client(ctx));
             return ROOT + "/readers/" + id(ctx);
         });
         form(routes, "/readers/{id}/delete", Permission.DOORS_WRITE, "reader_deleted", readerPage, (ctx, by) -> {
             String doorId = readers.get(id(ctx)).doorId();
-            readers.delete(id(ctx), forms.checked(ctx, "force"), by, Requests.client(ctx));
+            readers.delete(id(ctx), DoorForms.checked(form(ctx), "force"), by, Requests.client(ctx));
             return ROOT + "/doors/" + doorId;
         });
     }
@@ -190,7 +190,7 @@ public final class DoorsPages {
         Principal by = writer(ctx);
         Readers.Created created;
         try {
-            created = readers.create(forms.newReader(ctx), by, Requests.client(ctx));
+            created = readers.create(DoorForms.newReader(form(ctx)), by, Requests.client(ctx));
         } catch (GatehouseException e) {
             refuse(ctx, e, error -> parent(ctx, "doorId", error));
             return;
@@ -219,7 +219,7 @@ public final class DoorsPages {
      * on the section's first page when that is gone too.
      */
     private void parent(Context ctx, String field, String error) {
-        String parentId = forms.field(ctx, field);
+        String parentId = DoorForms.field(form(ctx), field);
         try {
             switch (field) {
                 case "siteId" -> site(ctx, parentId, error);
@@ -281,6 +281,10 @@ public final class DoorsPages {
         Integer status = ctx.attribute(STATUS);
         ConsolePages.render(ctx, status == null ? 200 : status, template, ConsolePages.chrome(ctx, "doors", title,
                 notice, error), params);
+    }
+
+    private ConsoleForm form(Context ctx) {
+        return ConsoleForm.of(ctx, maxBody);
     }
 
     private static Principal writer(Context ctx) {

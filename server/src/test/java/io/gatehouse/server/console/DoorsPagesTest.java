@@ -98,6 +98,12 @@ class DoorsPagesTest {
         var record = server.get("/api/v1/audit?action=door.update").json().get("records").get(0);
         assertThat(record.get("actor").asText()).isEqualTo("user:" + adminId);
         assertThat(admin.get(saved.header("Location")).text()).contains("readers get it with their next bundle");
+
+        HttpResult deleted = post(admin, "/console/doors/readers/" + readerId + "/delete", Map.of());
+        assertThat(deleted.header("Location")).isEqualTo("/console/doors/doors/" + doorId + "?done=reader_deleted");
+        assertThat(server.get("/api/v1/readers/" + readerId).status()).isEqualTo(404);
+        assertThat(server.get("/api/v1/audit?action=reader.delete").json().get("records").get(0).get("actor")
+                .asText()).isEqualTo("user:" + adminId);
     }
 
     @Test
