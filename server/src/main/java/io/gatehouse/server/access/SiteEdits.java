@@ -143,23 +143,22 @@ public final class SiteEdits {
     public Door.View updateDoor(String doorId, DoorPatch patch, Principal by, ClientInfo client) {
         return database.inTransaction(tx -> {
             Door.View before = requireDoor(tx, doorId).view();
-            if (patch.zoneId() != null) {
-                requireZone(tx, patch.zoneId());
-            }
-            DoorStore.DoorRow row = new DoorStore.DoorRow(doorId,
-                    Objects.requireNonNullElse(patch.zoneId(), before.zoneId()),
-                    Objects.requireNonNullElse(patch.name(), before.name()),
+            String siteId = patch.zoneId() == null ? before.siteId() : requireZone(tx, patch.zoneId()).siteId();
+            Door.View after = new Door.View(doorId, Objects.requireNonNullElse(patch.zoneId(), before.zoneId()),
+                    siteId, Objects.requireNonNullElse(patch.name(), before.name()),
                     Objects.requireNonNullElse(patch.proofLifetimeSeconds(), before.proofLifetimeSeconds()),
                     Objects.requireNonNullElse(patch.allowedSkewSeconds(), before.allowedSkewSeconds()),
                     Objects.requireNonNullElse(patch.requireUserVerification(), before.requireUserVerification()),
-                    SiteAdmin.trust(Objects.requireNonNullElse(patch.minimumDeviceTrust(),
-                            before.minimumDeviceTrust())),
+                    patch.minimumDeviceTrust() == null ? before.minimumDeviceTrust()
+                            : SiteAdmin.trust(patch.minimumDeviceTrust()).code(),
                     Objects.requireNonNullElse(patch.offlineMode(), before.offlineMode()),
                     Objects.requireNonNullElse(patch.maxBundleAgeSeconds(), before.maxBundleAgeSeconds()));
-            DoorStore.updateDoor(tx, row);
-            Door.View after = requireDoor(tx, doorId).view();
             Map<String, Change> changes = changes(before, after);
             if (!changes.isEmpty()) {
+                DoorStore.updateDoor(tx, new DoorStore.DoorRow(doorId, after.zoneId(), after.name(),
+                        after.proofLifetimeSeconds(), after.allowedSkewSeconds(), after.requireUserVerification(),
+                        SiteAdmin.trust(after.minimumDeviceTrust()), after.offlineMode(),
+                        after.maxBundleAgeSeconds()));
                 if (!changes.keySet().equals(Set.of("name"))) {
                     DoorStore.raiseRevisionOfDoor(tx, doorId);
                 }

@@ -130,6 +130,10 @@ class SiteEditsTest {
     void a_door_moves_to_another_zone_and_changes_its_settings_in_part() {
         String otherSite = created("/api/v1/sites", Map.of("name", "Depot", "timeZone", "UTC"));
         String otherZone = created("/api/v1/zones", Map.of("siteId", otherSite, "name", "Yard"));
+        assertThat(patch("/api/v1/doors/" + doorId, Map.of("name", "Main entrance", "allowedSkewSeconds", 5))
+                .status()).isEqualTo(200);
+        assertThat(server.get("/api/v1/audit?action=door.update").json().get("records").size())
+                .as("a patch that changes nothing writes nothing").isZero();
 
         HttpResult moved = patch("/api/v1/doors/" + doorId, Map.of("zoneId", otherZone, "allowedSkewSeconds", 20,
                 "minimumDeviceTrust", "hardware"));
