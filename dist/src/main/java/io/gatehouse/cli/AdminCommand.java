@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,6 +55,11 @@ final class AdminCommand {
                         + " ${DEFAULT-VALUE}).")
         List<String> scopes;
 
+        @Option(names = "--expires-in-days", paramLabel = "DAYS",
+                description = "Make the token stop working this many days from now (1 to 730). Without it, the"
+                        + " token works until it is revoked.")
+        Integer expiresInDays;
+
         @Spec
         CommandSpec spec;
 
@@ -64,12 +70,18 @@ final class AdminCommand {
                 parsed.add(Scope.parse(scope).orElseThrow(() -> new ParameterException(spec.commandLine(),
                         "unknown scope '" + scope + "'; known: admin, verify, audit:read")));
             }
+            if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > ApiTokens.MAX_LIFETIME_DAYS)) {
+                throw new ParameterException(spec.commandLine(), "--expires-in-days must be from 1 to "
+                        + ApiTokens.MAX_LIFETIME_DAYS + ", got " + expiresInDays);
+            }
             try (Services services = Services.openExisting(dataOptions.load(Map.of()), Clock.systemUTC())) {
-                ApiTokens.Created created = services.auth().tokens().create(name, parsed, "cli",
+                ApiTokens.Created created = services.auth().tokens().create(name, parsed,
+                        new ApiTokens.Expiry(Optional.empty(), Optional.ofNullable(expiresInDays)), "cli",
                         ClientInfo.local("gatehouse admin token create"));
                 services.core().sealAudit();
                 spec.commandLine().getErr().println("Created token " + created.id() + " (" + name + ", scopes "
-                        + scopes + "). Store it now: it is not shown again.");
+                        + scopes + created.expiresAt().map(at -> ", expires " + at).orElse("")
+                        + "). Store it now: it is not shown again.");
                 spec.commandLine().getOut().println(created.token());
                 spec.commandLine().getOut().flush();
             }

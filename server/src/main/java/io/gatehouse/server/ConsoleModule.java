@@ -5,8 +5,10 @@ import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
 import io.gatehouse.server.console.ConsolePages;
+import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
 import io.gatehouse.server.console.DoorsPages;
+import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
 import io.javalin.http.HandlerType;
 import java.util.Map;
@@ -33,7 +35,12 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
     void register(Web web, Core core, Services services, PasskeyModule passkeys) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
+        new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
+                .register(web.routes());
         new SettingsPages(services.people().policies(), services.reader().mintingKeys(), access, web.maxBody())
+                .register(web.routes());
+        new PeoplePages(services.people().users(), services.people().people(), services.people().lockouts(),
+                services.totp().enrollments(), services.access().devices(), access, web.links(), web.maxBody())
                 .register(web.routes());
         new DoorsPages(services.access().sites(), services.access().edits(), services.access().readers(),
                 services.reader().sync(), web.links(), web.maxBody()).register(web.routes());

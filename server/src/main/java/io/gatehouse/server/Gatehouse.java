@@ -153,7 +153,7 @@ public final class Gatehouse implements AutoCloseable {
                 config.maxBodyBytes());
         core.register(web, services.people().users());
         services.auth().register(web);
-        services.people().register(web, core.database());
+        services.people().register(web);
         services.totp().register(web);
         services.access().register(web);
         services.reader().register(web, services.access().readers());

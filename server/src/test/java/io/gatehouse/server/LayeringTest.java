@@ -66,10 +66,19 @@ class LayeringTest {
                 .find()).isTrue();
     }
 
+    /**
+     * The console's web layer besides its controllers and pages: the session filter, the failure pages and the form
+     * reader. Its sessions, sign-in and bootstrap services are held to the rule like every other service.
+     */
+    private static final java.util.Set<String> CONSOLE_WEB = java.util.Set.of("console/ConsoleAccess",
+            "console/ConsoleErrors", "console/ConsoleForm");
+
     /** The composition root, controllers and page renderers speak HTTP by design. */
     private static boolean isHttpFacing(String name) {
         String simple = name.substring(name.lastIndexOf('/') + 1).replaceAll("\\$.*", "").replace(".class", "");
-        return !name.contains("/") || simple.endsWith("Controller") || simple.endsWith("Pages");
+        String type = name.replaceAll("\\$.*", "").replace(".class", "");
+        return !name.contains("/") || simple.endsWith("Controller") || simple.endsWith("Pages")
+                || CONSOLE_WEB.contains(type);
     }
 
     private static List<Path> classes() {

@@ -241,6 +241,8 @@ public final class ScanService {
         Optional<Tx.Result<Integer>> recorded = uses.first.map(use -> DoorStore.recordUse(writes, use.credential(),
                 use.nonce(), use.expiresAt()));
         long nowMillis = clock.millis();
+        // A first use is of an authentic, fresh proof: the device's last use, in the same batch (no round trip).
+        uses.first.ifPresent(use -> DeviceStore.recordUse(writes, use.credential(), nowMillis));
         audit.append(writes, auditEvent(reader, door.door(), decision, credential, client, now,
                 request.payload()), eventId.orElse(null), nowMillis);
         request.eventId().ifPresent(id -> ReaderStore.insertEvent(writes, Readers.onlineDecision(reader, id,

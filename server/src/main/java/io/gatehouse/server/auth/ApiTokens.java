@@ -11,6 +11,8 @@ import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +26,8 @@ import java.util.Set;
  */
 public final class ApiTokens {
     public static final String PREFIX = "ght_";
+    /** The longest a token may be given: long-lived credentials should be a decision renewed now and then. */
+    public static final int MAX_LIFETIME_DAYS = 730;
 
     private final Database database;
     private final AuditLog audit;
@@ -37,13 +41,38 @@ public final class ApiTokens {
         this.random = random;
     }
 
-    /** A newly created token: {@code token} is the only copy of the secret. */
-    public record Created(String id, String name, Set<Scope> scopes, String token) {
+    /** A newly created token: {@code token} is the only copy of the secret; {@code expiresAt} empty: never. */
+    public record Created(String id, String name, Set<Scope> scopes, String token, Optional<Instant> expiresAt) {
     }
 
-    /** Creates a token in {@code tx} and audits it. */
+    /**
+     * How long a new token works: until the instant {@code at}, or for {@code days} days from its creation; with
+     * neither, until it is revoked.
+     */
+    public record Expiry(Optional<Instant> at, Optional<Integer> days) {
+        public static final Expiry NEVER = new Expiry(Optional.empty(), Optional.empty());
+
+        public Expiry {
+            if (at.isPresent() && days.isPresent()) {
+                throw GatehouseException.invalid("invalid_field", "give at most one of the fields 'expiresAt' and"
+                        + " 'expiresInDays'");
+            }
+        }
+    }
+
+    /** Creates a token that never expires in {@code tx}, and audits it. */
     public Created create(Tx tx, String name, Set<Scope> scopes, String actor, ClientInfo client) {
+        return create(tx, name, scopes, Expiry.NEVER, actor, client);
+    }
+
+    /**
+     * Creates a token in {@code tx} and audits it. The expiry is checked against the clock: an instant must be in
+     * the future, and either form at most {@value #MAX_LIFETIME_DAYS} days ahead.
+     */
+    public Created create(Tx tx, String name, Set<Scope> scopes, Expiry expiry, String actor, ClientInfo client) {
         validateName(name);
+        // Kept to the millisecond, as stored, so that the answer and the list show the same instant.
+        Optional<Instant> expiresAt = expiresAt(expiry).map(at -> Instant.ofEpochMilli(at.toEpochMilli()));
         if (scopes.isEmpty()) {
             throw GatehouseException.invalidField("scopes", "an array of at least one of " + Scope.codes(),
                     "an empty array");
@@ -54,20 +83,50 @@ public final class ApiTokens {
             // Before the insert: the row locks taken here order this against a bootstrap link being redeemed.
             Bootstrap.endUnusedLinks(tx, audit, actor, client, clock.millis());
         }
-        TokenStore.insertToken(tx, id, name, Ids.sha256(secret), scopes, actor, clock.millis());
+        TokenStore.insertToken(tx, id, name, Ids.sha256(secret), scopes, actor, clock.millis(),
+                expiresAt.map(Instant::toEpochMilli).orElse(null));
         audit.append(tx, AuditEvent.of(actor, "token.create", client).subject("token:" + id)
-                .detail("name", name).detail("scopes", TokenStore.scopeText(scopes)).success());
-        return new Created(id, name, EnumSet.copyOf(scopes), PREFIX + id + "_" + secret);
+                .detail("name", name).detail("scopes", TokenStore.scopeText(scopes))
+                .detail("expiresAt", expiresAt.map(Instant::toString).orElse(null)).success());
+        return new Created(id, name, EnumSet.copyOf(scopes), PREFIX + id + "_" + secret, expiresAt);
     }
 
     public Created create(String name, Set<Scope> scopes, String actor, ClientInfo client) {
-        return database.inTransaction(tx -> create(tx, name, scopes, actor, client));
+        return create(name, scopes, Expiry.NEVER, actor, client);
+    }
+
+    public Created create(String name, Set<Scope> scopes, Expiry expiry, String actor, ClientInfo client) {
+        return database.inTransaction(tx -> create(tx, name, scopes, expiry, actor, client));
+    }
+
+    private Optional<Instant> expiresAt(Expiry expiry) {
+        Instant now = clock.instant();
+        Instant latest = now.plus(Duration.ofDays(MAX_LIFETIME_DAYS));
+        if (expiry.days().isPresent()) {
+            int days = expiry.days().get();
+            if (days < 1 || days > MAX_LIFETIME_DAYS) {
+                throw GatehouseException.invalid("invalid_field", "field 'expiresInDays' must be from 1 to "
+                        + MAX_LIFETIME_DAYS + ", got " + days);
+            }
+            return Optional.of(now.plus(Duration.ofDays(days)));
+        }
+        expiry.at().ifPresent(at -> {
+            if (!at.isAfter(now)) {
+                throw GatehouseException.invalid("invalid_field", "field 'expiresAt' must be in the future, got "
+                        + at + " (now is " + now + ")");
+            }
+            if (at.isAfter(latest)) {
+                throw GatehouseException.invalid("invalid_field", "field 'expiresAt' must be at most "
+                        + MAX_LIFETIME_DAYS + " days ahead (" + latest + "), got " + at);
+            }
+        });
+        return expiry.at();
     }
 
     /**
      * Authenticates a bearer token.
      *
-     * @return the principal, or empty when the token is malformed, unknown, revoked or wrong
+     * @return the principal, or empty when the token is malformed, unknown, revoked, expired or wrong
      */
     public Optional<Principal> authenticate(String token) {
         // 1. shape: ght_<id>_<secret>
@@ -79,6 +138,11 @@ public final class ApiTokens {
         Optional<TokenStore.ActiveToken> stored = database.read(tx -> TokenStore.activeToken(tx, parts.get().id()));
         // 3. secret matches, compared in constant time
         if (stored.isEmpty() || !parts.get().matches(stored.get().secretHash())) {
+            return Optional.empty();
+        }
+        // 4. not expired: refused exactly like a revoked token, so an answer tells nobody which of the two it is
+        Long expiresAt = stored.get().expiresAt();
+        if (expiresAt != null && clock.millis() >= expiresAt) {
             return Optional.empty();
         }
         return Optional.of(Principal.token(stored.get().id(), stored.get().name(), stored.get().scopes()));
@@ -95,19 +159,19 @@ public final class ApiTokens {
         });
     }
 
-    /** One page of tokens by creation time. */
-    public Page.Slice<TokenStore.Listed> list(Page page) {
-        return database.read(tx -> TokenStore.list(tx, page));
+    /** One page of tokens by creation time, only those of {@code status} now if given. */
+    public Page.Slice<TokenStore.Listed> list(Page page, Optional<TokenStore.Status> status) {
+        return database.read(tx -> TokenStore.list(tx, page, status, clock.millis()));
     }
 
-    /** True when at least one unrevoked token carries the admin scope. */
+    /** True when at least one token that works (neither revoked nor expired) carries the admin scope. */
     public boolean adminExists() {
-        return database.read(ApiTokens::adminExists);
+        return database.read(tx -> adminExists(tx, clock.millis()));
     }
 
     /** The same, read in {@code tx}, so that a decision and what it depends on are one transaction. */
-    public static boolean adminExists(ReadTx tx) {
-        return TokenStore.adminExists(tx);
+    public static boolean adminExists(ReadTx tx, long nowMillis) {
+        return TokenStore.adminExists(tx, nowMillis);
     }
 
     static void validateName(String name) {

@@ -54,7 +54,7 @@ public final class Bootstrap {
 
     /** An administrator exists: an admin API token, or a console administrator with a passkey. */
     private boolean adminExists(ReadTx tx) {
-        return ApiTokens.adminExists(tx) || consoleAdmins.exist(tx);
+        return ApiTokens.adminExists(tx, clock.millis()) || consoleAdmins.exist(tx);
     }
 
     /** Issues a new link secret when no administrator exists yet; empty otherwise. */

@@ -11,10 +11,14 @@ import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
+import io.gatehouse.server.common.Utf8;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,8 +47,11 @@ public final class TokenController {
                 .post(BOOTSTRAP_PATH + "{secret}", this::bootstrapRedeem);
     }
 
-    /** {@code POST /api/v1/tokens}. */
-    record CreateRequest(String name, List<String> scopes) {
+    /**
+     * {@code POST /api/v1/tokens}; {@code expiresAt} (an RFC 3339 instant) or {@code expiresInDays}, not both, make
+     * a token that expires.
+     */
+    record CreateRequest(String name, List<String> scopes, String expiresAt, Integer expiresInDays) {
         CreateRequest {
             Fields.required("name", name, "a string");
             // No default: a token that forgot its scopes must not come out as an admin token.
@@ -54,26 +61,46 @@ public final class TokenController {
             }
             scopes = List.copyOf(scopes);
         }
+
+        ApiTokens.Expiry expiry() {
+            return new ApiTokens.Expiry(Optional.ofNullable(expiresAt).map(CreateRequest::instant),
+                    Optional.ofNullable(expiresInDays));
+        }
+
+        /** RFC 3339 requires the offset ({@code Z} or {@code ±hh:mm}); a local time would be ambiguous. */
+        private static Instant instant(String text) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException e) {
+                throw GatehouseException.invalid("invalid_field", "field 'expiresAt' must be an RFC 3339 date-time"
+                        + " with an offset, such as 2027-01-31T18:00:00Z, got '" + Utf8.truncate(text, 40) + "'");
+            }
+        }
     }
 
     /** The bootstrap link's JSON body; every field is optional. */
     record BootstrapRequest(String name) {
     }
 
-    /** A created token, with the only copy of its secret. */
-    record CreatedView(String id, String name, List<String> scopes, String token) {
+    /** A created token, with the only copy of its secret; {@code expiresAt} is null for a token that never does. */
+    record CreatedView(String id, String name, List<String> scopes, String token, String expiresAt) {
         static CreatedView of(ApiTokens.Created created) {
-            return new CreatedView(created.id(), created.name(), codes(created.scopes()), created.token());
+            return new CreatedView(created.id(), created.name(), codes(created.scopes()), created.token(),
+                    created.expiresAt().map(Instant::toString).orElse(null));
         }
     }
 
-    /** A token as listed; {@code revokedAt} is null while it is active. */
+    /** A token as listed; {@code revokedAt} is null while it is not revoked, {@code expiresAt} if it never expires. */
     record TokenView(String id, String name, List<String> scopes, String createdBy, String createdAt,
-            String revokedAt) {
+            String revokedAt, String expiresAt) {
         static TokenView of(TokenStore.Listed token) {
             return new TokenView(token.id(), token.name(), codes(token.scopes()), token.createdBy(),
-                    Instant.ofEpochMilli(token.createdAt()).toString(),
-                    token.revokedAt() == null ? null : Instant.ofEpochMilli(token.revokedAt()).toString());
+                    Instant.ofEpochMilli(token.createdAt()).toString(), time(token.revokedAt()),
+                    time(token.expiresAt()));
+        }
+
+        private static String time(Long millis) {
+            return millis == null ? null : Instant.ofEpochMilli(millis).toString();
         }
     }
 
@@ -83,15 +110,15 @@ public final class TokenController {
     private void create(Context ctx) {
         Principal principal = auth.require(ctx, Permission.TOKENS_MANAGE);
         CreateRequest request = Bodies.read(ctx, maxBody, CreateRequest.class);
-        ApiTokens.Created created = tokens.create(request.name(), parseScopes(request.scopes()), principal.actor(),
-                Requests.client(ctx));
+        ApiTokens.Created created = tokens.create(request.name(), parseScopes(request.scopes()), request.expiry(),
+                principal.actor(), Requests.client(ctx));
         Html.noStore(ctx);
         ctx.status(201).json(CreatedView.of(created));
     }
 
     private void list(Context ctx) {
         auth.require(ctx, Permission.TOKENS_MANAGE);
-        Page.Slice<TokenStore.Listed> slice = tokens.list(Requests.page(ctx));
+        Page.Slice<TokenStore.Listed> slice = tokens.list(Requests.page(ctx), status(ctx.queryParam("status")));
         ctx.json(new TokenList(slice.items().stream().map(TokenView::of).toList(), slice.next()));
     }
 
@@ -130,6 +157,19 @@ public final class TokenController {
             }
             Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
         }
+    }
+
+    private static Optional<TokenStore.Status> status(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        return switch (text) {
+            case "active" -> Optional.of(TokenStore.Status.ACTIVE);
+            case "revoked" -> Optional.of(TokenStore.Status.REVOKED);
+            case "expired" -> Optional.of(TokenStore.Status.EXPIRED);
+            default -> throw GatehouseException.invalid("invalid_parameter", "query parameter 'status' must be"
+                    + " 'active', 'revoked' or 'expired', got '" + Utf8.truncate(text, 40) + "'");
+        };
     }
 
     private static Set<Scope> parseScopes(List<String> names) {

@@ -18,12 +18,27 @@ final class TokenStore {
     private TokenStore() {
     }
 
-    /** An unrevoked token as stored: the secret only as its SHA-256. */
-    record ActiveToken(String id, String name, byte[] secretHash, Set<Scope> scopes) {
+    /** An unrevoked token as stored: the secret only as its SHA-256; {@code expiresAt} null when it never does. */
+    record ActiveToken(String id, String name, byte[] secretHash, Set<Scope> scopes, Long expiresAt) {
     }
 
-    /** A token as an admin lists it; {@code revokedAt} is null while it is active. */
-    record Listed(String id, String name, Set<Scope> scopes, String createdBy, long createdAt, Long revokedAt) {
+    /** A token as an admin lists it; {@code revokedAt} null unless revoked, {@code expiresAt} if it never expires. */
+    record Listed(String id, String name, Set<Scope> scopes, String createdBy, long createdAt, Long revokedAt,
+            Long expiresAt) {
+    }
+
+    /** Which tokens a list asks for, judged at {@code now}. */
+    enum Status {
+        ACTIVE(" WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"),
+        REVOKED(" WHERE revoked_at IS NOT NULL"),
+        /** Expired and not revoked: a token revoked before or after it expired lists as revoked. */
+        EXPIRED(" WHERE revoked_at IS NULL AND expires_at <= ?");
+
+        private final String where;
+
+        Status(String where) {
+            this.where = where;
+        }
     }
 
     /** A bootstrap link as stored; {@code ended} once used, replaced or ended because an admin exists. */
@@ -31,14 +46,15 @@ final class TokenStore {
     }
 
     static void insertToken(Tx tx, String id, String name, byte[] secretHash, Set<Scope> scopes, String createdBy,
-            long now) {
-        tx.update("INSERT INTO api_tokens (id, name, secret_hash, scopes, created_by, created_at) VALUES (?, ?, ?, ?,"
-                + " ?, ?)", id, name, secretHash, scopeText(scopes), createdBy, now);
+            long now, Long expiresAt) {
+        tx.update("INSERT INTO api_tokens (id, name, secret_hash, scopes, created_by, created_at, expires_at) VALUES"
+                + " (?, ?, ?, ?, ?, ?, ?)", id, name, secretHash, scopeText(scopes), createdBy, now, expiresAt);
     }
 
     static Optional<ActiveToken> activeToken(ReadTx tx, String id) {
-        return tx.queryOne("SELECT id, name, secret_hash, scopes FROM api_tokens WHERE id = ? AND revoked_at IS NULL",
-                rs -> new ActiveToken(rs.getString(1), rs.getString(2), rs.getBytes(3), scopes(rs.getString(4))), id);
+        return tx.queryOne("SELECT id, name, secret_hash, scopes, expires_at FROM api_tokens WHERE id = ?"
+                + " AND revoked_at IS NULL", rs -> new ActiveToken(rs.getString(1), rs.getString(2), rs.getBytes(3),
+                        scopes(rs.getString(4)), nullableLong(rs, 5)), id);
     }
 
     /** Marks the token revoked; false when no active token has that id. */
@@ -46,11 +62,15 @@ final class TokenStore {
         return tx.update("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, id) > 0;
     }
 
-    /** One page of tokens by creation time. */
-    static Page.Slice<Listed> list(ReadTx tx, Page page) {
+    /** One page of tokens by creation time, of one status at {@code now} if given. */
+    static Page.Slice<Listed> list(ReadTx tx, Page page, Optional<Status> status, long now) {
         List<Object> args = new ArrayList<>();
-        String sql = "SELECT id, name, scopes, created_by, created_at, revoked_at FROM api_tokens"
-                + page.sql("created_at", true, "id", false, args);
+        String where = status.map(s -> s.where).orElse("");
+        if (where.contains("?")) {
+            args.add(now);
+        }
+        String sql = "SELECT id, name, scopes, created_by, created_at, revoked_at, expires_at FROM api_tokens" + where
+                + page.sql("created_at", true, "id", !where.isEmpty(), args);
         return page.slice(tx.query(sql, rs -> {
             Listed token = listed(rs);
             return new Page.Keyed<>(token, token.createdAt(), token.id());
@@ -58,16 +78,20 @@ final class TokenStore {
     }
 
     private static Listed listed(ResultSet rs) throws SQLException {
-        long revoked = rs.getLong("revoked_at");
-        Long revokedAt = rs.wasNull() ? null : revoked;
         return new Listed(rs.getString("id"), rs.getString("name"), scopes(rs.getString("scopes")),
-                rs.getString("created_by"), rs.getLong("created_at"), revokedAt);
+                rs.getString("created_by"), rs.getLong("created_at"), nullableLong(rs, 6), nullableLong(rs, 7));
     }
 
-    static boolean adminExists(ReadTx tx) {
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    /** True when an admin token works at {@code now}: neither revoked nor expired. */
+    static boolean adminExists(ReadTx tx, long now) {
         // scopes holds space-separated codes; padding both ends matches the whole code "admin" and nothing else.
-        return tx.queryLong("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND (' ' || scopes || ' ')"
-                + " LIKE ?", "% " + Scope.ADMIN.code() + " %") > 0;
+        return tx.queryLong("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR"
+                + " expires_at > ?) AND (' ' || scopes || ' ') LIKE ?", now, "% " + Scope.ADMIN.code() + " %") > 0;
     }
 
     static String scopeText(Set<Scope> scopes) {

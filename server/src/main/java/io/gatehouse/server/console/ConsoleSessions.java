@@ -226,9 +226,23 @@ public final class ConsoleSessions {
         return SessionStore.endAllOfUser(tx, userId, reason, clock.millis());
     }
 
-    /** Deletes every session row of a person being erased. */
-    public void erase(Tx tx, String userId) {
-        SessionStore.deleteAllOfUser(tx, userId);
+    /**
+     * Ends every open session of a person for {@code by} (a security officer who fears a stolen session), each end
+     * audited; the number ended.
+     *
+     * @throws GatehouseException 404 for an unknown person
+     */
+    public int revokeAll(String userId, Principal by, ClientInfo client) {
+        return database.inTransaction(tx -> {
+            users.require(tx, userId);
+            List<SessionStore.Stored> open = SessionStore.openOfUser(tx, userId);
+            for (SessionStore.Stored session : open) {
+                SessionStore.end(tx, session.id(), "revoked", clock.millis());
+                audit.append(tx, AuditEvent.of(by.actor(), "console.session_end", client).user(userId)
+                        .subject("session:" + session.id()).reason("revoked").success());
+            }
+            return open.size();
+        });
     }
 
     /** Deletes sessions that ended or expired more than {@link #KEEP_ENDED} ago. */

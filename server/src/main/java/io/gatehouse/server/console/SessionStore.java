@@ -57,8 +57,8 @@ final class SessionStore {
     }
 
     /** Removes every session of a user, open or ended: their addresses and user agents are personal data. */
-    static void deleteAllOfUser(Tx tx, String userId) {
-        tx.update("DELETE FROM console_sessions WHERE user_id = ?", userId);
+    static int deleteAllOfUser(Tx tx, String userId) {
+        return tx.update("DELETE FROM console_sessions WHERE user_id = ?", userId);
     }
 
     /** Removes sessions that ended (or timed out) before {@code before}; the audit log keeps their story. */

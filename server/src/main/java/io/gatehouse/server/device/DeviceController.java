@@ -40,6 +40,11 @@ public final class DeviceController {
                     Page.Slice<Device> slice = devices.list(ctx.pathParam("id"), Requests.page(ctx));
                     ctx.json(new DeviceList(slice.items().stream().map(DeviceView::of).toList(), slice.next()));
                 })
+                .post("/api/v1/users/{id}/devices/revoke", ctx -> {
+                    Principal principal = auth.require(ctx, Permission.CREDENTIALS_REVOKE);
+                    List<String> revoked = devices.revokeAll(ctx.pathParam("id"), principal, Requests.client(ctx));
+                    ctx.json(new RevokedAll(ctx.pathParam("id"), revoked));
+                })
                 .post("/api/v1/devices/{id}/revoke", ctx -> {
                     Principal principal = auth.require(ctx, Permission.CREDENTIALS_REVOKE);
                     devices.revoke(ctx.pathParam("id"), principal, Requests.client(ctx));
@@ -75,13 +80,18 @@ public final class DeviceController {
 
     /** A device as the API shows it. */
     record DeviceView(String id, String userId, String credentialId, String kind, String trust, String status,
-            String model, String os, String appVersion, String createdAt) {
+            String model, String os, String appVersion, String createdAt, String lastUsedAt) {
         static DeviceView of(Device device) {
             return new DeviceView(device.id(), device.userId(), device.credentialId(), device.kind().code(),
                     device.trust().code(),
                     device.active() ? "active" : "revoked", device.model(), device.os(), device.appVersion(),
-                    device.createdAt().toString());
+                    device.createdAt().toString(),
+                    device.lastUsedAt() == null ? null : device.lastUsedAt().toString());
         }
+    }
+
+    /** The answer to revoking all of a person's devices: those that were active until now. */
+    record RevokedAll(String userId, List<String> revoked) {
     }
 
     /** The answer to a revocation. */

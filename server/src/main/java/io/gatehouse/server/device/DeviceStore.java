@@ -24,6 +24,10 @@ import java.util.Set;
 public final class DeviceStore {
     /** Credential ids per owner look-up: the upload holds at most 500 events, so one statement usually does. */
     private static final int OWNERS_PER_STATEMENT = 500;
+    /** How exact a device's last use is kept. */
+    private static final long LAST_USE_RESOLUTION_MILLIS = 60_000;
+    private static final String RECORD_USE = "UPDATE devices SET last_used_at = ? WHERE credential_id = ?"
+            + " AND (last_used_at IS NULL OR last_used_at < ?)";
 
     /**
      * One row per role (one with a null role for a user without roles): a credential and its user's roles in one
@@ -84,12 +88,15 @@ public final class DeviceStore {
     /** One page of a user's devices by enrollment time. */
     static List<Page.Keyed<Device>> page(ReadTx tx, String userId, Page page) {
         List<Object> args = new ArrayList<>(List.of(userId));
-        String sql = "SELECT id, user_id, credential_id, kind, trust, status, model, os, app_version, created_at"
-                + " FROM devices WHERE user_id = ?" + page.sql("created_at", true, "id", true, args);
+        String sql = "SELECT id, user_id, credential_id, kind, trust, status, model, os, app_version, created_at,"
+                + " last_used_at FROM devices WHERE user_id = ?" + page.sql("created_at", true, "id", true, args);
         return tx.query(sql, rs -> {
+            long lastUsed = rs.getLong("last_used_at");
+            Instant lastUsedAt = rs.wasNull() ? null : Instant.ofEpochMilli(lastUsed);
             Device device = new Device(rs.getString("id"), rs.getString("user_id"), rs.getString("credential_id"),
-                    DeviceKind.parse(rs.getString("kind")), trust(rs.getString("trust")), active(rs.getString("status"), "device"), rs.getString("model"),
-                    rs.getString("os"), rs.getString("app_version"), Instant.ofEpochMilli(rs.getLong("created_at")));
+                    DeviceKind.parse(rs.getString("kind")), trust(rs.getString("trust")),
+                    active(rs.getString("status"), "device"), rs.getString("model"), rs.getString("os"),
+                    rs.getString("app_version"), Instant.ofEpochMilli(rs.getLong("created_at")), lastUsedAt);
             return new Page.Keyed<>(device, rs.getLong("created_at"), device.id());
         }, args.toArray());
     }
@@ -110,10 +117,45 @@ public final class DeviceStore {
         return tx.queryOne("SELECT user_id FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId);
     }
 
+    /** The ids of the user's active devices, by enrollment time. */
+    static List<String> activeIdsOf(ReadTx tx, String userId) {
+        return tx.query("SELECT id FROM devices WHERE user_id = ? AND status = 'active' ORDER BY created_at, id",
+                rs -> rs.getString(1), userId);
+    }
+
     /** Revokes an active device; false when it was revoked already. */
     static boolean revoke(Tx tx, String deviceId, long nowMillis) {
         return tx.update("UPDATE devices SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'",
                 nowMillis, deviceId) == 1;
+    }
+
+    /**
+     * Records a use of the credential, as a statement of a decision's write batch (no round trip of its own). The
+     * time is kept to the minute: a row already stamped within the last minute is not written again, so a busy
+     * device does not turn every scan into a row update.
+     */
+    public static void recordUse(Tx.Batch batch, CredentialId credentialId, long nowMillis) {
+        batch.update(RECORD_USE, nowMillis, credentialId.toString(), nowMillis - LAST_USE_RESOLUTION_MILLIS);
+    }
+
+    /** The same, in a transaction of its own statements. */
+    public static void recordUse(Tx tx, CredentialId credentialId, long nowMillis) {
+        tx.update(RECORD_USE, nowMillis, credentialId.toString(), nowMillis - LAST_USE_RESOLUTION_MILLIS);
+    }
+
+    /** The SHA-256 of the tokens of the user's device enrollment links, ended or not. */
+    static List<byte[]> enrollmentTokenHashes(ReadTx tx, String userId) {
+        return tx.query("SELECT token_hash FROM device_enrollments WHERE user_id = ?", rs -> rs.getBytes(1), userId);
+    }
+
+    /** Deletes the user's devices, revoked or not, with their keys and facts; returns how many. */
+    static int deleteOfUser(Tx tx, String userId) {
+        return tx.update("DELETE FROM devices WHERE user_id = ?", userId);
+    }
+
+    /** Deletes the user's device enrollment links, ended or not; returns how many. */
+    static int deleteEnrollmentsOfUser(Tx tx, String userId) {
+        return tx.update("DELETE FROM device_enrollments WHERE user_id = ?", userId);
     }
 
     /** The credential with this id, with its user's status and roles. */

@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -176,6 +177,11 @@ public final class Devices {
         return database.read(tx -> DeviceStore.credentialOfDevice(tx, deviceId));
     }
 
+    /** The first {@code limit} of a user's devices by enrollment time, read in {@code tx}; none for an unknown user. */
+    public static List<Device> firstOf(ReadTx tx, String userId, int limit) {
+        return Page.of(limit, null).slice(DeviceStore.page(tx, userId, Page.of(limit, null))).items();
+    }
+
     /** One page of a user's devices by enrollment time. */
     public Page.Slice<Device> list(String userId, Page page) {
         return page.slice(database.read(tx -> {
@@ -199,6 +205,30 @@ public final class Devices {
                     .subject("device:" + deviceId).detail("pendingTotpEnrollmentsEnded", links.totpEnrollments())
                     .detail("pendingDeviceEnrollmentsEnded", links.deviceEnrollments()).success());
             return null;
+        });
+    }
+
+    /**
+     * Revokes every active device of a person at once, for a person whose phones may all be in other hands: 1 the
+     * user exists (else 404 {@code user_not_found}) and is locked; 2 each active device is revoked; 3 when any was,
+     * the person's pending links end as for one revocation; 4 one {@code device.revoke_all} record lists them.
+     * Revoking the devices of a person who has none active changes nothing and records nothing.
+     *
+     * @return the ids of the devices revoked
+     */
+    public List<String> revokeAll(String userId, Principal by, ClientInfo client) {
+        return database.inTransaction(tx -> {
+            users.lock(tx, userId);
+            List<String> revoked = DeviceStore.activeIdsOf(tx, userId).stream()
+                    .filter(deviceId -> DeviceStore.revoke(tx, deviceId, clock.millis())).toList();
+            if (revoked.isEmpty()) {
+                return revoked;
+            }
+            PendingLinks.Ended links = users.endPendingLinks(tx, userId, "device_revoked", by.actor(), client);
+            audit.append(tx, AuditEvent.of(by.actor(), "device.revoke_all", client).user(userId)
+                    .detail("devices", revoked).detail("pendingTotpEnrollmentsEnded", links.totpEnrollments())
+                    .detail("pendingDeviceEnrollmentsEnded", links.deviceEnrollments()).success());
+            return revoked;
         });
     }
 

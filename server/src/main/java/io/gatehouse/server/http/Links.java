@@ -7,16 +7,22 @@ import java.net.URI;
  * else under the address the server really listens on, known only once the port is bound.
  */
 public final class Links {
+    private static final java.util.Set<String> LOCAL = java.util.Set.of("0.0.0.0", "::", "127.0.0.1", "::1",
+            "[::1]", "localhost");
     private volatile URI base;
 
     public Links(URI configuredBase) {
         this.base = configuredBase;
     }
 
-    /** Called once the server listens, when no public base URL is configured. */
+    /**
+     * Called once the server listens, when no public base URL is configured. A loopback or wildcard address becomes
+     * {@code localhost}: browsers treat {@code http://localhost} as a secure context and accept it as a WebAuthn
+     * relying party, where an IP address is neither, so passkeys work on a first start without TLS.
+     */
     public void listeningOn(String bind, int port) {
         if (base == null) {
-            String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
+            String host = LOCAL.contains(bind) ? "localhost" : bind;
             if (host.contains(":") && !host.startsWith("[")) {
                 host = "[" + host + "]";
             }

@@ -3,6 +3,7 @@ package io.gatehouse.server.passkey;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.db.Tx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,19 @@ final class Challenges {
         }
         tx.update("INSERT INTO passkey_challenges (id, ceremony, subject, request_json, expires_at) VALUES (?, ?, ?,"
                 + " ?, ?)", id, ceremony.code, subject, requestJson, now + LIFETIME.toMillis());
+    }
+
+    /**
+     * Deletes the waiting challenges issued for any of {@code subjects}, and every expired one; returns how many.
+     * A registration's request names its user, so a deletion of the user must not leave it behind until the next
+     * ceremony sweeps it.
+     */
+    int deleteFor(Tx tx, List<String> subjects, long now) {
+        int deleted = tx.update("DELETE FROM passkey_challenges WHERE expires_at <= ?", now);
+        for (String subject : subjects) {
+            deleted += tx.update("DELETE FROM passkey_challenges WHERE subject = ?", subject);
+        }
+        return deleted;
     }
 
     /** Removes and returns the challenge {@code id} of {@code ceremony}, whether or not it has expired. */

@@ -45,6 +45,16 @@ final class PasskeyStore {
                 signatureCount, backedUp, now, backedUpChanged, now, credentialId);
     }
 
+    /** The WebAuthn credential ids of the user's passkeys. */
+    List<String> credentialIdsOfUser(ReadTx tx, String userId) {
+        return tx.query("SELECT credential_id FROM passkeys WHERE user_id = ?", rs -> rs.getString(1), userId);
+    }
+
+    /** Deletes the user's passkeys with their public keys and attestations; returns how many. */
+    int deleteOfUser(Tx tx, String userId) {
+        return tx.update("DELETE FROM passkeys WHERE user_id = ?", userId);
+    }
+
     void flagPossiblyCloned(Tx tx, String credentialId, long now) {
         tx.update("UPDATE passkeys SET possibly_cloned_at = ? WHERE credential_id = ? AND possibly_cloned_at IS NULL",
                 now, credentialId);

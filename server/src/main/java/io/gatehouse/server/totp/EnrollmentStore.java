@@ -55,6 +55,11 @@ final class EnrollmentStore {
                 + " WHERE user_id = ? AND status = 'pending'", status, now, userId);
     }
 
+    /** Deletes every enrollment link of the user, pending or ended; returns how many. */
+    int deleteAll(Tx tx, String userId) {
+        return tx.update("DELETE FROM totp_enrollments WHERE user_id = ?", userId);
+    }
+
     List<Due> due(ReadTx tx, long now) {
         return tx.query("SELECT id, user_id FROM totp_enrollments WHERE status = 'pending' AND expires_at <= ?",
                 rs -> new Due(rs.getString(1), rs.getString(2)), now);

@@ -72,7 +72,7 @@ final class RejectionWindows {
         }
         audit.append(tx, AuditEvent.of(window.actor(), window.action() + ".throttled",
                         new ClientInfo(window.clientAddress(), window.userAgent()))
-                .user(window.userId()).subject("user:" + window.username()).reason(window.reason())
+                .user(window.userId()).reason(window.reason())
                 .detail("repeats", window.repeats())
                 .detail("windowStart", Instant.ofEpochMilli(window.start()).toString())
                 .detail("windowEnd", Instant.ofEpochMilli(window.ends()).toString())

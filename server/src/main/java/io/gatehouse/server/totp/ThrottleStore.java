@@ -15,9 +15,9 @@ import java.util.Optional;
  * under the user row's lock, which {@link #lockUser} takes.
  */
 final class ThrottleStore {
-    private static final String WINDOW_SELECT = "SELECT w.user_id, u.username, w.action, w.reason, w.window_start,"
+    private static final String WINDOW_SELECT = "SELECT w.user_id, w.action, w.reason, w.window_start,"
             + " w.window_ends, w.repeats, w.actor, w.client_address, w.user_agent FROM totp_rejection_windows w"
-            + " JOIN users u ON u.id = w.user_id WHERE w.user_id = ?";
+            + " WHERE w.user_id = ?";
 
     /** The user's status and failure window, read under the row lock. */
     record UserRow(String userId, String username, String status, int failures, Long windowEnds, Long lockedUntil) {
@@ -37,7 +37,7 @@ final class ThrottleStore {
     }
 
     /** An open or ended window of rejections that consume no guess. */
-    record Window(String userId, String username, String action, String reason, long start, long ends, int repeats,
+    record Window(String userId, String action, String reason, long start, long ends, int repeats,
             String actor, String clientAddress, String userAgent) {
     }
 
@@ -56,6 +56,28 @@ final class ThrottleStore {
 
     void lockUserById(Tx tx, String userId) {
         tx.queryOne("SELECT id FROM users WHERE id = ?" + tx.dialect().forUpdate(), rs -> rs.getString(1), userId);
+    }
+
+    /** The user's failure count and lock as stored, read under the row lock; empty for an unknown user. */
+    Optional<UserRow> userRow(Tx tx, String userId) {
+        return tx.queryOne("SELECT id, username, status, failed_attempts, failure_window_ends, locked_until"
+                + " FROM users WHERE id = ?", ThrottleStore::userRow, userId);
+    }
+
+    /** How many sources are locked out of the user at {@code now}. */
+    int lockedSources(ReadTx tx, String userId, long now) {
+        return (int) tx.queryLong("SELECT COUNT(*) FROM totp_source_throttle WHERE user_id = ? AND locked_until > ?"
+                + " AND forget_at > ?", userId, now, now);
+    }
+
+    /** Forgets every source's run of failures and lock against the user; returns how many rows there were. */
+    int deleteSources(Tx tx, String userId) {
+        return tx.update("DELETE FROM totp_source_throttle WHERE user_id = ?", userId);
+    }
+
+    /** Deletes the user's rejection windows, open or ended; returns how many. */
+    int deleteWindows(Tx tx, String userId) {
+        return tx.update("DELETE FROM totp_rejection_windows WHERE user_id = ?", userId);
     }
 
     void clearFailureWindow(Tx tx, String userId) {
@@ -134,8 +156,8 @@ final class ThrottleStore {
     }
 
     private static Window window(ResultSet rs) throws SQLException {
-        return new Window(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                rs.getLong(6), rs.getInt(7), rs.getString(8), rs.getString(9), rs.getString(10));
+        return new Window(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9));
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {

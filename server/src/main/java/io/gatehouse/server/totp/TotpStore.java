@@ -131,6 +131,16 @@ final class TotpStore {
         return batch.update("UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL", now, id);
     }
 
+    /** Deletes every credential of the user, active or ended, with its seed; returns how many. */
+    int deleteCredentials(Tx tx, String userId) {
+        return tx.update("DELETE FROM totp_credentials WHERE user_id = ?", userId);
+    }
+
+    /** Deletes every recovery code of the user, used or not; returns how many. */
+    int deleteRecoveryCodes(Tx tx, String userId) {
+        return tx.update("DELETE FROM recovery_codes WHERE user_id = ?", userId);
+    }
+
     static long unusedRecoveryCodes(ReadTx tx, String userId) {
         return tx.queryLong("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND revoked_at IS NULL"
                 + " AND used_at IS NULL", userId);

@@ -269,8 +269,7 @@ public final class TotpVerifier {
             Tx.Batch writes = new Tx.Batch();
             Tx.Result<Integer> claimed = claim.apply(writes);
             throttle.succeed(writes, user, source, sourceRow);
-            AuditEvent.Builder event = AuditEvent.of(actor, action, client).user(user.userId())
-                    .subject("user:" + user.username());
+            AuditEvent.Builder event = AuditEvent.of(actor, action, client).user(user.userId());
             details.accept(event);
             audit.append(writes, event.result("accepted"), null, clock.millis());
             tx.run(writes);
@@ -283,8 +282,8 @@ public final class TotpVerifier {
         }
 
         private void record(Tx.Batch writes, String reason, Consumer<AuditEvent.Builder> details) {
-            AuditEvent.Builder event = AuditEvent.of(actor, action, client).user(user.userId())
-                    .subject("user:" + user.username()).reason(reason);
+            // The user by id alone, as every record: a deleted person's name must not stay in the audit log.
+            AuditEvent.Builder event = AuditEvent.of(actor, action, client).user(user.userId()).reason(reason);
             details.accept(event);
             audit.append(writes, event.result("rejected"), null, clock.millis());
         }

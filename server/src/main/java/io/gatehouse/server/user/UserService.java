@@ -14,8 +14,10 @@ import io.gatehouse.server.db.Tx;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Users and their roles. */
@@ -25,13 +27,17 @@ public final class UserService implements UserLookup {
     private final Clock clock;
     private final SecureRandom random;
     private final PendingLinks links;
+    private final List<PersonalData> personalData;
 
-    public UserService(Database database, AuditLog audit, Clock clock, SecureRandom random) {
+    /** @param personalData every other feature's rows about a person, in the order a deletion erases them */
+    public UserService(Database database, AuditLog audit, Clock clock, SecureRandom random,
+            List<PersonalData> personalData) {
         this.database = database;
         this.audit = audit;
         this.clock = clock;
         this.random = random;
         this.links = new PendingLinks(audit, clock);
+        this.personalData = List.copyOf(personalData);
     }
 
     public User create(String username, List<String> roles, Principal by, ClientInfo client) {
@@ -57,8 +63,10 @@ public final class UserService implements UserLookup {
             String id = Ids.newId(random, "usr");
             long now = clock.millis();
             UserStore.insert(tx, id, name, roleSet, now);
+            // The name stays out of the record: a deletion erases it from the users table, and the (unchangeable)
+            // audit log must then hold nothing that maps the id back to it.
             audit.append(tx, AuditEvent.of(by.actor(), "user.create", client).user(id)
-                    .subject("user:" + name.display()).detail("roles", List.copyOf(roleSet)).success());
+                    .detail("roles", List.copyOf(roleSet)).success());
             return new User(id, name.display(), "active", roleSet, now);
         });
     }
@@ -98,6 +106,31 @@ public final class UserService implements UserLookup {
             }
             audit.append(tx, event.success());
             return new User(userId, user.username(), status, user.roles(), user.createdAt());
+        });
+    }
+
+    /**
+     * Deletes a person and erases their personal data, in one transaction: 1 the user exists (else 404
+     * {@code user_not_found}) and is locked, so no check, enrollment or link of theirs runs meanwhile; 2 every
+     * feature deletes its rows about them ({@link PersonalData}: credentials with their seeds and keys, recovery
+     * codes, links, devices, passkeys, throttles, rules naming them); 3 the user's roles and row go, which frees the
+     * username; 4 the deletion is audited under the user's id alone. Their devices are unknown to doors from the
+     * commit on, online at once and offline with the next bundle. The audit log keeps its records, which name the
+     * user only by id (docs/security.md, "Deleting a person").
+     */
+    public void delete(String userId, Principal by, ClientInfo client) {
+        database.inTransaction(tx -> {
+            lock(tx, userId);
+            Map<String, Integer> erased = new TreeMap<>();
+            for (PersonalData data : personalData) {
+                data.erase(tx, userId).forEach((kind, count) -> erased.merge(kind, count, Integer::sum));
+            }
+            if (!UserStore.delete(tx, userId)) {
+                throw new IllegalStateException("user " + userId + " vanished under its row lock");
+            }
+            audit.append(tx, AuditEvent.of(by.actor(), "user.delete", client).user(userId).detail("erased", erased)
+                    .success());
+            return null;
         });
     }
 
@@ -145,8 +178,9 @@ public final class UserService implements UserLookup {
         return UserStore.lockState(tx, userId).orElse(new UserStore.LockState(0, null));
     }
 
-    public List<User> list(int limit, String afterUsername) {
-        return database.read(tx -> UserStore.idsByUsername(tx, limit, afterUsername).stream()
+    /** At most {@code limit} users that {@code filter} selects, by username, after {@code afterUsername}. */
+    public List<User> list(int limit, String afterUsername, UserFilter filter) {
+        return database.read(tx -> UserStore.idsByUsername(tx, limit, afterUsername, filter).stream()
                 .map(id -> find(tx, id).orElseThrow()).toList());
     }
 

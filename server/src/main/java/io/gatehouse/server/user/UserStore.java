@@ -1,8 +1,10 @@
 package io.gatehouse.server.user;
 
 import io.gatehouse.server.common.GatehouseException;
+import io.gatehouse.server.db.Dialect;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -79,11 +81,40 @@ final class UserStore {
                 userId).isPresent();
     }
 
-    /** Ids of at most {@code limit} users by username, after {@code afterUsername}. */
-    static List<String> idsByUsername(ReadTx tx, int limit, String afterUsername) {
-        return tx.query("SELECT id FROM users WHERE username > ? ORDER BY username LIMIT ?", rs -> rs.getString(1),
-                afterUsername, limit);
+    /** Ids of at most {@code limit} users that {@code filter} selects, by username, after {@code afterUsername}. */
+    static List<String> idsByUsername(ReadTx tx, int limit, String afterUsername, UserFilter filter) {
+        StringBuilder sql = new StringBuilder("SELECT id FROM users WHERE username > ?");
+        List<Object> args = new ArrayList<>(List.of(afterUsername));
+        filter.namePrefix().ifPresent(prefix -> {
+            if (tx.dialect() == Dialect.SQLITE) {
+                // Bytewise comparison: the keys with this prefix are exactly those from it up to it followed by a
+                // character above the whole (ASCII) alphabet.
+                sql.append(" AND username_key >= ? AND username_key < ?");
+                args.add(prefix);
+                args.add(prefix + '\u007f');
+            } else {
+                sql.append(" AND username_key LIKE ? ESCAPE '!'");
+                args.add(prefix.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "%");
+            }
+        });
+        filter.role().ifPresent(role -> {
+            sql.append(" AND id IN (SELECT user_id FROM user_roles WHERE role = ?)");
+            args.add(role);
+        });
+        filter.status().ifPresent(status -> {
+            sql.append(" AND status = ?");
+            args.add(status);
+        });
+        args.add(limit);
+        return tx.query(sql + " ORDER BY username LIMIT ?", rs -> rs.getString(1), args.toArray());
     }
+
+    /** Deletes the user's row and roles; false when there is no such user. */
+    static boolean delete(Tx tx, String userId) {
+        tx.update("DELETE FROM user_roles WHERE user_id = ?", userId);
+        return tx.update("DELETE FROM users WHERE id = ?", userId) == 1;
+    }
+
 
     /** The user's roles; a stored name this server would refuse means the row was altered behind its back. */
     static Set<String> roles(ReadTx tx, String userId) {

@@ -9,6 +9,7 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.DeviceKind;
+import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.device.Devices;
 import io.gatehouse.server.passkey.Ceremonies;
 import io.gatehouse.server.passkey.PasskeyService;
@@ -83,6 +84,7 @@ public final class DoorCodes {
         }
         Minter.MintedCode code = minter.mint(credential.id(), verified.userVerified(), clock.instant(), LIFETIME);
         database.inTransaction(tx -> {
+            DeviceStore.recordUse(tx, credential.id(), clock.millis());
             audit.append(tx, AuditEvent.of("device:" + credential.deviceId(), ACTION, client)
                     .user(credential.userId()).subject("device:" + credential.deviceId())
                     .detail("credential", credential.id().toString()).detail("userVerified", verified.userVerified())

@@ -45,6 +45,9 @@ class RolePermissionsTest {
                 Arguments.of("create a person", "users_write", Set.of()),
                 Arguments.of("list people", "users_read", Set.of("security", "helpdesk", "auditor")),
                 Arguments.of("suspend", "users_suspend", Set.of("security")),
+                Arguments.of("delete a person", "users_delete", Set.of()),
+                Arguments.of("unlock", "unlock", Set.of("helpdesk")),
+                Arguments.of("revoke all devices", "credentials_revoke", Set.of("security")),
                 Arguments.of("TOTP enrollment link", "enroll", Set.of("helpdesk")),
                 Arguments.of("device enrollment link", "enroll", Set.of("helpdesk")),
                 Arguments.of("create a token", "tokens_manage", Set.of()),
@@ -95,6 +98,10 @@ class RolePermissionsTest {
                     token);
             case "list people" -> server.get("/api/v1/users", token);
             case "suspend" -> server.post("/api/v1/users/" + userId + "/suspend", Map.of(), token);
+            case "delete a person" -> server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/users/"
+                    + userId)).DELETE(), token);
+            case "unlock" -> server.post("/api/v1/users/" + userId + "/unlock", Map.of(), token);
+            case "revoke all devices" -> server.post("/api/v1/users/" + userId + "/devices/revoke", Map.of(), token);
             case "TOTP enrollment link" -> server.post("/api/v1/users/" + userId + "/totp/enrollments", Map.of(),
                     token);
             case "device enrollment link" -> server.post("/api/v1/users/" + userId + "/device-enrollments",

@@ -146,6 +146,27 @@ class ConsoleSessionTest {
                 .contains("Max-Age=0");
     }
 
+    @Test
+    void the_api_lists_a_persons_sessions_and_ends_them_all() {
+        ConsoleClient first = ConsoleClient.signIn(server, adminId);
+        ConsoleClient second = ConsoleClient.signIn(server, adminId);
+        String helpdesk = server.post("/api/v1/tokens", Map.of("name", "desk", "scopes", List.of("helpdesk")))
+                .json().get("token").asText();
+
+        HttpResult listed = server.get("/api/v1/users/" + adminId + "/console-sessions");
+        HttpResult refused = server.send(HttpRequest.newBuilder(server.uri("/api/v1/users/" + adminId
+                + "/console-sessions")).DELETE(), helpdesk);
+        HttpResult ended = server.delete("/api/v1/users/" + adminId + "/console-sessions");
+
+        assertThat(listed.json().get("sessions")).hasSize(2);
+        assertThat(listed.text()).doesNotContain("ghs_");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(ended.json().get("ended").asInt()).isEqualTo(2);
+        assertThat(first.get("/console").status()).isEqualTo(303);
+        assertThat(second.get("/console").status()).isEqualTo(303);
+        assertThat(server.get("/api/v1/users/usr_unknown/console-sessions").status()).isEqualTo(404);
+    }
+
     private HttpResult signOutAnswer() {
         ConsoleClient console = ConsoleClient.signIn(server, adminId);
         return console.postForm("/console/sign-out", Map.of("_csrf", console.csrfFrom("/console")));

@@ -77,7 +77,7 @@ class AdminAnswersTest {
     void a_listed_token_names_its_scopes_and_shows_an_unrevoked_token_with_a_null_revocation() {
         JsonNode created = server.post("/api/v1/tokens", Map.of("name", "app", "scopes",
                 List.of("verify", "audit:read"))).json();
-        assertThat(members(created)).containsExactly("id", "name", "scopes", "token");
+        assertThat(members(created)).containsExactlyInAnyOrder("id", "name", "scopes", "token", "expiresAt");
         assertThat(created.get("scopes").toString()).isEqualTo("[\"audit:read\",\"verify\"]");
 
         JsonNode list = server.get("/api/v1/tokens").json();
@@ -87,7 +87,8 @@ class AdminAnswersTest {
             app = token.get("id").asText().equals(created.get("id").asText()) ? token : app;
         }
         assertThat(app).as("the new token in " + list).isNotNull();
-        assertThat(members(app)).containsExactly("id", "name", "scopes", "createdBy", "createdAt", "revokedAt");
+        assertThat(members(app)).containsExactly("id", "name", "scopes", "createdBy", "createdAt", "revokedAt",
+                "expiresAt");
         assertThat(app.get("revokedAt").isNull()).isTrue();
         assertThat(app.get("scopes").toString()).isEqualTo("[\"audit:read\",\"verify\"]");
     }
