@@ -89,11 +89,6 @@ public final class DoorStore {
         return tx.update("DELETE FROM access_rules WHERE id = ?", ruleId) == 1;
     }
 
-    /** Deletes the rules that name the user; returns how many. */
-    static int deleteRulesOfUser(Tx tx, String userId) {
-        return tx.update("DELETE FROM access_rules WHERE user_id = ?", userId);
-    }
-
     static boolean siteExists(ReadTx tx, String siteId) {
         return tx.queryLong("SELECT COUNT(*) FROM sites WHERE id = ?", siteId) > 0;
     }
