@@ -135,7 +135,7 @@ public class BundleBenchmark {
             reader = new Readers.Reader(door.readerId(), door.doorId(), door.readerName(), 0);
             long started = System.nanoTime();
             insert(gatehouse.services().core().database(), Proofs.publicKeys(credentials));
-            byte[] built = gatehouse.services().reader().sync().bundle(reader);
+            byte[] built = gatehouse.services().reader().sync().bundle(reader, java.util.OptionalLong.empty());
             System.out.printf("%n[gatehouse-bench] SQLite: %,d users and devices inserted in %.1f s; the server's"
                     + " bundle: %,d bytes, gzip %,d bytes%n", credentials, (System.nanoTime() - started) / 1e9,
                     built.length, Bundles.gzipSize(built));
@@ -226,6 +226,6 @@ public class BundleBenchmark {
 
     @Benchmark
     public byte[] server_build_sqlite(ServerSide server) {
-        return server.gatehouse.services().reader().sync().bundle(server.reader);
+        return server.gatehouse.services().reader().sync().bundle(server.reader, java.util.OptionalLong.empty());
     }
 }

@@ -580,7 +580,8 @@ public final class ReaderAgent implements AutoCloseable {
             if (current.revoked() != null) {
                 return BundleSync.REVOKED;
             }
-            return switch (client.bundle(current.serverUrl(), current.credential(), settings.syncTimeout())) {
+            return switch (client.bundle(current.serverUrl(), current.credential(), queue.pendingCount(),
+                    settings.syncTimeout())) {
                 case ServerAnswer.Ok<byte[]> ok -> accept(ok.value());
                 case ServerAnswer.Unauthorized<byte[]> unauthorized -> {
                     if (REVOCATION_CODES.contains(unauthorized.code())) {
@@ -684,7 +685,8 @@ public final class ReaderAgent implements AutoCloseable {
                 }
                 Duration timeout = Duration.ofNanos(Math.min(remaining, settings.syncTimeout().toNanos()));
                 long lastSeq = batch.get(batch.size() - 1).seq();
-                switch (client.upload(current.serverUrl(), current.credential(), batch, timeout)) {
+                switch (client.upload(current.serverUrl(), current.credential(), batch, queue.pendingCount(),
+                        timeout)) {
                     case ServerAnswer.Ok<ServerClient.UploadReceipt> ok -> {
                         ServerClient.UploadReceipt receipt = ok.value();
                         if (!receipt.refused().isEmpty()) {

@@ -38,12 +38,17 @@ import java.util.concurrent.TimeoutException;
  *       {@code {"readerId","doorId","credential","bundleKeys":[{"keyId","publicKey"}],"serverUrl"}};</li>
  *   <li>{@code POST /scans} (Bearer) {@code {"payload","eventId"}} → 200 {@code {"decision","reason","mode",…}};</li>
  *   <li>{@code GET /reader/bundle} (Bearer) → 200 {@code application/octet-stream};</li>
+ *   <li>both calls below send {@value #PENDING_EVENTS_HEADER}: how many events the queue holds unacknowledged, which
+ *       the server shows as the reader's status;</li>
  *   <li>{@code POST /reader/events} (Bearer) {@code {"events":[…]}} → 200 {@code {"accepted","duplicates","lastSeq","refused":[…]}};
  *       {@code refused} lists the events the server will never store (malformed), each with its index.</li>
  * </ul>
  * Every call has a deadline for the whole exchange, and every answer body a size limit. Thread-safe.
  */
 public final class ServerClient {
+
+    /** The count of events the reader holds that the server has not acknowledged yet; informative only. */
+    public static final String PENDING_EVENTS_HEADER = "Gatehouse-Pending-Events";
 
     /** The largest JSON answer read. */
     public static final int MAX_JSON_BYTES = 256 * 1024;
@@ -229,13 +234,15 @@ public final class ServerClient {
      *
      * @param base the server's base URL; not null
      * @param credential the reader's bearer credential; not null
+     * @param pendingEvents the events in the queue not acknowledged yet; not negative
      * @param timeout the deadline; not null
      * @return the answer, never null
      */
-    public ServerAnswer<byte[]> bundle(URI base, String credential, Duration timeout) {
+    public ServerAnswer<byte[]> bundle(URI base, String credential, long pendingEvents, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(endpoint(base, "/api/v1/reader/bundle"))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + credential)
+                .header(PENDING_EVENTS_HEADER, Long.toString(pendingEvents))
                 .header("Accept", "application/octet-stream")
                 .GET()
                 .build();
@@ -248,14 +255,18 @@ public final class ServerClient {
      * @param base the server's base URL; not null
      * @param credential the reader's bearer credential; not null
      * @param events the events; not null
+     * @param pendingEvents the events in the queue not acknowledged yet, these included; not negative
      * @param timeout the deadline; not null
      * @return the answer, never null
      */
-    public ServerAnswer<UploadReceipt> upload(URI base, String credential, List<ReaderEvent> events, Duration timeout) {
+    public ServerAnswer<UploadReceipt> upload(URI base, String credential, List<ReaderEvent> events,
+            long pendingEvents, Duration timeout) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode array = body.putArray("events");
         events.forEach(event -> array.add(EventJson.toNode(event)));
-        HttpRequest request = jsonPost(endpoint(base, "/api/v1/reader/events"), credential, body, timeout);
+        HttpRequest request = HttpRequest.newBuilder(jsonPost(endpoint(base, "/api/v1/reader/events"), credential,
+                body, timeout), (name, value) -> true).header(PENDING_EVENTS_HEADER, Long.toString(pendingEvents))
+                .build();
         return call(request, MAX_JSON_BYTES, timeout, response -> {
             JsonNode json = JSON.readTree(response.body());
             for (String member : List.of("accepted", "duplicates", "lastSeq")) {

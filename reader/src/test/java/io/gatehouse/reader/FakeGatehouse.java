@@ -122,6 +122,8 @@ public final class FakeGatehouse implements AutoCloseable {
 
     // What was received.
     public final List<JsonNode> scanRequests = new CopyOnWriteArrayList<>();
+    /** The pending event counts the reader reported with its uploads, in order. */
+    public final List<String> uploadPendingCounts = new CopyOnWriteArrayList<>();
     public final List<JsonNode> enrollRequests = new CopyOnWriteArrayList<>();
     /** Stored events by event id, in the order they were first received. */
     public final Map<String, JsonNode> storedEvents = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -368,6 +370,8 @@ public final class FakeGatehouse implements AutoCloseable {
             return;
         }
         JsonNode body = JSON.readTree(exchange.getRequestBody());
+        uploadPendingCounts.add(String.valueOf(exchange.getRequestHeaders().getFirst(
+                ServerClient.PENDING_EVENTS_HEADER)));
         int accepted = 0;
         int duplicates = 0;
         ArrayNode refused = JSON.createArrayNode();

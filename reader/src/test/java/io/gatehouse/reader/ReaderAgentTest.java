@@ -400,6 +400,8 @@ class ReaderAgentTest {
         assertThat(agent.upload(Duration.ofSeconds(30))).isEqualTo(ReaderAgent.Upload.DONE);
 
         assertThat(h.server.uploadBatchSizes).containsExactly(500, 500, 203);
+        assertThat(h.server.uploadPendingCounts).as("what the queue held at each upload")
+                .containsExactly("1203", "703", "203");
         assertThat(List.copyOf(h.server.storedEvents.keySet()))
                 .isEqualTo(IntStream.rangeClosed(1, 1203).mapToObj(seq -> "r-lobby/" + seq).toList());
         assertThat(h.server.chainProblems).isEmpty();

@@ -8,6 +8,7 @@ import io.gatehouse.server.console.AnalyticsPages;
 import io.gatehouse.server.console.AuditPages;
 import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
+import io.gatehouse.server.console.DoorsPages;
 import io.gatehouse.server.console.OverviewPages;
 import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
@@ -47,6 +48,8 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new AuditPages(insight.trail(), insight.exports(), insight.verification(), insight.users())
                 .register(web.routes());
         new AnalyticsPages(insight.insights()).register(web.routes());
+        new DoorsPages(services.access().sites(), services.access().edits(), services.access().readers(),
+                services.reader().sync(), web.links(), web.maxBody()).register(web.routes());
     }
 
     void schedule(Background background) {

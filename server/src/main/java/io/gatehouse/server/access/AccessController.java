@@ -16,9 +16,12 @@ import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Sites, zones, doors, access rules and readers for admins; the scan endpoint for readers. */
 public final class AccessController {
+    public static final String PENDING_EVENTS_HEADER = "Gatehouse-Pending-Events";
+
     private final SiteAdmin sites;
     private final Readers readers;
     private final ScanService scans;
@@ -43,24 +46,23 @@ public final class AccessController {
                 .post("/api/v1/zones", ctx -> create(ctx, SiteAdmin.NewZone.class, sites::createZone))
                 .get("/api/v1/zones", ctx -> {
                     reader(ctx);
-                    Page.Slice<DoorStore.Zone> slice = sites.zones(Requests.page(ctx));
+                    Page.Slice<DoorStore.Zone> slice = sites.zones(Requests.page(ctx),
+                            new DoorStore.ZoneFilter(filter(ctx, "siteId")));
                     ctx.json(new ZoneList(slice.items(), slice.next()));
                 })
                 .post("/api/v1/doors", ctx -> create(ctx, SiteAdmin.NewDoor.class, sites::createDoor))
                 .get("/api/v1/doors", ctx -> {
                     reader(ctx);
-                    Page.Slice<Door.View> slice = sites.doors(Requests.page(ctx));
+                    Page.Slice<Door.View> slice = sites.doors(Requests.page(ctx),
+                            new DoorStore.DoorFilter(filter(ctx, "zoneId"), filter(ctx, "siteId")));
                     ctx.json(new DoorList(slice.items(), slice.next()));
                 })
                 .post("/api/v1/access-rules", ctx -> create(ctx, SiteAdmin.NewRule.class, sites::createRule))
                 .get("/api/v1/access-rules", ctx -> {
                     reader(ctx);
-                    Page.Slice<SiteAdmin.RuleView> slice = sites.rules(Requests.page(ctx));
+                    Page.Slice<SiteAdmin.RuleView> slice = sites.rules(Requests.page(ctx), new DoorStore.RuleFilter(
+                            filter(ctx, "doorId"), filter(ctx, "zoneId"), filter(ctx, "userId"), filter(ctx, "role")));
                     ctx.json(new RuleList(slice.items(), slice.next()));
-                })
-                .delete("/api/v1/access-rules/{id}", ctx -> {
-                    sites.deleteRule(ctx.pathParam("id"), admin(ctx), Requests.client(ctx));
-                    ctx.status(204);
                 })
                 .post("/api/v1/readers", ctx -> {
                     // The answer holds the reader's credential.
@@ -69,7 +71,8 @@ public final class AccessController {
                 })
                 .get("/api/v1/readers", ctx -> {
                     reader(ctx);
-                    Page.Slice<ReaderStore.Listed> slice = readers.list(Requests.page(ctx));
+                    Page.Slice<ReaderHealth.View> slice = readers.list(Requests.page(ctx),
+                            new ReaderStore.ReaderFilter(filter(ctx, "doorId"), filter(ctx, "status")));
                     ctx.json(new ReaderList(slice.items(), slice.next()));
                 })
                 .post("/api/v1/readers/{id}/revoke", ctx -> {
@@ -97,7 +100,7 @@ public final class AccessController {
     record RuleList(List<SiteAdmin.RuleView> accessRules, String next) {
     }
 
-    record ReaderList(List<ReaderStore.Listed> readers, String next) {
+    record ReaderList(List<ReaderHealth.View> readers, String next) {
     }
 
     record Revoked(String id, String status) {
@@ -121,6 +124,26 @@ public final class AccessController {
         R create(T request, Principal by, ClientInfo client);
     }
 
+    /** A list filter from the query; an empty value is no filter. */
+    private static Optional<String> filter(Context ctx, String name) {
+        return Optional.ofNullable(ctx.queryParam(name)).filter(value -> !value.isEmpty());
+    }
+
+    /**
+     * The count of events a reader says it holds that the server has not acknowledged yet (header
+     * {@code Gatehouse-Pending-Events}, sent with bundle fetches and uploads). It is informative only: a value that is
+     * not a whole number from 0 to 10^9 counts as not sent, so that a reader's door never depends on it.
+     */
+    public static OptionalLong pendingEvents(Context ctx) {
+        String header = ctx.header(PENDING_EVENTS_HEADER);
+        if (header == null || header.isEmpty() || header.length() > 10 || !header.chars().allMatch(
+                c -> c >= '0' && c <= '9')) {
+            return OptionalLong.empty();
+        }
+        long count = Long.parseLong(header);
+        return count <= 1_000_000_000L ? OptionalLong.of(count) : OptionalLong.empty();
+    }
+
     private Principal reader(Context ctx) {
         return auth.require(ctx, Permission.DOORS_READ);
     }
@@ -137,10 +160,13 @@ public final class AccessController {
     }
 
     private void scan(Context ctx, ScanMetrics metrics) {
-        ScanService.Outcome outcome = scans.scan(presented(ctx), () -> {
+        PrefixedSecret credential = presented(ctx);
+        ScanService.Outcome outcome = scans.scan(credential, () -> {
             ScanBody body = Bodies.read(ctx, maxBody, ScanBody.class);
             return new ScanService.Request(body.payload(), Optional.ofNullable(body.eventId()));
         }, Requests.client(ctx));
+        // Only an authenticated scan gets here: a wrong credential does not make a reader look online.
+        readers.seen(credential.id(), OptionalLong.empty());
         if (!outcome.duplicate()) {
             metrics.decided(outcome.decision(), outcome.reason());
         }

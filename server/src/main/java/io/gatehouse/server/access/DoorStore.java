@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,8 +53,8 @@ public final class DoorStore {
     record Rule(String id, String zoneId, String role, String userId, List<WeeklyWindow> schedule) {
     }
 
-    /** A new door's settings. */
-    record NewDoor(String id, String zoneId, String name, int proofLifetimeSeconds, int allowedSkewSeconds,
+    /** A door's own columns, as inserted or updated. */
+    record DoorRow(String id, String zoneId, String name, int proofLifetimeSeconds, int allowedSkewSeconds,
             boolean requireUserVerification, DeviceTrust minimumTrust, String offlineMode, int maxBundleAgeSeconds) {
     }
 
@@ -66,7 +68,7 @@ public final class DoorStore {
                 zone.name(), nowMillis);
     }
 
-    static void insertDoor(Tx tx, NewDoor door, long nowMillis) {
+    static void insertDoor(Tx tx, DoorRow door, long nowMillis) {
         tx.update("""
                 INSERT INTO doors (id, zone_id, name, proof_lifetime_seconds, allowed_skew_seconds,
                                    require_user_verification, minimum_device_trust, offline_mode,
@@ -87,11 +89,6 @@ public final class DoorStore {
         return tx.update("DELETE FROM access_rules WHERE id = ?", ruleId) == 1;
     }
 
-    /** Deletes the rules that name the user; returns how many. */
-    static int deleteRulesOfUser(Tx tx, String userId) {
-        return tx.update("DELETE FROM access_rules WHERE user_id = ?", userId);
-    }
-
     static boolean siteExists(ReadTx tx, String siteId) {
         return tx.queryLong("SELECT COUNT(*) FROM sites WHERE id = ?", siteId) > 0;
     }
@@ -104,6 +101,19 @@ public final class DoorStore {
         return tx.queryLong("SELECT COUNT(*) FROM doors WHERE id = ?", doorId) > 0;
     }
 
+    /** What a list of zones is narrowed to; empty means every zone. */
+    public record ZoneFilter(Optional<String> siteId) {
+    }
+
+    /** What a list of doors is narrowed to; empty means every door. */
+    public record DoorFilter(Optional<String> zoneId, Optional<String> siteId) {
+    }
+
+    /** What a list of rules is narrowed to: the rules of a door's zone, of a zone, of a user, of a role. */
+    public record RuleFilter(Optional<String> doorId, Optional<String> zoneId, Optional<String> userId,
+            Optional<String> role) {
+    }
+
     static List<Page.Keyed<Site>> sites(ReadTx tx, Page page) {
         List<Object> args = new ArrayList<>();
         return tx.query("SELECT id, name, time_zone FROM sites" + page.sql("name", false, "id", false, args),
@@ -111,27 +121,130 @@ public final class DoorStore {
                         rs.getString(1)), args.toArray());
     }
 
-    static List<Page.Keyed<Zone>> zones(ReadTx tx, Page page) {
-        List<Object> args = new ArrayList<>();
-        return tx.query("SELECT id, site_id, name FROM zones" + page.sql("name", false, "id", false, args),
-                rs -> new Page.Keyed<>(new Zone(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getString(3),
-                        rs.getString(1)), args.toArray());
+    static List<Page.Keyed<Zone>> zones(ReadTx tx, Page page, ZoneFilter filter) {
+        Conditions where = new Conditions().add("site_id = ?", filter.siteId());
+        return tx.query("SELECT id, site_id, name FROM zones" + where.sql() + page.sql("name", false, "id",
+                where.any(), where.args()), rs -> new Page.Keyed<>(new Zone(rs.getString(1), rs.getString(2),
+                rs.getString(3)), rs.getString(3), rs.getString(1)), where.args().toArray());
     }
 
-    static List<Page.Keyed<Door>> doors(ReadTx tx, Page page) {
-        List<Object> args = new ArrayList<>();
-        return tx.query(DOORS + page.sql("d.name", false, "d.id", false, args),
-                rs -> new Page.Keyed<>(door(rs), rs.getString("name"), rs.getString("id")), args.toArray());
+    static List<Page.Keyed<Door>> doors(ReadTx tx, Page page, DoorFilter filter) {
+        Conditions where = new Conditions().add("d.zone_id = ?", filter.zoneId()).add("z.site_id = ?",
+                filter.siteId());
+        return tx.query(DOORS + where.sql() + page.sql("d.name", false, "d.id", where.any(), where.args()),
+                rs -> new Page.Keyed<>(door(rs), rs.getString("name"), rs.getString("id")), where.args().toArray());
     }
 
     /** Rules by creation time. */
-    static List<Page.Keyed<Rule>> rules(ReadTx tx, Page page) {
-        List<Object> args = new ArrayList<>();
-        return tx.query("SELECT id, zone_id, role, user_id, schedule, created_at FROM access_rules"
-                + page.sql("created_at", true, "id", false, args), rs -> new Page.Keyed<>(new Rule(rs.getString("id"),
-                        rs.getString("zone_id"), rs.getString("role"), rs.getString("user_id"),
-                        Schedules.fromStored(rs.getString("schedule"))), rs.getLong("created_at"), rs.getString("id")),
-                args.toArray());
+    static List<Page.Keyed<Rule>> rules(ReadTx tx, Page page, RuleFilter filter) {
+        Conditions where = new Conditions().add("zone_id = (SELECT zone_id FROM doors WHERE id = ?)",
+                filter.doorId()).add("zone_id = ?", filter.zoneId()).add("user_id = ?", filter.userId())
+                .add("role = ?", filter.role());
+        return tx.query("SELECT id, zone_id, role, user_id, schedule, created_at FROM access_rules" + where.sql()
+                + page.sql("created_at", true, "id", where.any(), where.args()), rs -> new Page.Keyed<>(rule(rs),
+                rs.getLong("created_at"), rs.getString("id")), where.args().toArray());
+    }
+
+    static Optional<Site> site(ReadTx tx, String siteId) {
+        return tx.queryOne("SELECT id, name, time_zone FROM sites WHERE id = ?", rs -> new Site(rs.getString(1),
+                rs.getString(2), rs.getString(3)), siteId);
+    }
+
+    static Optional<Zone> zone(ReadTx tx, String zoneId) {
+        return tx.queryOne("SELECT id, site_id, name FROM zones WHERE id = ?", rs -> new Zone(rs.getString(1),
+                rs.getString(2), rs.getString(3)), zoneId);
+    }
+
+    static Optional<Rule> rule(ReadTx tx, String ruleId) {
+        return tx.queryOne("SELECT id, zone_id, role, user_id, schedule FROM access_rules WHERE id = ?",
+                DoorStore::rule, ruleId);
+    }
+
+    static void updateSite(Tx tx, Site site) {
+        tx.update("UPDATE sites SET name = ?, time_zone = ? WHERE id = ?", site.name(), site.timeZone(), site.id());
+    }
+
+    static void updateZone(Tx tx, Zone zone) {
+        tx.update("UPDATE zones SET name = ? WHERE id = ?", zone.name(), zone.id());
+    }
+
+    static void updateDoor(Tx tx, DoorRow door) {
+        tx.update("""
+                UPDATE doors SET zone_id = ?, name = ?, proof_lifetime_seconds = ?, allowed_skew_seconds = ?,
+                                 require_user_verification = ?, minimum_device_trust = ?, offline_mode = ?,
+                                 max_bundle_age_seconds = ?
+                WHERE id = ?""", door.zoneId(), door.name(), door.proofLifetimeSeconds(), door.allowedSkewSeconds(),
+                door.requireUserVerification(), door.minimumTrust().code(), door.offlineMode(),
+                door.maxBundleAgeSeconds(), door.id());
+    }
+
+    static void updateRuleSchedule(Tx tx, String ruleId, List<WeeklyWindow> schedule) {
+        tx.update("UPDATE access_rules SET schedule = ? WHERE id = ?", Schedules.toJson(schedule), ruleId);
+    }
+
+    static boolean deleteSite(Tx tx, String siteId) {
+        return tx.update("DELETE FROM sites WHERE id = ?", siteId) == 1;
+    }
+
+    static boolean deleteZone(Tx tx, String zoneId) {
+        return tx.update("DELETE FROM zones WHERE id = ?", zoneId) == 1;
+    }
+
+    static boolean deleteDoor(Tx tx, String doorId) {
+        return tx.update("DELETE FROM doors WHERE id = ?", doorId) == 1;
+    }
+
+    static long zonesOfSite(ReadTx tx, String siteId) {
+        return tx.queryLong("SELECT COUNT(*) FROM zones WHERE site_id = ?", siteId);
+    }
+
+    static long doorsOfZone(ReadTx tx, String zoneId) {
+        return tx.queryLong("SELECT COUNT(*) FROM doors WHERE zone_id = ?", zoneId);
+    }
+
+    static long rulesInZone(ReadTx tx, String zoneId) {
+        return tx.queryLong("SELECT COUNT(*) FROM access_rules WHERE zone_id = ?", zoneId);
+    }
+
+    /** The door's revision: raised by every change to what decides at it, so that older bundles show as stale. */
+    public static long revision(ReadTx tx, String doorId) {
+        return tx.queryLong("SELECT revision FROM doors WHERE id = ?", doorId);
+    }
+
+    /**
+     * Raises the revision of every door some rule names the user at, by id or by one of {@code roles}: for a change
+     * to the user that their doors' bundles carry (roles, suspension, devices), so that those bundles show as stale.
+     */
+    public static void raiseRevisionsForUser(Tx tx, String userId, Collection<String> roles) {
+        List<Object> args = new ArrayList<>(List.of(userId));
+        args.addAll(roles);
+        String byRole = roles.isEmpty() ? "" : " OR role IN (" + String.join(", ", Collections.nCopies(roles.size(),
+                "?")) + ")";
+        tx.update("UPDATE doors SET revision = revision + 1 WHERE zone_id IN (SELECT zone_id FROM access_rules WHERE"
+                + " user_id = ?" + byRole + ")", args.toArray());
+    }
+
+    /**
+     * Deletes the rules that name the user by id, raising the revision of their zones' doors: for deleting the
+     * user, whose row these rules reference. Returns how many there were.
+     */
+    public static int deleteRulesOfUser(Tx tx, String userId) {
+        tx.update("UPDATE doors SET revision = revision + 1 WHERE zone_id IN (SELECT zone_id FROM access_rules WHERE"
+                + " user_id = ?)", userId);
+        return tx.update("DELETE FROM access_rules WHERE user_id = ?", userId);
+    }
+
+    static void raiseRevisionOfDoor(Tx tx, String doorId) {
+        tx.update("UPDATE doors SET revision = revision + 1 WHERE id = ?", doorId);
+    }
+
+    static void raiseRevisionsOfZone(Tx tx, String zoneId) {
+        tx.update("UPDATE doors SET revision = revision + 1 WHERE zone_id = ?", zoneId);
+    }
+
+    static void raiseRevisionsOfSite(Tx tx, String siteId) {
+        tx.update("UPDATE doors SET revision = revision + 1 WHERE zone_id IN (SELECT id FROM zones WHERE site_id = ?)",
+                siteId);
     }
 
     public static Optional<Door> door(ReadTx tx, String doorId) {
@@ -183,6 +296,11 @@ public final class DoorStore {
 
     static int pruneUses(Tx tx, long expiredBefore) {
         return tx.update("DELETE FROM access_replay WHERE expires_at < ?", expiredBefore);
+    }
+
+    private static Rule rule(ResultSet rs) throws SQLException {
+        return new Rule(rs.getString("id"), rs.getString("zone_id"), rs.getString("role"), rs.getString("user_id"),
+                Schedules.fromStored(rs.getString("schedule")));
     }
 
     private static AccessRule rule(String zoneId, String role, String userId, String schedule) {

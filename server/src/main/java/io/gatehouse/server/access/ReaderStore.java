@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The only class that reads or writes {@code readers}, {@code reader_provisioning} and {@code reader_events}: the
@@ -30,9 +31,24 @@ public final class ReaderStore {
             int generation) {
     }
 
-    /** A reader as the admin list shows it. */
-    public record Listed(String id, String doorId, String name, String status) {
+    /**
+     * A reader's row with what its status is derived from ({@link ReaderHealth}); times are epoch milliseconds, null
+     * when it never happened (or happened before the server recorded it).
+     */
+    record Stored(String id, String doorId, String name, String status, int generation, Long lastSeenAt,
+            long bundleVersion, Long bundleFetchedAt, Long bundleRevision, Long pendingEvents, long eventSeq,
+            long doorRevision, int maxBundleAgeSeconds) {
     }
+
+    /** What a list of readers is narrowed to; {@code status} is a stored or a derived one ({@link ReaderHealth}). */
+    public record ReaderFilter(Optional<String> doorId, Optional<String> status) {
+    }
+
+    private static final String STORED = """
+            SELECT r.id, r.door_id, r.name, r.status, r.generation, r.last_seen_at, r.bundle_version,
+                   r.bundle_fetched_at, r.bundle_revision, r.pending_events, r.event_seq,
+                   d.revision AS door_revision, d.max_bundle_age_seconds
+            FROM readers r JOIN doors d ON d.id = r.door_id""";
 
     /** A provisioning token as stored. */
     public record Provisioning(String id, String readerId, String status, Instant expiresAt) {
@@ -66,11 +82,43 @@ public final class ReaderStore {
                 nowMillis, readerId) == 1;
     }
 
-    static List<Page.Keyed<Listed>> page(ReadTx tx, Page page) {
-        List<Object> args = new ArrayList<>();
-        return tx.query("SELECT id, door_id, name, status FROM readers" + page.sql("name", false, "id", false, args),
-                rs -> new Page.Keyed<>(new Listed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
-                        rs.getString(3), rs.getString(1)), args.toArray());
+    static List<Page.Keyed<Stored>> page(ReadTx tx, Page page, ReaderFilter filter, long nowMillis) {
+        Conditions where = new Conditions().add("r.door_id = ?", filter.doorId());
+        filter.status().ifPresent(status -> ReaderHealth.condition(where, status, nowMillis));
+        return tx.query(STORED + where.sql() + page.sql("r.name", false, "r.id", where.any(), where.args()),
+                rs -> new Page.Keyed<>(stored(rs), rs.getString("name"), rs.getString("id")),
+                where.args().toArray());
+    }
+
+    static Optional<Stored> stored(ReadTx tx, String readerId) {
+        return tx.queryOne(STORED + " WHERE r.id = ?", ReaderStore::stored, readerId);
+    }
+
+    static void rename(Tx tx, String readerId, String name) {
+        tx.update("UPDATE readers SET name = ? WHERE id = ?", name, readerId);
+    }
+
+    /**
+     * Deletes a reader with its provisioning tokens and its table of event ids (which only served to recognise its
+     * future uploads); the audit records of its scans and uploaded events stay.
+     */
+    static void delete(Tx tx, String readerId) {
+        tx.update("DELETE FROM reader_events WHERE reader_id = ?", readerId);
+        tx.update("DELETE FROM reader_provisioning WHERE reader_id = ?", readerId);
+        tx.update("DELETE FROM readers WHERE id = ?", readerId);
+    }
+
+    static long readersOfDoor(ReadTx tx, String doorId) {
+        return tx.queryLong("SELECT COUNT(*) FROM readers WHERE door_id = ?", doorId);
+    }
+
+    /** Writes when a reader was last seen (never earlier than what is stored) and the pending count it reported. */
+    static void recordSighting(Tx tx, String readerId, long seenAtMillis, OptionalLong pendingEvents) {
+        tx.update("UPDATE readers SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
+                seenAtMillis, readerId, seenAtMillis);
+        if (pendingEvents.isPresent()) {
+            tx.update("UPDATE readers SET pending_events = ? WHERE id = ?", pendingEvents.getAsLong(), readerId);
+        }
     }
 
     static Optional<StoredCredential> credential(ReadTx tx, String readerId) {
@@ -99,9 +147,20 @@ public final class ReaderStore {
                 publicKey, readerId);
     }
 
-    /** Takes the reader's next bundle version. */
-    public static long nextBundleVersion(Tx tx, String readerId) {
-        tx.update("UPDATE readers SET bundle_version = bundle_version + 1 WHERE id = ?", readerId);
+    /**
+     * Takes the reader's next bundle version, and records in the same write when it was fetched, for which revision
+     * of the door ({@link DoorStore#revision}), and the count of pending events the reader reported, if it did.
+     */
+    public static long nextBundleVersion(Tx tx, String readerId, long doorRevision, long nowMillis,
+            OptionalLong pendingEvents) {
+        if (pendingEvents.isPresent()) {
+            tx.update("UPDATE readers SET bundle_version = bundle_version + 1, bundle_fetched_at = ?, last_seen_at = ?,"
+                    + " bundle_revision = ?, pending_events = ? WHERE id = ?", nowMillis, nowMillis, doorRevision,
+                    pendingEvents.getAsLong(), readerId);
+        } else {
+            tx.update("UPDATE readers SET bundle_version = bundle_version + 1, bundle_fetched_at = ?, last_seen_at = ?,"
+                    + " bundle_revision = ? WHERE id = ?", nowMillis, nowMillis, doorRevision, readerId);
+        }
         return tx.queryLong("SELECT bundle_version FROM readers WHERE id = ?", readerId);
     }
 
@@ -180,6 +239,19 @@ public final class ReaderStore {
         return tx.query("SELECT event_id, source, digest FROM reader_events WHERE reader_id = ? AND generation = ?"
                 + " AND seq = ? AND digest IN (?, ?)", rs -> new HeldClaim(rs.getString(1), rs.getString(2),
                 rs.getBytes(3)), readerId, generation, seq, first, second);
+    }
+
+    private static Stored stored(ResultSet rs) throws SQLException {
+        return new Stored(rs.getString("id"), rs.getString("door_id"), rs.getString("name"), rs.getString("status"),
+                rs.getInt("generation"), nullableLong(rs, "last_seen_at"), rs.getLong("bundle_version"),
+                nullableLong(rs, "bundle_fetched_at"), nullableLong(rs, "bundle_revision"),
+                nullableLong(rs, "pending_events"), rs.getLong("event_seq"), rs.getLong("door_revision"),
+                rs.getInt("max_bundle_age_seconds"));
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static StoredCredential credential(ResultSet rs) throws SQLException {

@@ -8,11 +8,14 @@ import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.auth.Principal;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Page;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Door readers and their credentials. A reader is bound to one door and calls the scan endpoint with
@@ -26,12 +29,14 @@ public final class Readers {
     private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
+    private final ReaderSightings sightings;
 
     public Readers(Database database, AuditLog audit, Clock clock, SecureRandom random) {
         this.database = database;
         this.audit = audit;
         this.clock = clock;
         this.random = random;
+        this.sightings = new ReaderSightings(database, clock);
     }
 
     /** An authenticated reader; {@code generation} counts its enrollments (see {@link #storedEventId}). */
@@ -120,9 +125,80 @@ public final class Readers {
         });
     }
 
-    /** One page of readers by name. */
-    public Page.Slice<ReaderStore.Listed> list(Page page) {
-        return page.slice(database.read(tx -> ReaderStore.page(tx, page)));
+    /** What a change to a reader may hold. */
+    public record ReaderPatch(String name) {
+        public ReaderPatch {
+            if (name != null && (name.isBlank() || name.length() > 100)) {
+                throw GatehouseException.invalid("invalid_field", "field 'name' must be 1 to 100 characters");
+            }
+        }
+    }
+
+    /** One page of readers by name, with their status. */
+    public Page.Slice<ReaderHealth.View> list(Page page, ReaderStore.ReaderFilter filter) {
+        long now = clock.millis();
+        Page.Slice<ReaderStore.Stored> slice = page.slice(database.read(tx -> ReaderStore.page(tx, page, filter,
+                now)));
+        return new Page.Slice<>(slice.items().stream().map(reader -> ReaderHealth.view(reader, now)).toList(),
+                slice.next());
+    }
+
+    public ReaderHealth.View get(String readerId) {
+        return ReaderHealth.view(database.read(tx -> require(tx, readerId)), clock.millis());
+    }
+
+    public ReaderHealth.View update(String readerId, ReaderPatch patch, Principal by, ClientInfo client) {
+        return database.inTransaction(tx -> {
+            ReaderStore.Stored before = require(tx, readerId);
+            if (patch.name() != null && !patch.name().equals(before.name())) {
+                ReaderStore.rename(tx, readerId, patch.name());
+                audit.append(tx, AuditEvent.of(by.actor(), "reader.update", client).subject("reader:" + readerId)
+                        .detail("changes", Map.of("name", new SiteEdits.Change(before.name(),
+                                patch.name()))).success());
+            }
+            return ReaderHealth.view(require(tx, readerId), clock.millis());
+        });
+    }
+
+    /**
+     * Decommissions a reader: its credential stops working at once and it is gone from the lists; the audit keeps
+     * the records of its scans and of the events it uploaded. Events still queued on an active reader are lost with
+     * it, so a reader that reported pending events is only deleted with {@code force}; revoke it instead to keep it
+     * listed, or let it upload first.
+     */
+    public void delete(String readerId, boolean force, Principal by, ClientInfo client) {
+        database.inTransaction(tx -> {
+            ReaderStore.Stored reader = require(tx, readerId);
+            long pending = reader.pendingEvents() == null ? 0 : reader.pendingEvents();
+            if (pending > 0 && "active".equals(reader.status()) && !force) {
+                throw new GatehouseException(GatehouseException.Kind.CONFLICT, "events_pending", "reader '"
+                        + readerId + "' reported " + pending + " event(s) not uploaded yet, which deleting it loses;"
+                        + " let it upload them, or delete it with force=true", Map.of("pendingEvents",
+                        pending));
+            }
+            ReaderStore.delete(tx, readerId);
+            audit.append(tx, AuditEvent.of(by.actor(), "reader.delete", client).subject("reader:" + readerId)
+                    .detail("doorId", reader.doorId()).detail("name", reader.name())
+                    .detail("status", reader.status()).detail("uploadedEventSeq", reader.eventSeq())
+                    .detail("pendingEvents", reader.pendingEvents()).detail("forced", force && pending > 0)
+                    .success());
+            return null;
+        });
+    }
+
+    /** Notes an authenticated call of the reader; written with others once a minute ({@link ReaderSightings}). */
+    public void seen(String readerId, OptionalLong pendingEvents) {
+        sightings.seen(readerId, pendingEvents);
+    }
+
+    /** Writes the sightings noted since the last run; for the background task. */
+    public int writeSightings() {
+        return sightings.flush();
+    }
+
+    private static ReaderStore.Stored require(ReadTx tx, String readerId) {
+        return ReaderStore.stored(tx, readerId).orElseThrow(() -> GatehouseException.notFound("reader_not_found",
+                "no reader with id '" + readerId + "'"));
     }
 
     /**

@@ -26,6 +26,7 @@ public final class SiteAdmin {
     /** Upper bounds keep a proof's replay record short-lived (see {@link ScanService#pruneReplayRecords}). */
     public static final int MAX_PROOF_LIFETIME_SECONDS = 600;
     public static final int MAX_SKEW_SECONDS = 120;
+    static final int MAX_BUNDLE_AGE_SECONDS = 30 * 86_400;
 
     private final Database database;
     private final AuditLog audit;
@@ -70,22 +71,26 @@ public final class SiteAdmin {
             requireUserVerification = requireUserVerification != null && requireUserVerification;
             minimumDeviceTrust = minimumDeviceTrust == null ? DeviceTrust.SOFTWARE.code() : minimumDeviceTrust;
             trust(minimumDeviceTrust);
-            offlineMode = offlineMode == null ? "fail_secure" : offlineMode;
-            if (!offlineMode.equals("fail_secure") && !offlineMode.equals("fail_open")) {
-                throw GatehouseException.invalid("invalid_field", "field 'offlineMode' must be fail_secure or"
-                        + " fail_open, got '" + offlineMode + "'");
-            }
-            maxBundleAgeSeconds = range("maxBundleAgeSeconds", maxBundleAgeSeconds, 86_400, 5, 30 * 86_400);
+            offlineMode = checkOfflineMode(offlineMode == null ? "fail_secure" : offlineMode);
+            maxBundleAgeSeconds = range("maxBundleAgeSeconds", maxBundleAgeSeconds, 86_400, 5, MAX_BUNDLE_AGE_SECONDS);
         }
+    }
 
-        private static DeviceTrust trust(String text) {
-            try {
-                return DeviceTrust.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw GatehouseException.invalid("invalid_field", "field 'minimumDeviceTrust' must be software,"
-                        + " hardware or hardware+biometric, got '" + text + "'");
-            }
+    static DeviceTrust trust(String text) {
+        try {
+            return DeviceTrust.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw GatehouseException.invalid("invalid_field", "field 'minimumDeviceTrust' must be software,"
+                    + " hardware or hardware+biometric, got '" + text + "'");
         }
+    }
+
+    static String checkOfflineMode(String text) {
+        if (!text.equals("fail_secure") && !text.equals("fail_open")) {
+            throw GatehouseException.invalid("invalid_field", "field 'offlineMode' must be fail_secure or"
+                    + " fail_open, got '" + text + "'");
+        }
+        return text;
     }
 
     /**
@@ -115,14 +120,8 @@ public final class SiteAdmin {
     }
 
     public DoorStore.Site createSite(NewSite request, Principal by, ClientInfo client) {
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(request.timeZone());
-        } catch (DateTimeException e) {
-            throw GatehouseException.invalid("invalid_field", "field 'timeZone' must be an IANA time zone such as"
-                    + " 'Europe/Berlin', got '" + request.timeZone() + "'");
-        }
-        DoorStore.Site site = new DoorStore.Site(Ids.newId(random, "site"), request.name(), zone.getId());
+        DoorStore.Site site = new DoorStore.Site(Ids.newId(random, "site"), request.name(),
+                timeZone(request.timeZone()));
         database.inTransaction(tx -> {
             DoorStore.insertSite(tx, site, clock.millis());
             audit.append(tx, AuditEvent.of(by.actor(), "site.create", client).subject("site:" + site.id())
@@ -147,7 +146,7 @@ public final class SiteAdmin {
     }
 
     public Door.View createDoor(NewDoor request, Principal by, ClientInfo client) {
-        DoorStore.NewDoor door = new DoorStore.NewDoor(Ids.newId(random, "door"), request.zoneId(), request.name(),
+        DoorStore.DoorRow door = new DoorStore.DoorRow(Ids.newId(random, "door"), request.zoneId(), request.name(),
                 request.proofLifetimeSeconds(), request.allowedSkewSeconds(), request.requireUserVerification(),
                 DeviceTrust.parse(request.minimumDeviceTrust()), request.offlineMode(),
                 request.maxBundleAgeSeconds());
@@ -176,6 +175,7 @@ public final class SiteAdmin {
                 users.require(tx, rule.userId());
             }
             DoorStore.insertRule(tx, rule, clock.millis());
+            DoorStore.raiseRevisionsOfZone(tx, rule.zoneId());
             RuleView view = RuleView.of(rule);
             audit.append(tx, AuditEvent.of(by.actor(), "access_rule.create", client).subject("rule:" + rule.id())
                     .user(rule.userId()).detail("id", view.id()).detail("zoneId", view.zoneId())
@@ -185,14 +185,17 @@ public final class SiteAdmin {
         });
     }
 
-    /** Removes a rule; the next scan no longer sees it. */
+    /** Removes a rule; the next scan no longer sees it, and the next bundle of its zone's readers neither. */
     public void deleteRule(String ruleId, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
-            if (!DoorStore.deleteRule(tx, ruleId)) {
-                throw GatehouseException.notFound("rule_not_found", "no access rule with id '" + ruleId + "'");
-            }
+            DoorStore.Rule rule = DoorStore.rule(tx, ruleId).orElseThrow(() -> GatehouseException.notFound(
+                    "rule_not_found", "no access rule with id '" + ruleId + "'"));
+            DoorStore.deleteRule(tx, ruleId);
+            DoorStore.raiseRevisionsOfZone(tx, rule.zoneId());
+            RuleView view = RuleView.of(rule);
             audit.append(tx, AuditEvent.of(by.actor(), "access_rule.delete", client).subject("rule:" + ruleId)
-                    .success());
+                    .user(rule.userId()).detail("zoneId", view.zoneId()).detail("role", view.role())
+                    .detail("schedule", view.schedule()).success());
             return null;
         });
     }
@@ -203,33 +206,43 @@ public final class SiteAdmin {
     }
 
     /** One page of zones by name. */
-    public Page.Slice<DoorStore.Zone> zones(Page page) {
-        return page.slice(database.read(tx -> DoorStore.zones(tx, page)));
+    public Page.Slice<DoorStore.Zone> zones(Page page, DoorStore.ZoneFilter filter) {
+        return page.slice(database.read(tx -> DoorStore.zones(tx, page, filter)));
     }
 
     /** One page of doors by name. */
-    public Page.Slice<Door.View> doors(Page page) {
-        Page.Slice<Door> doors = page.slice(database.read(tx -> DoorStore.doors(tx, page)));
+    public Page.Slice<Door.View> doors(Page page, DoorStore.DoorFilter filter) {
+        Page.Slice<Door> doors = page.slice(database.read(tx -> DoorStore.doors(tx, page, filter)));
         return new Page.Slice<>(doors.items().stream().map(Door::view).toList(), doors.next());
     }
 
     /** One page of access rules by creation time. */
-    public Page.Slice<RuleView> rules(Page page) {
-        Page.Slice<DoorStore.Rule> rules = page.slice(database.read(tx -> DoorStore.rules(tx, page)));
+    public Page.Slice<RuleView> rules(Page page, DoorStore.RuleFilter filter) {
+        Page.Slice<DoorStore.Rule> rules = page.slice(database.read(tx -> DoorStore.rules(tx, page, filter)));
         return new Page.Slice<>(rules.items().stream().map(RuleView::of).toList(), rules.next());
     }
 
-    private static void requireZone(ReadTx tx, String zoneId) {
+    static void requireZone(ReadTx tx, String zoneId) {
         if (!DoorStore.zoneExists(tx, zoneId)) {
             throw notFound("zone_not_found", "zone", zoneId);
         }
     }
 
-    private static GatehouseException notFound(String code, String what, String id) {
+    static GatehouseException notFound(String code, String what, String id) {
         return GatehouseException.notFound(code, "no " + what + " with id '" + id + "'");
     }
 
-    private static void checkName(String name) {
+    /** The IANA time zone id {@code text} names, as {@link ZoneId} writes it. */
+    static String timeZone(String text) {
+        try {
+            return ZoneId.of(text).getId();
+        } catch (DateTimeException e) {
+            throw GatehouseException.invalid("invalid_field", "field 'timeZone' must be an IANA time zone such as"
+                    + " 'Europe/Berlin', got '" + text + "'");
+        }
+    }
+
+    static void checkName(String name) {
         Fields.required("name", name, "a string");
         if (name.isBlank() || name.length() > 100) {
             throw GatehouseException.invalid("invalid_field", "field 'name' must be 1 to 100 characters, got "
@@ -237,7 +250,7 @@ public final class SiteAdmin {
         }
     }
 
-    private static Integer range(String field, Integer value, int fallback, int min, int max) {
+    static Integer range(String field, Integer value, int fallback, int min, int max) {
         int checked = value == null ? fallback : value;
         if (checked < min || checked > max) {
             throw GatehouseException.invalid("invalid_field", "field '" + field + "' must be " + min + " to " + max

@@ -40,6 +40,29 @@ public final class Bodies {
         return bind(JsonBody.readOptional(ctx, maxBytes).root(), type);
     }
 
+    /**
+     * The body of a partial update (JSON merge semantics): a field that is absent stays as it is. Unlike other
+     * bodies, a field the record does not declare is refused, so that a misspelt field cannot pass for a change that
+     * did not happen; and null, which would remove a value, is refused except for fields of type {@link JsonNode},
+     * whose record tells what null means.
+     */
+    public static <T extends Record> T readPatch(Context ctx, int maxBytes, Class<T> type) {
+        JsonNode object = JsonBody.read(ctx, maxBytes).root();
+        List<String> known = java.util.Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName)
+                .toList();
+        for (var field : object.properties()) {
+            if (!known.contains(field.getKey())) {
+                throw GatehouseException.invalid("unknown_field", "field '" + field.getKey() + "' cannot be changed"
+                        + " here; this operation changes " + String.join(", ", known));
+            }
+            Type declared = component(type, field.getKey());
+            if (field.getValue().isNull() && declared != JsonNode.class) {
+                throw GatehouseException.invalidField(field.getKey(), expected(declared), "null");
+            }
+        }
+        return bind(object, type);
+    }
+
     /** Binds an already checked JSON object to {@code type}. */
     public static <T> T bind(JsonNode object, Class<T> type) {
         try {

@@ -31,6 +31,10 @@ public final class Routes {
         return add(HandlerType.PUT, path, handler);
     }
 
+    public Routes patch(String path, Handler handler) {
+        return add(HandlerType.PATCH, path, handler);
+    }
+
     public Routes delete(String path, Handler handler) {
         return add(HandlerType.DELETE, path, handler);
     }

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * What offline readers need from the server: provisioning (a one-time token becomes the reader's key and
@@ -182,11 +183,19 @@ public final class ReaderSync {
         });
     }
 
-    /** Builds and signs the reader's bundle; each build has a new, higher version. */
-    public byte[] bundle(Readers.Reader reader) {
+    /**
+     * Builds and signs the reader's bundle; each build has a new, higher version and carries the configuration as it
+     * is now, so a change reaches the reader with its next fetch.
+     *
+     * @param pendingEvents the count of unacknowledged events the reader reported, if it did
+     */
+    public byte[] bundle(Readers.Reader reader, OptionalLong pendingEvents) {
         // A short write takes the version; the build itself only reads, so on SQLite it does not hold the single
-        // write lock (scans would wait for it) while thousands of credentials are read and signed.
-        long version = database.inTransaction(tx -> ReaderStore.nextBundleVersion(tx, reader.id()));
+        // write lock (scans would wait for it) while thousands of credentials are read and signed. The door's
+        // revision is read before the build: a change in between makes the reader look stale until its next fetch,
+        // never current with an old bundle.
+        long version = database.inTransaction(tx -> ReaderStore.nextBundleVersion(tx, reader.id(),
+                DoorStore.revision(tx, reader.doorId()), clock.millis(), pendingEvents));
         return database.readSnapshot(tx -> {
             Door door = DoorStore.door(tx, reader.doorId()).orElseThrow();
             long now = clock.instant().getEpochSecond();

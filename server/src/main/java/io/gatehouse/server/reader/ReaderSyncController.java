@@ -22,6 +22,7 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** Reader provisioning (admin), reader enrollment, bundles and event upload (reader credential). */
 public final class ReaderSyncController {
@@ -48,7 +49,8 @@ public final class ReaderSyncController {
                 .post("/api/v1/reader-enrollment", this::enroll)
                 .get("/api/v1/reader/bundle", ctx -> {
                     Readers.Reader reader = readers.authenticate(AccessController.presented(ctx));
-                    ctx.contentType("application/octet-stream").result(sync.bundle(reader));
+                    ctx.contentType("application/octet-stream").result(sync.bundle(reader,
+                            AccessController.pendingEvents(ctx)));
                 })
                 .post("/api/v1/reader/events", this::upload);
     }
@@ -133,6 +135,9 @@ public final class ReaderSyncController {
             items.add(EventParser.parse(i, events.get(i), reader.id()));
         }
         EventUpload.Result result = sync.upload(reader, items, Requests.client(ctx));
+        OptionalLong pending = AccessController.pendingEvents(ctx);
+        readers.seen(reader.id(), pending.isEmpty() ? pending
+                : OptionalLong.of(Math.max(0, pending.getAsLong() - result.accepted() - result.duplicates())));
         ctx.json(new UploadAnswer(result.accepted(), result.duplicates(), result.lastSeq(), result.alerts(),
                 result.untrusted(), result.refused()));
     }

@@ -59,6 +59,9 @@ class RolePermissionsTest {
                 Arguments.of("change a policy", "policies_write", Set.of()),
                 Arguments.of("list doors", "doors_read", Set.of("security", "helpdesk", "auditor")),
                 Arguments.of("create a site", "doors_write", Set.of()),
+                Arguments.of("read a site", "doors_read", Set.of("security", "helpdesk", "auditor")),
+                Arguments.of("change a site", "doors_write", Set.of()),
+                Arguments.of("delete a reader", "doors_write", Set.of()),
                 Arguments.of("rotate the minting key", "keys_rotate", Set.of()));
     }
 
@@ -118,6 +121,13 @@ class RolePermissionsTest {
                     java.net.http.HttpRequest.BodyPublishers.ofString("{\"totpRequired\":true}")), token);
             case "list doors" -> server.get("/api/v1/doors", token);
             case "create a site" -> server.post("/api/v1/sites", Map.of("name", "HQ", "timeZone", "UTC"), token);
+            case "read a site" -> server.get("/api/v1/sites/" + server.post("/api/v1/sites", Map.of("name", "HQ",
+                    "timeZone", "UTC")).json().get("id").asText(), token);
+            case "change a site" -> server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/sites/x"))
+                    .header("Content-Type", "application/json").method("PATCH",
+                    java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"New\"}")), token);
+            case "delete a reader" -> server.send(java.net.http.HttpRequest.newBuilder(server.uri(
+                    "/api/v1/readers/x")).DELETE(), token);
             case "rotate the minting key" -> server.post("/api/v1/keys/minting/rotate", Map.of(), token);
             default -> throw new IllegalArgumentException(operation);
         };
