@@ -168,7 +168,10 @@ class PasskeyCeremonyTest {
 
     @Test
     void a_server_whose_origin_is_an_ip_address_over_http_refuses_webauthn() {
-        try (TestServer plain = TestServer.start(dir.resolve("plain"))) {
+        // Links on a loopback address say localhost by default; an operator may still name an IP address.
+        int port = TestServer.freePort();
+        try (TestServer plain = TestServer.start(dir.resolve("plain"), Map.of("port", String.valueOf(port),
+                "public-base-url", "http://127.0.0.1:" + port))) {
             String user = plain.post("/api/v1/users", Map.of("username", "bea")).json().get("id").asText();
             String url = plain.post("/api/v1/users/" + user + "/device-enrollments", Map.of()).json()
                     .get("enrollmentUrl").asText();

@@ -70,7 +70,8 @@ class ReaderProvisioningTest {
             assertThat(page.status()).as(path).isEqualTo(404);
             // A page, as the link is opened in a browser (the 404 handler leaves a handler's own page as it is).
             assertThat(page.contentType()).startsWith("text/html");
-            assertThat(page.text()).contains("no such provisioning token").doesNotContain("<b>").doesNotContain("gatehouse reader enroll");
+            assertThat(page.text()).contains("no such provisioning token").doesNotContain("<b>")
+                    .doesNotContain("gatehouse reader enroll");
         }
         assertThat(server.get(ReaderSync.PATH + madeUp + "/qr.png", null).status()).isEqualTo(404);
     }

@@ -62,12 +62,7 @@ public final class TestServer implements AutoCloseable {
      * IP address, and a browser treats localhost as a secure context.
      */
     public static TestServer startOnLocalhost(Path dataDir, boolean withAdmin) {
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        int port = freePort();
         Map<String, String> extra = Map.of("port", String.valueOf(port), "public-base-url", "http://localhost:"
                 + port);
         return withAdmin ? start(dataDir, extra) : startWithoutAdmin(dataDir, extra);
@@ -83,6 +78,15 @@ public final class TestServer implements AutoCloseable {
         Gatehouse second = Gatehouse.start(config.withPort(0).withDataDirectory(config.dataDirectory()
                 .resolve("node-2")), clock);
         return new TestServer(second, clock, adminToken);
+    }
+
+    /** A port free now, for a server whose public base URL must name its port before it starts. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public Gatehouse gatehouse() {
