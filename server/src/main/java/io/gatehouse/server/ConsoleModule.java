@@ -44,7 +44,8 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new PeoplePages(services.people().users(), services.people().people(), services.people().lockouts(),
                 services.totp().enrollments(), services.access().devices(), access, web.links(), web.maxBody())
                 .register(web.routes());
-        new OverviewPages(insight.insights(), insight.trail(), insight.streams()).register(web.routes());
+        new OverviewPages(insight.insights(), insight.trail(), insight.streams(), services.access().readers())
+                .register(web.routes());
         new AuditPages(insight.trail(), insight.exports(), insight.verification(), insight.users())
                 .register(web.routes());
         new AnalyticsPages(insight.insights()).register(web.routes());

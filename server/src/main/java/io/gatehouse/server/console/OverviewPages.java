@@ -1,5 +1,10 @@
 package io.gatehouse.server.console;
 
+import io.gatehouse.server.access.ReaderHealth;
+import io.gatehouse.server.access.ReaderStore;
+import io.gatehouse.server.access.Readers;
+import io.gatehouse.server.common.Page;
+import java.util.List;
 import io.gatehouse.server.audit.AuditFilter;
 import io.gatehouse.server.audit.AuditStreamController;
 import io.gatehouse.server.audit.AuditTrail;
@@ -27,14 +32,19 @@ public final class OverviewPages {
             Optional.of("reader.events.alert"), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty()));
 
+    /** How many readers of each kind of trouble the overview lists; the Doors page has them all. */
+    static final int READERS = 10;
+
     private final Insights insights;
     private final AuditTrail trail;
     private final AuditStreamController streams;
+    private final Readers readers;
 
-    public OverviewPages(Insights insights, AuditTrail trail, AuditStreamController streams) {
+    public OverviewPages(Insights insights, AuditTrail trail, AuditStreamController streams, Readers readers) {
         this.insights = insights;
         this.trail = trail;
         this.streams = streams;
+        this.readers = readers;
     }
 
     public void register(Routes routes) {
@@ -47,6 +57,13 @@ public final class OverviewPages {
             AuditTrail.RecordPage alerts) {
     }
 
+    /** Readers that need someone: not seen for a while, or holding an out-of-date bundle. */
+    public record ReaderTrouble(List<ReaderHealth.View> offline, List<ReaderHealth.View> stale) {
+        public boolean none() {
+            return offline.isEmpty() && stale.isEmpty();
+        }
+    }
+
     private void show(Context ctx) {
         boolean reads = ConsoleAccess.principal(ctx).has(Permission.AUDIT_READ);
         Summary summary = null;
@@ -55,8 +72,15 @@ public final class OverviewPages {
             summary = new Summary(insights.today("UTC"), insights.denyReasons(day), insights.doors(day, 5),
                     trail.page(ALERT_RECORDS, Long.MAX_VALUE, ALERTS));
         }
-        ConsolePages.render(ctx, "overview", "Overview", "overview", Map.of("summary", Optional.ofNullable(summary)),
-                reads ? new String[] {"/console/assets/overview.js"} : new String[0]);
+        Optional<ReaderTrouble> trouble = ConsoleAccess.principal(ctx).has(Permission.DOORS_READ)
+                ? Optional.of(new ReaderTrouble(troubled("offline"), troubled("stale_bundle"))) : Optional.empty();
+        ConsolePages.render(ctx, "overview", "Overview", "overview", Map.of("summary", Optional.ofNullable(summary),
+                "readers", trouble), reads ? new String[] {"/console/assets/overview.js"} : new String[0]);
+    }
+
+    private List<ReaderHealth.View> troubled(String health) {
+        return readers.list(Page.of(READERS, null), new ReaderStore.ReaderFilter(Optional.empty(),
+                Optional.of(health))).items();
     }
 
     private void stream(Context ctx) throws IOException {
