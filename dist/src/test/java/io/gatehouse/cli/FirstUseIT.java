@@ -208,7 +208,7 @@ class FirstUseIT {
                 .contains("\"level\":").endsWith("}")).isNotEmpty();
         assertThat(lines).filteredOn(line -> line.contains("\"loggerName\":\"gatehouse.access\""))
                 .singleElement().asString().contains("GET \\/health\\/live 200");
-        assertThat(lines.getLast()).matches("Gatehouse stopped: no longer listening on http://127\\.0\\.0\\.1:\\d+,"
+        assertThat(lines.getLast()).matches("Gatehouse stopped: no longer listening on http://localhost:\\d+,"
                 + " audit chain sealed, database closed\\.");
     }
 
@@ -217,7 +217,7 @@ class FirstUseIT {
         List<String> quiet = serveOneRequest(Map.of("GATEHOUSE_LOG_FORMAT", "text"));
         assertThat(quiet).noneMatch(line -> line.startsWith("{")).noneMatch(line -> line.contains("/health/live"));
         assertThat(quiet).anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Gatehouse: Gatehouse"
-                + " listening on http://127\\.0\\.0\\.1:\\d+ \\(GatehouseConfig\\[.*"));
+                + " listening on http://localhost:\\d+ \\(GatehouseConfig\\[.*"));
 
         List<String> loud = serveOneRequest(Map.of("GATEHOUSE_LOG_FORMAT", "text", "GATEHOUSE_ACCESS_LOG", "true"));
         assertThat(loud).anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  access: GET"
