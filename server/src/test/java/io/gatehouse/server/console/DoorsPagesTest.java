@@ -55,9 +55,7 @@ class DoorsPagesTest {
     }
 
     String created(String path, Map<String, Object> body) {
-        HttpResult result = server.post(path, body);
-        assertThat(result.status()).as(path + " " + result).isEqualTo(201);
-        return result.json().get("id").asText();
+        return server.createdId(path, body);
     }
 
     HttpResult post(ConsoleClient client, String path, Map<String, String> fields) {

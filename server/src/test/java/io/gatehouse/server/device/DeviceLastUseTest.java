@@ -66,9 +66,7 @@ class DeviceLastUseTest {
     }
 
     String created(String path, Map<String, Object> body) {
-        HttpResult result = server.post(path, body);
-        assertThat(result.status()).as(path + " " + result).isEqualTo(201);
-        return result.json().get("id").asText();
+        return server.createdId(path, body);
     }
 
     String scan(ProofSigner by) {

@@ -124,6 +124,15 @@ public final class TestServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(text)), token);
     }
 
+    /** Posts {@code body} as the admin, requires 201 Created, and returns the new resource's {@code id}. */
+    public String createdId(String path, Object body) {
+        HttpResult result = post(path, body);
+        if (result.status() != 201) {
+            throw new AssertionError("expected 201 from " + path + ", got " + result);
+        }
+        return result.json().get("id").asText();
+    }
+
     public HttpResult put(String path, Object body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))), adminToken);

@@ -79,9 +79,7 @@ class UserDeletionTest {
     }
 
     String created(String path, Map<String, Object> body) {
-        HttpResult result = server.post(path, body.isEmpty() ? "" : body);
-        assertThat(result.status()).as(path + " " + result).isEqualTo(201);
-        return result.json().get("id").asText();
+        return server.createdId(path, body.isEmpty() ? "" : body);
     }
 
     HttpResult scan() {

@@ -186,9 +186,7 @@ class WalletBrowserTest {
     }
 
     private String created(String path, Map<String, Object> body) {
-        HttpResult result = server.post(path, body);
-        assertThat(result.status()).as(path + " " + result).isEqualTo(201);
-        return result.json().get("id").asText();
+        return server.createdId(path, body);
     }
 
     private String decoded(Path zbarimg, byte[] png) {
