@@ -88,6 +88,10 @@ public final class ConsoleSessions {
         }
     }
 
+    /** An open session as read, and its person if they still exist. */
+    private record Found(SessionStore.Stored session, Optional<User> user) {
+    }
+
     public GatehouseConfig.Console settings() {
         return settings;
     }
@@ -137,12 +141,14 @@ public final class ConsoleSessions {
             return Optional.empty();
         }
         long now = clock.millis();
-        Optional<SessionStore.Stored> found = database.read(tx -> SessionStore.findOpen(tx, parts.get().id()));
-        if (found.isEmpty() || !parts.get().matches(found.get().secretHash())) {
+        // The session and its person in one read: every console request pays for this.
+        Optional<Found> found = database.read(tx -> SessionStore.findOpen(tx, parts.get().id())
+                .map(session -> new Found(session, users.find(tx, session.userId()))));
+        if (found.isEmpty() || !parts.get().matches(found.get().session().secretHash())) {
             return Optional.empty();
         }
-        SessionStore.Stored stored = found.get();
-        Optional<User> user = database.read(tx -> users.find(tx, stored.userId()));
+        SessionStore.Stored stored = found.get().session();
+        Optional<User> user = found.get().user();
         String ending = now >= stored.expiresAt() ? "absolute_timeout"
                 : now - stored.lastSeenAt() >= settings.idleTimeout().toMillis() ? "idle_timeout"
                 : user.isEmpty() ? "user_deleted"
