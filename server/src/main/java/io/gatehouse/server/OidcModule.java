@@ -1,9 +1,7 @@
 package io.gatehouse.server;
 
-import io.gatehouse.server.oidc.DiscoveryController;
-import io.gatehouse.server.oidc.Endpoints;
-import io.gatehouse.server.oidc.OidcClientController;
 import io.gatehouse.server.oidc.OidcClients;
+import io.gatehouse.server.oidc.OidcProvider;
 import io.gatehouse.server.oidc.SigningKeys;
 
 /** The OpenID Connect provider: registered clients, the keys its tokens are signed with, and its endpoints. */
@@ -16,9 +14,8 @@ public record OidcModule(OidcClients clients, SigningKeys signingKeys) {
         return new OidcModule(new OidcClients(core.database(), core.audit(), core.clock(), core.random()), keys);
     }
 
-    void register(Web web) {
-        new OidcClientController(clients, web.auth(), web.maxBody()).register(web.routes());
-        new DiscoveryController(new Endpoints(() -> web.links().base()), signingKeys, web.auth())
-                .register(web.routes());
+    void register(Core core, Web web) {
+        new OidcProvider(core.database(), core.audit(), clients, signingKeys, () -> web.links().base(),
+                core.clock(), core.random()).register(web.routes(), web.auth(), web.maxBody());
     }
 }
