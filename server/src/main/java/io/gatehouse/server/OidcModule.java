@@ -1,6 +1,7 @@
 package io.gatehouse.server;
 
 import io.gatehouse.server.oidc.OidcClients;
+import io.gatehouse.server.oidc.OidcController;
 import io.gatehouse.server.oidc.OidcProvider;
 import io.gatehouse.server.oidc.SigningKeys;
 
@@ -15,7 +16,8 @@ public record OidcModule(OidcClients clients, SigningKeys signingKeys) {
     }
 
     void register(Core core, Web web) {
-        new OidcProvider(core.database(), core.audit(), clients, signingKeys, () -> web.links().base(),
-                core.clock(), core.random()).register(web.routes(), web.auth(), web.maxBody());
+        OidcProvider provider = new OidcProvider(core.database(), core.audit(), clients, signingKeys,
+                () -> web.links().base(), core.clock(), core.random());
+        new OidcController(provider, web.auth(), web.maxBody()).register(web.routes());
     }
 }

@@ -28,8 +28,10 @@ import java.util.Optional;
  * failure is {@code invalid_client}, with one reason each.
  */
 final class ClientAuthenticator {
-    /** An assertion valid for longer than this is refused: its jti would have to be remembered too long. SDKs make
-     * them valid for five minutes; the rest allows for a client clock ahead of ours. */
+    /**
+     * An assertion valid for longer than this is refused: its jti would have to be remembered too long. SDKs make
+     * them valid for five minutes; the rest allows for a client clock ahead of ours.
+     */
     static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(10);
 
     private final OidcClients clients;

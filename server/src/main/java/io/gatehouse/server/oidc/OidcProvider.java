@@ -2,14 +2,12 @@ package io.gatehouse.server.oidc;
 
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.db.Database;
-import io.gatehouse.server.http.Authenticator;
-import io.gatehouse.server.http.Routes;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** Composes the provider's parts over one issuer and puts their routes on the server. */
+/** Composes the provider's parts over one issuer; {@link OidcController} puts their routes on the server. */
 public final class OidcProvider {
     private final OidcClients clients;
     private final SigningKeys keys;
@@ -32,9 +30,19 @@ public final class OidcProvider {
         return tokens;
     }
 
-    public void register(Routes routes, Authenticator auth, int maxBody) {
-        new OidcClientController(clients, auth, maxBody).register(routes);
-        new DiscoveryController(endpoints, keys, auth).register(routes);
-        new TokenEndpoint(authenticator, tokens, endpoints).register(routes);
+    OidcClients clients() {
+        return clients;
+    }
+
+    SigningKeys keys() {
+        return keys;
+    }
+
+    Endpoints endpoints() {
+        return endpoints;
+    }
+
+    ClientAuthenticator authenticator() {
+        return authenticator;
     }
 }

@@ -25,12 +25,12 @@ import java.util.Optional;
  * {@code POST /oauth2/token} (RFC 6749 §3.2) and the userinfo endpoint. Requests are parsed by the SDK; every
  * refusal is answered as OAuth error JSON with the error RFC 6749 names, never as a problem document.
  */
-public final class TokenEndpoint {
+public final class TokenController {
     private final ClientAuthenticator clients;
     private final Tokens tokens;
     private final Endpoints endpoints;
 
-    TokenEndpoint(ClientAuthenticator clients, Tokens tokens, Endpoints endpoints) {
+    TokenController(ClientAuthenticator clients, Tokens tokens, Endpoints endpoints) {
         this.clients = clients;
         this.tokens = tokens;
         this.endpoints = endpoints;
