@@ -46,17 +46,19 @@ public final class DiscoveryController {
                 .post("/api/v1/keys/oidc/rotate", this::rotate);
     }
 
-    /** What the provider supports; built with the SDK so that its field names and shapes are the standard's. */
+    /**
+     * What the provider supports; built with the SDK so that its field names and shapes are the standard's. Only
+     * what is built is announced: the end-session endpoint joins once it exists.
+     */
     OIDCProviderMetadata metadata() {
         OIDCProviderMetadata metadata = new OIDCProviderMetadata(new Issuer(endpoints.issuer()),
                 List.of(SubjectType.PUBLIC), endpoints.at(Endpoints.JWKS));
         metadata.setAuthorizationEndpointURI(endpoints.at(Endpoints.AUTHORIZE));
         metadata.setTokenEndpointURI(endpoints.at(Endpoints.TOKEN));
         metadata.setUserInfoEndpointURI(endpoints.at(Endpoints.USERINFO));
-        metadata.setEndSessionEndpointURI(endpoints.at(Endpoints.END_SESSION));
         metadata.setResponseTypes(List.of(ResponseType.CODE));
         metadata.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
-        metadata.setScopes(new Scope("openid", "profile", "offline_access"));
+        metadata.setScopes(new Scope("openid", "offline_access"));
         metadata.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
         metadata.setTokenEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 ClientAuthenticationMethod.PRIVATE_KEY_JWT, ClientAuthenticationMethod.NONE));
@@ -64,8 +66,7 @@ public final class DiscoveryController {
                 com.nimbusds.jose.JWSAlgorithm.RS256));
         metadata.setIDTokenJWSAlgs(List.of(SigningKeys.ALGORITHM));
         metadata.setClaimTypes(List.of(ClaimType.NORMAL));
-        metadata.setClaims(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
-                "preferred_username"));
+        metadata.setClaims(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr"));
         metadata.setACRs(StepUp.SUPPORTED);
         metadata.setSupportsAuthorizationResponseIssuerParam(true);
         return metadata;

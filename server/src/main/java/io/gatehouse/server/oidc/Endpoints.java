@@ -13,7 +13,6 @@ public final class Endpoints {
     public static final String AUTHORIZE = "/oauth2/authorize";
     public static final String TOKEN = "/oauth2/token";
     public static final String USERINFO = "/oauth2/userinfo";
-    public static final String END_SESSION = "/oauth2/logout";
 
     private final Supplier<URI> base;
 
