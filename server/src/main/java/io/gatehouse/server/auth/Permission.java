@@ -41,6 +41,8 @@ public enum Permission {
     TOKENS_MANAGE,
     /** Rotate the server's signing keys. */
     KEYS_ROTATE,
+    /** Register, list and delete the applications that sign people in through the OpenID Connect provider. */
+    OIDC_CLIENTS,
     /** Verify TOTP and recovery codes for an application. */
     VERIFY
 }
