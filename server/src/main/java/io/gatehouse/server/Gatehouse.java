@@ -161,6 +161,7 @@ public final class Gatehouse implements AutoCloseable {
         services.reader().register(web, services.access().readers());
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
+        LoginModule.open(core, passkeys, web).register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
         console.register(web, core, services, passkeys, insight);
 
