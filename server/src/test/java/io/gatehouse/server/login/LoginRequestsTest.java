@@ -93,7 +93,7 @@ class LoginRequestsTest {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.json().get("code").asText()).isEqualTo("wrong_number");
 
-        HttpResult again = approve(handle(created), right, true);
+        HttpResult again = server.post(LoginRequests.PHONE_PATH + handle(created) + "/options", Map.of(), null);
         assertThat(again.status()).as("the relayer cannot try the other two").isEqualTo(409);
         assertThat(again.json().get("code").asText()).isEqualTo("login_request_answered");
         JsonNode denied = status(created);
@@ -101,6 +101,7 @@ class LoginRequestsTest {
         assertThat(denied.get("reason").asText()).isEqualTo("wrong_number");
         assertThat(denied.has("completionToken")).isFalse();
         assertThat(server.get(created.get("loginRequest").asText(), null).status()).isEqualTo(409);
+        assertThat(right).isNotEqualTo(wrong);
         JsonNode deny = server.get("/api/v1/audit?action=login.request.deny").json().get("records").get(0);
         assertThat(deny.get("reason").asText()).isEqualTo("wrong_number");
     }
