@@ -5,7 +5,7 @@
   const {get, post} = window.GatehouseWebAuthn;
   const section = document.querySelector('[data-login-approval]');
   const status = section.querySelector('[data-login-status]');
-  const buttons = section.querySelectorAll('[data-choice]');
+  const buttons = section.querySelectorAll('[data-choice], [data-action="decline-login"]');
 
   function say(text, state) {
     status.textContent = text;
@@ -23,7 +23,14 @@
     return post(section.dataset.submit, {number: number, ceremonyId: options.ceremonyId, credential: answer});
   }
 
-  buttons.forEach(button => {
+  section.querySelector('[data-action="decline-login"]').addEventListener('click', () => {
+    buttons.forEach(b => { b.disabled = true; });
+    post(section.dataset.decline, {}).then(() => {
+      say('Refused. Nobody is signed in with this request.', 'done');
+    }).catch(e => say(e.message, 'refused'));
+  });
+
+  section.querySelectorAll('[data-choice]').forEach(button => {
     button.addEventListener('click', () => {
       buttons.forEach(b => { b.disabled = true; });
       say('Waiting for your passkey…', 'working');

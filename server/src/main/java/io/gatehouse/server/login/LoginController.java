@@ -78,6 +78,9 @@ public final class LoginController {
     record OptionsRequest() {
     }
 
+    record Declined(String state) {
+    }
+
     public void register(Routes routes) {
         routes.post("/login/requests", this::create)
                 .get("/login/requests/{id}/status", this::status)
@@ -87,6 +90,11 @@ public final class LoginController {
                     ctx.json(requests.approvalOptions(ctx.pathParam("handle")));
                 })
                 .post(LoginRequests.PHONE_PATH + "{handle}/approve", this::approve)
+                .post(LoginRequests.PHONE_PATH + "{handle}/decline", ctx -> {
+                    Bodies.readOptional(ctx, maxBody, OptionsRequest.class);
+                    requests.decline(ctx.pathParam("handle"), Requests.client(ctx));
+                    ctx.json(new Declined("denied"));
+                })
                 .page(HandlerType.GET, LoginRequests.PHONE_PATH + "{handle}", this::phonePage)
                 .page(HandlerType.GET, "/login/phone", this::waitingPage)
                 .page(HandlerType.GET, "/login/assets/{name}", LoginController::asset);

@@ -166,6 +166,26 @@ public final class LoginRequests {
     }
 
     /**
+     * The phone's person says they did not start this: 1 the handle is known, 2 the request is still pending; it is
+     * denied for good. No passkey is needed: whoever holds the QR code could spoil the request by picking a wrong
+     * number anyway, and a refusal must be easy for someone who is being tricked.
+     */
+    public void decline(String handle, ClientInfo client) {
+        Stored request = pending(handle);
+        boolean denied = database.decide(tx -> {
+            boolean ended = LoginRequestStore.deny(tx, request.id(), "declined", null, null, clock.millis());
+            if (ended) {
+                audit.append(tx, AuditEvent.of("login:" + request.id(), "login.request.deny", client)
+                        .subject("login:" + request.id()).reason("declined").result("denied"));
+            }
+            return ended;
+        });
+        if (!denied) {
+            throw alreadyAnswered();
+        }
+    }
+
+    /**
      * The browser's poll: 1 the request exists, 2 the browser holds its secret; then the state. Right after
      * approval, and once only, the answer carries the completion token.
      */

@@ -107,6 +107,29 @@ class LoginRequestsTest {
     }
 
     @Test
+    void the_phone_may_decline_and_the_request_is_then_denied_for_good() {
+        JsonNode created = create("Vault");
+        HttpResult declined = server.post(LoginRequests.PHONE_PATH + handle(created) + "/decline", Map.of(), null);
+        assertThat(declined.status()).as(declined.text()).isEqualTo(200);
+        assertThat(declined.json().get("state").asText()).isEqualTo("denied");
+        assertThat(status(created).get("reason").asText()).isEqualTo("declined");
+        assertThat(server.post(LoginRequests.PHONE_PATH + handle(created) + "/decline", Map.of(), null).status())
+                .isEqualTo(409);
+        assertThat(server.get("/api/v1/audit?action=login.request.deny&reason=declined").json().get("records"))
+                .hasSize(1);
+    }
+
+    @Test
+    void the_applications_name_comes_back_escaped_on_the_phone() {
+        for (String hostile : List.of("<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>")) {
+            JsonNode created = create(hostile);
+            String page = server.get(created.get("loginRequest").asText(), null).text();
+            assertThat(page).doesNotContain(hostile).doesNotContain("<img").doesNotContain("<script>alert");
+            assertThat(page).contains("&lt;");
+        }
+    }
+
+    @Test
     void a_request_expires_after_60_seconds() {
         JsonNode created = create("Vault");
         server.clock().advance(LoginRequests.LIFETIME);
