@@ -84,6 +84,17 @@ class LoginRequestsTest {
     }
 
     @Test
+    void deleting_the_person_erases_the_requests_their_phone_answered() {
+        JsonNode created = create("Vault");
+        assertThat(approve(handle(created), created.get("number").asInt(), true).status()).isEqualTo(200);
+        assertThat(server.delete("/api/v1/users/" + phone.userId()).status()).isIn(200, 204);
+        assertThat(poll(created.get("id").asText(), created.get("secret").asText()).status()).isEqualTo(404);
+        JsonNode erased = server.get("/api/v1/audit?action=user.delete").json().get("records").get(0)
+                .get("details").get("erased");
+        assertThat(erased.get("loginRequests").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void a_wrong_number_denies_the_request_for_good_and_is_audited() {
         JsonNode created = create("Vault");
         int right = created.get("number").asInt();
