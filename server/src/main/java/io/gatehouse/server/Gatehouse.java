@@ -178,6 +178,7 @@ public final class Gatehouse implements AutoCloseable {
         services.totp().schedule(background);
         services.access().schedule(background);
         console.schedule(background);
+        login.schedule(background);
 
         Optional<String> bootstrapUrl = services.auth().bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));

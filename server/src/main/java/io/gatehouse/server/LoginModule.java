@@ -3,6 +3,7 @@ package io.gatehouse.server;
 import io.gatehouse.server.login.ApproximateLocation;
 import io.gatehouse.server.login.LoginController;
 import io.gatehouse.server.login.LoginRequests;
+import java.util.concurrent.TimeUnit;
 
 /**
  * "Sign in with your phone": login requests that an enrolled phone approves with its passkey. The location is the
@@ -13,6 +14,10 @@ record LoginModule(LoginRequests requests) {
     static LoginModule open(Core core, PasskeyModule passkeys, Web web) {
         return new LoginModule(new LoginRequests(core.database(), core.audit(), passkeys.passkeys(),
                 ApproximateLocation.truncatedAddress(), () -> web.links().base(), core.clock(), core.random()));
+    }
+
+    void schedule(Background background) {
+        background.every("login request pruning", 1, 60, TimeUnit.MINUTES, requests::prune);
     }
 
     void register(Web web) {

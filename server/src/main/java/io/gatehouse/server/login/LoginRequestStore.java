@@ -93,6 +93,11 @@ final class LoginRequestStore {
                 + " AND token_expires_at > ?", State.COMPLETED.code(), now, id, State.APPROVED.code(), now) == 1;
     }
 
+    /** Removes the requests created before {@code before}, whatever became of them: the audit log keeps the story. */
+    static int deleteCreatedBefore(Tx tx, long before) {
+        return tx.update("DELETE FROM login_requests WHERE created_at < ?", before);
+    }
+
     /** Removes the requests a person approved or denied: their browsers and addresses are personal data. */
     static int deleteAllOfUser(Tx tx, String userId) {
         return tx.update("DELETE FROM login_requests WHERE user_id = ?", userId);

@@ -36,6 +36,8 @@ public final class LoginRequests {
     public static final String PHONE_PATH = "/login/r/";
     /** A hardware-bound key (the passkey) that verified its user: RFC 8176's names. */
     public static final List<String> AMR = List.of("hwk", "user");
+    /** Long past any use (a request and its token live minutes); a day leaves room to look at a row. */
+    public static final Duration KEEP = Duration.ofDays(1);
     private static final int CHOICES = 3;
 
     private final Database database;
@@ -247,6 +249,12 @@ public final class LoginRequests {
         }
         return new Completed(request.userId(), request.deviceId(), AMR, true,
                 Instant.ofEpochMilli(request.answeredAt()));
+    }
+
+    /** Deletes the requests older than {@link #KEEP}; the number deleted. */
+    public int prune() {
+        long before = clock.millis() - KEEP.toMillis();
+        return database.inTransaction(tx -> LoginRequestStore.deleteCreatedBefore(tx, before));
     }
 
     private Stored pending(String handle) {

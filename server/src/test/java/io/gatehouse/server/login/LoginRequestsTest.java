@@ -95,6 +95,16 @@ class LoginRequestsTest {
     }
 
     @Test
+    void requests_older_than_a_day_are_pruned() {
+        JsonNode old = create("Vault");
+        server.clock().advance(LoginRequests.KEEP.plusSeconds(1));
+        JsonNode recent = create("Vault");
+        assertThat(server.gatehouse().logins().prune()).isEqualTo(1);
+        assertThat(poll(old.get("id").asText(), old.get("secret").asText()).status()).isEqualTo(404);
+        assertThat(status(recent).get("state").asText()).isEqualTo("pending");
+    }
+
+    @Test
     void a_wrong_number_denies_the_request_for_good_and_is_audited() {
         JsonNode created = create("Vault");
         int right = created.get("number").asInt();
