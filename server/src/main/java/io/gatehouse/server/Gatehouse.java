@@ -164,7 +164,7 @@ public final class Gatehouse implements AutoCloseable {
         services.reader().register(web, services.access().readers());
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
-        LoginModule login = LoginModule.open(core, passkeys, web);
+        LoginModule login = LoginModule.open(core, passkeys, services.access(), web);
         login.register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
         console.register(web, core, services, passkeys, insight);

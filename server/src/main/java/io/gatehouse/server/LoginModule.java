@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  */
 record LoginModule(LoginRequests requests) {
 
-    static LoginModule open(Core core, PasskeyModule passkeys, Web web) {
-        return new LoginModule(new LoginRequests(core.database(), core.audit(), passkeys.passkeys(),
+    static LoginModule open(Core core, PasskeyModule passkeys, AccessModule access, Web web) {
+        return new LoginModule(new LoginRequests(core.database(), core.audit(), passkeys.passkeys(), access.devices(),
                 ApproximateLocation.truncatedAddress(), () -> web.links().base(), core.clock(), core.random()));
     }
 

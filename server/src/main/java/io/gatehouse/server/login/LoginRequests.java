@@ -6,6 +6,8 @@ import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.device.DeviceCredential;
+import io.gatehouse.server.device.Devices;
 import io.gatehouse.server.login.LoginRequestStore.State;
 import io.gatehouse.server.login.LoginRequestStore.Stored;
 import io.gatehouse.server.passkey.Ceremonies;
@@ -43,16 +45,18 @@ public final class LoginRequests {
     private final Database database;
     private final AuditLog audit;
     private final PasskeyService passkeys;
+    private final Devices devices;
     private final ApproximateLocation location;
     private final Supplier<URI> base;
     private final Clock clock;
     private final SecureRandom random;
 
-    public LoginRequests(Database database, AuditLog audit, PasskeyService passkeys, ApproximateLocation location,
-            Supplier<URI> base, Clock clock, SecureRandom random) {
+    public LoginRequests(Database database, AuditLog audit, PasskeyService passkeys, Devices devices,
+            ApproximateLocation location, Supplier<URI> base, Clock clock, SecureRandom random) {
         this.database = database;
         this.audit = audit;
         this.passkeys = passkeys;
+        this.devices = devices;
         this.location = location;
         this.base = base;
         this.clock = clock;
@@ -121,7 +125,7 @@ public final class LoginRequests {
     /**
      * The phone's answer: 1 the handle is known, 2 the request has not expired, 3 no phone answered it yet, 4 the
      * passkey assertion passes every check of {@link PasskeyService#finishAssertion} (an active device, user
-     * verification, signature, counter), 5 the person picked the number the browser shows (a wrong pick ends the
+     * verification, signature, counter), 5 its person is not suspended, 6 the person picked the number the browser shows (a wrong pick ends the
      * request for good: the one who relayed the code cannot try the other two), 6 the request is still pending
      * when it is bound to this phone (two phones answering at once: the first wins).
      */
@@ -131,6 +135,17 @@ public final class LoginRequests {
         if (!verified.userVerified()) {
             throw GatehouseException.unprocessable("user_verification_missing", "the authenticator did not verify"
                     + " the user");
+        }
+        boolean userActive = devices.credentialOfDevice(verified.deviceId()).map(DeviceCredential::userActive)
+                .orElse(false);
+        if (!userActive) {
+            database.inTransaction(tx -> {
+                audit.append(tx, AuditEvent.of("device:" + verified.deviceId(), "login.request.deny", client)
+                        .user(verified.userId()).subject("login:" + request.id()).reason("user_suspended")
+                        .result("denied"));
+                return null;
+            });
+            throw GatehouseException.forbidden("user_suspended", "your account is suspended; it cannot sign in");
         }
         long now = clock.millis();
         if (choice != request.number()) {

@@ -189,6 +189,16 @@ class LoginRequestsTest {
     }
 
     @Test
+    void a_suspended_persons_phone_cannot_approve() {
+        JsonNode created = create("Vault");
+        assertThat(server.post("/api/v1/users/" + phone.userId() + "/suspend", "").status()).isEqualTo(200);
+        HttpResult refused = approve(handle(created), created.get("number").asInt(), true);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("user_suspended");
+        assertThat(status(created).get("state").asText()).isEqualTo("pending");
+    }
+
+    @Test
     void a_completion_token_is_spent_once_and_expires_after_60_seconds() {
         String token = approvedToken();
         server.gatehouse().logins().complete(token, SIGN_IN_PAGE);
