@@ -12,6 +12,7 @@ import io.gatehouse.server.common.Json;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.login.LoginRequests;
 import io.gatehouse.server.install.Installation;
 import io.gatehouse.server.install.ServeLock;
 import io.gatehouse.server.reader.ReaderSyncController;
@@ -62,6 +63,7 @@ public final class Gatehouse implements AutoCloseable {
     private final GatehouseConfig config;
     private final Services services;
     private final ConsoleModule console;
+    private final LoginRequests logins;
     private final Javalin app;
     private final Links links;
     private final Routes routes;
@@ -70,12 +72,13 @@ public final class Gatehouse implements AutoCloseable {
     private final ServeLock lock;
     private final boolean newInstallation;
 
-    private Gatehouse(GatehouseConfig config, Services services, ConsoleModule console, Javalin app, Links links,
-            Routes routes, Background background, Optional<String> bootstrapUrl, ServeLock lock,
-            boolean newInstallation) {
+    private Gatehouse(GatehouseConfig config, Services services, ConsoleModule console, LoginRequests logins,
+            Javalin app, Links links, Routes routes, Background background, Optional<String> bootstrapUrl,
+            ServeLock lock, boolean newInstallation) {
         this.config = config;
         this.services = services;
         this.console = console;
+        this.logins = logins;
         this.app = app;
         this.links = links;
         this.routes = routes;
@@ -161,6 +164,8 @@ public final class Gatehouse implements AutoCloseable {
         services.reader().register(web, services.access().readers());
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
+        LoginModule login = LoginModule.open(core, passkeys, services.access(), web);
+        login.register(web);
         OidcModule.open(core).register(core, web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
         console.register(web, core, services, passkeys, insight);
@@ -174,11 +179,12 @@ public final class Gatehouse implements AutoCloseable {
         services.totp().schedule(background);
         services.access().schedule(background);
         console.schedule(background);
+        login.schedule(background);
 
         Optional<String> bootstrapUrl = services.auth().bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
         LOG.info("Gatehouse listening on {} ({})", links.base(), config);
-        return new Gatehouse(config, services, console, app, links, routes, background, bootstrapUrl, lock,
+        return new Gatehouse(config, services, console, login.requests(), app, links, routes, background, bootstrapUrl, lock,
                 newInstallation);
     }
 
@@ -271,6 +277,11 @@ public final class Gatehouse implements AutoCloseable {
     /** The console's sessions and access checks. */
     public ConsoleModule console() {
         return console;
+    }
+
+    /** "Sign in with your phone": where a sign-in page spends a completion token. */
+    public LoginRequests logins() {
+        return logins;
     }
 
     /** True when this start created the installation (the database held no Gatehouse data before). */
