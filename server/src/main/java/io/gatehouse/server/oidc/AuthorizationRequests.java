@@ -20,6 +20,10 @@ import java.util.Optional;
  * redirect URI with the error and the request's {@code state}.
  */
 final class AuthorizationRequests {
+    /** Longer values than any client needs; they would travel in every redirect and sealed page. */
+    static final int MAX_STATE = 512;
+    static final int MAX_NONCE = 512;
+
     private final OidcClients clients;
 
     AuthorizationRequests(OidcClients clients) {
@@ -57,14 +61,20 @@ final class AuthorizationRequests {
             return new ErrorPage("The address the application asked to return to is not registered for it.");
         }
         URI redirectUri = URI.create(redirect);
-        State state = Optional.ofNullable(single(parameters, "state")).map(State::new).orElse(null);
-        // 3. An OpenID Connect request: the SDK would call a missing openid scope a malformed request.
+        // 3. A state the client can be answered with: one value, of a bounded length.
+        String stateText = single(parameters, "state");
+        if (stateText == null && parameters.containsKey("state") || stateText != null
+                && stateText.length() > MAX_STATE) {
+            return new ErrorPage("The application sent a malformed state parameter.");
+        }
+        State state = Optional.ofNullable(stateText).map(State::new).orElse(null);
+        // 4. An OpenID Connect request: the SDK would call a missing openid scope a malformed request.
         String scope = single(parameters, "scope");
         if (scope == null || !List.of(scope.split(" ")).contains(OIDCScopeValue.OPENID.getValue())) {
             return new ErrorRedirect(redirectUri, OAuth2Error.INVALID_SCOPE.setDescription("scope must include"
                     + " openid"), state);
         }
-        // 4. A well-formed request otherwise (the SDK names what is wrong).
+        // 5. A well-formed request otherwise (the SDK names what is wrong).
         AuthenticationRequest request;
         try {
             request = AuthenticationRequest.parse(parameters);
@@ -72,17 +82,22 @@ final class AuthorizationRequests {
             ErrorObject error = Optional.ofNullable(e.getErrorObject()).orElse(OAuth2Error.INVALID_REQUEST);
             return new ErrorRedirect(redirectUri, error.setDescription(e.getMessage()), state);
         }
-        // 5. The authorization code flow only.
+        // 6. The authorization code flow only.
         if (!request.getResponseType().equals(new ResponseType(ResponseType.Value.CODE))) {
             return new ErrorRedirect(redirectUri, OAuth2Error.UNSUPPORTED_RESPONSE_TYPE
                     .setDescription("only response_type=code is supported"), state);
         }
-        // 6. Request objects are not supported (OIDC Core §6).
+        // 7. Request objects are not supported (OIDC Core §6).
         if (request.getRequestObject() != null || request.getRequestURI() != null) {
             return new ErrorRedirect(redirectUri, new ErrorObject("request_not_supported",
                     "request objects are not supported"), state);
         }
-        // 7. PKCE with S256: required for public clients (they cannot keep a secret that would protect the code).
+        // 8. A nonce, if sent, of a bounded length (it is copied into the ID token).
+        if (request.getNonce() != null && request.getNonce().getValue().length() > MAX_NONCE) {
+            return new ErrorRedirect(redirectUri, OAuth2Error.INVALID_REQUEST.setDescription("nonce is longer than "
+                    + MAX_NONCE + " characters"), state);
+        }
+        // 9. PKCE with S256: required for public clients (they cannot keep a secret that would protect the code).
         if (request.getCodeChallenge() == null) {
             if (client.publicClient()) {
                 return new ErrorRedirect(redirectUri, OAuth2Error.INVALID_REQUEST.setDescription("a public client"

@@ -69,6 +69,8 @@ public final class DiscoveryController {
         metadata.setClaimTypes(List.of(ClaimType.NORMAL));
         metadata.setClaims(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr"));
         metadata.setACRs(StepUp.SUPPORTED);
+        metadata.setPromptTypes(List.of(com.nimbusds.openid.connect.sdk.Prompt.Type.NONE,
+                com.nimbusds.openid.connect.sdk.Prompt.Type.LOGIN));
         metadata.setSupportsAuthorizationResponseIssuerParam(true);
         return metadata;
     }

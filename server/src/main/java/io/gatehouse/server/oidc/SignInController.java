@@ -2,6 +2,7 @@ package io.gatehouse.server.oidc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
@@ -107,6 +108,7 @@ final class SignInController {
         routes.page(HandlerType.GET, Endpoints.AUTHORIZE, this::authorize)
                 .page(HandlerType.POST, SIGN_IN + "/continue", this::continueWithUsername)
                 .page(HandlerType.POST, SIGN_IN + "/totp", this::code)
+                .page(HandlerType.POST, SIGN_IN + "/cancel", this::cancel)
                 .page(HandlerType.POST, SIGN_IN + "/passkey/options", this::passkeyOptions)
                 .page(HandlerType.POST, SIGN_IN + "/passkey", this::passkey)
                 .page(HandlerType.POST, SIGN_IN + "/phone", this::phone)
@@ -172,6 +174,14 @@ final class SignInController {
             }
             page(ctx, ProblemMapper.status(e), pending, username, Optional.empty(), e.detail());
         }
+    }
+
+    /** The person declines to sign in: back to the application with {@code access_denied} (RFC 6749 §4.1.2.1). */
+    private void cancel(Context ctx) {
+        Optional<Pending> pending = pendingForPage(ctx, first(Forms.all(ctx, maxBody), "interaction"));
+        pending.ifPresent(found -> redirect(ctx, new AuthorizationRequests.ErrorRedirect(
+                found.valid().request().getRedirectionURI(), OAuth2Error.ACCESS_DENIED.setDescription("the person"
+                        + " did not sign in"), found.valid().request().getState())));
     }
 
     private void passkeyOptions(Context ctx) {

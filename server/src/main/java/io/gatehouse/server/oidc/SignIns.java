@@ -120,7 +120,8 @@ public final class SignIns {
         }
         Set<SignInMethod> allowed = allowed(client, demand, policy);
         return session.amr().equals(OTP) ? allowed.contains(SignInMethod.TOTP)
-                || allowed.contains(SignInMethod.RECOVERY_CODE) : !allowed.isEmpty();
+                || allowed.contains(SignInMethod.RECOVERY_CODE)
+                : allowed.contains(SignInMethod.PASSKEY) || allowed.contains(SignInMethod.PHONE);
     }
 
     /** What a code issued from {@code session} says about the sign-in: its level now, its methods and time. */

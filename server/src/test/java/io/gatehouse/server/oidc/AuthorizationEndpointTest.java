@@ -113,6 +113,17 @@ class AuthorizationEndpointTest {
     }
 
     @Test
+    void an_oversized_state_gets_an_error_page_and_an_oversized_nonce_is_invalid_request() throws Exception {
+        HttpResult state = authorize(params(Map.of("state", "s".repeat(AuthorizationRequests.MAX_STATE + 1))));
+        assertThat(state.status()).isEqualTo(400);
+        assertThat(state.header("Location")).isNull();
+        AuthorizationErrorResponse nonce = redirectedError(params(Map.of("nonce", "n".repeat(
+                AuthorizationRequests.MAX_NONCE + 1))));
+        assertThat(nonce.getErrorObject().getCode()).isEqualTo("invalid_request");
+        assertThat(nonce.getState().getValue()).isEqualTo("xyz-state");
+    }
+
+    @Test
     void request_objects_are_not_supported() throws Exception {
         assertThat(redirectedError(params(Map.of("request_uri", "https://app.example.com/req/1")))
                 .getErrorObject().getCode()).isEqualTo("request_not_supported");

@@ -8,6 +8,7 @@ import io.gatehouse.server.login.LoginController;
 import io.gatehouse.server.login.LoginRequests;
 import io.gatehouse.server.passkey.TestPhone;
 import io.gatehouse.server.testing.DatabaseTest;
+import io.gatehouse.server.testing.ExternalTool;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.TestServer;
 import io.gatehouse.server.testing.TotpUsers;
@@ -160,6 +161,13 @@ class SignInPageTest {
         assertThat(started.status()).as(started.toString()).isEqualTo(201);
         JsonNode request = started.json();
         assertThat(request.get("qr").asText()).startsWith("data:image/png;base64,");
+        Path png = data.resolve("login-request.png");
+        java.nio.file.Files.write(png, java.util.Base64.getDecoder().decode(request.get("qr").asText()
+                .substring("data:image/png;base64,".length())));
+        ExternalTool.Result decoded = ExternalTool.run(Duration.ofSeconds(30), ExternalTool.require("zbarimg",
+                "zbar-tools").toString(), "--raw", "-q", "--nodbus", png.toString());
+        assertThat(decoded.stdout().strip()).as("the QR code holds the login request").isEqualTo(
+                request.get("loginRequest").asText());
         String handle = request.get("loginRequest").asText().substring(request.get("loginRequest").asText()
                 .lastIndexOf('/') + 1);
         assertThat(server.get(LoginRequests.PHONE_PATH + handle, null).text()).contains("Vault");
@@ -260,6 +268,17 @@ class SignInPageTest {
         assertThat(browser.cookie("gh_sso")).isNull();
         assertThat(browser.authorize().status()).isEqualTo(200);
         assertThat(actions("oidc.session.end")).containsExactly("success");
+    }
+
+    @Test
+    void cancelling_returns_to_the_application_with_access_denied() throws Exception {
+        HttpResult back = browser.form("/oauth2/sign-in/cancel", Map.of("interaction", SignInAgent.interaction(
+                browser.authorize())));
+        assertThat(back.status()).isEqualTo(303);
+        com.nimbusds.oauth2.sdk.AuthorizationResponse response = com.nimbusds.oauth2.sdk.AuthorizationResponse
+                .parse(java.net.URI.create(back.header("Location")));
+        assertThat(response.toErrorResponse().getErrorObject().getCode()).isEqualTo("access_denied");
+        assertThat(response.getState().getValue()).isEqualTo("st-1");
     }
 
     @Test
