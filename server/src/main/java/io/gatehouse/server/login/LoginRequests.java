@@ -98,7 +98,7 @@ public final class LoginRequests {
         String where = location.describe(client.address());
         database.decide(tx -> {
             LoginRequestStore.insert(tx, new LoginRequestStore.NewRequest(id, Ids.sha256(handle), Ids.sha256(secret),
-                    application, browser, where, number, choices, now, expiresAt));
+                    application, browser, where, null, number, choices, now, expiresAt));
             audit.append(tx, AuditEvent.of("login:" + id, "login.request.create", client).subject("login:" + id)
                     .detail("application", application).detail("browser", browser).detail("location", where)
                     .success());
@@ -116,21 +116,32 @@ public final class LoginRequests {
                 request.choices());
     }
 
-    /** Options for the phone's passkey, only while the request waits for an answer. */
+    /**
+     * Options for the phone's passkey, only while the request waits for an answer. The ceremony is recorded as this
+     * request's: its answer can approve this request and no other.
+     */
     public Ceremonies.Options approvalOptions(String handle) {
-        pending(handle);
-        return passkeys.discoverableAssertionOptions();
+        Stored request = pending(handle);
+        Ceremonies.Options options = passkeys.discoverableAssertionOptions();
+        database.inTransaction(tx -> {
+            LoginRequestStore.addCeremony(tx, options.ceremonyId(), request.id());
+            return null;
+        });
+        return options;
     }
 
     /**
      * The phone's answer: 1 the handle is known, 2 the request has not expired, 3 no phone answered it yet, 4 the
-     * passkey assertion passes every check of {@link PasskeyService#finishAssertion} (an active device, user
-     * verification, signature, counter), 5 its person is not suspended, 6 the person picked the number the browser shows (a wrong pick ends the
-     * request for good: the one who relayed the code cannot try the other two), 6 the request is still pending
-     * when it is bound to this phone (two phones answering at once: the first wins).
+     * passkey ceremony was started by this request's options (else the request ends for good: an assertion made for
+     * another request was carried here), 5 the assertion passes every check of {@link PasskeyService#finishAssertion}
+     * (an active device, user verification, signature, counter), 6 its person is not suspended, 7 the person picked
+     * the number the browser shows (a wrong pick ends the request for good: the one who relayed the code cannot try
+     * the other two), 8 the request is still pending when it is bound to this phone (two phones answering at once:
+     * the first wins).
      */
     public Approved approve(String handle, int choice, Ceremonies.Answer answer, ClientInfo client) {
         Stored request = pending(handle);
+        requireOwnCeremony(request, answer.ceremonyId(), client);
         Ceremonies.Verified verified = passkeys.finishAssertion(answer, client);
         if (!verified.userVerified()) {
             throw GatehouseException.unprocessable("user_verification_missing", "the authenticator did not verify"
@@ -270,6 +281,33 @@ public final class LoginRequests {
     public int prune() {
         long before = clock.millis() - KEEP.toMillis();
         return database.inTransaction(tx -> LoginRequestStore.deleteCreatedBefore(tx, before));
+    }
+
+    /**
+     * Ends the request for good unless its own options started the ceremony {@code ceremonyId}. The approval page
+     * always answers with the options it fetched for its request, so another request's ceremony (or one no request
+     * started) is an answer carried from elsewhere; ending the request also bounds the audit to one record.
+     */
+    private void requireOwnCeremony(Stored request, String ceremonyId, ClientInfo client) {
+        Optional<String> startedBy = database.read(tx -> LoginRequestStore.requestOfCeremony(tx, ceremonyId));
+        if (startedBy.filter(request.id()::equals).isPresent()) {
+            return;
+        }
+        boolean denied = database.decide(tx -> {
+            boolean ended = LoginRequestStore.deny(tx, request.id(), "ceremony_mismatch", null, null, clock.millis());
+            if (ended) {
+                audit.append(tx, AuditEvent.of("login:" + request.id(), "login.request.deny", client)
+                        .subject("login:" + request.id()).reason("ceremony_mismatch")
+                        .detail("ceremonyStartedBy", startedBy.map(id -> "login:" + id).orElse("none"))
+                        .result("denied"));
+            }
+            return ended;
+        });
+        if (!denied) {
+            throw alreadyAnswered();
+        }
+        throw GatehouseException.forbidden("ceremony_mismatch", "this passkey answer was not made for this login"
+                + " request (its options were fetched for another one); the request is refused for good");
     }
 
     private Stored pending(String handle) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.GatehouseException;
+import io.gatehouse.server.common.Json;
 import io.gatehouse.server.passkey.TestPhone;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
@@ -125,6 +126,36 @@ class LoginRequestsTest {
         assertThat(right).isNotEqualTo(wrong);
         JsonNode deny = server.get("/api/v1/audit?action=login.request.deny").json().get("records").get(0);
         assertThat(deny.get("reason").asText()).isEqualTo("wrong_number");
+    }
+
+    @Test
+    void options_fetched_for_one_request_cannot_approve_another_and_the_refusal_is_audited() {
+        JsonNode a = create("Vault");
+        JsonNode b = create("Vault");
+        JsonNode optionsOfA = options(handle(a));
+        JsonNode answerForA = phone.assertion(optionsOfA.get("publicKey"));
+
+        HttpResult refused = answer(handle(b), b.get("number").asInt(), optionsOfA, answerForA);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("ceremony_mismatch");
+        JsonNode denied = status(b);
+        assertThat(denied.get("state").asText()).isEqualTo("denied");
+        assertThat(denied.get("reason").asText()).isEqualTo("ceremony_mismatch");
+        JsonNode deny = server.get("/api/v1/audit?action=login.request.deny&reason=ceremony_mismatch").json()
+                .get("records");
+        assertThat(deny).hasSize(1);
+        assertThat(deny.get(0).get("subject").asText()).isEqualTo("login:" + b.get("id").asText());
+        assertThat(deny.get(0).get("details").get("ceremonyStartedBy").asText())
+                .isEqualTo("login:" + a.get("id").asText());
+
+        HttpResult unknown = answer(handle(create("Vault")), 10, Json.MAPPER.createObjectNode()
+                .put("ceremonyId", "pkc_none"), answerForA);
+        assertThat(unknown.json().get("code").asText()).as("a ceremony no request started").isEqualTo(
+                "ceremony_mismatch");
+
+        HttpResult approved = answer(handle(a), a.get("number").asInt(), optionsOfA, answerForA);
+        assertThat(approved.status()).as("the answer still counts for its own request: " + approved.text())
+                .isEqualTo(200);
     }
 
     @Test
