@@ -50,6 +50,7 @@ public final class LoginRequests {
     private final Supplier<URI> base;
     private final Clock clock;
     private final SecureRandom random;
+    private final CreationLimit creations = new CreationLimit();
 
     public LoginRequests(Database database, AuditLog audit, PasskeyService passkeys, Devices devices,
             ApproximateLocation location, Supplier<URI> base, Clock clock, SecureRandom random) {
@@ -85,7 +86,11 @@ public final class LoginRequests {
             Instant authTime) {
     }
 
-    /** A new request of {@code application} from the browser {@code client}. */
+    /**
+     * A new request of {@code application} from the browser {@code client}: 1 its source created fewer than
+     * {@link CreationLimit#MAX_PER_WINDOW} requests in the last minute (else 429 with the seconds until one fits;
+     * the first refusal of a minute is audited).
+     */
     public Created create(String application, ClientInfo client) {
         String id = Ids.newId(random, "lrq");
         String handle = Ids.randomBase32(random, 20);
@@ -96,16 +101,41 @@ public final class LoginRequests {
         long expiresAt = now + LIFETIME.toMillis();
         String browser = BrowserDescription.of(client.userAgent());
         String where = location.describe(client.address());
-        database.decide(tx -> {
+        String source = CreationLimit.source(client.address());
+        long retryAfter = database.decide(tx -> {
+            long wait = CreationLimit.retryAfterSeconds(LoginRequestStore.createdBySourceSince(tx, source,
+                    CreationLimit.windowStart(now)), now);
+            if (wait > 0) {
+                return wait;
+            }
             LoginRequestStore.insert(tx, new LoginRequestStore.NewRequest(id, Ids.sha256(handle), Ids.sha256(secret),
-                    application, browser, where, null, number, choices, now, expiresAt));
+                    application, browser, where, source, number, choices, now, expiresAt));
             audit.append(tx, AuditEvent.of("login:" + id, "login.request.create", client).subject("login:" + id)
                     .detail("application", application).detail("browser", browser).detail("location", where)
                     .success());
-            return null;
+            return 0L;
         });
+        if (retryAfter > 0) {
+            throw throttled(source, retryAfter, client, now);
+        }
         String url = base.get().resolve(PHONE_PATH + handle).toString();
         return new Created(id, secret, url, number, Instant.ofEpochMilli(expiresAt));
+    }
+
+    private GatehouseException throttled(String source, long retryAfter, ClientInfo client, long now) {
+        if (creations.firstRefusal(source, now)) {
+            database.inTransaction(tx -> {
+                audit.append(tx, AuditEvent.of("source:" + source, "login.request.create", client)
+                        .reason("too_many_login_requests").detail("source", source)
+                        .detail("limit", CreationLimit.MAX_PER_WINDOW)
+                        .detail("windowSeconds", CreationLimit.WINDOW.toSeconds())
+                        .detail("retryAfterSeconds", retryAfter).result("denied"));
+                return null;
+            });
+        }
+        return GatehouseException.tooMany("too_many_login_requests", "this network asked for "
+                + CreationLimit.MAX_PER_WINDOW + " login requests within " + CreationLimit.WINDOW.toSeconds()
+                + " seconds; try again in " + retryAfter + " s", retryAfter);
     }
 
     /** The request behind a QR code, as the phone shows it: 1 the handle is known, 2 it is still pending. */

@@ -159,6 +159,33 @@ class LoginRequestsTest {
     }
 
     @Test
+    void one_network_creates_at_most_20_requests_a_minute_then_gets_429_with_retry_after_audited_once() {
+        create("Vault");
+        server.clock().advance(Duration.ofSeconds(10));
+        for (int i = 1; i < CreationLimit.MAX_PER_WINDOW; i++) {
+            create("Vault");
+        }
+        HttpResult refused = server.post("/login/requests", Map.of("application", "Vault"), null);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(429);
+        assertThat(refused.json().get("code").asText()).isEqualTo("too_many_login_requests");
+        assertThat(refused.header("Retry-After")).as("until the oldest leaves the minute").isEqualTo("50");
+        assertThat(server.post("/login/requests", Map.of("application", "Vault"), null).status()).isEqualTo(429);
+
+        server.clock().advance(Duration.ofSeconds(50));
+        create("Vault");
+        HttpResult full = server.post("/login/requests", Map.of("application", "Vault"), null);
+        assertThat(full.status()).isEqualTo(429);
+        assertThat(full.header("Retry-After")).isEqualTo("10");
+        JsonNode audited = server.get("/api/v1/audit?action=login.request.create&result=denied").json()
+                .get("records");
+        assertThat(audited).as("one record per source and minute, not one per refusal").hasSize(1);
+        assertThat(audited.get(0).get("reason").asText()).isEqualTo("too_many_login_requests");
+        assertThat(audited.get(0).get("details").get("source").asText()).isEqualTo("127.0.0.1");
+        assertThat(CreationLimit.source("2001:db8:1:2:3:4:5:6")).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(CreationLimit.source("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+    }
+
+    @Test
     void the_phone_may_decline_and_the_request_is_then_denied_for_good() {
         JsonNode created = create("Vault");
         HttpResult declined = server.post(LoginRequests.PHONE_PATH + handle(created) + "/decline", Map.of(), null);
