@@ -40,6 +40,8 @@ public final class LoginRequests {
     public static final List<String> AMR = List.of("hwk", "user");
     /** Long past any use (a request and its token live minutes); a day leaves room to look at a row. */
     public static final Duration KEEP = Duration.ofDays(1);
+    /** The state of a request that waits for its phone, as {@link Status#state()} says it. */
+    public static final String PENDING = State.PENDING.code();
     private static final int CHOICES = 3;
 
     private final Database database;

@@ -186,6 +186,19 @@ class LoginRequestsTest {
     }
 
     @Test
+    void a_pending_poll_says_to_ask_again_in_a_second_and_an_answered_one_does_not() {
+        JsonNode created = create("Vault");
+        HttpResult pending = poll(created.get("id").asText(), created.get("secret").asText());
+        assertThat(pending.json().get("state").asText()).isEqualTo("pending");
+        assertThat(pending.header("Retry-After")).isEqualTo("1");
+        assertThat(pending.header("Cache-Control")).contains("no-store");
+        assertThat(approve(handle(created), created.get("number").asInt(), true).status()).isEqualTo(200);
+        HttpResult approved = poll(created.get("id").asText(), created.get("secret").asText());
+        assertThat(approved.json().get("state").asText()).isEqualTo("approved");
+        assertThat(approved.header("Retry-After")).isNull();
+    }
+
+    @Test
     void the_phone_may_decline_and_the_request_is_then_denied_for_good() {
         JsonNode created = create("Vault");
         HttpResult declined = server.post(LoginRequests.PHONE_PATH + handle(created) + "/decline", Map.of(), null);
