@@ -18,6 +18,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -73,6 +75,13 @@ public final class LoginRequests {
     /** What the phone shows before its person approves; never the number, only three choices. */
     public record Shown(String application, String browser, String location, Instant requestedAt, Instant expiresAt,
             List<Integer> choices) {
+        private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'")
+                .withZone(ZoneOffset.UTC);
+
+        /** The time of the request as a person reads it; the page's script shows it in the phone's own zone. */
+        public String requestedAtText() {
+            return CLOCK_TIME.format(requestedAt);
+        }
     }
 
     /** Where the request stands, for its browser; the completion token only once, right after approval. */
