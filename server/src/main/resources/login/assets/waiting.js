@@ -1,6 +1,8 @@
 'use strict';
 // The asking browser: a login request, its number shown and its phone link offered, polled with the secret only
-// this page holds until the phone answers; an expired request is replaced by a new one.
+// this page holds until the phone answers (a poll as often as the server's Retry-After says; the secret goes in a
+// header, never in the URL, which is why this polls rather than opening an EventSource); an expired request is
+// replaced by a new one.
 (function () {
   const section = document.querySelector('[data-login-waiting]');
   const number = section.querySelector('[data-login-number]');
@@ -32,9 +34,15 @@
     say('Waiting for your phone…', 'working');
   }
 
+  // The server says how long to wait before the next poll (Retry-After, in seconds); a second when it says nothing.
+  let pause = 1000;
+
   async function poll() {
-    const answer = await json(await fetch('/login/requests/' + current.id + '/status', {headers: {'Accept':
-        'application/json', 'Gatehouse-Login-Secret': current.secret}}));
+    const response = await fetch('/login/requests/' + current.id + '/status', {headers: {'Accept':
+        'application/json', 'Gatehouse-Login-Secret': current.secret}});
+    const after = Number(response.headers.get('Retry-After'));
+    pause = after > 0 ? after * 1000 : 1000;
+    const answer = await json(response);
     if (answer.state === 'approved') {
       section.dataset.completionToken = answer.completionToken || '';
       say('Approved on your phone.', 'done');
@@ -53,7 +61,7 @@
   async function run() {
     await start();
     while (await poll()) {
-      await new Promise(resolve => setTimeout(resolve, 1000));
+      await new Promise(resolve => setTimeout(resolve, pause));
     }
   }
 

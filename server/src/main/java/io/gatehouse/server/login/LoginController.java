@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class LoginController {
     public static final String SECRET_HEADER = "Gatehouse-Login-Secret";
+    /** How long a waiting browser should wait between polls of a pending request. */
+    public static final int POLL_AFTER_SECONDS = 1;
     private static final int MAX_APPLICATION = 100;
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -108,10 +110,19 @@ public final class LoginController {
                 created.expiresAt().toString()));
     }
 
+    /**
+     * The browser's poll. While the request is pending the answer says when to ask again: a request lives a minute,
+     * so a browser asks about sixty times, each a read of one row by its key. (An event stream would save little: an
+     * approval may land on another node, so the stream would read the row just as often, and it would hold a
+     * connection per waiting browser; and EventSource cannot send the secret in a header.)
+     */
     private void status(Context ctx) {
         LoginRequests.Status status = requests.status(ctx.pathParam("id"), ctx.header(SECRET_HEADER),
                 Requests.client(ctx));
         Html.noStore(ctx);
+        if (LoginRequests.PENDING.equals(status.state())) {
+            ctx.header("Retry-After", String.valueOf(POLL_AFTER_SECONDS));
+        }
         ctx.json(new StatusView(status.state(), status.expiresAt().toString(), status.reason(),
                 status.completionToken().orElse(null)));
     }

@@ -9,7 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The table {@code login_requests} (migration V22). Every change of state is conditional on the state before. */
+/**
+ * The tables {@code login_requests} (migration V22) and {@code login_request_ceremonies} (V24). Every change of state
+ * is conditional on the state before.
+ */
 final class LoginRequestStore {
     private static final String COLUMNS = "id, application, browser, location, number, choices, created_at,"
             + " expires_at, state, reason, user_id, device_id, answered_at, token_hash, token_expires_at, secret_hash";
@@ -41,16 +44,37 @@ final class LoginRequestStore {
     }
 
     record NewRequest(String id, byte[] handleHash, byte[] secretHash, String application, String browser,
-            String location, int number, List<Integer> choices, long createdAt, long expiresAt) {
+            String location, String source, int number, List<Integer> choices, long createdAt, long expiresAt) {
+    }
+
+    /** The requests one source created since a moment: how many, and when the first of them was created. */
+    record Recent(long count, Long firstCreatedAt) {
     }
 
     static void insert(Tx tx, NewRequest request) {
-        tx.update("INSERT INTO login_requests (id, handle_hash, secret_hash, application, browser, location, number,"
-                + " choices, created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", request.id(),
-                request.handleHash(), request.secretHash(), request.application(), request.browser(),
-                request.location(), request.number(), String.join(",", request.choices().stream()
+        tx.update("INSERT INTO login_requests (id, handle_hash, secret_hash, application, browser, location, source,"
+                + " number, choices, created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                request.id(), request.handleHash(), request.secretHash(), request.application(), request.browser(),
+                request.location(), request.source(), request.number(), String.join(",", request.choices().stream()
                         .map(String::valueOf).toList()), request.createdAt(), request.expiresAt(),
                 State.PENDING.code());
+    }
+
+    static Recent createdBySourceSince(ReadTx tx, String source, long since) {
+        return tx.queryOne("SELECT COUNT(*) AS created, MIN(created_at) AS first_created FROM"
+                + " login_requests WHERE source = ? AND created_at > ?", rs -> new Recent(rs.getLong("created"),
+                Tx.nullableLong(rs, "first_created")), source, since).orElseThrow();
+    }
+
+    /** Records that the passkey ceremony {@code ceremonyId} was started by the options of request {@code id}. */
+    static void addCeremony(Tx tx, String ceremonyId, String id) {
+        tx.update("INSERT INTO login_request_ceremonies (ceremony_id, request_id) VALUES (?, ?)", ceremonyId, id);
+    }
+
+    /** The request whose options started the ceremony {@code ceremonyId}; empty for a ceremony no request started. */
+    static Optional<String> requestOfCeremony(ReadTx tx, String ceremonyId) {
+        return tx.queryOne("SELECT request_id FROM login_request_ceremonies WHERE ceremony_id = ?",
+                rs -> rs.getString(1), ceremonyId);
     }
 
     static Optional<Stored> byHandle(ReadTx tx, byte[] handleHash) {

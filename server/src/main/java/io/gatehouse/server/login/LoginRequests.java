@@ -18,6 +18,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,6 +42,8 @@ public final class LoginRequests {
     public static final List<String> AMR = List.of("hwk", "user");
     /** Long past any use (a request and its token live minutes); a day leaves room to look at a row. */
     public static final Duration KEEP = Duration.ofDays(1);
+    /** The state of a request that waits for its phone, as {@link Status#state()} says it. */
+    public static final String PENDING = State.PENDING.code();
     private static final int CHOICES = 3;
 
     private final Database database;
@@ -50,6 +54,7 @@ public final class LoginRequests {
     private final Supplier<URI> base;
     private final Clock clock;
     private final SecureRandom random;
+    private final CreationLimit creations = new CreationLimit();
 
     public LoginRequests(Database database, AuditLog audit, PasskeyService passkeys, Devices devices,
             ApproximateLocation location, Supplier<URI> base, Clock clock, SecureRandom random) {
@@ -70,6 +75,13 @@ public final class LoginRequests {
     /** What the phone shows before its person approves; never the number, only three choices. */
     public record Shown(String application, String browser, String location, Instant requestedAt, Instant expiresAt,
             List<Integer> choices) {
+        private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'")
+                .withZone(ZoneOffset.UTC);
+
+        /** The time of the request as a person reads it; the page's script shows it in the phone's own zone. */
+        public String requestedAtText() {
+            return CLOCK_TIME.format(requestedAt);
+        }
     }
 
     /** Where the request stands, for its browser; the completion token only once, right after approval. */
@@ -85,7 +97,11 @@ public final class LoginRequests {
             Instant authTime) {
     }
 
-    /** A new request of {@code application} from the browser {@code client}. */
+    /**
+     * A new request of {@code application} from the browser {@code client}: 1 its source created fewer than
+     * {@link CreationLimit#MAX_PER_WINDOW} requests in the last minute (else 429 with the seconds until one fits;
+     * the first refusal of a minute is audited).
+     */
     public Created create(String application, ClientInfo client) {
         String id = Ids.newId(random, "lrq");
         String handle = Ids.randomBase32(random, 20);
@@ -96,16 +112,41 @@ public final class LoginRequests {
         long expiresAt = now + LIFETIME.toMillis();
         String browser = BrowserDescription.of(client.userAgent());
         String where = location.describe(client.address());
-        database.decide(tx -> {
+        String source = CreationLimit.source(client.address());
+        long retryAfter = database.decide(tx -> {
+            long wait = CreationLimit.retryAfterSeconds(LoginRequestStore.createdBySourceSince(tx, source,
+                    CreationLimit.windowStart(now)), now);
+            if (wait > 0) {
+                return wait;
+            }
             LoginRequestStore.insert(tx, new LoginRequestStore.NewRequest(id, Ids.sha256(handle), Ids.sha256(secret),
-                    application, browser, where, number, choices, now, expiresAt));
+                    application, browser, where, source, number, choices, now, expiresAt));
             audit.append(tx, AuditEvent.of("login:" + id, "login.request.create", client).subject("login:" + id)
                     .detail("application", application).detail("browser", browser).detail("location", where)
                     .success());
-            return null;
+            return 0L;
         });
+        if (retryAfter > 0) {
+            throw throttled(source, retryAfter, client, now);
+        }
         String url = base.get().resolve(PHONE_PATH + handle).toString();
         return new Created(id, secret, url, number, Instant.ofEpochMilli(expiresAt));
+    }
+
+    private GatehouseException throttled(String source, long retryAfter, ClientInfo client, long now) {
+        if (creations.firstRefusal(source, now)) {
+            database.inTransaction(tx -> {
+                audit.append(tx, AuditEvent.of("source:" + source, "login.request.create", client)
+                        .reason("too_many_login_requests").detail("source", source)
+                        .detail("limit", CreationLimit.MAX_PER_WINDOW)
+                        .detail("windowSeconds", CreationLimit.WINDOW.toSeconds())
+                        .detail("retryAfterSeconds", retryAfter).result("denied"));
+                return null;
+            });
+        }
+        return GatehouseException.tooMany("too_many_login_requests", "this network asked for "
+                + CreationLimit.MAX_PER_WINDOW + " login requests within " + CreationLimit.WINDOW.toSeconds()
+                + " seconds; try again in " + retryAfter + " s", retryAfter);
     }
 
     /** The request behind a QR code, as the phone shows it: 1 the handle is known, 2 it is still pending. */
@@ -116,21 +157,32 @@ public final class LoginRequests {
                 request.choices());
     }
 
-    /** Options for the phone's passkey, only while the request waits for an answer. */
+    /**
+     * Options for the phone's passkey, only while the request waits for an answer. The ceremony is recorded as this
+     * request's: its answer can approve this request and no other.
+     */
     public Ceremonies.Options approvalOptions(String handle) {
-        pending(handle);
-        return passkeys.discoverableAssertionOptions();
+        Stored request = pending(handle);
+        Ceremonies.Options options = passkeys.discoverableAssertionOptions();
+        database.inTransaction(tx -> {
+            LoginRequestStore.addCeremony(tx, options.ceremonyId(), request.id());
+            return null;
+        });
+        return options;
     }
 
     /**
      * The phone's answer: 1 the handle is known, 2 the request has not expired, 3 no phone answered it yet, 4 the
-     * passkey assertion passes every check of {@link PasskeyService#finishAssertion} (an active device, user
-     * verification, signature, counter), 5 its person is not suspended, 6 the person picked the number the browser shows (a wrong pick ends the
-     * request for good: the one who relayed the code cannot try the other two), 6 the request is still pending
-     * when it is bound to this phone (two phones answering at once: the first wins).
+     * passkey ceremony was started by this request's options (else the request ends for good: an assertion made for
+     * another request was carried here), 5 the assertion passes every check of {@link PasskeyService#finishAssertion}
+     * (an active device, user verification, signature, counter), 6 its person is not suspended, 7 the person picked
+     * the number the browser shows (a wrong pick ends the request for good: the one who relayed the code cannot try
+     * the other two), 8 the request is still pending when it is bound to this phone (two phones answering at once:
+     * the first wins).
      */
     public Approved approve(String handle, int choice, Ceremonies.Answer answer, ClientInfo client) {
         Stored request = pending(handle);
+        requireOwnCeremony(request, answer.ceremonyId(), client);
         Ceremonies.Verified verified = passkeys.finishAssertion(answer, client);
         if (!verified.userVerified()) {
             throw GatehouseException.unprocessable("user_verification_missing", "the authenticator did not verify"
@@ -270,6 +322,33 @@ public final class LoginRequests {
     public int prune() {
         long before = clock.millis() - KEEP.toMillis();
         return database.inTransaction(tx -> LoginRequestStore.deleteCreatedBefore(tx, before));
+    }
+
+    /**
+     * Ends the request for good unless its own options started the ceremony {@code ceremonyId}. The approval page
+     * always answers with the options it fetched for its request, so another request's ceremony (or one no request
+     * started) is an answer carried from elsewhere; ending the request also bounds the audit to one record.
+     */
+    private void requireOwnCeremony(Stored request, String ceremonyId, ClientInfo client) {
+        Optional<String> startedBy = database.read(tx -> LoginRequestStore.requestOfCeremony(tx, ceremonyId));
+        if (startedBy.filter(request.id()::equals).isPresent()) {
+            return;
+        }
+        boolean denied = database.decide(tx -> {
+            boolean ended = LoginRequestStore.deny(tx, request.id(), "ceremony_mismatch", null, null, clock.millis());
+            if (ended) {
+                audit.append(tx, AuditEvent.of("login:" + request.id(), "login.request.deny", client)
+                        .subject("login:" + request.id()).reason("ceremony_mismatch")
+                        .detail("ceremonyStartedBy", startedBy.map(id -> "login:" + id).orElse("none"))
+                        .result("denied"));
+            }
+            return ended;
+        });
+        if (!denied) {
+            throw alreadyAnswered();
+        }
+        throw GatehouseException.forbidden("ceremony_mismatch", "this passkey answer was not made for this login"
+                + " request (its options were fetched for another one); the request is refused for good");
     }
 
     private Stored pending(String handle) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.GatehouseException;
+import io.gatehouse.server.common.Json;
 import io.gatehouse.server.passkey.TestPhone;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
@@ -125,6 +126,76 @@ class LoginRequestsTest {
         assertThat(right).isNotEqualTo(wrong);
         JsonNode deny = server.get("/api/v1/audit?action=login.request.deny").json().get("records").get(0);
         assertThat(deny.get("reason").asText()).isEqualTo("wrong_number");
+    }
+
+    @Test
+    void options_fetched_for_one_request_cannot_approve_another_and_the_refusal_is_audited() {
+        JsonNode a = create("Vault");
+        JsonNode b = create("Vault");
+        JsonNode optionsOfA = options(handle(a));
+        JsonNode answerForA = phone.assertion(optionsOfA.get("publicKey"));
+
+        HttpResult refused = answer(handle(b), b.get("number").asInt(), optionsOfA, answerForA);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("ceremony_mismatch");
+        JsonNode denied = status(b);
+        assertThat(denied.get("state").asText()).isEqualTo("denied");
+        assertThat(denied.get("reason").asText()).isEqualTo("ceremony_mismatch");
+        JsonNode deny = server.get("/api/v1/audit?action=login.request.deny&reason=ceremony_mismatch").json()
+                .get("records");
+        assertThat(deny).hasSize(1);
+        assertThat(deny.get(0).get("subject").asText()).isEqualTo("login:" + b.get("id").asText());
+        assertThat(deny.get(0).get("details").get("ceremonyStartedBy").asText())
+                .isEqualTo("login:" + a.get("id").asText());
+
+        HttpResult unknown = answer(handle(create("Vault")), 10, Json.MAPPER.createObjectNode()
+                .put("ceremonyId", "pkc_none"), answerForA);
+        assertThat(unknown.json().get("code").asText()).as("a ceremony no request started").isEqualTo(
+                "ceremony_mismatch");
+
+        HttpResult approved = answer(handle(a), a.get("number").asInt(), optionsOfA, answerForA);
+        assertThat(approved.status()).as("the answer still counts for its own request: " + approved.text())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void one_network_creates_at_most_20_requests_a_minute_then_gets_429_with_retry_after_audited_once() {
+        create("Vault");
+        server.clock().advance(Duration.ofSeconds(10));
+        for (int i = 1; i < CreationLimit.MAX_PER_WINDOW; i++) {
+            create("Vault");
+        }
+        HttpResult refused = server.post("/login/requests", Map.of("application", "Vault"), null);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(429);
+        assertThat(refused.json().get("code").asText()).isEqualTo("too_many_login_requests");
+        assertThat(refused.header("Retry-After")).as("until the oldest leaves the minute").isEqualTo("50");
+        assertThat(server.post("/login/requests", Map.of("application", "Vault"), null).status()).isEqualTo(429);
+
+        server.clock().advance(Duration.ofSeconds(50));
+        create("Vault");
+        HttpResult full = server.post("/login/requests", Map.of("application", "Vault"), null);
+        assertThat(full.status()).isEqualTo(429);
+        assertThat(full.header("Retry-After")).isEqualTo("10");
+        JsonNode audited = server.get("/api/v1/audit?action=login.request.create&result=denied").json()
+                .get("records");
+        assertThat(audited).as("one record per source and minute, not one per refusal").hasSize(1);
+        assertThat(audited.get(0).get("reason").asText()).isEqualTo("too_many_login_requests");
+        assertThat(audited.get(0).get("details").get("source").asText()).isEqualTo("127.0.0.1");
+        assertThat(CreationLimit.source("2001:db8:1:2:3:4:5:6")).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(CreationLimit.source("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+    }
+
+    @Test
+    void a_pending_poll_says_to_ask_again_in_a_second_and_an_answered_one_does_not() {
+        JsonNode created = create("Vault");
+        HttpResult pending = poll(created.get("id").asText(), created.get("secret").asText());
+        assertThat(pending.json().get("state").asText()).isEqualTo("pending");
+        assertThat(pending.header("Retry-After")).isEqualTo("1");
+        assertThat(pending.header("Cache-Control")).contains("no-store");
+        assertThat(approve(handle(created), created.get("number").asInt(), true).status()).isEqualTo(200);
+        HttpResult approved = poll(created.get("id").asText(), created.get("secret").asText());
+        assertThat(approved.json().get("state").asText()).isEqualTo("approved");
+        assertThat(approved.header("Retry-After")).isNull();
     }
 
     @Test

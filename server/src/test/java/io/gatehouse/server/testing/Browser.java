@@ -132,6 +132,28 @@ public final class Browser implements AutoCloseable {
         field.sendKeys(text);
     }
 
+    /** Presses {@code keys} (Selenium's {@code Keys}, or text) as a keyboard would: into the focused element. */
+    public void press(CharSequence... keys) {
+        new org.openqa.selenium.interactions.Actions(driver).sendKeys(keys).perform();
+    }
+
+    /** {@code attribute} of the element that has the focus; null when it does not have it. */
+    public String focusedAttribute(String attribute) {
+        return driver.switchTo().activeElement().getDomAttribute(attribute);
+    }
+
+    /** The role and the accessible name the browser computes for the element {@code css} names: "role: name". */
+    public String accessibleRoleAndName(String css) {
+        WebElement element = driver.findElement(By.cssSelector(css));
+        return element.getAriaRole() + ": " + element.getAccessibleName();
+    }
+
+    /** Whether the page is wider than the window, so that a phone would scroll sideways. */
+    public boolean scrollsSideways() {
+        return Boolean.TRUE.equals(driver.executeScript("return document.documentElement.scrollWidth"
+                + " > document.documentElement.clientWidth"));
+    }
+
     /** The visible text of the element {@code css} names. */
     public String text(String css) {
         return driver.findElement(By.cssSelector(css)).getText();
