@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.server.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +53,7 @@ class ApacheSignInBrowserTest {
         URI location = URI.create(answer.headers().firstValue("Location").orElseThrow());
         assertThat(location.getScheme() + "://" + location.getRawAuthority() + location.getRawPath())
                 .isEqualTo(gatehouse.gatehouse().baseUrl().toString().replaceAll("/$", "") + "/oauth2/authorize");
-        Map<String, String> query = query(location);
+        Map<String, String> query = ApacheRelyingParty.query(location);
         assertThat(query).containsEntry("response_type", "code").containsEntry("client_id", apache.clientId())
                 .containsEntry("redirect_uri", apache.redirectUri()).containsEntry("scope", "openid")
                 .containsEntry("code_challenge_method", "S256");
@@ -70,15 +67,5 @@ class ApacheSignInBrowserTest {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/html")
                 .timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : uri.getRawQuery().split("&")) {
-            int equals = pair.indexOf('=');
-            params.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        return params;
     }
 }
