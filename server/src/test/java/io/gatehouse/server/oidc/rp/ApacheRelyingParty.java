@@ -29,17 +29,23 @@ import org.junit.jupiter.api.Assumptions;
  * A real relying party: Apache httpd with Debian's mod_auth_openidc, registered at Gatehouse as a confidential
  * client, protecting {@code /protected/}. The protected page is a shell CGI that prints the {@code OIDC_CLAIM_*}
  * variables the module hands it, one {@code OIDC_CLAIM_name=value} line each, so a test sees the claims of the ID
- * token (and userinfo) as the application would. Apache runs in the foreground as a child process with its own
- * configuration in a temporary directory, on a free port of 127.0.0.1 and named {@code localhost} like Gatehouse,
- * so that the browser keeps one cookie jar for both. Skipped with a message on a machine without Apache or the
- * module; CI installs both. Close it at the end of the test.
+ * token (and userinfo) as the application would. {@code /protected/strong/} asks for the phishing-resistant level
+ * and sends a person signed in at a lower one back to Gatehouse to step up. Apache runs in the foreground as a child
+ * process with its own configuration in a temporary directory, on a free port of 127.0.0.1 and named
+ * {@code localhost} like Gatehouse, so that the browser keeps one cookie jar for both. Skipped with a message on a
+ * machine without Apache or the module; CI installs both. Close it at the end of the test.
  */
 public final class ApacheRelyingParty implements AutoCloseable {
     static final Path HTTPD = Path.of("/usr/sbin/apache2");
     static final Path MODULES = Path.of("/usr/lib/apache2/modules");
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /** The name Apache is registered under, which the sign-in page and the phone show. */
+    static final String CLIENT_NAME = "Apache";
     static final String PROTECTED = "/protected/";
     static final String REDIRECT_PATH = "/protected/redirect_uri";
+    /** A page that asks for the raised level: a person signed in with a code only is sent back to step up. */
+    static final String STRONG = "/protected/strong/";
+    static final String PHISHING_RESISTANT = "urn:gatehouse:acr:phr";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     /** The modules the configuration uses and no more: one MPM, authentication and authorization, CGI. */
     private static final List<String> MODULES_LOADED = List.of("mpm_prefork", "authn_core", "authz_core",
@@ -62,7 +68,7 @@ public final class ApacheRelyingParty implements AutoCloseable {
         requireInstalled();
         int port = TestServer.freePort();
         String base = "http://localhost:" + port;
-        HttpResult registered = gatehouse.post("/api/v1/oidc/clients", Map.of("name", "Apache", "redirectUris",
+        HttpResult registered = gatehouse.post("/api/v1/oidc/clients", Map.of("name", CLIENT_NAME, "redirectUris",
                 List.of(base + REDIRECT_PATH), "public", false));
         if (registered.status() != 201) {
             throw new AssertionError("expected 201 registering the Apache client, got " + registered);
@@ -158,13 +164,18 @@ public final class ApacheRelyingParty implements AutoCloseable {
                 OIDCScope "openid"
                 OIDCPKCEMethod S256
 
-                ScriptAliasMatch "^/protected/?$" "%1$s/claims"
+                ScriptAliasMatch "^/protected(/|/strong/)?$" "%1$s/claims"
                 <Location /protected>
                     AuthType openid-connect
                     Require valid-user
                 </Location>
+                <Location /protected/strong>
+                    OIDCPathAuthRequestParams acr_values=%9$s
+                    OIDCUnAutzAction auth
+                    Require claim acr:%9$s
+                </Location>
                 """.formatted(root, port, modules, issuer, clientId, clientSecret, REDIRECT_PATH,
-                HexFormat.of().formatHex(passphrase));
+                HexFormat.of().formatHex(passphrase), PHISHING_RESISTANT);
     }
 
     private void awaitListening() {
@@ -193,6 +204,11 @@ public final class ApacheRelyingParty implements AutoCloseable {
     /** The page that needs a sign-in and shows the claims. */
     public String protectedUrl() {
         return baseUrl() + PROTECTED;
+    }
+
+    /** The page that needs a phishing-resistant sign-in ({@code acr} {@value #PHISHING_RESISTANT}). */
+    public String strongUrl() {
+        return baseUrl() + STRONG;
     }
 
     /** Where Gatehouse sends the code: mod_auth_openidc's redirect URI, as registered. */

@@ -2,6 +2,7 @@ package io.gatehouse.server.oidc.rp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.protocol.otp.TotpParameters;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.login.LoginRequests;
 import io.gatehouse.server.oidc.CodeGrant;
@@ -36,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Gatehouse as the OpenID provider of a real relying party, Apache httpd with mod_auth_openidc: the module sends an
  * unauthenticated visitor to Gatehouse with PKCE, state and nonce; a real Chromium signs in on Gatehouse's page
  * with a passkey, a TOTP code (made by oathtool) or a second device's approval, and lands on the protected page,
- * which shows the ID token's claims. One Gatehouse and one Apache serve all tests; each test has fresh browsers,
- * so that no provider session carries over.
+ * which shows the ID token's claims; a page that asks for the phishing-resistant level makes a person signed in
+ * with a code step up. One Gatehouse and one Apache serve all tests; each test has fresh browsers, so that no
+ * provider session carries over.
  */
 class ApacheSignInBrowserTest {
     @TempDir
@@ -170,10 +172,34 @@ class ApacheSignInBrowserTest {
 
             phone.open(loginRequest);
             phone.waitForVisible("[data-choice]", WAIT);
+            assertThat(phone.text("[data-fact=\"application\"]")).isEqualTo(ApacheRelyingParty.CLIENT_NAME);
             phone.click("[data-choice=\"" + number + "\"]");
             phone.waitForAttribute("[data-login-status]", "data-status", WAIT, "done");
 
             Map<String, String> claims = protectedPageClaims(desktop);
+            assertThat(claims).containsEntry("sub", userId).containsEntry("acr", "urn:gatehouse:acr:phr");
+            assertThat(List.of(claims.get("amr").split(","))).contains("hwk");
+        }
+    }
+
+    @Test
+    void a_person_signed_in_with_a_code_steps_up_with_a_passkey_for_the_page_that_asks_for_it() {
+        TotpUsers.Enrolled mia = TotpUsers.enroll(gatehouse, "mia");
+        String userId = userId("mia");
+        try (Browser browser = Browser.start(Browser.Authenticator.USER_VERIFYING)) {
+            enrollPasskey(browser, userId);
+            browser.open(apache.protectedUrl());
+            browser.waitForVisible(SIGN_IN_PAGE, WAIT);
+            browser.type("input[name=\"username\"]", mia.username());
+            browser.type("input[name=\"code\"]", mia.nextCode(gatehouse));
+            browser.click("[data-action=\"sign-in-totp\"]");
+            assertThat(claimsOn(browser, apache.protectedUrl())).containsEntry("acr", "urn:gatehouse:acr:mfa");
+
+            browser.open(apache.strongUrl());
+            browser.waitForVisible("[data-step-up]", WAIT);
+            browser.click("[data-action=\"sign-in-passkey\"]");
+
+            Map<String, String> claims = claimsOn(browser, apache.strongUrl());
             assertThat(claims).containsEntry("sub", userId).containsEntry("acr", "urn:gatehouse:acr:phr");
             assertThat(List.of(claims.get("amr").split(","))).contains("hwk");
         }
@@ -198,8 +224,13 @@ class ApacheSignInBrowserTest {
 
     /** Waits until mod_auth_openidc has redeemed the code and shows the protected page; returns its claims. */
     private static Map<String, String> protectedPageClaims(Browser browser) {
+        return claimsOn(browser, apache.protectedUrl());
+    }
+
+    /** Waits until the browser shows the protected page {@code url}; returns the claims it shows. */
+    private static Map<String, String> claimsOn(Browser browser, String url) {
         try {
-            browser.waitForUrl(url -> url.equals(apache.protectedUrl()), WAIT);
+            browser.waitForUrl(url::equals, WAIT);
             browser.waitForText("OIDC_CLAIM_sub=", WAIT);
         } catch (RuntimeException e) {
             throw new AssertionError("not on the protected page: " + browser.currentUrl() + "\n"
@@ -208,9 +239,9 @@ class ApacheSignInBrowserTest {
         return ApacheRelyingParty.claims(browser.text("body"));
     }
 
-    /** The code oathtool computes for {@code user}'s secret at {@code epochSecond}: a generator Gatehouse did not write. */
+    /** The code oathtool, a generator Gatehouse did not write, computes for {@code user} at {@code epochSecond}. */
     private static String oathtool(Path oathtool, TotpUsers.Enrolled user, long epochSecond) {
-        var parameters = user.totp().parameters();
+        TotpParameters parameters = user.totp().parameters();
         ExternalTool.Result result = ExternalTool.run(Duration.ofSeconds(10), oathtool.toString(),
                 "--totp=" + parameters.algorithm().name().toLowerCase(Locale.ROOT), "--digits="
                 + parameters.digits(), "--time-step-size=" + parameters.periodSeconds() + "s", "--now=@"
