@@ -13,16 +13,21 @@ public final class TotpUsers {
     private TotpUsers() {
     }
 
-    /** The enrolled user: its name and its authenticator. */
-    public record Enrolled(String username, Totp totp, int periodSeconds) {
+    /** The enrolled user: its name, its authenticator, and the shared secret for an outside generator. */
+    public record Enrolled(String username, Totp totp, int periodSeconds, byte[] secret) {
         /**
          * Moves the server's clock to the next time step and returns that step's code, so that each call gives a
          * code the server has not seen.
          */
         public String nextCode(TestServer server) {
+            return totp.codeAt(nextStep(server));
+        }
+
+        /** Moves the server's clock to the start of the next time step and returns it in epoch seconds. */
+        public long nextStep(TestServer server) {
             long now = server.clock().instant().getEpochSecond();
             server.clock().advance(Duration.ofSeconds(periodSeconds - now % periodSeconds));
-            return totp.codeAt(server.clock().instant().getEpochSecond());
+            return server.clock().instant().getEpochSecond();
         }
     }
 
@@ -41,7 +46,7 @@ public final class TotpUsers {
         HttpResult activated = server.post(url + "/activate", Map.of("code",
                 totp.codeAt(server.clock().instant().getEpochSecond())), null);
         require(activated, 200);
-        return new Enrolled(username, totp, parsed.params().periodSeconds());
+        return new Enrolled(username, totp, parsed.params().periodSeconds(), parsed.secret());
     }
 
     private static void require(HttpResult result, int status) {
