@@ -79,7 +79,9 @@
       if (answer.state === 'expired') {
         await start();
       }
-      return true;
+      // The server says how soon to ask again (Retry-After); a second unless it says otherwise.
+      const seconds = Number(response.headers.get('Retry-After'));
+      return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
     }
 
     phone.addEventListener('click', async () => {
@@ -87,8 +89,9 @@
       say(status, 'Asking for a login request…', 'working');
       try {
         await start();
-        while (await poll()) {
-          await new Promise(resolve => setTimeout(resolve, 1000));
+        let wait;
+        while ((wait = await poll())) {
+          await new Promise(resolve => setTimeout(resolve, wait));
         }
       } catch (e) {
         say(status, e.message, 'refused');
