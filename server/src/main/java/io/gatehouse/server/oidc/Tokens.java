@@ -120,6 +120,11 @@ public final class Tokens {
         byte[] hash = Ids.sha256(refreshToken);
         Instant now = clock.instant();
         return decide(client, from, "oidc.token.refresh", tx -> {
+            // 0. A client registered for refresh tokens (RFC 6749 §5.2: this grant is not its to use).
+            if (!client.refreshTokens()) {
+                throw OAuthRefusal.of(OAuthRefusal.UNAUTHORIZED_CLIENT, "this client is not registered for refresh"
+                        + " tokens");
+            }
             // 1. A refresh token this provider issued, to this client.
             GrantStore.StoredToken stored = store.findToken(tx, hash).filter(token -> token.kind().equals("refresh"))
                     .filter(token -> token.clientId().equals(client.clientId()))

@@ -218,6 +218,13 @@ class TokenEndpointTest {
     }
 
     @Test
+    void a_client_not_registered_for_refresh_tokens_is_an_unauthorized_client_for_that_grant() {
+        JsonNode client = register(false, Map.of());
+        assertError(token(basic(client), new RefreshTokenGrant(new RefreshToken("ghrt_" + "A".repeat(52)))), 400,
+                "unauthorized_client");
+    }
+
+    @Test
     void an_unsupported_grant_type_is_named() {
         JsonNode client = register(false, Map.of());
         assertError(token(basic(client), new ClientCredentialsGrant()), 400, "unsupported_grant_type");
