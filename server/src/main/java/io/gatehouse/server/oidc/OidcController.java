@@ -24,5 +24,6 @@ public final class OidcController {
         new TokenController(provider.authenticator(), provider.tokens(), provider.endpoints()).register(routes);
         provider.signInController(maxBody).register(routes);
         provider.logoutController().register(routes);
+        new ProviderSessionController(provider.sessions(), auth).register(routes);
     }
 }

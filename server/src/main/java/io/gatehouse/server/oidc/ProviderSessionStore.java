@@ -37,6 +37,12 @@ final class ProviderSessionStore {
                 ProviderSessionStore::read, id);
     }
 
+    /** The open, unexpired sessions of a person, newest first. */
+    static List<Stored> openOf(ReadTx tx, String userId, long now) {
+        return tx.query("SELECT " + COLUMNS + " FROM oidc_sessions WHERE user_id = ? AND ended_at IS NULL"
+                + " AND expires_at > ? ORDER BY created_at DESC, id", ProviderSessionStore::read, userId, now);
+    }
+
     /** Ends an open session; false when it was ended already. */
     static boolean end(Tx tx, String id, long now) {
         return tx.update("UPDATE oidc_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", now, id) == 1;

@@ -143,9 +143,29 @@ public final class ProviderSessions {
         database.inTransaction(tx -> end(tx, session, reason, client));
     }
 
-    /** Ends every session of a person, for example when an administrator revokes their devices. */
-    public int endAllOf(Tx tx, String userId) {
-        return ProviderSessionStore.endAllOf(tx, userId, clock.millis());
+    /** The level {@code session} holds now. */
+    public ACR levelNow(Session session) {
+        return session.level(clock.instant(), settings.stepUpLifetime());
+    }
+
+    /** A person's open sessions, newest first (one may still end at its next use, if its device was revoked). */
+    public List<Session> openSessions(String userId) {
+        return database.read(tx -> {
+            users.require(tx, userId);
+            return ProviderSessionStore.openOf(tx, userId, clock.millis()).stream().map(ProviderSessions::session)
+                    .toList();
+        });
+    }
+
+    /** Ends every session of a person at once (an administrator's "sign out everywhere"); how many; audited. */
+    public int revokeAll(String userId, String actor, ClientInfo client) {
+        return database.inTransaction(tx -> {
+            users.require(tx, userId);
+            int ended = ProviderSessionStore.endAllOf(tx, userId, clock.millis());
+            audit.append(tx, AuditEvent.of(actor, "oidc.session.revoke_all", client).user(userId)
+                    .detail("ended", ended).success());
+            return ended;
+        });
     }
 
     /** Deletes sessions that ended or expired more than a day ago; how many. */

@@ -2,7 +2,6 @@ package io.gatehouse.server.oidc;
 
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Prompt;
-import com.nimbusds.openid.connect.sdk.claims.ACR;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.common.ClientInfo;
@@ -114,7 +113,7 @@ public final class SignIns {
             return false;
         }
         MfaPolicy policy = database.read(tx -> policies.effectiveFor(tx, session.userId()));
-        boolean phr = session.level(now, sessions.settings().stepUpLifetime()).equals(StepUp.PHISHING_RESISTANT);
+        boolean phr = sessions.levelNow(session).equals(StepUp.PHISHING_RESISTANT);
         if ((demand.phishingResistant() || policy.phishingResistantSignIn()) && !phr) {
             return false;
         }
@@ -126,8 +125,8 @@ public final class SignIns {
 
     /** What a code issued from {@code session} says about the sign-in: its level now, its methods and time. */
     public SignIn signInOf(ProviderSessions.Session session) {
-        ACR level = session.level(clock.instant(), sessions.settings().stepUpLifetime());
-        return new SignIn(session.userId(), session.authTime(), level.getValue(), session.amr());
+        return new SignIn(session.userId(), session.authTime(), sessions.levelNow(session).getValue(),
+                session.amr());
     }
 
     /**

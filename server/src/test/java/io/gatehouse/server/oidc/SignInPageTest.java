@@ -289,6 +289,24 @@ class SignInPageTest {
     }
 
     @Test
+    void an_administrator_sees_a_persons_sign_in_sessions_and_ends_them_all() throws Exception {
+        TotpUsers.Enrolled alice = TotpUsers.enroll(server, "alice");
+        browser.codeFrom(browser.signInWithCode("alice", alice.nextCode(server), Map.of()));
+        String userId = server.get("/api/v1/users?q=alice").json().get("users").get(0).get("id").asText();
+
+        JsonNode sessions = server.get("/api/v1/users/" + userId + "/sign-in-sessions").json().get("sessions");
+        assertThat(sessions).hasSize(1);
+        assertThat(sessions.get(0).get("level").asText()).isEqualTo(StepUp.MFA.getValue());
+        assertThat(sessions.get(0).get("amr").toString()).isEqualTo("[\"otp\"]");
+        assertThat(server.delete("/api/v1/users/" + userId + "/sign-in-sessions").json().get("ended").asInt())
+                .isEqualTo(1);
+
+        assertThat(browser.authorize().status()).as("signed out everywhere").isEqualTo(200);
+        assertThat(server.get("/api/v1/users/" + userId + "/sign-in-sessions").json().get("sessions")).isEmpty();
+        assertThat(server.get("/api/v1/users/nobody/sign-in-sessions").status()).isEqualTo(404);
+    }
+
+    @Test
     void a_suspended_person_loses_the_provider_session() throws Exception {
         TotpUsers.Enrolled alice = TotpUsers.enroll(server, "alice");
         browser.codeFrom(browser.signInWithCode("alice", alice.nextCode(server), Map.of()));
