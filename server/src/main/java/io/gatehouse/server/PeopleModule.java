@@ -4,6 +4,7 @@ import io.gatehouse.server.access.RuleErasure;
 import io.gatehouse.server.console.SessionErasure;
 import io.gatehouse.server.device.DeviceErasure;
 import io.gatehouse.server.login.LoginErasure;
+import io.gatehouse.server.oidc.OidcErasure;
 import io.gatehouse.server.device.Devices;
 import io.gatehouse.server.policy.PolicyController;
 import io.gatehouse.server.policy.PolicyService;
@@ -26,11 +27,13 @@ public record PeopleModule(UserService users, PolicyService policies, LockoutRes
 
     /**
      * The features that keep rows about a person erase them when the person is deleted: console sessions (which
-     * ends them), answered login requests, rules naming them, then their devices (passkeys before the device rows), then their second factors.
+     * ends them), answered login requests, provider sessions, codes and tokens, rules naming them, then their devices
+     * (passkeys before the device rows), then their second factors.
      */
     static PeopleModule open(Core core) {
         UserService users = new UserService(core.database(), core.audit(), core.clock(), core.random(),
-                List.of(new SessionErasure(), new LoginErasure(), new RuleErasure(), new DeviceErasure(core.clock()), new TotpErasure()));
+                List.of(new SessionErasure(), new LoginErasure(), new OidcErasure(), new RuleErasure(),
+                        new DeviceErasure(core.clock()), new TotpErasure()));
         PolicyService policies = new PolicyService(core.database(), core.audit(), core.clock(), users);
         SecondFactors secondFactors = (tx, user) -> {
             TotpStatus.Summary totp = TotpStatus.of(tx, user.id());

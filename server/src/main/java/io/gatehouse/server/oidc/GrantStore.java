@@ -77,6 +77,16 @@ final class GrantStore {
     }
 
     /** Remembers an assertion id; false when it was seen before (a replayed {@code private_key_jwt}). */
+    /** Deletes a person's codes; how many. */
+    int deleteCodesOf(Tx tx, String userId) {
+        return tx.update("DELETE FROM oidc_codes WHERE user_id = ?", userId);
+    }
+
+    /** Deletes a person's access and refresh tokens; how many. */
+    int deleteTokensOf(Tx tx, String userId) {
+        return tx.update("DELETE FROM oidc_tokens WHERE user_id = ?", userId);
+    }
+
     boolean rememberAssertion(Tx tx, String clientId, String jti, Instant expiresAt) {
         return tx.update("INSERT INTO oidc_assertion_ids (client_id, jti, expires_at) VALUES (?, ?, ?)"
                 + " ON CONFLICT DO NOTHING", clientId, jti, expiresAt.toEpochMilli()) == 1;

@@ -53,6 +53,11 @@ final class ProviderSessionStore {
         return tx.update("UPDATE oidc_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", now, userId);
     }
 
+    /** Deletes every session of a person, open or ended; how many. */
+    static int deleteAllOf(Tx tx, String userId) {
+        return tx.update("DELETE FROM oidc_sessions WHERE user_id = ?", userId);
+    }
+
     /** Deletes sessions that ended or expired before {@code before}. */
     static int prune(Tx tx, long before) {
         return tx.update("DELETE FROM oidc_sessions WHERE expires_at < ? OR ended_at < ?", before, before);

@@ -307,6 +307,23 @@ class SignInPageTest {
     }
 
     @Test
+    void deleting_the_person_erases_their_sessions_codes_and_tokens() throws Exception {
+        TotpUsers.Enrolled alice = TotpUsers.enroll(server, "alice");
+        browser.exchange(browser.codeFrom(browser.signInWithCode("alice", alice.nextCode(server), Map.of())));
+        browser.codeFrom(browser.authorize());
+        String userId = server.get("/api/v1/users?q=alice").json().get("users").get(0).get("id").asText();
+
+        assertThat(server.delete("/api/v1/users/" + userId).status()).isIn(200, 204);
+
+        JsonNode erased = server.get("/api/v1/audit?action=user.delete").json().get("records").get(0)
+                .get("details").get("erased");
+        assertThat(erased.get("signInSessions").asInt()).isEqualTo(1);
+        assertThat(erased.get("oidcCodes").asInt()).isEqualTo(2);
+        assertThat(erased.get("oidcTokens").asInt()).isEqualTo(1);
+        assertThat(browser.authorize().status()).isEqualTo(200);
+    }
+
+    @Test
     void a_suspended_person_loses_the_provider_session() throws Exception {
         TotpUsers.Enrolled alice = TotpUsers.enroll(server, "alice");
         browser.codeFrom(browser.signInWithCode("alice", alice.nextCode(server), Map.of()));
