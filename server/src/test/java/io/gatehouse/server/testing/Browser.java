@@ -132,6 +132,17 @@ public final class Browser implements AutoCloseable {
         field.sendKeys(text);
     }
 
+    /** Presses {@code keys} (text or {@link org.openqa.selenium.Keys}) where the focus is, as a person would. */
+    public void press(CharSequence... keys) {
+        new org.openqa.selenium.interactions.Actions(driver).sendKeys(keys).perform();
+    }
+
+    /** The id of the element that has the focus; empty when it has none. */
+    public String focusedId() {
+        String id = driver.switchTo().activeElement().getDomAttribute("id");
+        return id == null ? "" : id;
+    }
+
     /** The visible text of the element {@code css} names. */
     public String text(String css) {
         return driver.findElement(By.cssSelector(css)).getText();
