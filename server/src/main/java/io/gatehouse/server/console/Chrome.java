@@ -30,7 +30,7 @@ public record Chrome(String page, String title, String username, List<String> ro
             new Section("audit", "Audit", "/console/audit"), new Section("analytics", "Analytics",
                     "/console/analytics"), new Section("settings", "Settings", "/console/settings"));
 
-    /** @param permission what a person needs to see the section in the navigation; null for everyone */
+    /** A section of the navigation; {@code permission} is what a person needs to see it, null for everyone. */
     public record Section(String page, String label, String path, Permission permission) {
         Section(String page, String label, String path) {
             this(page, label, path, null);
