@@ -58,6 +58,7 @@ class ApplicationsBrowserTest {
                 browser.open(base + "/console/applications");
                 assertThat(browser.count("main[data-page=\"applications\"]")).isEqualTo(1);
                 assertThat(browser.accessibilityViolations(axe)).as("empty list at " + width).isEqualTo("[]");
+                assertThat(browser.scrollsSideways()).as("sideways at " + width).isFalse();
                 browser.saveScreenshot("console-applications-" + width);
             }
 
@@ -67,7 +68,7 @@ class ApplicationsBrowserTest {
             tabUntil(browser, "app-name");
             browser.press("Vault");
             browser.press(Keys.TAB);
-            assertThat(browser.focusedId()).isEqualTo("app-redirects");
+            assertThat(focusedId(browser)).isEqualTo("app-redirects");
             browser.press(CALLBACK);
             List<String> fields = tabUntil(browser, "app-submit");
             assertThat(fields).containsSubsequence("app-logouts", "app-public", "app-refresh", "app-method-passkey",
@@ -112,6 +113,7 @@ class ApplicationsBrowserTest {
             assertThat(publicClient.get("public").asBoolean()).isTrue();
             assertThat(publicClient.get("signInMethods").toString()).doesNotContain("totp");
             assertThat(browser.accessibilityViolations(axe)).as("a public application at 390").isEqualTo("[]");
+            assertThat(browser.scrollsSideways()).as("a list with applications at 390").isFalse();
             browser.saveScreenshot("console-applications-public-390");
 
             // Delete, after the confirmation page.
@@ -127,15 +129,20 @@ class ApplicationsBrowserTest {
         }
     }
 
+    private static String focusedId(Browser browser) {
+        String id = browser.focusedAttribute("id");
+        return id == null ? "" : id;
+    }
+
     /** Presses Tab until {@code id} has the focus; the ids passed on the way. */
     private static List<String> tabUntil(Browser browser, String id) {
         List<String> passed = new ArrayList<>();
         for (int presses = 0; presses < 60; presses++) {
             browser.press(Keys.TAB);
-            if (browser.focusedId().equals(id)) {
+            if (focusedId(browser).equals(id)) {
                 return passed;
             }
-            passed.add(browser.focusedId());
+            passed.add(focusedId(browser));
         }
         throw new AssertionError("Tab never reached #" + id + "; it passed " + passed);
     }

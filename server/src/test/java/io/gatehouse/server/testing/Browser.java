@@ -132,15 +132,26 @@ public final class Browser implements AutoCloseable {
         field.sendKeys(text);
     }
 
-    /** Presses {@code keys} (text or {@link org.openqa.selenium.Keys}) where the focus is, as a person would. */
+    /** Presses {@code keys} (Selenium's {@code Keys}, or text) as a keyboard would: into the focused element. */
     public void press(CharSequence... keys) {
         new org.openqa.selenium.interactions.Actions(driver).sendKeys(keys).perform();
     }
 
-    /** The id of the element that has the focus; empty when it has none. */
-    public String focusedId() {
-        String id = driver.switchTo().activeElement().getDomAttribute("id");
-        return id == null ? "" : id;
+    /** {@code attribute} of the element that has the focus; null when it does not have it. */
+    public String focusedAttribute(String attribute) {
+        return driver.switchTo().activeElement().getDomAttribute(attribute);
+    }
+
+    /** The role and the accessible name the browser computes for the element {@code css} names: "role: name". */
+    public String accessibleRoleAndName(String css) {
+        WebElement element = driver.findElement(By.cssSelector(css));
+        return element.getAriaRole() + ": " + element.getAccessibleName();
+    }
+
+    /** Whether the page is wider than the window, so that a phone would scroll sideways. */
+    public boolean scrollsSideways() {
+        return Boolean.TRUE.equals(driver.executeScript("return document.documentElement.scrollWidth"
+                + " > document.documentElement.clientWidth"));
     }
 
     /** The visible text of the element {@code css} names. */
