@@ -5,6 +5,7 @@ import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
 import io.gatehouse.server.console.AnalyticsPages;
+import io.gatehouse.server.console.ApplicationsPages;
 import io.gatehouse.server.console.AuditPages;
 import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
@@ -13,6 +14,7 @@ import io.gatehouse.server.console.OverviewPages;
 import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
 import io.gatehouse.server.console.TokenPages;
+import io.gatehouse.server.oidc.OidcClients;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +35,8 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         return new ConsoleModule(sessions, access, bootstrap, codes);
     }
 
-    void register(Web web, Core core, Services services, PasskeyModule passkeys, InsightModule insight) {
+    void register(Web web, Core core, Services services, PasskeyModule passkeys, InsightModule insight,
+            OidcClients oidcClients) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
         new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
@@ -51,6 +54,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new AnalyticsPages(insight.insights()).register(web.routes());
         new DoorsPages(services.access().sites(), services.access().edits(), services.access().readers(),
                 services.reader().sync(), web.links(), web.maxBody()).register(web.routes());
+        new ApplicationsPages(oidcClients, access, web.links(), web.maxBody()).register(web.routes());
     }
 
     void schedule(Background background) {

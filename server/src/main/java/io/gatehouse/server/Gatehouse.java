@@ -172,7 +172,7 @@ public final class Gatehouse implements AutoCloseable {
         OidcModule oidc = OidcModule.open(core, services, passkeys, login, web);
         oidc.register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
-        console.register(web, core, services, passkeys, insight);
+        console.register(web, core, services, passkeys, insight, oidc.clients());
 
         app.start();
         links.listeningOn(config.bind(), app.port());

@@ -26,10 +26,21 @@ public record Chrome(String page, String title, String username, List<String> ro
     /** The console's sections, in the order of its navigation. */
     public static final List<Section> SECTIONS = List.of(new Section("overview", "Overview", "/console"),
             new Section("people", "People", "/console/people"), new Section("doors", "Doors", "/console/doors"),
+            new Section("applications", "Applications", "/console/applications", Permission.OIDC_CLIENTS),
             new Section("audit", "Audit", "/console/audit"), new Section("analytics", "Analytics",
                     "/console/analytics"), new Section("settings", "Settings", "/console/settings"));
 
-    public record Section(String page, String label, String path) {
+    /** A section of the navigation; {@code permission} is what a person needs to see it, null for everyone. */
+    public record Section(String page, String label, String path, Permission permission) {
+        Section(String page, String label, String path) {
+            this(page, label, path, null);
+        }
+    }
+
+    /** The sections this person may open: a link to a page that would answer 403 is no help. */
+    public List<Section> sections() {
+        return SECTIONS.stream().filter(section -> section.permission() == null || can(section.permission()))
+                .toList();
     }
 
     public boolean signedIn() {
