@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -752,7 +753,7 @@ public final class SignInLoad {
             ServerResult keycloakResult = null;
             ServerResult gatehouseResult = null;
             if (!only.equals("gatehouse")) {
-                Path keycloakData = Files.createDirectory(data.resolve("keycloak"));
+                Path keycloakData = privateDirectory(data.resolve("keycloak"));
                 SecureRandom random = new SecureRandom();
                 List<KeycloakPeer.OtpUser> otpUsers = new ArrayList<>();
                 List<User> ticketUsers = new ArrayList<>();
@@ -768,7 +769,7 @@ public final class SignInLoad {
             }
             if (!only.equals("keycloak")) {
                 LoadServer.requireJar(jar);
-                gatehouseResult = gatehouse(http, Files.createDirectory(data.resolve("gatehouse")));
+                gatehouseResult = gatehouse(http, privateDirectory(data.resolve("gatehouse")));
             }
             double floor = gatehouseResult == null ? 0 : signatureFloor();
             if (floor > 0) {
@@ -783,6 +784,12 @@ public final class SignInLoad {
             }
             LoadServer.delete(data, keepLog);
         }
+    }
+
+    /** Gatehouse refuses a data directory that other users can read. */
+    private static Path privateDirectory(Path path) throws IOException {
+        return Files.createDirectory(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                "rwx------")));
     }
 
     private String report(ServerResult gatehouse, ServerResult keycloak, double floor) {
