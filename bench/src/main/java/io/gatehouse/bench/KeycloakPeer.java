@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class KeycloakPeer implements AutoCloseable {
     static final String REALM = "bench";
+    static final String PASSKEY_REALM = "bench-passkey";
     static final String CLIENT_ID = "bench-app";
     private static final String ADMIN = "bench-admin";
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -117,9 +118,9 @@ final class KeycloakPeer implements AutoCloseable {
         return base;
     }
 
-    /** The issuer's browser-facing base, {@code http://localhost:PORT/realms/bench}. */
-    URI realm() {
-        return base.resolve("/realms/" + REALM + "/");
+    /** A realm's browser-facing base, {@code http://localhost:PORT/realms/NAME/}. */
+    URI realm(String name) {
+        return base.resolve("/realms/" + name + "/");
     }
 
     /**
@@ -195,6 +196,59 @@ final class KeycloakPeer implements AutoCloseable {
                             .put("value", user.secret())))
                     .put("credentialData", credentialData);
         }
+        post(realm);
+        JsonNode check = DoorFixture.JSON.readTree(http.send(HttpRequest.newBuilder(
+                base.resolve("/admin/realms/" + REALM + "/users/count")).header("Authorization", "Bearer "
+                + adminToken()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        if (check.asInt() != users.size()) {
+            throw new IllegalStateException("Keycloak holds " + check + " users, expected " + users.size());
+        }
+    }
+
+    /** A user of the passkey realm: its id (the WebAuthn user handle is its UTF-8 bytes) and its one passkey. */
+    record PasskeyUser(String id, String username, SoftAuthenticator.Imported passkey) {
+    }
+
+    /**
+     * Creates the realm {@link #PASSKEY_REALM}: a browser flow of Keycloak's passwordless WebAuthn authenticator
+     * alone (discoverable credential, user verification required), one confidential client, and {@code users} with
+     * a {@code webauthn-passwordless} credential each, imported as Keycloak stores one (credential id in base64,
+     * COSE key in base64url, no attestation).
+     */
+    void createPasskeyRealm(String redirectUri, String clientSecret, List<PasskeyUser> users) throws IOException,
+            InterruptedException {
+        ObjectNode realm = DoorFixture.JSON.createObjectNode().put("realm", PASSKEY_REALM).put("enabled", true)
+                .put("bruteForceProtected", false).put("browserFlow", "bench-passkey")
+                .put("webAuthnPolicyPasswordlessUserVerificationRequirement", "required")
+                .put("webAuthnPolicyPasswordlessRequireResidentKey", "Yes");
+        ObjectNode flow = realm.putArray("authenticationFlows").addObject().put("alias", "bench-passkey")
+                .put("description", "passkey alone").put("providerId", "basic-flow").put("topLevel", true)
+                .put("builtIn", false);
+        flow.putArray("authenticationExecutions").addObject().put("authenticator",
+                "webauthn-authenticator-passwordless").put("requirement", "REQUIRED").put("priority", 10)
+                .put("authenticatorFlow", false).put("userSetupAllowed", false);
+        ObjectNode client = realm.putArray("clients").addObject().put("clientId", CLIENT_ID).put("enabled", true)
+                .put("publicClient", false).put("clientAuthenticatorType", "client-secret").put("secret", clientSecret)
+                .put("standardFlowEnabled", true).put("directAccessGrantsEnabled", false)
+                .put("protocol", "openid-connect");
+        client.putArray("redirectUris").add(redirectUri);
+        ArrayNode userNodes = realm.putArray("users");
+        for (PasskeyUser user : users) {
+            ObjectNode node = userNodes.addObject().put("id", user.id()).put("username", user.username())
+                    .put("enabled", true).put("firstName", "Bench").put("lastName", user.username())
+                    .put("email", user.username() + "@bench.invalid").put("emailVerified", true);
+            ObjectNode data = DoorFixture.JSON.createObjectNode().put("aaguid", "00000000-0000-0000-0000-000000000000")
+                    .put("credentialId", java.util.Base64.getEncoder().encodeToString(user.passkey().credentialId()))
+                    .put("credentialPublicKey", io.gatehouse.protocol.codec.Base64Url.encode(user.passkey().coseKey()))
+                    .put("counter", 0).put("attestationStatementFormat", "none");
+            data.putArray("transports").add("internal");
+            node.putArray("credentials").addObject().put("type", "webauthn-passwordless").put("userLabel", "bench")
+                    .put("secretData", "{}").put("credentialData", DoorFixture.JSON.writeValueAsString(data));
+        }
+        post(realm);
+    }
+
+    private void post(ObjectNode realm) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/admin/realms"))
                 .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + adminToken())
                 .header("Content-Type", "application/json")
@@ -203,12 +257,6 @@ final class KeycloakPeer implements AutoCloseable {
         if (response.statusCode() != 201) {
             throw new IllegalStateException("Keycloak POST /admin/realms answered " + response.statusCode() + ": "
                     + OpenLoop.shorten(response.body()));
-        }
-        JsonNode check = DoorFixture.JSON.readTree(http.send(HttpRequest.newBuilder(
-                base.resolve("/admin/realms/" + REALM + "/users/count")).header("Authorization", "Bearer "
-                + adminToken()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body());
-        if (check.asInt() != users.size()) {
-            throw new IllegalStateException("Keycloak holds " + check + " users, expected " + users.size());
         }
     }
 

@@ -392,13 +392,58 @@ public final class SignInLoad {
             expect(signedIn, 302, "otp");
             return codeOf(signedIn.headers().firstValue("location").orElse(null), state, "otp");
         }
+    }
 
-        private static URI action(String page, String step) {
-            Matcher action = FORM_ACTION.matcher(page);
-            if (!action.find()) {
-                throw new Refused(step + ": the page has no form");
+    private static URI action(String page, String step) {
+        Matcher action = FORM_ACTION.matcher(page);
+        if (!action.find()) {
+            throw new Refused(step + ": the page has no form");
+        }
+        return URI.create(action.group(1).replace("&amp;", "&"));
+    }
+
+    /**
+     * Keycloak, passkey: the page of its passwordless WebAuthn authenticator (the challenge is in its script, the
+     * answer goes in its hidden form {@code webauth}), then that form posted as its script would post it.
+     */
+    record KeycloakPasskey(URI realm, List<PasskeyUser> users, AtomicInteger next) implements SignInPath {
+        private static final Pattern CHALLENGE = Pattern.compile("challenge\\s*:\\s*\"([^\"]+)\"");
+        private static final Pattern WEBAUTHN_FORM = Pattern.compile("<form[^>]*id=\"webauth\"[^>]*>");
+
+        @Override
+        public Object take() {
+            return users.get(Math.floorMod(next.getAndIncrement(), users.size()));
+        }
+
+        @Override
+        public void give(Object lease) {
+        }
+
+        @Override
+        public String code(HttpClient http, Object lease, Steps steps) throws IOException, InterruptedException {
+            PasskeyUser user = (PasskeyUser) lease;
+            Cookies cookies = new Cookies();
+            String state = state();
+            String page = expect(send(http, cookies, HttpRequest.newBuilder(realm.resolve(
+                    "protocol/openid-connect/auth?" + authorizeQuery(KeycloakPeer.CLIENT_ID, state))).GET(), steps,
+                    "GET auth"), 200, "auth");
+            Matcher challenge = CHALLENGE.matcher(page);
+            Matcher form = WEBAUTHN_FORM.matcher(page);
+            if (!challenge.find() || !form.find()) {
+                throw new Refused("auth: no WebAuthn challenge or form on the page");
             }
-            return URI.create(action.group(1).replace("&amp;", "&"));
+            JsonNode response = user.authenticator().assertionResponse(challenge.group(1));
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("clientDataJSON", response.get("clientDataJSON").asText());
+            fields.put("authenticatorData", response.get("authenticatorData").asText());
+            fields.put("signature", response.get("signature").asText());
+            fields.put("credentialId", user.authenticator().credentialIdText());
+            fields.put("userHandle", response.get("userHandle").asText());
+            fields.put("error", "");
+            HttpResponse<String> signedIn = send(http, cookies, form(action(form.group(), "auth"), fields), steps,
+                    "POST webauthn");
+            expect(signedIn, 302, "webauthn");
+            return codeOf(signedIn.headers().firstValue("location").orElse(null), state, "webauthn");
         }
     }
 
@@ -565,18 +610,33 @@ public final class SignInLoad {
             peer.createRealm(TotpLoad.DIGITS, TotpLoad.PERIOD, TotpLoad.AHEAD, REDIRECT, clientSecret, otpUsers);
             String setup = String.format(Locale.ROOT, "started in %.0f s; realm with %d users imported in %.1f s",
                     startSeconds, otpUsers.size(), (System.nanoTime() - realmStart) / 1e9);
+            List<PasskeyUser> passkeys = new ArrayList<>();
+            List<KeycloakPeer.PasskeyUser> imported = new ArrayList<>();
+            for (int i = 0; i < passkeyUsers; i++) {
+                String id = java.util.UUID.randomUUID().toString();
+                SoftAuthenticator authenticator = new SoftAuthenticator(peer.base().toString(), peer.base().getHost());
+                imported.add(new KeycloakPeer.PasskeyUser(id, "kc-passkey-user-" + i,
+                        authenticator.imported(id.getBytes(StandardCharsets.UTF_8))));
+                passkeys.add(new PasskeyUser("kc-passkey-user-" + i, authenticator));
+            }
+            peer.createPasskeyRealm(REDIRECT, clientSecret, imported);
+            setup += String.format(Locale.ROOT, "; a second realm with %d passkey users", passkeyUsers);
             long rssAfterSetup = peer.rssKb();
             log("Keycloak pid %d on %s: %s; VmRSS %,d KiB", peer.pid(), peer.base(), setup, rssAfterSetup);
             RssPeak peak = new RssPeak(peer.pid());
-            Client client = new Client(peer.realm().resolve("protocol/openid-connect/token"), KeycloakPeer.CLIENT_ID,
-                    clientSecret);
-            Phase[] totp = measure("Keycloak", http, new KeycloakTotp(peer.realm(), new Tickets(ticketUsers, TICKET_MARGIN_MILLIS)), client,
-                    true);
+            URI totpRealm = peer.realm(KeycloakPeer.REALM);
+            URI passkeyRealm = peer.realm(KeycloakPeer.PASSKEY_REALM);
+            Phase[] totp = measure("Keycloak", http, new KeycloakTotp(totpRealm, new Tickets(ticketUsers,
+                    TICKET_MARGIN_MILLIS)), new Client(totpRealm.resolve("protocol/openid-connect/token"),
+                    KeycloakPeer.CLIENT_ID, clientSecret), true);
+            Phase[] passkey = measure("Keycloak passkey", http, new KeycloakPasskey(passkeyRealm, passkeys,
+                    new AtomicInteger()), new Client(passkeyRealm.resolve("protocol/openid-connect/token"),
+                    KeycloakPeer.CLIENT_ID, clientSecret), false);
             long rssAfter = peer.rssKb();
             peak.stop();
             log("Keycloak VmRSS after the load %,d KiB, peak %,d KiB", rssAfter, peak.peakKb());
-            return new ServerResult("Keycloak 26.7.3", totp[0], totp[1], null, rssAfterSetup, peak.peakKb(), rssAfter,
-                    setup);
+            return new ServerResult("Keycloak 26.7.3", totp[0], totp[1], passkey[0], rssAfterSetup, peak.peakKb(),
+                    rssAfter, setup);
         }
     }
 
@@ -823,6 +883,10 @@ public final class SignInLoad {
                     gatehouse.token().rate() / keycloak.token().rate()));
             out.append(String.format(Locale.ROOT, "| resident memory after the load, Gatehouse / Keycloak | %.2f |%n",
                     gatehouse.rssAfterKb() / (double) keycloak.rssAfterKb()));
+        }
+        if (gatehouse != null && keycloak != null && keycloak.passkey() != null) {
+            out.append(String.format(Locale.ROOT, "| passkey sign-ins/s, Gatehouse / Keycloak | %.2f |%n",
+                    gatehouse.passkey().rate() / keycloak.passkey().rate()));
         }
         if (gatehouse != null && floor > 0) {
             out.append(String.format(Locale.ROOT, "| passkey sign-ins/s / signature floor (%.0f/s: 1 P-256"

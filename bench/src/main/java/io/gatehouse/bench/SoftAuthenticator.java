@@ -52,6 +52,18 @@ final class SoftAuthenticator {
         }
     }
 
+    /**
+     * For a server whose credentials are imported rather than registered: the credential as stored, and the user
+     * handle its assertions carry.
+     */
+    record Imported(byte[] credentialId, byte[] coseKey) {
+    }
+
+    Imported imported(byte[] handle) {
+        userHandle = handle.clone();
+        return new Imported(credentialId.clone(), coseKey());
+    }
+
     /** The answer to registration options ({@code publicKey}); remembers the user handle the server chose. */
     ObjectNode register(JsonNode publicKey) {
         userHandle = Base64Url.decode(publicKey.get("user").get("id").asText());
@@ -71,14 +83,25 @@ final class SoftAuthenticator {
 
     /** A user-verified assertion answering assertion options ({@code publicKey}). */
     ObjectNode assertion(JsonNode publicKey) {
-        byte[] clientData = clientData("webauthn.get", publicKey.get("challenge").asText());
+        return credential(assertionResponse(publicKey.get("challenge").asText()));
+    }
+
+    /**
+     * The response member of a user-verified assertion over {@code challenge} (base64url): authenticatorData,
+     * clientDataJSON, signature and userHandle, each base64url.
+     */
+    ObjectNode assertionResponse(String challenge) {
+        byte[] clientData = clientData("webauthn.get", challenge);
         byte[] authData = concat(rpIdHash, new byte[] {(byte) (UP | UV)}, new byte[4]);
-        ObjectNode response = DoorFixture.JSON.createObjectNode()
+        return DoorFixture.JSON.createObjectNode()
                 .put("authenticatorData", Base64Url.encode(authData))
                 .put("clientDataJSON", Base64Url.encode(clientData))
                 .put("signature", Base64Url.encode(sign(concat(authData, sha256(clientData)))))
                 .put("userHandle", Base64Url.encode(userHandle));
-        return credential(response);
+    }
+
+    String credentialIdText() {
+        return Base64Url.encode(credentialId);
     }
 
     private ObjectNode credential(ObjectNode response) {
