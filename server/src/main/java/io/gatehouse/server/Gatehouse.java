@@ -13,6 +13,7 @@ import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.login.LoginRequests;
+import io.gatehouse.server.oidc.OidcProvider;
 import io.gatehouse.server.install.Installation;
 import io.gatehouse.server.install.ServeLock;
 import io.gatehouse.server.reader.ReaderSyncController;
@@ -64,6 +65,7 @@ public final class Gatehouse implements AutoCloseable {
     private final Services services;
     private final ConsoleModule console;
     private final LoginRequests logins;
+    private final OidcProvider oidc;
     private final Javalin app;
     private final Links links;
     private final Routes routes;
@@ -73,12 +75,13 @@ public final class Gatehouse implements AutoCloseable {
     private final boolean newInstallation;
 
     private Gatehouse(GatehouseConfig config, Services services, ConsoleModule console, LoginRequests logins,
-            Javalin app, Links links, Routes routes, Background background, Optional<String> bootstrapUrl,
-            ServeLock lock, boolean newInstallation) {
+            OidcProvider oidc, Javalin app, Links links, Routes routes, Background background,
+            Optional<String> bootstrapUrl, ServeLock lock, boolean newInstallation) {
         this.config = config;
         this.services = services;
         this.console = console;
         this.logins = logins;
+        this.oidc = oidc;
         this.app = app;
         this.links = links;
         this.routes = routes;
@@ -166,7 +169,8 @@ public final class Gatehouse implements AutoCloseable {
         passkeys.register(web);
         LoginModule login = LoginModule.open(core, passkeys, services.access(), web);
         login.register(web);
-        OidcModule.open(core).register(core, web);
+        OidcModule oidc = OidcModule.open(core, services, passkeys, login, web);
+        oidc.register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
         console.register(web, core, services, passkeys, insight);
 
@@ -180,12 +184,13 @@ public final class Gatehouse implements AutoCloseable {
         services.access().schedule(background);
         console.schedule(background);
         login.schedule(background);
+        oidc.schedule(background);
 
         Optional<String> bootstrapUrl = services.auth().bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
         LOG.info("Gatehouse listening on {} ({})", links.base(), config);
-        return new Gatehouse(config, services, console, login.requests(), app, links, routes, background, bootstrapUrl, lock,
-                newInstallation);
+        return new Gatehouse(config, services, console, login.requests(), oidc.provider(), app, links, routes,
+                background, bootstrapUrl, lock, newInstallation);
     }
 
     /**
@@ -280,6 +285,11 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     /** "Sign in with your phone": where a sign-in page spends a completion token. */
+    /** The OpenID Connect provider (tests issue codes through it). */
+    public OidcProvider oidc() {
+        return oidc;
+    }
+
     public LoginRequests logins() {
         return logins;
     }

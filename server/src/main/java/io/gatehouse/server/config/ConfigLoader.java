@@ -60,6 +60,8 @@ public final class ConfigLoader {
         keys.put("passkey.extra-roots", null);
         keys.put("console.idle-timeout-minutes", "15");
         keys.put("console.absolute-timeout-hours", "8");
+        keys.put("oidc.session-hours", "8");
+        keys.put("oidc.step-up-minutes", "15");
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -210,13 +212,16 @@ public final class ConfigLoader {
             int idleMinutes = integer("console.idle-timeout-minutes", 1, Math.max(1, absoluteHours * 60));
             GatehouseConfig.Console console = new GatehouseConfig.Console(Duration.ofMinutes(idleMinutes),
                     Duration.ofHours(absoluteHours));
+            GatehouseConfig.SignIn signIn = new GatehouseConfig.SignIn(
+                    Duration.ofHours(integer("oidc.session-hours", 1, 168)),
+                    Duration.ofMinutes(integer("oidc.step-up-minutes", 1, 1440)));
 
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
             return new GatehouseConfig(bind, port, data, database.url(), database.user(), database.password(),
                     publicBaseUrl, issuer, masterKey, maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds),
-                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds), passkeys, console);
+                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds), passkeys, console, signIn);
         }
 
         /** The JDBC URL and credentials; a libpq-style URL gives up its user and password here. */

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param lockoutDuration how long a user's failure window lasts, and the first lock of one source
  * @param lockoutSourceThreshold counted failures in a row from one source that lock that source out of the user
  * @param lockoutSourceMaxDuration the longest lock of one source (each further lock in a row doubles)
+ * @param signIn how long sign-ins to applications last
  */
 public record GatehouseConfig(
         String bind,
@@ -43,7 +44,8 @@ public record GatehouseConfig(
         int lockoutSourceThreshold,
         Duration lockoutSourceMaxDuration,
         Passkeys passkeys,
-        Console console) {
+        Console console,
+        SignIn signIn) {
 
     /**
      * How long a console session lives: it ends after {@code idleTimeout} without a request, and after
@@ -51,6 +53,15 @@ public record GatehouseConfig(
      */
     public record Console(Duration idleTimeout, Duration absoluteTimeout) {
         public static final Console DEFAULT = new Console(Duration.ofMinutes(15), Duration.ofHours(8));
+    }
+
+    /**
+     * Sign-in to applications (the OpenID Connect provider): a provider session lasts {@code sessionLifetime} after
+     * its sign-in; a phishing-resistant authentication raises its level for {@code stepUpLifetime}, after which the
+     * level falls back and a client that asks for it again makes the person authenticate again.
+     */
+    public record SignIn(Duration sessionLifetime, Duration stepUpLifetime) {
+        public static final SignIn DEFAULT = new SignIn(Duration.ofHours(8), Duration.ofMinutes(15));
     }
 
     /**
@@ -80,7 +91,8 @@ public record GatehouseConfig(
     public GatehouseConfig withPort(int newPort) {
         return new GatehouseConfig(bind, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword,
                 publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
-                lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console);
+                lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console,
+                signIn);
     }
 
     /**
@@ -90,7 +102,8 @@ public record GatehouseConfig(
     public GatehouseConfig withDataDirectory(Path newDataDirectory) {
         return new GatehouseConfig(bind, port, newDataDirectory.toAbsolutePath().normalize(), databaseUrl,
                 databaseUser, databasePassword, publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize,
-                lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console);
+                lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console,
+                signIn);
     }
 
     @Override

@@ -77,7 +77,8 @@ public final class SettingsPages {
         PolicyChange change = new PolicyChange(form.checked("totpRequired"), form.text("algorithm"),
                 form.number("digits"), form.number("periodSeconds"), form.number("lookBehindSteps"),
                 form.number("lookAheadSteps"), ttlMinutes == null ? null : ttlMinutes * 60,
-                form.checked("consoleTotpSignIn"));
+                form.checked("consoleTotpSignIn"), form.all("signInMethods"),
+                form.checked("phishingResistantSignIn"));
         policies.put(role, change, by, Requests.client(ctx));
         render(ctx, "The policy of role '" + role + "' is saved.", null);
     }

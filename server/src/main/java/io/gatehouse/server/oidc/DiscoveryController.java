@@ -48,7 +48,7 @@ public final class DiscoveryController {
 
     /**
      * What the provider supports; built with the SDK so that its field names and shapes are the standard's. Only
-     * what is built is announced: the end-session endpoint joins once it exists.
+     * what is built is announced.
      */
     OIDCProviderMetadata metadata() {
         OIDCProviderMetadata metadata = new OIDCProviderMetadata(new Issuer(endpoints.issuer()),
@@ -56,6 +56,7 @@ public final class DiscoveryController {
         metadata.setAuthorizationEndpointURI(endpoints.at(Endpoints.AUTHORIZE));
         metadata.setTokenEndpointURI(endpoints.at(Endpoints.TOKEN));
         metadata.setUserInfoEndpointURI(endpoints.at(Endpoints.USERINFO));
+        metadata.setEndSessionEndpointURI(endpoints.at(SignInController.LOGOUT));
         metadata.setResponseTypes(List.of(ResponseType.CODE));
         metadata.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
         metadata.setScopes(new Scope("openid", "offline_access"));

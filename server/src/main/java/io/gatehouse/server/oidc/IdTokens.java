@@ -4,6 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 
 /** Signs ID tokens with the active key; {@code sub} is the person's user id, stable and never reassigned. */
 final class IdTokens {
@@ -49,6 +52,25 @@ final class IdTokens {
             return sign(claims.toJWTClaimsSet(), JOSEObjectType.JWT);
         } catch (ParseException e) {
             throw new CryptoException("cannot build the claims of an ID token", e);
+        }
+    }
+
+    /**
+     * The claims of an ID token this provider signed, as a logout request's {@code id_token_hint}: 1 it parses as a
+     * signed JWT, 2 under a key the JWKS publishes (by {@code kid}), 3 the signature verifies, 4 its issuer is this
+     * provider. Its expiry is not checked: OIDC RP-Initiated Logout allows an expired hint.
+     */
+    Optional<JWTClaimsSet> verifyHint(String hint) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(hint);
+            JWK key = keys.published().getKeyByKeyId(jwt.getHeader().getKeyID());
+            if (key == null || !jwt.verify(new ECDSAVerifier(key.toECKey()))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            return endpoints.issuer().equals(claims.getIssuer()) ? Optional.of(claims) : Optional.empty();
+        } catch (java.text.ParseException | JOSEException | IllegalStateException e) {
+            return Optional.empty();
         }
     }
 

@@ -2,9 +2,13 @@ package io.gatehouse.server.oidc;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
+import io.gatehouse.server.policy.SignInMethod;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An application registered to sign people in.
@@ -12,10 +16,13 @@ import java.util.Optional;
  * @param secretHash the SHA-256 of the client secret ({@code client_secret_basic}); null otherwise
  * @param jwks the public keys of its {@code private_key_jwt} assertions; empty otherwise
  * @param refreshTokens whether the client was registered to receive refresh tokens
+ * @param signInMethods how people may sign in to it (their roles' policies may narrow this further)
+ * @param phishingResistant whether it always needs a phishing-resistant sign-in (passkey or phone approval)
  */
 public record OidcClient(String clientId, String name, boolean publicClient, List<URI> redirectUris,
         List<URI> postLogoutRedirectUris, AuthMethod authMethod, byte[] secretHash, Optional<JWKSet> jwks,
-        boolean refreshTokens, String createdBy, Instant createdAt) {
+        boolean refreshTokens, Set<SignInMethod> signInMethods, boolean phishingResistant, String createdBy,
+        Instant createdAt) {
 
     /** How a client authenticates at the token endpoint. */
     public enum AuthMethod {
@@ -38,6 +45,7 @@ public record OidcClient(String clientId, String name, boolean publicClient, Lis
     public OidcClient {
         redirectUris = List.copyOf(redirectUris);
         postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris);
+        signInMethods = Collections.unmodifiableSet(EnumSet.copyOf(signInMethods));
     }
 
     /** Exact match, as text: no normalisation, so that no two spellings of a URI can be played against each other. */

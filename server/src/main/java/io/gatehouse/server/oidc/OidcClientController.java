@@ -11,6 +11,7 @@ import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.Html;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.policy.SignInMethod;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.util.List;
@@ -37,7 +38,8 @@ public final class OidcClientController {
 
     /** {@code POST /api/v1/oidc/clients}; {@code public} has no default: a confidential client must say so. */
     record CreateRequest(String name, List<String> redirectUris, @JsonProperty("public") Boolean publicClient,
-            List<String> postLogoutRedirectUris, Boolean refreshTokens, Map<String, Object> jwks) {
+            List<String> postLogoutRedirectUris, Boolean refreshTokens, Map<String, Object> jwks,
+            List<String> signInMethods, Boolean phishingResistant) {
         CreateRequest {
             Fields.required("name", name, "a string");
             Fields.required("redirectUris", redirectUris, "an array of URIs");
@@ -52,20 +54,23 @@ public final class OidcClientController {
 
         OidcClients.Registration registration() {
             return new OidcClients.Registration(name, redirectUris, publicClient, postLogoutRedirectUris,
-                    Boolean.TRUE.equals(refreshTokens), jwks);
+                    Boolean.TRUE.equals(refreshTokens), jwks, signInMethods == null ? SignInMethod.ALL
+                            : SignInMethod.parseAll("signInMethods", signInMethods),
+                    Boolean.TRUE.equals(phishingResistant));
         }
     }
 
     /** A client as listed; never its secret. */
     record ClientView(String clientId, String name, @JsonProperty("public") boolean publicClient,
             List<String> redirectUris, List<String> postLogoutRedirectUris, String tokenEndpointAuthMethod,
-            boolean refreshTokens, String createdBy, String createdAt) {
+            boolean refreshTokens, List<String> signInMethods, boolean phishingResistant, String createdBy,
+            String createdAt) {
         static ClientView of(OidcClient client) {
             return new ClientView(client.clientId(), client.name(), client.publicClient(),
                     client.redirectUris().stream().map(URI::toString).toList(),
                     client.postLogoutRedirectUris().stream().map(URI::toString).toList(),
-                    client.authMethod().code(), client.refreshTokens(), client.createdBy(),
-                    client.createdAt().toString());
+                    client.authMethod().code(), client.refreshTokens(), SignInMethod.codes(client.signInMethods()),
+                    client.phishingResistant(), client.createdBy(), client.createdAt().toString());
         }
     }
 
@@ -73,12 +78,14 @@ public final class OidcClientController {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CreatedView(String clientId, String name, @JsonProperty("public") boolean publicClient,
             List<String> redirectUris, List<String> postLogoutRedirectUris, String tokenEndpointAuthMethod,
-            boolean refreshTokens, String createdBy, String createdAt, String clientSecret) {
+            boolean refreshTokens, List<String> signInMethods, boolean phishingResistant, String createdBy,
+            String createdAt, String clientSecret) {
         static CreatedView of(OidcClients.Registered registered) {
             ClientView view = ClientView.of(registered.client());
             return new CreatedView(view.clientId(), view.name(), view.publicClient(), view.redirectUris(),
                     view.postLogoutRedirectUris(), view.tokenEndpointAuthMethod(), view.refreshTokens(),
-                    view.createdBy(), view.createdAt(), registered.secret().orElse(null));
+                    view.signInMethods(), view.phishingResistant(), view.createdBy(), view.createdAt(),
+                    registered.secret().orElse(null));
         }
     }
 

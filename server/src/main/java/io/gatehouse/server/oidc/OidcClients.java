@@ -9,6 +9,7 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
+import io.gatehouse.server.policy.SignInMethod;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Registration of the applications that sign people in, by administrators. A confidential client gets a secret
@@ -47,7 +49,8 @@ public final class OidcClients {
      * @param jwks for {@code private_key_jwt}: a JWK set of public keys as JSON; null for a secret
      */
     public record Registration(String name, List<String> redirectUris, boolean publicClient,
-            List<String> postLogoutRedirectUris, boolean refreshTokens, Map<String, Object> jwks) {
+            List<String> postLogoutRedirectUris, boolean refreshTokens, Map<String, Object> jwks,
+            Set<SignInMethod> signInMethods, boolean phishingResistant) {
     }
 
     /** A registered client with the only copy of its secret (empty for public and {@code private_key_jwt}). */
@@ -77,11 +80,14 @@ public final class OidcClients {
         OidcClient.AuthMethod method = registration.publicClient() ? OidcClient.AuthMethod.NONE
                 : jwks.isPresent() ? OidcClient.AuthMethod.PRIVATE_KEY_JWT : OidcClient.AuthMethod.CLIENT_SECRET_BASIC;
         OidcClient client = new OidcClient(clientId, name, registration.publicClient(), redirects, logouts, method,
-                secret.map(Ids::sha256).orElse(null), jwks, registration.refreshTokens(), actor, clock.instant());
+                secret.map(Ids::sha256).orElse(null), jwks, registration.refreshTokens(),
+                registration.signInMethods(), registration.phishingResistant(), actor, clock.instant());
         database.inTransaction(tx -> {
             store.insert(tx, client);
             audit.append(tx, AuditEvent.of(actor, "oidc.client.register", from).subject("oidc_client:" + clientId)
-                    .detail("name", name).detail("authMethod", method.code()).success());
+                    .detail("name", name).detail("authMethod", method.code())
+                    .detail("signInMethods", String.join(" ", SignInMethod.codes(client.signInMethods())))
+                    .detail("phishingResistant", client.phishingResistant()).success());
             return null;
         });
         return new Registered(client, secret);

@@ -3,7 +3,10 @@ package io.gatehouse.server.oidc;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.http.Routes;
 
-/** Puts every route of the provider on the server: client registration, discovery and JWKS, authorize, token. */
+/**
+ * Puts every route of the provider on the server: client registration, discovery and JWKS, authorize and its
+ * sign-in page, token, logout.
+ */
 public final class OidcController {
     private final OidcProvider provider;
     private final Authenticator auth;
@@ -19,7 +22,7 @@ public final class OidcController {
         new OidcClientController(provider.clients(), auth, maxBody).register(routes);
         new DiscoveryController(provider.endpoints(), provider.keys(), auth).register(routes);
         new TokenController(provider.authenticator(), provider.tokens(), provider.endpoints()).register(routes);
-        new AuthorizationController(new AuthorizationRequests(provider.clients()), provider.endpoints())
-                .register(routes);
+        provider.signInController(maxBody).register(routes);
+        provider.logoutController().register(routes);
     }
 }

@@ -1,7 +1,14 @@
 package io.gatehouse.server.oidc;
 
 import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.device.Devices;
+import io.gatehouse.server.login.LoginRequests;
+import io.gatehouse.server.passkey.PasskeyService;
+import io.gatehouse.server.policy.PolicyService;
+import io.gatehouse.server.totp.TotpVerifier;
+import io.gatehouse.server.user.UserService;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -9,25 +16,50 @@ import java.util.function.Supplier;
 
 /** Composes the provider's parts over one issuer; {@link OidcController} puts their routes on the server. */
 public final class OidcProvider {
+    private final Database database;
     private final OidcClients clients;
     private final SigningKeys keys;
     private final Endpoints endpoints;
     private final Tokens tokens;
     private final ClientAuthenticator authenticator;
+    private final ProviderSessions sessions;
+    private final SignIns signIns;
+    private final Interactions interactions;
+    private final LoginRequests phones;
+    private final IdTokens idTokens;
 
-    public OidcProvider(Database database, AuditLog audit, OidcClients clients, SigningKeys keys, Supplier<URI> base,
-            Clock clock, SecureRandom random) {
+    /** What the provider signs people in with: the people, their policies and their credentials. */
+    public record People(UserService users, PolicyService policies, TotpVerifier verifier, PasskeyService passkeys,
+            LoginRequests phones, Devices devices) {
+    }
+
+    public OidcProvider(Database database, AuditLog audit, MasterKeyring keyring, OidcClients clients,
+            SigningKeys keys, People people, ProviderSessions.Settings settings, Supplier<URI> base, Clock clock,
+            SecureRandom random) {
+        this.database = database;
         this.clients = clients;
         this.keys = keys;
         this.endpoints = new Endpoints(base);
         GrantStore store = new GrantStore();
-        this.tokens = new Tokens(database, audit, new IdTokens(keys, endpoints, clock), store, clock, random);
+        this.idTokens = new IdTokens(keys, endpoints, clock);
+        this.tokens = new Tokens(database, audit, idTokens, store, clock, random);
         this.authenticator = new ClientAuthenticator(clients, store, database, endpoints, clock);
+        this.sessions = new ProviderSessions(database, audit, people.users(), people.devices(), settings, clock,
+                random);
+        this.signIns = new SignIns(database, audit, people.users(), people.policies(), people.verifier(),
+                people.passkeys(), people.phones(), sessions, clock);
+        this.interactions = new Interactions(keyring, clock, random);
+        this.phones = people.phones();
     }
 
     /** Codes for people who signed in (the authorization endpoint's last step). */
     public Tokens tokens() {
         return tokens;
+    }
+
+    /** The browsers signed in to the provider. */
+    public ProviderSessions sessions() {
+        return sessions;
     }
 
     OidcClients clients() {
@@ -44,5 +76,14 @@ public final class OidcProvider {
 
     ClientAuthenticator authenticator() {
         return authenticator;
+    }
+
+    SignInController signInController(int maxBody) {
+        return new SignInController(new AuthorizationRequests(clients), signIns, sessions, tokens, interactions,
+                phones, endpoints, database, maxBody);
+    }
+
+    LogoutController logoutController() {
+        return new LogoutController(clients, sessions, idTokens, endpoints);
     }
 }

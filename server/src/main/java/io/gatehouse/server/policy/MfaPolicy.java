@@ -4,6 +4,9 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.protocol.otp.OtpAlgorithm;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The second-factor rules for a role.
@@ -17,6 +20,10 @@ import java.util.Collection;
  * @param enrollmentLinkTtl how long an enrollment link lives; 1 minute to 24 hours
  * @param consoleTotpSignIn whether people with this role may sign in to the console with a TOTP code (or a recovery
  *     code) instead of a passkey; off unless a policy turns it on, and only when every policy of a person allows it
+ * @param signInMethods how people with this role may sign in to applications (the OpenID Connect provider); a
+ *     person may use a method only if every policy of theirs allows it
+ * @param phishingResistantSignIn whether people with this role must sign in to applications with a
+ *     phishing-resistant method (passkey or phone approval), whatever the application asks
  */
 public record MfaPolicy(
         boolean totpRequired,
@@ -26,11 +33,14 @@ public record MfaPolicy(
         int lookBehindSteps,
         int lookAheadSteps,
         Duration enrollmentLinkTtl,
-        boolean consoleTotpSignIn) {
+        boolean consoleTotpSignIn,
+        Set<SignInMethod> signInMethods,
+        boolean phishingResistantSignIn) {
 
     /** Applies to users none of whose roles has a policy: SHA1, 6 digits, 30 s, current and previous step, 10 min. */
     public static final MfaPolicy DEFAULT =
-            new MfaPolicy(false, OtpAlgorithm.SHA1, 6, 30, 1, 0, Duration.ofMinutes(10), false);
+            new MfaPolicy(false, OtpAlgorithm.SHA1, 6, 30, 1, 0, Duration.ofMinutes(10), false, SignInMethod.ALL,
+                    false);
 
     public MfaPolicy {
         check(digits == 6 || digits == 8, "digits", "6 or 8", digits);
@@ -39,6 +49,16 @@ public record MfaPolicy(
         check(lookAheadSteps >= 0 && lookAheadSteps <= 5, "lookAheadSteps", "0 to 5", lookAheadSteps);
         long ttl = enrollmentLinkTtl.toSeconds();
         check(ttl >= 60 && ttl <= 86_400, "enrollmentLinkTtlSeconds", "60 to 86400", ttl);
+        check(!signInMethods.isEmpty(), "signInMethods", "at least one method", "none");
+        signInMethods = Collections.unmodifiableSet(EnumSet.copyOf(signInMethods));
+    }
+
+    /** The methods two roles both allow; a person whose roles share none cannot sign in to applications. */
+    private static Set<SignInMethod> both(Set<SignInMethod> a, Set<SignInMethod> b) {
+        Set<SignInMethod> shared = EnumSet.noneOf(SignInMethod.class);
+        shared.addAll(a);
+        shared.retainAll(b);
+        return shared.isEmpty() ? EnumSet.of(SignInMethod.PASSKEY) : shared;
     }
 
     private static void check(boolean ok, String field, String expected, Object actual) {
@@ -50,7 +70,9 @@ public record MfaPolicy(
 
     /**
      * The policy of a user with several roles: the strictest value of each setting (required if any role requires
-     * it, the strongest algorithm, the most digits, the shortest period, the narrowest window, the shortest link, TOTP sign-in to the console only if every role allows it).
+     * it, the strongest algorithm, the most digits, the shortest period, the narrowest window, the shortest link,
+     * TOTP sign-in to the console only if every role allows it, the sign-in methods every role allows (a passkey
+     * alone when they share none), phishing resistance if any role requires it).
      */
     public static MfaPolicy strictest(Collection<MfaPolicy> policies) {
         if (policies.isEmpty()) {
@@ -67,7 +89,9 @@ public record MfaPolicy(
                     Math.min(result.lookAheadSteps, policy.lookAheadSteps),
                     result.enrollmentLinkTtl.compareTo(policy.enrollmentLinkTtl) <= 0
                             ? result.enrollmentLinkTtl : policy.enrollmentLinkTtl,
-                    result.consoleTotpSignIn && policy.consoleTotpSignIn);
+                    result.consoleTotpSignIn && policy.consoleTotpSignIn,
+                    both(result.signInMethods, policy.signInMethods),
+                    result.phishingResistantSignIn || policy.phishingResistantSignIn);
         }
         return result;
     }

@@ -3,13 +3,15 @@ package io.gatehouse.server.policy;
 import io.gatehouse.protocol.otp.OtpAlgorithm;
 import io.gatehouse.server.common.GatehouseException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The settings of a new or replaced role policy; a setting left out (null) takes the value of
  * {@link MfaPolicy#DEFAULT}, so that a role can tighten one setting without restating the others.
  */
 public record PolicyChange(Boolean totpRequired, String algorithm, Integer digits, Integer periodSeconds,
-        Integer lookBehindSteps, Integer lookAheadSteps, Integer enrollmentLinkTtlSeconds, Boolean consoleTotpSignIn) {
+        Integer lookBehindSteps, Integer lookAheadSteps, Integer enrollmentLinkTtlSeconds, Boolean consoleTotpSignIn,
+        List<String> signInMethods, Boolean phishingResistantSignIn) {
 
     /** The policy these settings give; out-of-range values are refused by {@link MfaPolicy}. */
     MfaPolicy toPolicy() {
@@ -23,7 +25,9 @@ public record PolicyChange(Boolean totpRequired, String algorithm, Integer digit
                 lookAheadSteps == null ? d.lookAheadSteps() : lookAheadSteps,
                 enrollmentLinkTtlSeconds == null ? d.enrollmentLinkTtl()
                         : Duration.ofSeconds(enrollmentLinkTtlSeconds),
-                consoleTotpSignIn == null ? d.consoleTotpSignIn() : consoleTotpSignIn);
+                consoleTotpSignIn == null ? d.consoleTotpSignIn() : consoleTotpSignIn,
+                signInMethods == null ? d.signInMethods() : SignInMethod.parseAll("signInMethods", signInMethods),
+                phishingResistantSignIn == null ? d.phishingResistantSignIn() : phishingResistantSignIn);
     }
 
     private static OtpAlgorithm parseAlgorithm(String name) {

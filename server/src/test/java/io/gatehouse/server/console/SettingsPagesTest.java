@@ -43,10 +43,12 @@ class SettingsPagesTest {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.text()).contains("data-page=\"settings\"").contains("Save the policy");
 
-        HttpResult saved = admin.postForm("/console/settings/policies", Map.of("_csrf",
-                admin.csrfFrom("/console/settings"), "role", "ops", "digits", "8", "periodSeconds", "30",
-                "algorithm", "SHA256", "lookBehindSteps", "1", "lookAheadSteps", "0", "enrollmentLinkTtlMinutes",
-                "5", "totpRequired", "on"));
+        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("_csrf", admin.csrfFrom("/console/settings"),
+                "role", "ops", "digits", "8", "periodSeconds", "30", "algorithm", "SHA256", "lookBehindSteps", "1",
+                "lookAheadSteps", "0", "enrollmentLinkTtlMinutes", "5", "totpRequired", "on"));
+        form.put("signInMethods", "passkey");
+        form.put("phishingResistantSignIn", "on");
+        HttpResult saved = admin.postForm("/console/settings/policies", form);
 
         assertThat(saved.status()).as(saved.text()).isEqualTo(200);
         assertThat(saved.text()).contains("The policy of role 'ops' is saved.").contains("data-role=\"ops\"");
@@ -56,6 +58,8 @@ class SettingsPagesTest {
         assertThat(policy.json().get("totpRequired").asBoolean()).isTrue();
         assertThat(policy.json().get("consoleTotpSignIn").asBoolean()).isFalse();
         assertThat(policy.json().get("enrollmentLinkTtlSeconds").asInt()).isEqualTo(300);
+        assertThat(policy.json().get("signInMethods").toString()).isEqualTo("[\"passkey\"]");
+        assertThat(policy.json().get("phishingResistantSignIn").asBoolean()).isTrue();
     }
 
     @Test

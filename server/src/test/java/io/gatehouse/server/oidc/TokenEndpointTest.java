@@ -64,11 +64,7 @@ class TokenEndpointTest {
     @BeforeEach
     void start() {
         server = TestServer.start(data);
-        Core core = server.gatehouse().services().core();
-        tokens = new OidcProvider(core.database(), core.audit(), new OidcClients(core.database(), core.audit(),
-                core.clock(), core.random()), new SigningKeys(core.database(), core.secrets(), core.audit(),
-                core.clock(), core.random()), () -> server.gatehouse().baseUrl(), core.clock(), new SecureRandom())
-                .tokens();
+        tokens = server.gatehouse().oidc().tokens();
         userId = server.post("/api/v1/users", Map.of("username", "alice")).json().get("id").asText();
     }
 

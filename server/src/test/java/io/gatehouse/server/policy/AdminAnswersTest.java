@@ -47,7 +47,8 @@ class AdminAnswersTest {
         assertThat(members(list.get("roles"))).containsExactly("staff");
         JsonNode staff = list.get("roles").get("staff");
         assertThat(members(staff)).containsExactly("totpRequired", "algorithm", "digits", "periodSeconds",
-                "lookBehindSteps", "lookAheadSteps", "enrollmentLinkTtlSeconds", "consoleTotpSignIn");
+                "lookBehindSteps", "lookAheadSteps", "enrollmentLinkTtlSeconds", "consoleTotpSignIn", "signInMethods",
+                "phishingResistantSignIn");
         assertThat(staff.get("digits").asInt()).isEqualTo(8);
         assertThat(staff.get("algorithm").asText()).isEqualTo("SHA1");
         assertThat(list.get("default").get("totpRequired").asBoolean()).isFalse();
