@@ -46,12 +46,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Sign-ins per second over HTTP (issue 11): Gatehouse's OpenID Connect sign-in with TOTP and with a passkey, and its
- * token endpoint, beside Keycloak 26.7.3 ({@link KeycloakPeer}) doing the same TOTP sign-in in the same run; and the
+ * token endpoint, beside Keycloak 26.7.3 ({@link KeycloakPeer}) doing the same work in the same run; and the
  * resident memory of both servers.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.SignInLoad \
- *     [--jar dist/target/gatehouse.jar] [--keycloak bench/target/keycloak/keycloak-26.7.3] [--users 2000]
+ *     [--jar dist/target/gatehouse.jar] [--keycloak bench/target/keycloak/keycloak-26.7.3] [--users 1000]
  *     [--passkey-users 64] [--enrollers 8] [--clients 16] [--seconds 15] [--warmup-seconds 10]
  *     [--stock-seconds 8] [--only gatehouse|keycloak] [--keep-log]
  * </pre>
@@ -68,18 +68,22 @@ import org.HdrHistogram.Histogram;
  *       replay record, make a session and a code, exchange it, sign an ID token).</li>
  *   <li>Gatehouse, passkey: the sign-in page, {@code POST /oauth2/sign-in/passkey/options}, an ES256 assertion made
  *       here ({@link SoftAuthenticator}), {@code POST /oauth2/sign-in/passkey} (200 with the redirect), the token
- *       request. Keycloak's passwordless WebAuthn is not driven (its login page runs the ceremony in script); the
- *       passkey path is set beside its physical floor instead: one P-256 signature verification (the assertion)
- *       plus one P-256 signature (the ES256 ID token) per sign-in, on as many threads as the machine has cores,
- *       measured in this JVM in the same run.</li>
+ *       request.</li>
+ *   <li>Keycloak, passkey: its passwordless WebAuthn authenticator alone as the browser flow of a second realm whose
+ *       users' passkeys are imported ({@link KeycloakPeer#createPasskeyRealm}): the page (its script carries the
+ *       challenge), the hidden form {@code webauth} posted with the assertion's fields as its script posts them
+ *       (302 with the code), the token request.</li>
  * </ul>
- * Both servers get the same TOTP policy (SHA1, 8 digits, 30 s, 5 steps either side, single use per step), the same
- * number of users, clients, warm-up and measurement, and the same (user, step) pairs ({@link Tickets}: every code
- * sent is one the server must accept). They run one after the other, never both loaded at once; the idle one is
- * stopped. The token endpoint is measured on its own too: codes are gathered by sign-ins for
- * {@code --stock-seconds} without being exchanged, then exchanged by {@code --clients} threads (every code is
- * used once, within its 60 s lifetime). Resident memory ({@code VmRSS}) of each server: after setup, peak during
- * the load, and after it.
+ * Both servers get the same TOTP policy (SHA1, 8 digits, 30 s, 5 steps either side, single use), the same number of
+ * users, clients, warm-up and measurement, and (user, step) pairs handed out the same way ({@link Tickets}: every
+ * code sent is one the server must accept). They run one after the other, never both loaded at once: Keycloak
+ * first, stopped before Gatehouse starts. The token endpoint is measured on its own too: codes are gathered by
+ * sign-ins for {@code --stock-seconds} without being exchanged, then exchanged by {@code --clients} threads (each
+ * code once, within its 60 s lifetime). The passkey path is also set beside its physical floor, measured in this
+ * JVM at the end: one P-256 verification (the assertion) plus one P-256 signature (the ES256 ID token) per sign-in,
+ * one thread per core. Resident memory ({@code VmRSS}) of each server: after setup, peak during the load, after it.
+ * Every answer must be the expected one (200 page, 303/302 with the code and the state, 200 with an ID token);
+ * anything else counts as an error and the first one is reported.
  */
 public final class SignInLoad {
     private static final String REDIRECT = "http://localhost:9/callback";
@@ -95,7 +99,7 @@ public final class SignInLoad {
     private String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private Path jar = Path.of("dist/target/gatehouse.jar");
     private Path keycloak = Path.of("bench/target/keycloak/keycloak-26.7.3");
-    private int users = 2000;
+    private int users = 1000;
     private int passkeyUsers = 64;
     private int enrollers = 8;
     private int clients = 16;
