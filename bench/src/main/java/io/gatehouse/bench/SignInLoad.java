@@ -106,6 +106,8 @@ public final class SignInLoad {
     private int seconds = 15;
     private int warmupSeconds = 20;
     private int stockSeconds = 8;
+    private int rounds = 2;
+    private List<String> serverOpts = List.of();
     private String only = "";
     private boolean keepLog;
 
@@ -125,6 +127,8 @@ public final class SignInLoad {
                 case "--warmup-seconds" -> load.warmupSeconds = Integer.parseInt(value);
                 case "--stock-seconds" -> load.stockSeconds = Integer.parseInt(value);
                 case "--only" -> load.only = value;
+                case "--rounds" -> load.rounds = Integer.parseInt(value);
+                case "--server-opts" -> load.serverOpts = List.of(value.trim().split("\\s+"));
                 case "--keep-log" -> {
                     load.keepLog = true;
                     i--; // a flag without a value
@@ -137,10 +141,10 @@ public final class SignInLoad {
         if (load.users < 16 || load.users > 100_000 || load.passkeyUsers < 1 || load.passkeyUsers > load.users
                 || load.enrollers < 1 || load.enrollers > 64 || load.clients < 1 || load.clients > 256
                 || load.seconds < 1 || load.seconds > 60 || load.warmupSeconds < 0 || load.warmupSeconds > 60
-                || load.stockSeconds < 1 || load.stockSeconds > 30
+                || load.stockSeconds < 1 || load.stockSeconds > 30 || load.rounds < 1 || load.rounds > 10
                 || !List.of("", "gatehouse", "keycloak").contains(load.only)) {
             throw new IllegalArgumentException("out of bounds: users 16..100000, passkey users 1..users, enrollers"
-                    + " 1..64, clients 1..256, seconds 1..60, warm-up 0..60 s, stock 1..30 s, only gatehouse|keycloak");
+                    + " 1..64, clients 1..256, seconds 1..60, warm-up 0..60 s, stock 1..30 s, rounds 1..10, only gatehouse|keycloak");
         }
         System.out.println(load.run());
     }
@@ -460,6 +464,32 @@ public final class SignInLoad {
             return ok / seconds;
         }
 
+        /** The phases of one kind over the rounds as one: counts and times added, histograms merged. */
+        static Phase merge(List<Phase> phases) {
+            if (phases.isEmpty()) {
+                return null;
+            }
+            Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+            Map<String, Histogram> steps = new LinkedHashMap<>();
+            long ok = 0;
+            long errors = 0;
+            double seconds = 0;
+            boolean exhausted = false;
+            String firstError = null;
+            for (Phase phase : phases) {
+                ok += phase.ok();
+                errors += phase.errors();
+                seconds += phase.seconds();
+                exhausted |= phase.exhausted();
+                firstError = firstError != null ? firstError : phase.firstError();
+                latency.add(phase.latency());
+                phase.steps().forEach((step, h) -> steps.computeIfAbsent(step, k -> new Histogram(
+                        TimeUnit.SECONDS.toMicros(120), 3)).add(h));
+            }
+            return new Phase(phases.get(0).name(), phases.get(0).clients(), seconds, ok, errors, exhausted, latency,
+                    steps, firstError);
+        }
+
         double p(double percentile) {
             return latency.getValueAtPercentile(percentile) / 1000.0;
         }
@@ -574,11 +604,48 @@ public final class SignInLoad {
                 latency.copy(), steps.all(), firstError.get());
     }
 
-    // ---- One server's run -----------------------------------------------------------------------------
+    // ---- One server's side of the run ----------------------------------------------------------------
 
-    /** Everything measured on one server. */
-    record ServerResult(String server, Phase totp, Phase token, Phase passkey, long rssAfterSetupKb,
-            long rssPeakKb, long rssAfterKb, String setup) {
+    /** What one server is measured on, and what has been measured so far. */
+    static final class Side {
+        final String server;
+        final SignInPath totp;
+        final Client totpClient;
+        final SignInPath passkey;
+        final Client passkeyClient;
+        final long pid;
+        final String setup;
+        final long rssAfterSetupKb;
+        final Map<String, List<Phase>> phases = new LinkedHashMap<>();
+        RssPeak peak;
+
+        Side(String server, SignInPath totp, Client totpClient, SignInPath passkey, Client passkeyClient, long pid,
+                String setup) {
+            this.server = server;
+            this.totp = totp;
+            this.totpClient = totpClient;
+            this.passkey = passkey;
+            this.passkeyClient = passkeyClient;
+            this.pid = pid;
+            this.setup = setup;
+            this.rssAfterSetupKb = LoadServer.rssKb(pid);
+        }
+
+        void add(String kind, Phase phase) {
+            phases.computeIfAbsent(kind, k -> new ArrayList<>()).add(phase);
+        }
+
+        Phase merged(String kind) {
+            return Phase.merge(phases.getOrDefault(kind, List.of()));
+        }
+
+        String rates(String kind) {
+            StringBuilder out = new StringBuilder();
+            for (Phase phase : phases.getOrDefault(kind, List.of())) {
+                out.append(out.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", phase.rate()));
+            }
+            return out.toString();
+        }
     }
 
     /** Sign-ins with exchange for {@code --warmup-seconds}, reported, not judged. */
@@ -589,111 +656,104 @@ public final class SignInLoad {
         }
     }
 
-    /** Sign-ins with exchange, then (if asked) the token phase, on one path. */
-    private Phase[] measure(String server, HttpClient http, SignInPath path, Client client, boolean withTokenPhase)
-            throws InterruptedException {
-        CodeSink exchange = (code, steps) -> client.exchange(http, code, steps);
-        Phase signIns = signIns("sign-ins", http, path, exchange, seconds);
-        log("%s %s", server, signIns.line());
-        if (!withTokenPhase) {
-            return new Phase[] {signIns, null};
-        }
-        Queue<String> codes = new ConcurrentLinkedQueue<>();
-        Phase stock = signIns("codes for the token phase", http, path, (code, steps) -> {
-            codes.add(code);
-            return null;
-        }, stockSeconds);
-        log("%s %s", server, stock.line());
-        Phase token = exchanges("token endpoint", http, client, codes);
-        log("%s %s", server, token.line());
-        return new Phase[] {signIns, token};
+    private static final String TOTP = "TOTP sign-in";
+    private static final String TOKEN = "token endpoint (code exchange)";
+    private static final String PASSKEY = "passkey sign-in";
+
+    /** One measured phase of {@code kind} on {@code side}. */
+    private Phase measure(Side side, String kind, HttpClient http) throws InterruptedException {
+        Phase phase = switch (kind) {
+            case TOTP -> signIns(kind, http, side.totp, (code, steps) -> side.totpClient.exchange(http, code, steps),
+                    seconds);
+            case PASSKEY -> signIns(kind, http, side.passkey, (code, steps) -> side.passkeyClient.exchange(http, code,
+                    steps), seconds);
+            default -> {
+                Queue<String> codes = new ConcurrentLinkedQueue<>();
+                Phase stock = signIns("codes for the token phase", http, side.totp, (code, steps) -> {
+                    codes.add(code);
+                    return null;
+                }, stockSeconds);
+                log("%s %s", side.server, stock.line());
+                yield exchanges(kind, http, side.totpClient, codes);
+            }
+        };
+        log("%s %s", side.server, phase.line());
+        side.add(kind, phase);
+        return phase;
     }
 
-    private ServerResult keycloak(HttpClient http, Path data, List<KeycloakPeer.OtpUser> otpUsers,
-            List<User> ticketUsers) throws Exception {
+    private Side keycloak(HttpClient http, Path data, List<AutoCloseable> open) throws Exception {
+        SecureRandom random = new SecureRandom();
+        List<KeycloakPeer.OtpUser> otpUsers = new ArrayList<>();
+        List<User> ticketUsers = new ArrayList<>();
+        long before = Tickets.lowestStep(System.currentTimeMillis()) - 1;
+        TotpParameters params = new TotpParameters(OtpAlgorithm.SHA1, TotpLoad.DIGITS, TotpLoad.PERIOD);
+        for (int i = 0; i < users; i++) {
+            String secret = KeycloakPeer.secret(random, 20);
+            otpUsers.add(new KeycloakPeer.OtpUser("kc-user-" + i, secret));
+            ticketUsers.add(new User(null, "kc-user-" + i, new Totp(params, secret.getBytes(StandardCharsets.US_ASCII)),
+                    before));
+        }
         long started = System.nanoTime();
-        String clientSecret = KeycloakPeer.secret(new SecureRandom(), 32);
-        try (KeycloakPeer peer = KeycloakPeer.start(keycloak, data, System.getProperty("java.home"), http)) {
-            double startSeconds = (System.nanoTime() - started) / 1e9;
-            long realmStart = System.nanoTime();
-            peer.createRealm(TotpLoad.DIGITS, TotpLoad.PERIOD, TotpLoad.AHEAD, REDIRECT, clientSecret, otpUsers);
-            String setup = String.format(Locale.ROOT, "started in %.0f s; realm with %d users imported in %.1f s",
-                    startSeconds, otpUsers.size(), (System.nanoTime() - realmStart) / 1e9);
-            List<PasskeyUser> passkeys = new ArrayList<>();
-            List<KeycloakPeer.PasskeyUser> imported = new ArrayList<>();
-            for (int i = 0; i < passkeyUsers; i++) {
-                String id = java.util.UUID.randomUUID().toString();
-                SoftAuthenticator authenticator = new SoftAuthenticator(peer.base().toString(), peer.base().getHost());
-                imported.add(new KeycloakPeer.PasskeyUser(id, "kc-passkey-user-" + i,
-                        authenticator.imported(id.getBytes(StandardCharsets.UTF_8))));
-                passkeys.add(new PasskeyUser("kc-passkey-user-" + i, authenticator));
-            }
-            peer.createPasskeyRealm(REDIRECT, clientSecret, imported);
-            setup += String.format(Locale.ROOT, "; a second realm with %d passkey users", passkeyUsers);
-            long rssAfterSetup = peer.rssKb();
-            log("Keycloak pid %d on %s: %s; VmRSS %,d KiB", peer.pid(), peer.base(), setup, rssAfterSetup);
-            RssPeak peak = new RssPeak(peer.pid());
-            URI totpRealm = peer.realm(KeycloakPeer.REALM);
-            URI passkeyRealm = peer.realm(KeycloakPeer.PASSKEY_REALM);
-            SignInPath totpPath = new KeycloakTotp(totpRealm, new Tickets(ticketUsers, TICKET_MARGIN_MILLIS));
-            Client totpClient = new Client(totpRealm.resolve("protocol/openid-connect/token"), KeycloakPeer.CLIENT_ID,
-                    clientSecret);
-            SignInPath passkeyPath = new KeycloakPasskey(passkeyRealm, passkeys, new AtomicInteger());
-            Client passkeyClient = new Client(passkeyRealm.resolve("protocol/openid-connect/token"),
-                    KeycloakPeer.CLIENT_ID, clientSecret);
-            // Both paths are warm before either is measured, so that neither pays for the other's compilation.
-            warmUp("Keycloak", http, totpPath, totpClient);
-            warmUp("Keycloak passkey", http, passkeyPath, passkeyClient);
-            Phase[] totp = measure("Keycloak", http, totpPath, totpClient, true);
-            Phase[] passkey = measure("Keycloak passkey", http, passkeyPath, passkeyClient, false);
-            long rssAfter = peer.rssKb();
-            peak.stop();
-            log("Keycloak VmRSS after the load %,d KiB, peak %,d KiB", rssAfter, peak.peakKb());
-            return new ServerResult("Keycloak 26.7.3", totp[0], totp[1], passkey[0], rssAfterSetup, peak.peakKb(),
-                    rssAfter, setup);
+        String clientSecret = KeycloakPeer.secret(random, 32);
+        KeycloakPeer peer = KeycloakPeer.start(keycloak, data, System.getProperty("java.home"), http);
+        open.add(peer);
+        double startSeconds = (System.nanoTime() - started) / 1e9;
+        long realmStart = System.nanoTime();
+        peer.createRealm(TotpLoad.DIGITS, TotpLoad.PERIOD, TotpLoad.AHEAD, REDIRECT, clientSecret, otpUsers);
+        double realmSeconds = (System.nanoTime() - realmStart) / 1e9;
+        List<PasskeyUser> passkeys = new ArrayList<>();
+        List<KeycloakPeer.PasskeyUser> imported = new ArrayList<>();
+        for (int i = 0; i < passkeyUsers; i++) {
+            String id = java.util.UUID.randomUUID().toString();
+            SoftAuthenticator authenticator = new SoftAuthenticator(peer.base().toString(), peer.base().getHost());
+            imported.add(new KeycloakPeer.PasskeyUser(id, "kc-passkey-user-" + i,
+                    authenticator.imported(id.getBytes(StandardCharsets.UTF_8))));
+            passkeys.add(new PasskeyUser("kc-passkey-user-" + i, authenticator));
         }
+        peer.createPasskeyRealm(REDIRECT, clientSecret, imported);
+        String setup = String.format(Locale.ROOT, "started in %.0f s; realm with %d TOTP users imported in %.1f s; a"
+                + " second realm with %d passkey users", startSeconds, users, realmSeconds, passkeyUsers);
+        URI totpRealm = peer.realm(KeycloakPeer.REALM);
+        URI passkeyRealm = peer.realm(KeycloakPeer.PASSKEY_REALM);
+        Side side = new Side("Keycloak 26.7.3", new KeycloakTotp(totpRealm, new Tickets(ticketUsers,
+                TICKET_MARGIN_MILLIS)), new Client(totpRealm.resolve("protocol/openid-connect/token"),
+                KeycloakPeer.CLIENT_ID, clientSecret), new KeycloakPasskey(passkeyRealm, passkeys, new AtomicInteger()),
+                new Client(passkeyRealm.resolve("protocol/openid-connect/token"), KeycloakPeer.CLIENT_ID, clientSecret),
+                peer.pid(), setup);
+        log("Keycloak pid %d on %s: %s; VmRSS %,d KiB", side.pid, peer.base(), setup, side.rssAfterSetupKb);
+        return side;
     }
 
-    private ServerResult gatehouse(HttpClient http, Path data) throws Exception {
-        LoadServer server = new LoadServer(javaBin, jar, List.of(), data);
-        try {
-            URI base = server.startOnLocalhost(http);
-            TotpLoad.Api api = new TotpLoad.Api(http, base, server.adminToken());
-            api.send("PUT", "/api/v1/policies/" + TotpLoad.ROLE, Map.of("algorithm", "SHA1", "digits",
-                    TotpLoad.DIGITS, "periodSeconds", TotpLoad.PERIOD, "lookBehindSteps", TotpLoad.BEHIND,
-                    "lookAheadSteps", TotpLoad.AHEAD, "totpRequired", true, "enrollmentLinkTtlSeconds", 3600), 200);
-            JsonNode registered = api.send("POST", "/api/v1/oidc/clients", Map.of("name", "Bench app",
-                    "redirectUris", List.of(REDIRECT), "public", false), 201);
-            Client client = new Client(base.resolve("/oauth2/token"), registered.get("clientId").asText(),
-                    registered.get("clientSecret").asText());
-            long enrollStart = System.nanoTime();
-            List<User> enrolled = enroll(api);
-            double enrollSeconds = (System.nanoTime() - enrollStart) / 1e9;
-            long passkeyStart = System.nanoTime();
-            List<PasskeyUser> passkeys = new ArrayList<>();
-            for (User user : enrolled.subList(0, passkeyUsers)) {
-                passkeys.add(new PasskeyUser(user.username(), registerPasskey(api, base, user.id())));
-            }
-            String setup = String.format(Locale.ROOT, "%d users enrolled with TOTP over HTTP in %.1f s (%d"
-                    + " threads); %d of them given a passkey in %.1f s", users, enrollSeconds, enrollers,
-                    passkeyUsers, (System.nanoTime() - passkeyStart) / 1e9);
-            long rssAfterSetup = server.rssKb();
-            log("Gatehouse pid %d on %s: %s; VmRSS %,d KiB", server.pid(), base, setup, rssAfterSetup);
-            server.resetStepPeak();
-            SignInPath totpPath = new GatehouseTotp(base, client.clientId(), new Tickets(enrolled,
-                    TICKET_MARGIN_MILLIS));
-            SignInPath passkeyPath = new GatehousePasskey(base, client.clientId(), passkeys, new AtomicInteger());
-            warmUp("Gatehouse", http, totpPath, client);
-            warmUp("Gatehouse passkey", http, passkeyPath, client);
-            Phase[] totp = measure("Gatehouse", http, totpPath, client, true);
-            Phase[] passkey = measure("Gatehouse passkey", http, passkeyPath, client, false);
-            long rssAfter = server.rssKb();
-            log("Gatehouse VmRSS after the load %,d KiB, peak %,d KiB", rssAfter, server.stepRssPeakKb());
-            return new ServerResult("Gatehouse", totp[0], totp[1], passkey[0], rssAfterSetup, server.stepRssPeakKb(),
-                    rssAfter, setup);
-        } finally {
-            server.close();
+    private Side gatehouse(HttpClient http, Path data, List<AutoCloseable> open) throws Exception {
+        LoadServer server = new LoadServer(javaBin, jar, serverOpts, data);
+        open.add(server);
+        URI base = server.startOnLocalhost(http);
+        server.stopSampling(); // this generator samples both servers alike (RssPeak)
+        TotpLoad.Api api = new TotpLoad.Api(http, base, server.adminToken());
+        api.send("PUT", "/api/v1/policies/" + TotpLoad.ROLE, Map.of("algorithm", "SHA1", "digits",
+                TotpLoad.DIGITS, "periodSeconds", TotpLoad.PERIOD, "lookBehindSteps", TotpLoad.BEHIND,
+                "lookAheadSteps", TotpLoad.AHEAD, "totpRequired", true, "enrollmentLinkTtlSeconds", 3600), 200);
+        JsonNode registered = api.send("POST", "/api/v1/oidc/clients", Map.of("name", "Bench app",
+                "redirectUris", List.of(REDIRECT), "public", false), 201);
+        Client client = new Client(base.resolve("/oauth2/token"), registered.get("clientId").asText(),
+                registered.get("clientSecret").asText());
+        long enrollStart = System.nanoTime();
+        List<User> enrolled = enroll(api);
+        double enrollSeconds = (System.nanoTime() - enrollStart) / 1e9;
+        long passkeyStart = System.nanoTime();
+        List<PasskeyUser> passkeys = new ArrayList<>();
+        for (User user : enrolled.subList(0, passkeyUsers)) {
+            passkeys.add(new PasskeyUser(user.username(), registerPasskey(api, base, user.id())));
         }
+        String setup = String.format(Locale.ROOT, "%d users enrolled with TOTP over HTTP in %.1f s (%d threads); %d"
+                + " of them given a passkey in %.1f s; JVM options %s", users, enrollSeconds, enrollers, passkeyUsers,
+                (System.nanoTime() - passkeyStart) / 1e9, serverOpts.isEmpty() ? "(none)" : serverOpts);
+        Side side = new Side("Gatehouse", new GatehouseTotp(base, client.clientId(), new Tickets(enrolled,
+                TICKET_MARGIN_MILLIS)), client, new GatehousePasskey(base, client.clientId(), passkeys,
+                new AtomicInteger()), client, server.pid(), setup);
+        log("Gatehouse pid %d on %s: %s; VmRSS %,d KiB", side.pid, base, setup, side.rssAfterSetupKb);
+        return side;
     }
 
     private List<User> enroll(TotpLoad.Api api) throws Exception {
@@ -826,40 +886,78 @@ public final class SignInLoad {
         ExecutorService callbacks = Executors.newFixedThreadPool(4, LoadServer.daemon("sign-in-load-http"));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        List<AutoCloseable> open = new ArrayList<>();
         try {
-            ServerResult keycloakResult = null;
-            ServerResult gatehouseResult = null;
+            List<Side> sides = new ArrayList<>();
             if (!only.equals("gatehouse")) {
-                Path keycloakData = privateDirectory(data.resolve("keycloak"));
-                SecureRandom random = new SecureRandom();
-                List<KeycloakPeer.OtpUser> otpUsers = new ArrayList<>();
-                List<User> ticketUsers = new ArrayList<>();
-                long before = Tickets.lowestStep(System.currentTimeMillis()) - 1;
-                TotpParameters params = new TotpParameters(OtpAlgorithm.SHA1, TotpLoad.DIGITS, TotpLoad.PERIOD);
-                for (int i = 0; i < users; i++) {
-                    String secret = KeycloakPeer.secret(random, 20);
-                    otpUsers.add(new KeycloakPeer.OtpUser("kc-user-" + i, secret));
-                    ticketUsers.add(new User(null, "kc-user-" + i, new Totp(params,
-                            secret.getBytes(StandardCharsets.US_ASCII)), before));
-                }
-                keycloakResult = keycloak(http, keycloakData, otpUsers, ticketUsers);
+                sides.add(keycloak(http, privateDirectory(data.resolve("keycloak")), open));
             }
             if (!only.equals("keycloak")) {
                 LoadServer.requireJar(jar);
-                gatehouseResult = gatehouse(http, privateDirectory(data.resolve("gatehouse")));
+                sides.add(gatehouse(http, privateDirectory(data.resolve("gatehouse")), open));
             }
-            double floor = gatehouseResult == null ? 0 : signatureFloor();
+            // Both paths of both servers are warm before anything is measured, so that no phase pays for another's
+            // JIT compilation.
+            for (Side side : sides) {
+                warmUp(side.server, http, side.totp, side.totpClient);
+                warmUp(side.server + " passkey", http, side.passkey, side.passkeyClient);
+            }
+            for (Side side : sides) {
+                side.peak = new RssPeak(side.pid);
+            }
+            // Rounds alternate the order of the servers (ABBA), so that a change in the machine's other load during
+            // the run falls on both.
+            for (int round = 0; round < rounds; round++) {
+                List<Side> order = new ArrayList<>(sides);
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                log("round %d of %d; load average %s", round + 1, rounds, LoadServer.loadAverage());
+                for (String kind : List.of(TOTP, PASSKEY, TOKEN)) {
+                    for (Side side : order) {
+                        measure(side, kind, http);
+                    }
+                }
+            }
+            List<ServerResult> results = new ArrayList<>();
+            for (Side side : sides) {
+                side.peak.stop();
+                results.add(new ServerResult(side, LoadServer.rssKb(side.pid)));
+                log("%s VmRSS after the load %,d KiB, peak %,d KiB", side.server, LoadServer.rssKb(side.pid),
+                        side.peak.peakKb());
+            }
+            for (AutoCloseable server : open) {
+                server.close();
+            }
+            double floor = only.equals("keycloak") ? 0 : signatureFloor();
             if (floor > 0) {
                 log("signature floor (1 P-256 verification + 1 P-256 signature, %d threads): %.0f/s",
                         Runtime.getRuntime().availableProcessors(), floor);
             }
+            ServerResult gatehouseResult = results.stream().filter(r -> r.server().equals("Gatehouse")).findFirst()
+                    .orElse(null);
+            ServerResult keycloakResult = results.stream().filter(r -> !r.server().equals("Gatehouse")).findFirst()
+                    .orElse(null);
             return report(gatehouseResult, keycloakResult, floor);
         } finally {
+            for (AutoCloseable server : open) {
+                server.close();
+            }
             callbacks.shutdownNow();
             if (keepLog) {
                 log("server logs kept in %s", data);
             }
             LoadServer.delete(data, keepLog);
+        }
+    }
+
+    /** Everything measured on one server, its phases merged over the rounds. */
+    record ServerResult(String server, Phase totp, Phase token, Phase passkey, String totpRates, String tokenRates,
+            String passkeyRates, long rssAfterSetupKb, long rssPeakKb, long rssAfterKb, String setup) {
+        ServerResult(Side side, long rssAfterKb) {
+            this(side.server, side.merged(TOTP), side.merged(TOKEN), side.merged(PASSKEY), side.rates(TOTP),
+                    side.rates(TOKEN), side.rates(PASSKEY), side.rssAfterSetupKb, side.peak.peakKb(), rssAfterKb,
+                    side.setup);
         }
     }
 
@@ -871,19 +969,20 @@ public final class SignInLoad {
 
     private String report(ServerResult gatehouse, ServerResult keycloak, double floor) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%nSign-ins over HTTP (SignInLoad; each server in its own JVM, one"
-                + " after the other; loopback; %d users; %d closed-loop clients; %d s warm-up, %d s measured; %d"
-                + " processors shared with the load generator; load average at the end %s)%n%n", users, clients,
-                warmupSeconds, seconds, Runtime.getRuntime().availableProcessors(), LoadServer.loadAverage()));
-        out.append("| server | path | ok | errors | per s | p50 ms | p99 ms | requests (p50 / p99 ms) |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---|\n");
+        out.append(String.format(Locale.ROOT, "%nSign-ins over HTTP (SignInLoad; each server in its own JVM,"
+                + " measured in turns; loopback; %d users; %d closed-loop clients; %d s warm-up per path, %d rounds of %d"
+                + " s per path; %d processors shared with the load generator; load average at the end %s)%n%n", users,
+                clients, warmupSeconds, rounds, seconds, Runtime.getRuntime().availableProcessors(),
+                LoadServer.loadAverage()));
+        out.append("| server | path | ok | errors | per s | per s, each round | p50 ms | p99 ms | requests (p50 / p99 ms) |\n"
+                + "|---|---|---:|---:|---:|---|---:|---:|---|\n");
         for (ServerResult result : new ServerResult[] {gatehouse, keycloak}) {
             if (result == null) {
                 continue;
             }
-            row(out, result.server(), "TOTP sign-in", result.totp());
-            row(out, result.server(), "token endpoint (code exchange)", result.token());
-            row(out, result.server(), "passkey sign-in", result.passkey());
+            row(out, result.server(), TOTP, result.totp(), result.totpRates());
+            row(out, result.server(), TOKEN, result.token(), result.tokenRates());
+            row(out, result.server(), PASSKEY, result.passkey(), result.passkeyRates());
         }
         out.append("\n| server | resident memory after setup | peak under load | after the load |\n|---|---:|---:|---:|\n");
         for (ServerResult result : new ServerResult[] {gatehouse, keycloak}) {
@@ -918,16 +1017,16 @@ public final class SignInLoad {
         return out.append("\n").toString();
     }
 
-    private static void row(StringBuilder out, String server, String path, Phase phase) {
+    private static void row(StringBuilder out, String server, String path, Phase phase, String rates) {
         if (phase == null) {
             return;
         }
         StringBuilder steps = new StringBuilder();
         phase.steps().forEach((step, h) -> steps.append(steps.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT,
                 "%s %.1f / %.1f", step, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0)));
-        out.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %d | %.0f | %.2f | %.2f | %s |%n", server, path,
-                phase.exhausted() ? " (ran out of pairs)" : "", phase.ok(), phase.errors(), phase.rate(), phase.p(50),
-                phase.p(99), steps));
+        out.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %d | %.0f | %s | %.2f | %.2f | %s |%n", server,
+                path, phase.exhausted() ? " (ran out of pairs)" : "", phase.ok(), phase.errors(), phase.rate(), rates,
+                phase.p(50), phase.p(99), steps));
     }
 
     private static void log(String format, Object... args) {
