@@ -53,7 +53,7 @@ import org.HdrHistogram.Histogram;
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.SignInLoad \
  *     [--jar dist/target/gatehouse.jar] [--keycloak bench/target/keycloak/keycloak-26.7.3] [--users 1000]
  *     [--passkey-users 64] [--enrollers 8] [--clients 16] [--seconds 15] [--warmup-seconds 20]
- *     [--stock-seconds 8] [--only gatehouse|keycloak] [--keep-log]
+ *     [--stock-seconds 8] [--rounds 2] [--server-opts "-Xmx512m"] [--only gatehouse|keycloak] [--keep-log]
  * </pre>
  *
  * <p>One sign-in is what a browser does, from a fresh browser (no provider session), with its own cookies:
@@ -76,8 +76,10 @@ import org.HdrHistogram.Histogram;
  * </ul>
  * Both servers get the same TOTP policy (SHA1, 8 digits, 30 s, 5 steps either side, single use), the same number of
  * users, clients, warm-up and measurement, and (user, step) pairs handed out the same way ({@link Tickets}: every
- * code sent is one the server must accept). They run one after the other, never both loaded at once: Keycloak
- * first, stopped before Gatehouse starts. The token endpoint is measured on its own too: codes are gathered by
+ * code sent is one the server must accept). Both run during the whole measurement but only one is loaded at a time:
+ * after a warm-up of every path, {@code --rounds} rounds each measure TOTP, then passkey, then the token endpoint on
+ * one server and then the other, the order of the servers alternating between rounds, so that a change in the
+ * shared machine's other load falls on both. The token endpoint is measured on its own: codes are gathered by
  * sign-ins for {@code --stock-seconds} without being exchanged, then exchanged by {@code --clients} threads (each
  * code once, within its 60 s lifetime). The passkey path is also set beside its physical floor, measured in this
  * JVM at the end: one P-256 verification (the assertion) plus one P-256 signature (the ES256 ID token) per sign-in,
