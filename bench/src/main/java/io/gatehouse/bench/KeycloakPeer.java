@@ -3,6 +3,7 @@ package io.gatehouse.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.protocol.codec.Base64Url;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -238,8 +240,8 @@ final class KeycloakPeer implements AutoCloseable {
                     .put("enabled", true).put("firstName", "Bench").put("lastName", user.username())
                     .put("email", user.username() + "@bench.invalid").put("emailVerified", true);
             ObjectNode data = DoorFixture.JSON.createObjectNode().put("aaguid", "00000000-0000-0000-0000-000000000000")
-                    .put("credentialId", java.util.Base64.getEncoder().encodeToString(user.passkey().credentialId()))
-                    .put("credentialPublicKey", io.gatehouse.protocol.codec.Base64Url.encode(user.passkey().coseKey()))
+                    .put("credentialId", Base64.getEncoder().encodeToString(user.passkey().credentialId()))
+                    .put("credentialPublicKey", Base64Url.encode(user.passkey().coseKey()))
                     .put("counter", 0).put("attestationStatementFormat", "none");
             data.putArray("transports").add("internal");
             node.putArray("credentials").addObject().put("type", "webauthn-passwordless").put("userLabel", "bench")

@@ -25,11 +25,13 @@ import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -707,7 +709,7 @@ public final class SignInLoad {
         List<PasskeyUser> passkeys = new ArrayList<>();
         List<KeycloakPeer.PasskeyUser> imported = new ArrayList<>();
         for (int i = 0; i < passkeyUsers; i++) {
-            String id = java.util.UUID.randomUUID().toString();
+            String id = UUID.randomUUID().toString();
             SoftAuthenticator authenticator = new SoftAuthenticator(peer.base().toString(), peer.base().getHost());
             imported.add(new KeycloakPeer.PasskeyUser(id, "kc-passkey-user-" + i,
                     authenticator.imported(id.getBytes(StandardCharsets.UTF_8))));
@@ -912,7 +914,7 @@ public final class SignInLoad {
             for (int round = 0; round < rounds; round++) {
                 List<Side> order = new ArrayList<>(sides);
                 if (round % 2 == 1) {
-                    java.util.Collections.reverse(order);
+                    Collections.reverse(order);
                 }
                 log("round %d of %d; load average %s", round + 1, rounds, LoadServer.loadAverage());
                 for (String kind : List.of(TOTP, PASSKEY, TOKEN)) {
