@@ -136,7 +136,7 @@ final class LoadServer implements AutoCloseable {
         return base;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
@@ -167,8 +167,13 @@ final class LoadServer implements AutoCloseable {
     }
 
     long rssKb() {
+        return rssKb(pid());
+    }
+
+    /** {@code VmRSS} of process {@code pid} in KiB, or -1 if it has gone. */
+    static long rssKb(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
                 }

@@ -22,6 +22,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.RunAll \
  *     [totp] [durable] [proof] [scan] [offline] [bundle] [doorcode] [load] [totp-load] [upload] [slow] [wallet]
+ *     [signin-load]
  *     [-p NAME=V1,V2] [--json FILE] [--quick]
  * </pre>
  *
@@ -33,8 +34,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code totp-load}, the HTTP load generator for TOTP
  * verification {@link TotpLoad}, {@code upload}, {@link UploadStallLoad} (TOTP latency during reader uploads),
  * {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), and {@code wallet},
- * {@link WalletClickLoad} (the web wallet's click to QR code in Chromium), each with its defaults, after those.
- * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload}, {@code slow} or {@code wallet}.
+ * {@link WalletClickLoad} (the web wallet's click to QR code in Chromium), and {@code signin-load},
+ * {@link SignInLoad} (OIDC sign-ins beside Keycloak), each with its defaults, after those.
+ * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload}, {@code slow}, {@code wallet} or
+ * {@code signin-load}.
  * {@code -p} restricts a parameter ({@code algorithm}, {@code db} or {@code credentials}), {@code --json} also writes
  * JMH's JSON results, and {@code --quick} cuts every JMH run to one 1-second warm-up and one 1-second measurement (a
  * smoke test: the figures mean little).
@@ -62,6 +65,7 @@ public final class RunAll {
         boolean upload = false;
         boolean slow = false;
         boolean wallet = false;
+        boolean signInLoad = false;
         ChainedOptionsBuilder options = new OptionsBuilder().shouldFailOnError(true);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -77,6 +81,7 @@ public final class RunAll {
                 case "upload" -> upload = true;
                 case "slow" -> slow = true;
                 case "wallet" -> wallet = true;
+                case "signin-load" -> signInLoad = true;
                 case "--quick" -> options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(1).measurementTime(TimeValue.seconds(1));
                 case "--json" -> options.result(value(args, ++i, "--json")).resultFormat(ResultFormatType.JSON);
@@ -89,10 +94,10 @@ public final class RunAll {
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
                         + "'; expected totp, durable, proof, scan, offline, bundle, doorcode, load, totp-load,"
-                        + " upload, slow, wallet, -p NAME=V1,V2, --json FILE or --quick");
+                        + " upload, slow, wallet, signin-load, -p NAME=V1,V2, --json FILE or --quick");
             }
         }
-        if (classes.isEmpty() && !load && !totpLoad && !upload && !slow && !wallet) {
+        if (classes.isEmpty() && !load && !totpLoad && !upload && !slow && !wallet && !signInLoad) {
             classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE, DOOR_CODE));
         }
         String report = "";
@@ -117,6 +122,9 @@ public final class RunAll {
         }
         if (wallet) {
             report += new WalletClickLoad().run();
+        }
+        if (signInLoad) {
+            report += new SignInLoad().run();
         }
         System.out.println();
         System.out.println(report);

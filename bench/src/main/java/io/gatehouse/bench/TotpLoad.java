@@ -90,11 +90,11 @@ import org.HdrHistogram.Histogram;
  * reported.
  */
 public final class TotpLoad {
-    private static final String ROLE = "bench";
-    private static final int BEHIND = 5;
-    private static final int AHEAD = 5;
-    private static final int PERIOD = 30;
-    private static final int DIGITS = 8;
+    static final String ROLE = "bench";
+    static final int BEHIND = 5;
+    static final int AHEAD = 5;
+    static final int PERIOD = 30;
+    static final int DIGITS = 8;
     private static final long CHECK_MARGIN_MILLIS = 2000;
     private static final AtomicLong SETUP_RETRIES = new AtomicLong();
     private static final Pattern OTPAUTH = Pattern.compile("id=\"uri\">([^<]+)<");
@@ -141,8 +141,8 @@ public final class TotpLoad {
         }
     }
 
-    /** An enrolled user: its name, its authenticator, and the step its activation used. */
-    record User(String username, Totp totp, long activatedStep) {
+    /** An enrolled user: its id and name, its authenticator, and the step its activation used. */
+    record User(String id, String username, Totp totp, long activatedStep) {
     }
 
     /** A (user, step) pair handed out once. */
@@ -319,7 +319,7 @@ public final class TotpLoad {
     }
 
     /** Create, link, read the otpauth URI off the page, activate with the oldest step of the window. */
-    private static User enrollOne(Api api, String username) throws IOException, InterruptedException {
+    static User enrollOne(Api api, String username) throws IOException, InterruptedException {
         String id = api.send("POST", "/api/v1/users", Map.of("username", username, "roles", List.of(ROLE)), 201)
                 .get("id").asText();
         URI link = URI.create(api.send("POST", "/api/v1/users/" + id + "/totp/enrollments", Map.of(), 201)
@@ -332,7 +332,7 @@ public final class TotpLoad {
         Totp totp = new Totp(parsed.params(), parsed.secret());
         long oldest = Tickets.lowestStep(System.currentTimeMillis());
         api.call(URI.create(link + "/activate"), "POST", Map.of("code", totp.codeAt(oldest * PERIOD)), false, 200);
-        return new User(username, totp, oldest);
+        return new User(id, username, totp, oldest);
     }
 
     // ---- The (user, step) pairs -----------------------------------------------------------------------
@@ -346,16 +346,27 @@ public final class TotpLoad {
         private final List<User> users;
         private final long[] last;
         private final boolean[] busy;
+        private final long marginMillis;
         private int cursor;
 
         Tickets(List<User> users) {
+            this(users, CHECK_MARGIN_MILLIS);
+        }
+
+        /** A margin longer than the default for requests that reach the check only after several others. */
+        Tickets(List<User> users, long marginMillis) {
             this.users = users;
             this.last = users.stream().mapToLong(User::activatedStep).toArray();
             this.busy = new boolean[users.size()];
+            this.marginMillis = marginMillis;
         }
 
         static long lowestStep(long nowMillis) {
-            return Math.floorDiv(nowMillis + CHECK_MARGIN_MILLIS, PERIOD * 1000L) - BEHIND;
+            return lowestStep(nowMillis, CHECK_MARGIN_MILLIS);
+        }
+
+        private static long lowestStep(long nowMillis, long marginMillis) {
+            return Math.floorDiv(nowMillis + marginMillis, PERIOD * 1000L) - BEHIND;
         }
 
         private static long highestStep(long nowMillis) {
@@ -364,7 +375,7 @@ public final class TotpLoad {
 
         /** The next pair, or null when every user has used its window up or is busy. */
         synchronized Ticket next(long nowMillis) {
-            long lowest = lowestStep(nowMillis);
+            long lowest = lowestStep(nowMillis, marginMillis);
             long highest = highestStep(nowMillis);
             for (int n = 0; n < users.size(); n++) {
                 int u = cursor;
@@ -387,7 +398,7 @@ public final class TotpLoad {
         }
 
         synchronized long available(long nowMillis) {
-            long lowest = lowestStep(nowMillis);
+            long lowest = lowestStep(nowMillis, marginMillis);
             long highest = highestStep(nowMillis);
             long sum = 0;
             for (long step : last) {
