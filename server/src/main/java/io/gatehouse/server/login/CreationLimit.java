@@ -1,10 +1,6 @@
 package io.gatehouse.server.login;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,32 +14,9 @@ final class CreationLimit {
     /** Enough for a busy office behind one address; a waiting page asks once a minute. */
     static final int MAX_PER_WINDOW = 20;
     static final Duration WINDOW = Duration.ofSeconds(60);
-    private static final int IPV6_NETWORK_BYTES = 8;
     private static final int MAX_REMEMBERED = 10_000;
 
     private final ConcurrentHashMap<String, Long> auditedUntil = new ConcurrentHashMap<>();
-
-    /** The source an address counts for. */
-    static String source(String address) {
-        if (address == null || address.isEmpty()) {
-            return "unknown";
-        }
-        if (address.indexOf(':') < 0 || !address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':'
-                || c == '.')) {
-            return address;
-        }
-        try {
-            // Only hex digits, ':' and '.': an IPv6 literal, parsed without any name lookup.
-            InetAddress parsed = InetAddress.getByName(address);
-            if (!(parsed instanceof Inet6Address)) {
-                return parsed.getHostAddress();
-            }
-            byte[] network = Arrays.copyOf(Arrays.copyOf(parsed.getAddress(), IPV6_NETWORK_BYTES), 16);
-            return InetAddress.getByAddress(network).getHostAddress() + "/64";
-        } catch (UnknownHostException notAnAddress) {
-            return address;
-        }
-    }
 
     /** The start of the window that ends now: creations after it count. */
     static long windowStart(long now) {

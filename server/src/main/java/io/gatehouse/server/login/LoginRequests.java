@@ -112,7 +112,7 @@ public final class LoginRequests {
         long expiresAt = now + LIFETIME.toMillis();
         String browser = BrowserDescription.of(client.userAgent());
         String where = location.describe(client.address());
-        String source = CreationLimit.source(client.address());
+        String source = client.network();
         long retryAfter = database.decide(tx -> {
             long wait = CreationLimit.retryAfterSeconds(LoginRequestStore.createdBySourceSince(tx, source,
                     CreationLimit.windowStart(now)), now);
