@@ -16,7 +16,6 @@ import java.util.function.Supplier;
 
 /** Composes the provider's parts over one issuer; {@link OidcController} puts their routes on the server. */
 public final class OidcProvider {
-    private final Database database;
     private final OidcClients clients;
     private final SigningKeys keys;
     private final Endpoints endpoints;
@@ -36,7 +35,6 @@ public final class OidcProvider {
     public OidcProvider(Database database, AuditLog audit, MasterKeyring keyring, OidcClients clients,
             SigningKeys keys, People people, ProviderSessions.Settings settings, Supplier<URI> base, Clock clock,
             SecureRandom random) {
-        this.database = database;
         this.clients = clients;
         this.keys = keys;
         this.endpoints = new Endpoints(base);
@@ -47,7 +45,7 @@ public final class OidcProvider {
         this.sessions = new ProviderSessions(database, audit, people.users(), people.devices(), settings, clock,
                 random);
         this.signIns = new SignIns(database, audit, people.users(), people.policies(), people.verifier(),
-                people.passkeys(), people.phones(), sessions, clock);
+                people.passkeys(), people.phones(), sessions, tokens, clock);
         this.interactions = new Interactions(keyring, clock, random);
         this.phones = people.phones();
     }
@@ -80,7 +78,7 @@ public final class OidcProvider {
 
     SignInController signInController(int maxBody) {
         return new SignInController(new AuthorizationRequests(clients), signIns, sessions, tokens, interactions,
-                phones, endpoints, database, maxBody);
+                phones, endpoints, maxBody);
     }
 
     LogoutController logoutController() {

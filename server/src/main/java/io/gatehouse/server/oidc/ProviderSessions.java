@@ -10,6 +10,7 @@ import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.Devices;
+import io.gatehouse.server.policy.SignInMethod;
 import io.gatehouse.server.user.User;
 import io.gatehouse.server.user.UserService;
 import java.security.SecureRandom;
@@ -50,9 +51,10 @@ public final class ProviderSessions {
      * @param amr the methods as RFC 8176 names them
      * @param phishingResistant a passkey (or a phone's passkey) with user verification
      * @param deviceId the passkey's device, whose revocation ends what it proved; empty for a code
+     * @param method how, for the sign-in's audit record
      */
     public record Authentication(String userId, List<String> amr, boolean phishingResistant,
-            Optional<String> deviceId) {
+            Optional<String> deviceId, SignInMethod method) {
         public Authentication {
             amr = List.copyOf(amr);
         }

@@ -14,10 +14,8 @@ import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.gatehouse.qr.ErrorCorrection;
 import io.gatehouse.qr.QrCode;
-import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Fields;
 import io.gatehouse.server.common.GatehouseException;
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
@@ -59,11 +57,10 @@ final class SignInController {
     private final Interactions interactions;
     private final LoginRequests phones;
     private final Endpoints endpoints;
-    private final Database database;
     private final int maxBody;
 
     SignInController(AuthorizationRequests requests, SignIns signIns, ProviderSessions sessions, Tokens tokens,
-            Interactions interactions, LoginRequests phones, Endpoints endpoints, Database database, int maxBody) {
+            Interactions interactions, LoginRequests phones, Endpoints endpoints, int maxBody) {
         this.requests = requests;
         this.signIns = signIns;
         this.sessions = sessions;
@@ -71,7 +68,6 @@ final class SignInController {
         this.interactions = interactions;
         this.phones = phones;
         this.endpoints = endpoints;
-        this.database = database;
         this.maxBody = maxBody;
     }
 
@@ -166,7 +162,7 @@ final class SignInController {
         try {
             ProviderSessions.Authentication proof = signIns.code(pending.client(), pending.demand(), username,
                     first(form, "code"), Requests.client(ctx));
-            issue(ctx, pending, start(ctx, proof), false);
+            signedIn(ctx, pending, proof, false);
         } catch (GatehouseException e) {
             Object retry = e.extensions().get("retryAfterSeconds");
             if (retry != null) {
@@ -196,7 +192,7 @@ final class SignInController {
         ProviderSessions.Authentication proof = signIns.passkey(pending.client(), pending.demand(),
                 new Ceremonies.Answer(body.ceremonyId(), body.credential()), Optional.ofNullable(body.username()),
                 Requests.client(ctx));
-        issue(ctx, pending, start(ctx, proof), true);
+        signedIn(ctx, pending, proof, true);
     }
 
     /** A login request for the phone, named after the application; its QR code as an image the page can show. */
@@ -219,7 +215,7 @@ final class SignInController {
         Pending pending = pending(ctx, body.interaction());
         ProviderSessions.Authentication proof = signIns.phone(pending.client(), pending.demand(),
                 body.completionToken(), Requests.client(ctx));
-        issue(ctx, pending, start(ctx, proof), true);
+        signedIn(ctx, pending, proof, true);
     }
 
     /** The request a page posted back: 1 its interaction is sealed, live and this browser's, 2 it is still valid. */
@@ -252,24 +248,31 @@ final class SignInController {
                 .flatMap(cookie -> sessions.resolve(cookie, Requests.client(ctx)));
     }
 
-    /** Opens a provider session for what was proved, replacing the browser's previous one. */
-    private ProviderSessions.Session start(Context ctx, ProviderSessions.Authentication proof) {
-        ClientInfo client = Requests.client(ctx);
-        Optional<ProviderSessions.Session> previous = session(ctx);
-        ProviderSessions.Started started = database.inTransaction(tx -> sessions.start(tx, proof, previous,
-                client));
-        ctx.res().addHeader("Set-Cookie", Cookies.SESSION.header(endpoints, started.cookie(), -1));
-        return started.session();
+    /** A person proved who they are: a new provider session (replacing the browser's) and the request's code. */
+    private void signedIn(Context ctx, Pending pending, ProviderSessions.Authentication proof, boolean json) {
+        SignIns.Finished finished = signIns.finish(pending.client(), proof, session(ctx),
+                signIn -> grant(pending, signIn), Requests.client(ctx));
+        ctx.res().addHeader("Set-Cookie", Cookies.SESSION.header(endpoints, finished.cookie(), -1));
+        answer(ctx, pending, finished.code(), json);
     }
 
-    /** A code for the request from the session, sent back by redirect (a page) or as JSON (the page's script). */
+    /** A code for the request from the browser's session (signed in before). */
     private void issue(Context ctx, Pending pending, ProviderSessions.Session session, boolean json) {
+        answer(ctx, pending, tokens.issueCode(grant(pending, signIns.signInOf(session)), Requests.client(ctx)),
+                json);
+    }
+
+    private static CodeGrant grant(Pending pending, SignIn signIn) {
         AuthorizationRequests.Valid valid = pending.valid();
-        String code = tokens.issueCode(new CodeGrant(valid.client().clientId(),
-                valid.request().getRedirectionURI().toString(),
+        return new CodeGrant(valid.client().clientId(), valid.request().getRedirectionURI().toString(),
                 Optional.ofNullable(valid.request().getCodeChallenge()).map(challenge -> challenge.getValue()),
                 Optional.ofNullable(valid.request().getNonce()).map(nonce -> nonce.getValue()),
-                valid.request().getScope().toString(), signIns.signInOf(session)), Requests.client(ctx));
+                valid.request().getScope().toString(), signIn);
+    }
+
+    /** Back to the client with the code: by redirect (a form) or as JSON (the page's script). */
+    private void answer(Context ctx, Pending pending, String code, boolean json) {
+        AuthorizationRequests.Valid valid = pending.valid();
         URI location = new AuthenticationSuccessResponse(valid.request().getRedirectionURI(),
                 new AuthorizationCode(code), null, null, valid.request().getState(), null,
                 new Issuer(endpoints.issuer()), ResponseMode.QUERY).toURI();

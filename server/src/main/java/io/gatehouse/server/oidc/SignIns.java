@@ -24,6 +24,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The decisions of the sign-in page: which methods a request may be answered with, whether a provider session
@@ -47,11 +48,12 @@ public final class SignIns {
     private final PasskeyService passkeys;
     private final LoginRequests phones;
     private final ProviderSessions sessions;
+    private final Tokens tokens;
     private final Clock clock;
 
     public SignIns(Database database, AuditLog audit, UserService users, PolicyService policies,
             TotpVerifier verifier, PasskeyService passkeys, LoginRequests phones, ProviderSessions sessions,
-            Clock clock) {
+            Tokens tokens, Clock clock) {
         this.database = database;
         this.audit = audit;
         this.users = users;
@@ -60,6 +62,7 @@ public final class SignIns {
         this.passkeys = passkeys;
         this.phones = phones;
         this.sessions = sessions;
+        this.tokens = tokens;
         this.clock = clock;
     }
 
@@ -164,7 +167,7 @@ public final class SignIns {
         if (!verdict.accepted()) {
             throw GatehouseException.unauthenticated("sign_in_refused", REFUSED);
         }
-        return accepted(client, person.get().id(), method, OTP, false, Optional.empty(), from);
+        return accepted(person.get().id(), method, OTP, false, Optional.empty());
     }
 
     /** Options for the page's passkey: discoverable, so that the passkey names its person. */
@@ -202,8 +205,7 @@ public final class SignIns {
                     }));
         }
         List<String> amr = List.of(verified.backupEligible() ? "swk" : "hwk", "user");
-        return accepted(client, person.id(), SignInMethod.PASSKEY, amr, true, Optional.of(verified.deviceId()),
-                from);
+        return accepted(person.id(), SignInMethod.PASSKEY, amr, true, Optional.of(verified.deviceId()));
     }
 
     /**
@@ -228,8 +230,7 @@ public final class SignIns {
             throw refuse(client, completed.userId(), SignInMethod.PHONE, refusal, from,
                     GatehouseException.forbidden(refusal, "your account may not sign in with your phone here"));
         }
-        return accepted(client, person.id(), SignInMethod.PHONE, completed.amr(), true,
-                Optional.of(completed.deviceId()), from);
+        return accepted(person.id(), SignInMethod.PHONE, completed.amr(), true, Optional.of(completed.deviceId()));
     }
 
     /**
@@ -257,15 +258,33 @@ public final class SignIns {
         return result;
     }
 
-    private ProviderSessions.Authentication accepted(OidcClient client, String userId, SignInMethod method,
-            List<String> amr, boolean phishingResistant, Optional<String> deviceId, ClientInfo from) {
-        database.inTransaction(tx -> {
-            audit.append(tx, AuditEvent.of("user:" + userId, "oidc.sign_in", from).user(userId)
-                    .subject("oidc_client:" + client.clientId()).detail("method", method.code())
+    private static ProviderSessions.Authentication accepted(String userId, SignInMethod method, List<String> amr,
+            boolean phishingResistant, Optional<String> deviceId) {
+        return new ProviderSessions.Authentication(userId, amr, phishingResistant, deviceId, method);
+    }
+
+    /** A code issued for a request once its person signed in. */
+    public record Finished(ProviderSessions.Session session, String cookie, String code) {
+        @Override
+        public String toString() {
+            return "Finished[" + session.id() + ", cookie=…, code=…]";
+        }
+    }
+
+    /**
+     * Records an accepted sign-in, opens its session (ending the browser's {@code previous} one) and issues the
+     * request's code, in one transaction: one durable commit for the three, and none of them without the others.
+     */
+    public Finished finish(OidcClient client, ProviderSessions.Authentication proof,
+            Optional<ProviderSessions.Session> previous, Function<SignIn, CodeGrant> grant, ClientInfo from) {
+        return database.inTransaction(tx -> {
+            audit.append(tx, AuditEvent.of("user:" + proof.userId(), "oidc.sign_in", from).user(proof.userId())
+                    .subject("oidc_client:" + client.clientId()).detail("method", proof.method().code())
                     .result("accepted"));
-            return null;
+            ProviderSessions.Started started = sessions.start(tx, proof, previous, from);
+            String code = tokens.issueCode(tx, grant.apply(signInOf(started.session())), from);
+            return new Finished(started.session(), started.cookie(), code);
         });
-        return new ProviderSessions.Authentication(userId, amr, phishingResistant, deviceId);
     }
 
     private GatehouseException refuse(OidcClient client, String userId, SignInMethod method, String reason,

@@ -56,15 +56,17 @@ public final class Tokens {
 
     /** Issues a code for a person who signed in; the caller redirects to {@code grant.redirectUri()} with it. */
     public String issueCode(CodeGrant grant, ClientInfo from) {
+        return database.inTransaction(tx -> issueCode(tx, grant, from));
+    }
+
+    /** As {@link #issueCode(CodeGrant, ClientInfo)}, in the caller's transaction (with the sign-in it follows). */
+    String issueCode(io.gatehouse.server.db.Tx tx, CodeGrant grant, ClientInfo from) {
         String code = Ids.randomBase32(random, 32);
         Instant now = clock.instant();
-        database.inTransaction(tx -> {
-            store.insertCode(tx, Ids.sha256(code), grant, now, now.plus(CODE_LIFETIME));
-            audit.append(tx, AuditEvent.of("user:" + grant.signIn().userId(), "oidc.code.issue", from)
-                    .user(grant.signIn().userId()).subject("oidc_client:" + grant.clientId())
-                    .detail("acr", grant.signIn().acr()).success());
-            return null;
-        });
+        store.insertCode(tx, Ids.sha256(code), grant, now, now.plus(CODE_LIFETIME));
+        audit.append(tx, AuditEvent.of("user:" + grant.signIn().userId(), "oidc.code.issue", from)
+                .user(grant.signIn().userId()).subject("oidc_client:" + grant.clientId())
+                .detail("acr", grant.signIn().acr()).success());
         return code;
     }
 
