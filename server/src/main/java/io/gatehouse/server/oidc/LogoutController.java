@@ -84,11 +84,8 @@ final class LogoutController {
                     + URLEncoder.encode(state, StandardCharsets.UTF_8)), HttpStatus.SEE_OTHER);
             return;
         }
-        Map<String, Object> params = new HashMap<>();
-        params.put("title", "You are signed out");
-        params.put("detail", "You are signed out of Gatehouse in this browser. Applications you signed in to may"
-                + " keep their own sessions until they end.");
-        SignInController.render(ctx, 200, "login/unavailable.jte", params);
+        SignInController.message(ctx, 200, "You are signed out", "You are signed out of Gatehouse in this browser."
+                + " Applications you signed in to may keep their own sessions until they end.");
     }
 
     private static String parameter(Context ctx, String name) {
@@ -97,9 +94,6 @@ final class LogoutController {
     }
 
     private static void refuse(Context ctx, String reason) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("title", "Sign-out request refused");
-        params.put("detail", reason);
-        SignInController.render(ctx, 400, "login/unavailable.jte", params);
+        SignInController.message(ctx, 400, "Sign-out request refused", reason);
     }
 }

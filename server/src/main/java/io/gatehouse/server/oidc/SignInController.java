@@ -235,10 +235,7 @@ final class SignInController {
         try {
             return Optional.of(pending(ctx, interaction));
         } catch (GatehouseException e) {
-            Map<String, Object> params = new HashMap<>();
-            params.put("title", "Sign-in expired");
-            params.put("detail", e.detail());
-            render(ctx, ProblemMapper.status(e), "login/unavailable.jte", params);
+            message(ctx, ProblemMapper.status(e), "Sign-in expired", e.detail());
             return Optional.empty();
         }
     }
@@ -307,11 +304,8 @@ final class SignInController {
     }
 
     private void errorPage(Context ctx, String reason) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("title", "Sign-in request refused");
-        params.put("detail", reason + " Return to the application and try again; if this persists, tell its"
-                + " administrator.");
-        render(ctx, 400, "login/unavailable.jte", params);
+        message(ctx, 400, "Sign-in request refused", reason + " Return to the application and try again; if this"
+                + " persists, tell its administrator.");
     }
 
     private void redirect(Context ctx, AuthorizationRequests.ErrorRedirect error) {
@@ -319,6 +313,14 @@ final class SignInController {
                 error.state(), new Issuer(endpoints.issuer()), ResponseMode.QUERY);
         Html.noStore(ctx);
         ctx.redirect(response.toURI().toString(), HttpStatus.SEE_OTHER);
+    }
+
+    /** A page that only says something: a refusal, an expiry, a sign-out. */
+    static void message(Context ctx, int status, String title, String detail) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("title", title);
+        params.put("detail", detail);
+        render(ctx, status, "login/unavailable.jte", params);
     }
 
     static void render(Context ctx, int status, String template, Map<String, Object> params) {
