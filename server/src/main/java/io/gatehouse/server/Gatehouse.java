@@ -6,6 +6,7 @@ import io.gatehouse.server.auth.TokenController;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.http.BufferedBodies;
 import io.gatehouse.server.http.EdgeFilters;
+import io.gatehouse.server.http.ForwardedFor;
 import io.gatehouse.server.http.HeadDeadline;
 import io.gatehouse.server.http.JettyProblems;
 import io.gatehouse.server.common.Json;
@@ -152,6 +153,7 @@ public final class Gatehouse implements AutoCloseable {
         });
         ProblemMapper.install(app, io.gatehouse.server.console.ConsoleErrors::write);
         EdgeFilters.install(app);
+        ForwardedFor.install(app, config.trustedProxies());
 
         Links links = new Links(config.publicBaseUrl().orElse(null));
         Routes routes = new Routes(app);

@@ -62,6 +62,17 @@ public final class ConfigLoader {
         keys.put("console.absolute-timeout-hours", "8");
         keys.put("oidc.session-hours", "8");
         keys.put("oidc.step-up-minutes", "15");
+        keys.put("trusted-proxies", null);
+        keys.put("smtp.host", null);
+        keys.put("smtp.port", null);
+        keys.put("smtp.from", null);
+        keys.put("smtp.tls", "starttls");
+        keys.put("smtp.username", null);
+        keys.put("smtp.password", null);
+        keys.put("geoip.database", null);
+        keys.put("codes.scan-retention-days", "90");
+        keys.put("site.time-zone", "UTC");
+        keys.put("visitors.retention-days", "30");
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -215,13 +226,83 @@ public final class ConfigLoader {
             GatehouseConfig.SignIn signIn = new GatehouseConfig.SignIn(
                     Duration.ofHours(integer("oidc.session-hours", 1, 168)),
                     Duration.ofMinutes(integer("oidc.step-up-minutes", 1, 1440)));
+            GatehouseConfig.Mail mail = mail();
+            GatehouseConfig.Codes codes = new GatehouseConfig.Codes(
+                    readableFile("geoip.database", "an address database in MaxMind DB format"),
+                    Duration.ofDays(integer("codes.scan-retention-days", 1, 3650)));
+            GatehouseConfig.Visitors visitors = new GatehouseConfig.Visitors(zone("site.time-zone"),
+                    Duration.ofDays(integer("visitors.retention-days", 1, 3650)));
+            List<String> trustedProxies = trustedProxies();
 
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
             return new GatehouseConfig(bind, port, data, database.url(), database.user(), database.password(),
                     publicBaseUrl, issuer, masterKey, maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds),
-                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds), passkeys, console, signIn);
+                    sourceThreshold, Duration.ofSeconds(sourceMaxSeconds), passkeys, console, signIn, mail, codes,
+                    visitors, trustedProxies);
+        }
+
+        private GatehouseConfig.Mail mail() {
+            GatehouseConfig.Mail.Tls tls = switch (value("smtp.tls").toLowerCase(Locale.ROOT)) {
+                case "starttls" -> GatehouseConfig.Mail.Tls.STARTTLS;
+                case "tls" -> GatehouseConfig.Mail.Tls.TLS;
+                case "none" -> GatehouseConfig.Mail.Tls.NONE;
+                default -> {
+                    problem("smtp.tls", "expected starttls, tls or none, got '" + value("smtp.tls") + "'");
+                    yield GatehouseConfig.Mail.Tls.STARTTLS;
+                }
+            };
+            int defaultPort = switch (tls) {
+                case STARTTLS -> 587;
+                case TLS -> 465;
+                case NONE -> 25;
+            };
+            int port = values.containsKey("smtp.port") ? integer("smtp.port", 1, 65535) : defaultPort;
+            Optional<String> host = optional("smtp.host");
+            Optional<String> username = optional("smtp.username");
+            String password = optional("smtp.password").orElse("");
+            String from = optional("smtp.from").orElse("");
+            if (host.isPresent() && !from.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+                problem(values.containsKey("smtp.from") ? "smtp.from" : "smtp.host", "expected smtp.from to be the"
+                        + " sender's address (name@domain) when smtp.host is set, got '" + from + "'");
+            }
+            if (username.isPresent() && password.isEmpty()) {
+                problem("smtp.username", "expected smtp.password too: a user name without a password cannot"
+                        + " authenticate");
+            }
+            return new GatehouseConfig.Mail(host, port, from, tls, username, password);
+        }
+
+        /** Addresses or CIDR networks, comma-separated; each checked to be an IP literal, never looked up. */
+        private List<String> trustedProxies() {
+            List<String> proxies = new ArrayList<>();
+            for (String entry : optional("trusted-proxies").orElse("").split(",")) {
+                String proxy = entry.strip();
+                if (proxy.isEmpty()) {
+                    continue;
+                }
+                if (io.gatehouse.server.common.IpLiteral.network(proxy).isEmpty()) {
+                    problem("trusted-proxies", "expected IP addresses or networks such as 10.0.0.0/8 or ::1,"
+                            + " comma-separated, got '" + proxy + "'");
+                } else {
+                    proxies.add(proxy);
+                }
+            }
+            return proxies;
+        }
+
+        private java.time.ZoneId zone(String key) {
+            try {
+                return java.time.ZoneId.of(value(key));
+            } catch (java.time.DateTimeException e) {
+                problem(key, "expected a time zone such as Europe/Berlin or UTC, got '" + value(key) + "'");
+                return java.time.ZoneOffset.UTC;
+            }
+        }
+
+        private Optional<String> optional(String key) {
+            return values.containsKey(key) && !value(key).isEmpty() ? Optional.of(value(key)) : Optional.empty();
         }
 
         /** The JDBC URL and credentials; a libpq-style URL gives up its user and password here. */

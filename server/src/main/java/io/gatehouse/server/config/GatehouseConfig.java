@@ -3,6 +3,7 @@ package io.gatehouse.server.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,6 +27,10 @@ import java.util.Optional;
  * @param lockoutSourceThreshold counted failures in a row from one source that lock that source out of the user
  * @param lockoutSourceMaxDuration the longest lock of one source (each further lock in a row doubles)
  * @param signIn how long sign-ins to applications last
+ * @param mail the SMTP server Gatehouse sends mail through (visitor passes, notices), if any
+ * @param codes managed QR codes: the address database and how long scan details are kept
+ * @param visitors the site's time zone and how long visitors' personal data is kept
+ * @param trustedProxies addresses or networks (CIDR) of proxies whose {@code X-Forwarded-For} is believed
  */
 public record GatehouseConfig(
         String bind,
@@ -45,7 +50,62 @@ public record GatehouseConfig(
         Duration lockoutSourceMaxDuration,
         Passkeys passkeys,
         Console console,
-        SignIn signIn) {
+        SignIn signIn,
+        Mail mail,
+        Codes codes,
+        Visitors visitors,
+        List<String> trustedProxies) {
+
+    public GatehouseConfig {
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /**
+     * The SMTP server mail goes through; {@code host} empty means Gatehouse sends no mail (a pass is then handed
+     * over by the person who made it).
+     *
+     * @param tls {@code starttls} (upgrade a plain connection, refusing to go on without it), {@code tls} (TLS
+     *     from the first byte) or {@code none} (a relay on a trusted network only)
+     * @param username empty for a server that takes mail without authentication
+     */
+    public record Mail(Optional<String> host, int port, String from, Tls tls, Optional<String> username,
+            String password) {
+        public static final Mail NONE = new Mail(Optional.empty(), 587, "", Tls.STARTTLS, Optional.empty(), "");
+
+        public enum Tls {
+            STARTTLS, TLS, NONE
+        }
+
+        public boolean enabled() {
+            return host.isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return "Mail[host=" + host.orElse("(none)") + ", port=" + port + ", from=" + from + ", tls=" + tls
+                    + ", username=" + username.orElse("(none)") + "]";
+        }
+    }
+
+    /**
+     * Managed QR codes.
+     *
+     * @param geoipDatabase a country (or city) database in MaxMind DB format; without it scans have no country
+     * @param scanRetention how long a scan's details (time, device type, country, truncated address) are kept
+     */
+    public record Codes(Optional<Path> geoipDatabase, Duration scanRetention) {
+        public static final Codes DEFAULT = new Codes(Optional.empty(), Duration.ofDays(90));
+    }
+
+    /**
+     * Visitors.
+     *
+     * @param siteZone the time zone visit windows are given in
+     * @param retention how long after a visit's window ends the visitor's personal data is kept
+     */
+    public record Visitors(ZoneId siteZone, Duration retention) {
+        public static final Visitors DEFAULT = new Visitors(ZoneId.of("UTC"), Duration.ofDays(30));
+    }
 
     /**
      * How long a console session lives: it ends after {@code idleTimeout} without a request, and after
@@ -92,7 +152,7 @@ public record GatehouseConfig(
         return new GatehouseConfig(bind, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword,
                 publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
                 lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console,
-                signIn);
+                signIn, mail, codes, visitors, trustedProxies);
     }
 
     /**
@@ -103,7 +163,7 @@ public record GatehouseConfig(
         return new GatehouseConfig(bind, port, newDataDirectory.toAbsolutePath().normalize(), databaseUrl,
                 databaseUser, databasePassword, publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize,
                 lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console,
-                signIn);
+                signIn, mail, codes, visitors, trustedProxies);
     }
 
     @Override
@@ -112,6 +172,6 @@ public record GatehouseConfig(
         return "GatehouseConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", db="
                 + Redaction.url(databaseUrl) + ", publicBaseUrl="
                 + publicBaseUrl.map(URI::toString).orElse("(listen address)")
-                + ", issuer=" + issuer + ", masterKeyFile=" + masterKeyFile + "]";
+                + ", issuer=" + issuer + ", masterKeyFile=" + masterKeyFile + ", " + mail + "]";
     }
 }

@@ -9,9 +9,13 @@ public final class Requests {
     private Requests() {
     }
 
-    /** The peer address and user agent of the request, truncated. */
+    /**
+     * The client's address and user agent, truncated: the peer's address, or the one a trusted proxy forwarded
+     * ({@link ForwardedFor}).
+     */
     public static ClientInfo client(Context ctx) {
-        return ClientInfo.of(ctx.req().getRemoteAddr(), ctx.userAgent());
+        String forwarded = ctx.attribute(ForwardedFor.ATTRIBUTE);
+        return ClientInfo.of(forwarded != null ? forwarded : ctx.req().getRemoteAddr(), ctx.userAgent());
     }
 
     /** The paging parameters {@code limit} (1 to 1000, default 100) and {@code after} of a list request. */

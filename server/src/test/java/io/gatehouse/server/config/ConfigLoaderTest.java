@@ -126,4 +126,42 @@ class ConfigLoaderTest {
         assertThat(config.toString()).contains("db=jdbc:postgresql://gate:***@db.internal/gatehouse?***")
                 .doesNotContain("in-url").doesNotContain("in-query").doesNotContain("in-field");
     }
+
+    @Test
+    void mail_takes_the_smtp_variables_and_a_port_that_fits_the_tls_mode() {
+        GatehouseConfig config = ConfigLoader.load(Map.of("GATEHOUSE_SMTP_HOST", "mail.example.com",
+                "GATEHOUSE_SMTP_FROM", "gatehouse@example.com", "GATEHOUSE_SMTP_TLS", "tls",
+                "GATEHOUSE_SMTP_USERNAME", "gate", "GATEHOUSE_SMTP_PASSWORD", "s3cret"), Map.of("data",
+                data.toString()));
+        assertThat(config.mail().host()).contains("mail.example.com");
+        assertThat(config.mail().port()).isEqualTo(465);
+        assertThat(config.mail().tls()).isEqualTo(GatehouseConfig.Mail.Tls.TLS);
+        assertThat(config.mail().username()).contains("gate");
+        assertThat(config.toString()).doesNotContain("s3cret");
+        GatehouseConfig defaults = ConfigLoader.load(Map.of(), Map.of("data", data.toString()));
+        assertThat(defaults.mail().enabled()).isFalse();
+        assertThat(defaults.mail().tls()).isEqualTo(GatehouseConfig.Mail.Tls.STARTTLS);
+        assertThat(defaults.mail().port()).isEqualTo(587);
+        assertThat(defaults.codes().scanRetention()).hasDays(90);
+        assertThat(defaults.visitors().retention()).hasDays(30);
+        assertThat(defaults.visitors().siteZone().getId()).isEqualTo("UTC");
+        assertThat(defaults.trustedProxies()).isEmpty();
+    }
+
+    @Test
+    void bad_mail_zone_address_database_and_proxy_settings_are_reported_by_name() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("GATEHOUSE_SMTP_HOST", "mail.example.com",
+                "GATEHOUSE_SMTP_TLS", "ssl", "GATEHOUSE_SMTP_USERNAME", "gate", "GATEHOUSE_SITE_TIME_ZONE", "Mars/Base",
+                "GATEHOUSE_GEOIP_DATABASE", data.resolve("missing.mmdb").toString(), "GATEHOUSE_TRUSTED_PROXIES",
+                "10.0.0.0/8, proxy.example.com, 10.0.0.1/33"), Map.of("data", data.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp.tls: expected starttls, tls or none, got 'ssl'")
+                .hasMessageContaining("smtp.host: expected smtp.from to be the sender's address")
+                .hasMessageContaining("smtp.username: expected smtp.password too")
+                .hasMessageContaining("site.time-zone: expected a time zone")
+                .hasMessageContaining("geoip.database: expected a readable file")
+                .hasMessageContaining("got 'proxy.example.com'")
+                .hasMessageContaining("got '10.0.0.1/33'")
+                .hasMessageNotContaining("got '10.0.0.0/8'");
+    }
 }
