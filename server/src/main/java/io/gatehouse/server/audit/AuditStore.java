@@ -80,6 +80,21 @@ final class AuditStore {
                 StoredRecord::from, afterSeq);
     }
 
+    /**
+     * A person's linked records with one of {@code actions} and {@code result}, created at or after
+     * {@code fromMillis} and at or before chain position {@code upTo}, newest first.
+     */
+    static List<StoredRecord> recentOfUser(ReadTx tx, String userId, java.util.Collection<String> actions,
+            String result, long fromMillis, long upTo, int limit) {
+        List<Object> args = new ArrayList<>(List.of(userId));
+        args.addAll(actions);
+        args.addAll(List.of(result, fromMillis, upTo, limit));
+        String marks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+        return tx.query(StoredRecord.SELECT + " WHERE subject_user = ? AND action IN (" + marks + ") AND result = ?"
+                + " AND created_at >= ? AND chain_seq <= ? ORDER BY id DESC LIMIT ?", StoredRecord::from,
+                args.toArray());
+    }
+
     /** Records not linked yet, after row id {@code afterId}, in id order. */
     static List<StoredRecord> unlinkedAfter(ReadTx tx, long afterId, int limit) {
         return tx.query(StoredRecord.SELECT + " WHERE chain_seq IS NULL AND id > ? ORDER BY id LIMIT " + limit,
