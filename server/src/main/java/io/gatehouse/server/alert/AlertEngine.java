@@ -27,7 +27,8 @@ public final class AlertEngine implements AutoCloseable {
     private final Database database;
     private final AuditFeed feed;
     private final Alerts alerts;
-    private final List<Detector> detectors = List.of(new FailureSpike(), new NewDevice());
+    private final List<Detector> detectors = List.of(new FailureSpike(), new NewDevice(), new DeniedScanSpike(),
+            new OffSchedule(), new ReaderProblem(), new CounterRegression());
     private final Thread thread;
     private volatile boolean closed;
 

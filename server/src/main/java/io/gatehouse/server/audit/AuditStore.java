@@ -95,6 +95,23 @@ final class AuditStore {
                 args.toArray());
     }
 
+    /**
+     * How many linked records of {@code action} with {@code result} about {@code subject} were created in
+     * {@code [fromMillis, toMillis)} and lie at or before chain position {@code upTo}.
+     */
+    static long count(ReadTx tx, String action, String result, String subject, long fromMillis, long toMillis,
+            long upTo) {
+        return tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ?"
+                + " AND result = ? AND subject = ? AND chain_seq <= ?", action, fromMillis, toMillis, result, subject,
+                upTo);
+    }
+
+    /** When the first record of {@code action} about {@code subject} was written (by row id: the oldest). */
+    static Optional<Long> firstTime(ReadTx tx, String action, String subject) {
+        return tx.queryOne("SELECT created_at FROM audit_log WHERE subject = ? AND action = ? ORDER BY id LIMIT 1",
+                rs -> rs.getLong(1), subject, action);
+    }
+
     /** Records not linked yet, after row id {@code afterId}, in id order. */
     static List<StoredRecord> unlinkedAfter(ReadTx tx, long afterId, int limit) {
         return tx.query(StoredRecord.SELECT + " WHERE chain_seq IS NULL AND id > ? ORDER BY id LIMIT " + limit,

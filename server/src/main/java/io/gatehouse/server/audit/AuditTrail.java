@@ -2,6 +2,7 @@ package io.gatehouse.server.audit;
 
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -45,5 +46,19 @@ public final class AuditTrail {
             long fromMillis, long upTo, int limit) {
         return AuditStore.recentOfUser(tx, userId, actions, result, fromMillis, upTo, limit).stream()
                 .map(RecordView::of).toList();
+    }
+
+    /**
+     * How many sealed records of {@code action} with {@code result} about {@code subject} were created in
+     * {@code [fromMillis, toMillis)}, counting none after chain position {@code upTo}.
+     */
+    public static long count(ReadTx tx, String action, String result, String subject, long fromMillis,
+            long toMillis, long upTo) {
+        return AuditStore.count(tx, action, result, subject, fromMillis, toMillis, upTo);
+    }
+
+    /** When the log first recorded {@code action} about {@code subject}, if ever. */
+    public static Optional<Instant> firstTime(ReadTx tx, String action, String subject) {
+        return AuditStore.firstTime(tx, action, subject).map(Instant::ofEpochMilli);
     }
 }
