@@ -32,6 +32,7 @@ public final class Alerts {
     private final Webhooks webhooks;
     private final Clock clock;
     private final SecureRandom random;
+    private final List<java.util.function.Consumer<Alert>> afterRaise = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Alerts(Database database, AuditLog audit, Webhooks webhooks, Clock clock, SecureRandom random) {
         this.database = database;
@@ -52,7 +53,13 @@ public final class Alerts {
         }
         Alert alert = AlertStore.find(tx, id).orElseThrow();
         webhooks.enqueue(tx, alert);
+        tx.afterCommit(() -> afterRaise.forEach(listener -> listener.accept(alert)));
         return Optional.of(alert);
+    }
+
+    /** Tells {@code listener} of each alert once the transaction that raised it committed (best-effort channels). */
+    public void afterRaise(java.util.function.Consumer<Alert> listener) {
+        afterRaise.add(listener);
     }
 
     public Page.Slice<Alert> list(Optional<Alert.State> state, Optional<Rule> rule, Page page) {
