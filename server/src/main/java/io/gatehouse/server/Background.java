@@ -6,9 +6,14 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one daemon thread that runs every feature's periodic work; a failing task runs again next time. */
+/**
+ * The one daemon thread that runs every feature's periodic work; a failing task runs again next time. Features that
+ * need a thread of their own (work that waits on the network) hand it over to be stopped with the rest.
+ */
 final class Background implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Background.class);
+
+    private final java.util.List<AutoCloseable> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gatehouse-background");
@@ -19,6 +24,11 @@ final class Background implements AutoCloseable {
     /** Runs {@code task} first after {@code initialDelay}, then {@code delay} after each run ends. */
     void every(String what, long initialDelay, long delay, TimeUnit unit, Runnable task) {
         executor.scheduleWithFixedDelay(guarded(what, task), initialDelay, delay, unit);
+    }
+
+    /** Stops {@code worker} when the background stops, before the database closes. */
+    void stopsWith(AutoCloseable worker) {
+        workers.add(worker);
     }
 
     static Runnable guarded(String what, Runnable task) {
@@ -34,6 +44,13 @@ final class Background implements AutoCloseable {
     /** Stops the thread, waiting up to five seconds for a task that is running. */
     @Override
     public void close() {
+        for (AutoCloseable worker : workers) {
+            try {
+                worker.close();
+            } catch (Exception e) {
+                LOG.error("a background worker did not stop cleanly", e);
+            }
+        }
         executor.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);

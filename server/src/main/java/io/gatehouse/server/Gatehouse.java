@@ -2,6 +2,7 @@ package io.gatehouse.server;
 
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.alert.AlertEngine;
 import io.gatehouse.server.auth.TokenController;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.http.BufferedBodies;
@@ -67,6 +68,7 @@ public final class Gatehouse implements AutoCloseable {
     private final ConsoleModule console;
     private final LoginRequests logins;
     private final OidcProvider oidc;
+    private final AlertEngine alerts;
     private final Javalin app;
     private final Links links;
     private final Routes routes;
@@ -76,13 +78,14 @@ public final class Gatehouse implements AutoCloseable {
     private final boolean newInstallation;
 
     private Gatehouse(GatehouseConfig config, Services services, ConsoleModule console, LoginRequests logins,
-            OidcProvider oidc, Javalin app, Links links, Routes routes, Background background,
+            OidcProvider oidc, AlertEngine alerts, Javalin app, Links links, Routes routes, Background background,
             Optional<String> bootstrapUrl, ServeLock lock, boolean newInstallation) {
         this.config = config;
         this.services = services;
         this.console = console;
         this.logins = logins;
         this.oidc = oidc;
+        this.alerts = alerts;
         this.app = app;
         this.links = links;
         this.routes = routes;
@@ -173,6 +176,8 @@ public final class Gatehouse implements AutoCloseable {
         login.register(web);
         OidcModule oidc = OidcModule.open(core, services, passkeys, login, web);
         oidc.register(web);
+        AlertsModule alerts = AlertsModule.open(core);
+        alerts.register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
         console.register(web, core, services, passkeys, insight, oidc.clients());
 
@@ -187,12 +192,13 @@ public final class Gatehouse implements AutoCloseable {
         console.schedule(background);
         login.schedule(background);
         oidc.schedule(background);
+        alerts.schedule(background);
 
         Optional<String> bootstrapUrl = services.auth().bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
         LOG.info("Gatehouse listening on {} ({})", links.base(), config);
-        return new Gatehouse(config, services, console, login.requests(), oidc.provider(), app, links, routes,
-                background, bootstrapUrl, lock, newInstallation);
+        return new Gatehouse(config, services, console, login.requests(), oidc.provider(), alerts.engine(), app,
+                links, routes, background, bootstrapUrl, lock, newInstallation);
     }
 
     /**
@@ -290,6 +296,11 @@ public final class Gatehouse implements AutoCloseable {
     /** The OpenID Connect provider (tests issue codes through it). */
     public OidcProvider oidc() {
         return oidc;
+    }
+
+    /** The anomaly rules' reader of the audit log (tests drive it to a known point). */
+    public AlertEngine alerts() {
+        return alerts;
     }
 
     public LoginRequests logins() {

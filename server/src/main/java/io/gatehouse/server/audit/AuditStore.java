@@ -80,6 +80,38 @@ final class AuditStore {
                 StoredRecord::from, afterSeq);
     }
 
+    /**
+     * A person's linked records with one of {@code actions} and {@code result}, created at or after
+     * {@code fromMillis} and at or before chain position {@code upTo}, newest first.
+     */
+    static List<StoredRecord> recentOfUser(ReadTx tx, String userId, java.util.Collection<String> actions,
+            String result, long fromMillis, long upTo, int limit) {
+        List<Object> args = new ArrayList<>(List.of(userId));
+        args.addAll(actions);
+        args.addAll(List.of(result, fromMillis, upTo, limit));
+        String marks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+        return tx.query(StoredRecord.SELECT + " WHERE subject_user = ? AND action IN (" + marks + ") AND result = ?"
+                + " AND created_at >= ? AND chain_seq <= ? ORDER BY id DESC LIMIT ?", StoredRecord::from,
+                args.toArray());
+    }
+
+    /**
+     * How many linked records of {@code action} with {@code result} about {@code subject} were created in
+     * {@code [fromMillis, toMillis)} and lie at or before chain position {@code upTo}.
+     */
+    static long count(ReadTx tx, String action, String result, String subject, long fromMillis, long toMillis,
+            long upTo) {
+        return tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ?"
+                + " AND result = ? AND subject = ? AND chain_seq <= ?", action, fromMillis, toMillis, result, subject,
+                upTo);
+    }
+
+    /** When the first record of {@code action} about {@code subject} was written (by row id: the oldest). */
+    static Optional<Long> firstTime(ReadTx tx, String action, String subject) {
+        return tx.queryOne("SELECT created_at FROM audit_log WHERE subject = ? AND action = ? ORDER BY id LIMIT 1",
+                rs -> rs.getLong(1), subject, action);
+    }
+
     /** Records not linked yet, after row id {@code afterId}, in id order. */
     static List<StoredRecord> unlinkedAfter(ReadTx tx, long afterId, int limit) {
         return tx.query(StoredRecord.SELECT + " WHERE chain_seq IS NULL AND id > ? ORDER BY id LIMIT " + limit,

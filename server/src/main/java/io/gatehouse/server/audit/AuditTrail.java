@@ -1,6 +1,9 @@
 package io.gatehouse.server.audit;
 
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,5 +28,37 @@ public final class AuditTrail {
         List<StoredRecord> records = filter.map(present -> database.read(tx -> AuditStore.newestFirst(tx, present,
                 before, limit))).orElse(List.of());
         return RecordPage.of(records, limit);
+    }
+
+    /**
+     * Sealed records after chain position {@code after}, in chain order: the whole log as a stream that a reader
+     * can resume from the last position it handled (chain positions are dense and never reused).
+     */
+    public static List<RecordView> sealedAfter(ReadTx tx, long after, int limit) {
+        return AuditStore.linkedAfter(tx, after, limit).stream().map(RecordView::of).toList();
+    }
+
+    /**
+     * A person's sealed records with one of {@code actions} and {@code result}, created at or after
+     * {@code fromMillis} and at or before chain position {@code upTo}, newest first, {@code limit} at most.
+     */
+    public static List<RecordView> recentOfUser(ReadTx tx, String userId, Collection<String> actions, String result,
+            long fromMillis, long upTo, int limit) {
+        return AuditStore.recentOfUser(tx, userId, actions, result, fromMillis, upTo, limit).stream()
+                .map(RecordView::of).toList();
+    }
+
+    /**
+     * How many sealed records of {@code action} with {@code result} about {@code subject} were created in
+     * {@code [fromMillis, toMillis)}, counting none after chain position {@code upTo}.
+     */
+    public static long count(ReadTx tx, String action, String result, String subject, long fromMillis,
+            long toMillis, long upTo) {
+        return AuditStore.count(tx, action, result, subject, fromMillis, toMillis, upTo);
+    }
+
+    /** When the log first recorded {@code action} about {@code subject}, if ever. */
+    public static Optional<Instant> firstTime(ReadTx tx, String action, String subject) {
+        return AuditStore.firstTime(tx, action, subject).map(Instant::ofEpochMilli);
     }
 }

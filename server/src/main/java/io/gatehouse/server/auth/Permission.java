@@ -33,6 +33,8 @@ public enum Permission {
     AUDIT_EXPORT,
     /** Read, acknowledge and resolve alerts. */
     ALERTS,
+    /** Change the alert rules and where alerts are delivered (webhooks). */
+    ALERT_SETTINGS,
     /** Read MFA policies. */
     POLICIES_READ,
     /** Change MFA policies. */

@@ -73,6 +73,8 @@ public final class ConfigLoader {
         keys.put("codes.scan-retention-days", "90");
         keys.put("site.time-zone", "UTC");
         keys.put("visitors.retention-days", "30");
+        keys.put("alerts.syslog", null);
+        keys.put("alerts.syslog-format", "rfc5424");
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -233,6 +235,7 @@ public final class ConfigLoader {
             GatehouseConfig.Visitors visitors = new GatehouseConfig.Visitors(zone("site.time-zone"),
                     Duration.ofDays(integer("visitors.retention-days", 1, 3650)));
             List<String> trustedProxies = trustedProxies();
+            GatehouseConfig.Alerting alerting = alerting();
 
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
@@ -240,7 +243,29 @@ public final class ConfigLoader {
             return new GatehouseConfig(bind, port, data, database.url(), database.user(), database.password(),
                     publicBaseUrl, issuer, masterKey, maxBody, poolSize, threshold, Duration.ofSeconds(lockSeconds),
                     sourceThreshold, Duration.ofSeconds(sourceMaxSeconds), passkeys, console, signIn, mail, codes,
-                    visitors, trustedProxies);
+                    visitors, trustedProxies, alerting);
+        }
+
+        private GatehouseConfig.Alerting alerting() {
+            String format = value("alerts.syslog-format").toLowerCase(Locale.ROOT);
+            if (!format.equals("rfc5424") && !format.equals("cef")) {
+                problem("alerts.syslog-format", "expected rfc5424 or cef, got '" + value("alerts.syslog-format")
+                        + "'");
+            }
+            Optional<URI> syslog = optional("alerts.syslog").flatMap(text -> {
+                try {
+                    URI uri = new URI(text);
+                    if (("udp".equals(uri.getScheme()) || "tcp".equals(uri.getScheme())) && uri.getHost() != null
+                            && uri.getPort() > 0 && (uri.getPath() == null || uri.getPath().isEmpty())) {
+                        return Optional.of(uri);
+                    }
+                } catch (URISyntaxException e) {
+                    // reported below
+                }
+                problem("alerts.syslog", "expected udp://HOST:PORT or tcp://HOST:PORT, got '" + text + "'");
+                return Optional.empty();
+            });
+            return new GatehouseConfig.Alerting(syslog, format);
         }
 
         private GatehouseConfig.Mail mail() {

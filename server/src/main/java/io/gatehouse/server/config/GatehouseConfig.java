@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param codes managed QR codes: the address database and how long scan details are kept
  * @param visitors the site's time zone and how long visitors' personal data is kept
  * @param trustedProxies addresses or networks (CIDR) of proxies whose {@code X-Forwarded-For} is believed
+ * @param alerting where alerts go besides the API and webhooks
  */
 public record GatehouseConfig(
         String bind,
@@ -54,7 +55,8 @@ public record GatehouseConfig(
         Mail mail,
         Codes codes,
         Visitors visitors,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        Alerting alerting) {
 
     public GatehouseConfig {
         trustedProxies = List.copyOf(trustedProxies);
@@ -142,6 +144,16 @@ public record GatehouseConfig(
         }
     }
 
+    /**
+     * Alert channels configured by the operator.
+     *
+     * @param syslog {@code udp://host:port} or {@code tcp://host:port} of a syslog receiver (a SIEM), if any
+     * @param syslogFormat {@code rfc5424} (text with structured data) or {@code cef} (ArcSight CEF in the message)
+     */
+    public record Alerting(Optional<URI> syslog, String syslogFormat) {
+        public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424");
+    }
+
     /** True when the database is the embedded SQLite file rather than an external server. */
     public boolean isSqlite() {
         return databaseUrl.startsWith("jdbc:sqlite:");
@@ -152,7 +164,7 @@ public record GatehouseConfig(
         return new GatehouseConfig(bind, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword,
                 publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
                 lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console,
-                signIn, mail, codes, visitors, trustedProxies);
+                signIn, mail, codes, visitors, trustedProxies, alerting);
     }
 
     /**
@@ -163,7 +175,7 @@ public record GatehouseConfig(
         return new GatehouseConfig(bind, port, newDataDirectory.toAbsolutePath().normalize(), databaseUrl,
                 databaseUser, databasePassword, publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize,
                 lockoutThreshold, lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console,
-                signIn, mail, codes, visitors, trustedProxies);
+                signIn, mail, codes, visitors, trustedProxies, alerting);
     }
 
     @Override

@@ -80,6 +80,16 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(second, clock, adminToken);
     }
 
+    /**
+     * Stops this server and starts it again on the same database, data directory and clock, as an operator's restart
+     * does; the admin token stays valid (it is stored). The returned server replaces this one.
+     */
+    public TestServer restart() {
+        GatehouseConfig config = gatehouse.config();
+        gatehouse.close();
+        return new TestServer(Gatehouse.start(config, clock), clock, adminToken);
+    }
+
     /** A port free now, for a server whose public base URL must name its port before it starts. */
     public static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

@@ -1,0 +1,149 @@
+package io.gatehouse.server.alert;
+
+import io.gatehouse.server.common.Utf8;
+import io.gatehouse.server.db.Database;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends queued webhook deliveries on a thread of its own: woken after a commit that queued one, and every
+ * {@link #POLL} for retries that became due. Each attempt is claimed in the database first (so two nodes never
+ * send the same attempt), answered 2xx or counted as failed; failed deliveries are retried with exponential
+ * backoff ({@link #backoff}) and after {@link #MAX_ATTEMPTS} kept as dead letters.
+ */
+public final class WebhookSender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
+    static final int MAX_ATTEMPTS = 8;
+    static final Duration POLL = Duration.ofMillis(500);
+    /** How long a claimed attempt may take before another sender may take it over (a node that died sending). */
+    static final Duration LEASE = Duration.ofSeconds(60);
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int BATCH = 20;
+    private static final int MAX_ERROR = 300;
+
+    private final Database database;
+    private final Webhooks webhooks;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread thread;
+    private volatile boolean closed;
+
+    public WebhookSender(Database database, Webhooks webhooks) {
+        this.database = database;
+        this.webhooks = webhooks;
+        this.thread = new Thread(this::run, "gatehouse-webhooks");
+        this.thread.setDaemon(true);
+        webhooks.afterEnqueue(this::wake);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    void wake() {
+        wake.release();
+    }
+
+    /** The wait before attempt {@code attempts + 1}: 5 s, 10 s, 20 s … doubling, at most an hour. */
+    static Duration backoff(int attempts) {
+        return Duration.ofSeconds(Math.min(3600, 5L << Math.min(attempts - 1, 20)));
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                wake.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                while (!closed && sendDue() == BATCH) {
+                    // a full batch: more may be due
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("webhook deliveries failed; trying again shortly", e);
+            }
+        }
+    }
+
+    /** One pass over the due deliveries; how many were due. */
+    int sendDue() {
+        long now = webhooks.now().toEpochMilli();
+        List<WebhookStore.Due> due = database.read(tx -> WebhookStore.due(tx, now, BATCH));
+        for (WebhookStore.Due delivery : due) {
+            boolean claimed = database.inTransaction(tx -> WebhookStore.claim(tx, delivery, now + LEASE.toMillis()));
+            if (claimed) {
+                attempt(delivery);
+            }
+        }
+        return due.size();
+    }
+
+    private void attempt(WebhookStore.Due delivery) {
+        Optional<WebhookStore.Endpoint> endpoint = database.read(tx -> WebhookStore.find(tx, delivery.webhookId()));
+        if (endpoint.isEmpty()) {
+            return;
+        }
+        int attempts = delivery.attempts() + 1;
+        Integer status = null;
+        String error;
+        try {
+            long t = webhooks.now().getEpochSecond();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.get().webhook().url())).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json; charset=utf-8")
+                    .header(WebhookSignature.HEADER, WebhookSignature.header(webhooks.secretOf(endpoint.get()), t,
+                            delivery.body()))
+                    .header("Gatehouse-Event", delivery.event()).header("Gatehouse-Delivery", delivery.id())
+                    .POST(HttpRequest.BodyPublishers.ofString(delivery.body())).build();
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            status = response.statusCode();
+            if (status / 100 == 2) {
+                int answered = status;
+                database.inTransaction(tx -> {
+                    WebhookStore.delivered(tx, delivery.id(), attempts, answered, webhooks.now().toEpochMilli());
+                    return null;
+                });
+                return;
+            }
+            error = "the endpoint answered " + status;
+        } catch (IOException e) {
+            error = Utf8.truncate("the request failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), MAX_ERROR);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Long next = attempts >= MAX_ATTEMPTS ? null : webhooks.now().plus(backoff(attempts)).toEpochMilli();
+        Integer answered = status;
+        String reason = error;
+        database.inTransaction(tx -> {
+            WebhookStore.failed(tx, delivery.id(), attempts, answered, reason, next);
+            return null;
+        });
+        if (next == null) {
+            LOG.warn("webhook delivery {} to {} is dead after {} attempts: {}", delivery.id(), delivery.webhookId(),
+                    attempts, reason);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
