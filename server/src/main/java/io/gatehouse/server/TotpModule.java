@@ -1,5 +1,6 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.alert.Flags;
 import io.gatehouse.server.totp.Lockout;
 import io.gatehouse.server.totp.RecoveryCodes;
 import io.gatehouse.server.totp.TotpController;
@@ -16,7 +17,8 @@ public record TotpModule(RecoveryCodes recoveryCodes, TotpEnrollments enrollment
         TotpEnrollments enrollments = new TotpEnrollments(core.database(), core.audit(), core.secrets(),
                 people.policies(), people.users(), recoveryCodes, core.clock(), core.random(), core.config().issuer());
         TotpVerifier verifier = new TotpVerifier(core.database(), core.audit(), core.secrets(), people.policies(),
-                recoveryCodes, core.clock(), Lockout.of(core.config()));
+                recoveryCodes, core.clock(), Lockout.of(core.config()),
+                new Flags(core.config().alerting().flagWindow(), core.clock()));
         return new TotpModule(recoveryCodes, enrollments, verifier);
     }
 

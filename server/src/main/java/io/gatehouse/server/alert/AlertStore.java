@@ -80,6 +80,12 @@ final class AlertStore {
         tx.update("UPDATE alert_cursor SET position = ? WHERE id = 1", position);
     }
 
+    /** The rule of the newest alert about {@code subject} raised since {@code sinceMillis} and not resolved. */
+    static Optional<String> newestUnresolvedRule(ReadTx tx, String subject, long sinceMillis) {
+        return tx.queryOne("SELECT rule FROM alerts WHERE subject = ? AND created_at >= ? AND state <> 'resolved'"
+                + " ORDER BY created_at DESC LIMIT 1", rs -> rs.getString(1), subject, sinceMillis);
+    }
+
     static List<Rule.Settings> settings(ReadTx tx) {
         return tx.query("SELECT rule, enabled, severity, threshold, window_seconds FROM alert_rules", rs -> {
             Rule rule = Rule.parse(rs.getString(1)).orElseThrow(() -> GatehouseException.corrupt(

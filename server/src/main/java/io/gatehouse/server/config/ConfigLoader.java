@@ -75,6 +75,7 @@ public final class ConfigLoader {
         keys.put("visitors.retention-days", "30");
         keys.put("alerts.syslog", null);
         keys.put("alerts.syslog-format", "rfc5424");
+        keys.put("alerts.flag-minutes", "60");
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -265,7 +266,8 @@ public final class ConfigLoader {
                 problem("alerts.syslog", "expected udp://HOST:PORT or tcp://HOST:PORT, got '" + text + "'");
                 return Optional.empty();
             });
-            return new GatehouseConfig.Alerting(syslog, format);
+            return new GatehouseConfig.Alerting(syslog, format,
+                    Duration.ofMinutes(integer("alerts.flag-minutes", 1, 10_080)));
         }
 
         private GatehouseConfig.Mail mail() {

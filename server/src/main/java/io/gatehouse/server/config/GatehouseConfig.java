@@ -149,9 +149,10 @@ public record GatehouseConfig(
      *
      * @param syslog {@code udp://host:port} or {@code tcp://host:port} of a syslog receiver (a SIEM), if any
      * @param syslogFormat {@code rfc5424} (text with structured data) or {@code cef} (ArcSight CEF in the message)
+     * @param flagWindow how long an unresolved alert about a person flags them (policies may then ask for step-up)
      */
-    public record Alerting(Optional<URI> syslog, String syslogFormat) {
-        public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424");
+    public record Alerting(Optional<URI> syslog, String syslogFormat, Duration flagWindow) {
+        public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424", Duration.ofMinutes(60));
     }
 
     /** True when the database is the embedded SQLite file rather than an external server. */

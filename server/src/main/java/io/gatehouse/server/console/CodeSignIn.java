@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 public final class CodeSignIn {
     /** One answer for every refusal but a lockout, so that the form tells no one which usernames exist. */
+    /** A correct code of a flagged person whose policy asks for more (docs/operations.md, "Alerts"). */
+    private static final String STEP_UP = "this sign-in needs a stronger way right now: use your passkey or your"
+            + " phone instead of a code";
     private static final String REFUSED = "the username or code is wrong, or this account signs in with a passkey";
 
     private final Database database;
@@ -90,6 +93,10 @@ public final class CodeSignIn {
         if (Verdict.LOCKED.equals(verdict.reason())) {
             throw GatehouseException.tooMany("locked", "too many wrong codes; try again in "
                     + verdict.retryAfterSeconds().orElse(60) + " seconds", verdict.retryAfterSeconds().orElse(60));
+        }
+        if (verdict.stepUpRequired()) {
+            // The code was right, and is spent; a recent alert about the person asks for a phishing-resistant way.
+            throw GatehouseException.unauthenticated("step_up_required", STEP_UP);
         }
         if (!verdict.accepted()) {
             throw GatehouseException.unauthenticated("sign_in_refused", REFUSED);

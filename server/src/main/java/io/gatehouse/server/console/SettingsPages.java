@@ -78,7 +78,7 @@ public final class SettingsPages {
                 form.number("digits"), form.number("periodSeconds"), form.number("lookBehindSteps"),
                 form.number("lookAheadSteps"), ttlMinutes == null ? null : ttlMinutes * 60,
                 form.checked("consoleTotpSignIn"), form.all("signInMethods"),
-                form.checked("phishingResistantSignIn"));
+                form.checked("phishingResistantSignIn"), form.checked("stepUpWhenFlagged"));
         policies.put(role, change, by, Requests.client(ctx));
         render(ctx, "The policy of role '" + role + "' is saved.", null);
     }

@@ -37,6 +37,9 @@ public final class SignIns {
     /** RFC 8176: a one-time password (TOTP or recovery code). */
     static final List<String> OTP = List.of("otp");
     /** One answer for refusals before the code is checked, so that the form tells no one which usernames exist. */
+    /** A correct code of a flagged person whose policy asks for more (docs/operations.md, "Alerts"). */
+    private static final String STEP_UP = "this sign-in needs a stronger way right now: use your passkey or your"
+            + " phone instead of a code";
     private static final String REFUSED = "the username or code is wrong, or this account must sign in another way"
             + " here";
 
@@ -163,6 +166,10 @@ public final class SignIns {
             long retry = verdict.retryAfterSeconds().orElse(60);
             throw GatehouseException.tooMany("locked", "too many wrong codes; try again in " + retry + " seconds",
                     retry);
+        }
+        if (verdict.stepUpRequired()) {
+            // The code was right, and is spent; a recent alert about the person asks for a phishing-resistant way.
+            throw GatehouseException.unauthenticated("step_up_required", STEP_UP);
         }
         if (!verdict.accepted()) {
             throw GatehouseException.unauthenticated("sign_in_refused", REFUSED);

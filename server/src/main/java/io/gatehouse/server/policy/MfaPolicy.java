@@ -24,6 +24,9 @@ import java.util.Set;
  *     person may use a method only if every policy of theirs allows it
  * @param phishingResistantSignIn whether people with this role must sign in to applications with a
  *     phishing-resistant method (passkey or phone approval), whatever the application asks
+ * @param stepUpWhenFlagged whether a correct TOTP or recovery code of a person with this role, while an unresolved
+ *     alert about them is recent ({@code alerts.flag-minutes}), is answered {@code step_up_required} instead of
+ *     accepted: the application must ask for a stronger method (a passkey sign-in)
  */
 public record MfaPolicy(
         boolean totpRequired,
@@ -35,12 +38,13 @@ public record MfaPolicy(
         Duration enrollmentLinkTtl,
         boolean consoleTotpSignIn,
         Set<SignInMethod> signInMethods,
-        boolean phishingResistantSignIn) {
+        boolean phishingResistantSignIn,
+        boolean stepUpWhenFlagged) {
 
     /** Applies to users none of whose roles has a policy: SHA1, 6 digits, 30 s, current and previous step, 10 min. */
     public static final MfaPolicy DEFAULT =
             new MfaPolicy(false, OtpAlgorithm.SHA1, 6, 30, 1, 0, Duration.ofMinutes(10), false, SignInMethod.ALL,
-                    false);
+                    false, false);
 
     public MfaPolicy {
         check(digits == 6 || digits == 8, "digits", "6 or 8", digits);
@@ -91,7 +95,8 @@ public record MfaPolicy(
                             ? result.enrollmentLinkTtl : policy.enrollmentLinkTtl,
                     result.consoleTotpSignIn && policy.consoleTotpSignIn,
                     both(result.signInMethods, policy.signInMethods),
-                    result.phishingResistantSignIn || policy.phishingResistantSignIn);
+                    result.phishingResistantSignIn || policy.phishingResistantSignIn,
+                    result.stepUpWhenFlagged || policy.stepUpWhenFlagged);
         }
         return result;
     }

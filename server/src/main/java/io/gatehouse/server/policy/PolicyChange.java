@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record PolicyChange(Boolean totpRequired, String algorithm, Integer digits, Integer periodSeconds,
         Integer lookBehindSteps, Integer lookAheadSteps, Integer enrollmentLinkTtlSeconds, Boolean consoleTotpSignIn,
-        List<String> signInMethods, Boolean phishingResistantSignIn) {
+        List<String> signInMethods, Boolean phishingResistantSignIn, Boolean stepUpWhenFlagged) {
 
     /** The policy these settings give; out-of-range values are refused by {@link MfaPolicy}. */
     MfaPolicy toPolicy() {
@@ -27,7 +27,8 @@ public record PolicyChange(Boolean totpRequired, String algorithm, Integer digit
                         : Duration.ofSeconds(enrollmentLinkTtlSeconds),
                 consoleTotpSignIn == null ? d.consoleTotpSignIn() : consoleTotpSignIn,
                 signInMethods == null ? d.signInMethods() : SignInMethod.parseAll("signInMethods", signInMethods),
-                phishingResistantSignIn == null ? d.phishingResistantSignIn() : phishingResistantSignIn);
+                phishingResistantSignIn == null ? d.phishingResistantSignIn() : phishingResistantSignIn,
+                stepUpWhenFlagged == null ? d.stepUpWhenFlagged() : stepUpWhenFlagged);
     }
 
     private static OtpAlgorithm parseAlgorithm(String name) {

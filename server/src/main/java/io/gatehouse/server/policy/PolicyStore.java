@@ -18,7 +18,7 @@ import java.util.Optional;
 final class PolicyStore {
     private static final String COLUMNS = "role, totp_required, algorithm, digits, period_seconds,"
             + " look_behind_steps, look_ahead_steps, enrollment_ttl_seconds, console_totp_sign_in, sign_in_methods,"
-            + " phishing_resistant_sign_in";
+            + " phishing_resistant_sign_in, step_up_when_flagged";
 
     private PolicyStore() {
     }
@@ -63,8 +63,9 @@ final class PolicyStore {
         tx.update("""
                 INSERT INTO role_policies (role, totp_required, algorithm, digits, period_seconds, look_behind_steps,
                                            look_ahead_steps, enrollment_ttl_seconds, console_totp_sign_in,
-                                           sign_in_methods, phishing_resistant_sign_in, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           sign_in_methods, phishing_resistant_sign_in, step_up_when_flagged,
+                                           updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (role) DO UPDATE SET totp_required = excluded.totp_required,
                     algorithm = excluded.algorithm, digits = excluded.digits,
                     period_seconds = excluded.period_seconds, look_behind_steps = excluded.look_behind_steps,
@@ -73,11 +74,12 @@ final class PolicyStore {
                     console_totp_sign_in = excluded.console_totp_sign_in,
                     sign_in_methods = excluded.sign_in_methods,
                     phishing_resistant_sign_in = excluded.phishing_resistant_sign_in,
+                    step_up_when_flagged = excluded.step_up_when_flagged,
                     updated_at = excluded.updated_at""",
                 role, policy.totpRequired(), policy.algorithm().name(), policy.digits(), policy.periodSeconds(),
                 policy.lookBehindSteps(), policy.lookAheadSteps(), (int) policy.enrollmentLinkTtl().toSeconds(),
                 policy.consoleTotpSignIn(), String.join(" ", SignInMethod.codes(policy.signInMethods())),
-                policy.phishingResistantSignIn(), now);
+                policy.phishingResistantSignIn(), policy.stepUpWhenFlagged(), now);
     }
 
     /** Deletes the role's policy; false when it had none. */
@@ -98,7 +100,7 @@ final class PolicyStore {
                     rs.getInt("look_behind_steps"), rs.getInt("look_ahead_steps"),
                     Duration.ofSeconds(rs.getInt("enrollment_ttl_seconds")), rs.getBoolean("console_totp_sign_in"),
                     SignInMethod.parseAll("sign_in_methods", List.of(rs.getString("sign_in_methods").split(" "))),
-                    rs.getBoolean("phishing_resistant_sign_in")));
+                    rs.getBoolean("phishing_resistant_sign_in"), rs.getBoolean("step_up_when_flagged")));
         } catch (IllegalArgumentException | GatehouseException e) {
             throw GatehouseException.corrupt("the policy of role '" + role + "' in role_policies: " + e.getMessage(),
                     e);

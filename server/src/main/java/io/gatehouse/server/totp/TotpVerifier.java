@@ -1,8 +1,10 @@
 package io.gatehouse.server.totp;
 
+import io.gatehouse.server.alert.Flags;
 import io.gatehouse.server.user.Username;
 import java.util.function.Function;
 import java.util.Optional;
+import java.util.OptionalInt;
 import io.gatehouse.protocol.otp.Totp;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
@@ -57,9 +59,11 @@ public final class TotpVerifier {
     private final Throttle throttle;
     private final RejectionWindows rejections;
     private final Clock clock;
+    private final Flags flags;
 
     public TotpVerifier(Database database, AuditLog audit, SecretBox secrets, PolicyService policies,
-            RecoveryCodes recoveryCodes, Clock clock, Lockout lockout) {
+            RecoveryCodes recoveryCodes, Clock clock, Lockout lockout, Flags flags) {
+        this.flags = flags;
         ThrottleStore throttles = new ThrottleStore();
         this.database = database;
         this.audit = audit;
@@ -138,9 +142,13 @@ public final class TotpVerifier {
                 return check.reject(Verdict.REPLAYED, false, b -> b.detail("credential", credential.id())
                         .detail("timeStep", matched));
             }
-            // 9. accepted
+            // 9. a flagged person whose policy wants more: the step is spent all the same, so the code cannot be
+            //    tried again elsewhere, and the answer is step-up
+            Verdict verdict = flag(tx, policy, check).map(rule -> Verdict.stepUp(rule, OptionalInt.empty()))
+                    .orElse(Verdict.accept());
+            // 10. accepted
             return check.accept(writes -> store.advanceLastUsedStep(writes, credential.id(), matched),
-                    b -> b.detail("credential", credential.id()).detail("timeStep", matched), Verdict.accept());
+                    b -> b.detail("credential", credential.id()).detail("timeStep", matched), verdict);
         });
     }
 
@@ -154,6 +162,7 @@ public final class TotpVerifier {
             Tx.Batch reads = new Tx.Batch();
             Check check = new Check(tx, request, "recovery.verify", reads, usernameKey);
             Tx.Result<TotpStore.RecoveryRead> codesAndSource = store.recoveryRead(reads, usernameKey, check.source);
+            Tx.Result<MfaPolicy> effectivePolicy = policies.effectiveFor(reads, usernameKey);
             check.run(reads);
             TotpStore.RecoveryRead read = codesAndSource.get();
             // 3-5. locks, status
@@ -174,12 +183,22 @@ public final class TotpVerifier {
             if (match.used()) {
                 return check.reject(Verdict.REPLAYED, false, b -> b.detail("recoveryCode", match.id()));
             }
-            // 9. accepted; the codes were read under the user's lock, which every writer of them holds too
+            // 9. a flagged person whose policy wants more: the code is spent all the same, and the answer is step-up
             int remaining = (int) read.unused() - 1;
+            Verdict verdict = flag(tx, effectivePolicy.get(), check).map(rule -> Verdict.stepUp(rule,
+                    OptionalInt.of(remaining))).orElse(Verdict.acceptWithRemaining(remaining));
+            // 10. accepted; the codes were read under the user's lock, which every writer of them holds too
             return check.accept(writes -> store.claimRecoveryCode(writes, match.id(), clock.millis()),
-                    b -> b.detail("recoveryCode", match.id()).detail("remaining", remaining),
-                    Verdict.acceptWithRemaining(remaining));
+                    b -> b.detail("recoveryCode", match.id()).detail("remaining", remaining), verdict);
         });
+    }
+
+    /**
+     * The rule flagging the checked person when their policy answers flagged people with step-up; one query, made
+     * only for such policies (a fourth round trip on PostgreSQL for them alone).
+     */
+    private Optional<String> flag(Tx tx, MfaPolicy policy, Check check) {
+        return policy.stepUpWhenFlagged() ? flags.ruleFlagging(tx, check.userId()) : Optional.empty();
     }
 
     /** The key a user is found by; a name that cannot be one is no user's (step 2's 404, before any query). */
@@ -202,6 +221,10 @@ public final class TotpVerifier {
         private final Tx.Result<Optional<UserRow>> locked;
         private UserRow user;
         private SourceRow sourceRow = SourceRow.NONE;
+
+        String userId() {
+            return user.userId();
+        }
 
         /** Step 2: adds the lock of the user row to {@code reads}, as its first statement. */
         Check(Tx tx, Verification request, String action, Tx.Batch reads, String usernameKey) {
@@ -271,7 +294,10 @@ public final class TotpVerifier {
             throttle.succeed(writes, user, source, sourceRow);
             AuditEvent.Builder event = AuditEvent.of(actor, action, client).user(user.userId());
             details.accept(event);
-            audit.append(writes, event.result("accepted"), null, clock.millis());
+            if (verdict.stepUpRequired()) {
+                event.reason(verdict.reason());
+            }
+            audit.append(writes, event.result(verdict.result()), null, clock.millis());
             tx.run(writes);
             if (claimed.get() != 1) {
                 // Only a writer that ignores the user's lock could get here; refuse rather than accept twice.

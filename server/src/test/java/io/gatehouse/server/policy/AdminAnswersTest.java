@@ -48,7 +48,7 @@ class AdminAnswersTest {
         JsonNode staff = list.get("roles").get("staff");
         assertThat(members(staff)).containsExactly("totpRequired", "algorithm", "digits", "periodSeconds",
                 "lookBehindSteps", "lookAheadSteps", "enrollmentLinkTtlSeconds", "consoleTotpSignIn", "signInMethods",
-                "phishingResistantSignIn");
+                "phishingResistantSignIn", "stepUpWhenFlagged");
         assertThat(staff.get("digits").asInt()).isEqualTo(8);
         assertThat(staff.get("algorithm").asText()).isEqualTo("SHA1");
         assertThat(list.get("default").get("totpRequired").asBoolean()).isFalse();

@@ -98,7 +98,9 @@ class VerificationStatementsTest {
                 reads -> assertThat(statements(reads)).satisfiesExactly(
                         sql -> assertThat(sql).contains("FROM users WHERE username_key = ?"),
                         sql -> assertThat(sql).contains("LEFT JOIN recovery_codes")
-                                .contains("LEFT JOIN totp_source_throttle")),
+                                .contains("LEFT JOIN totp_source_throttle"),
+                        // the policy, in the same round trip: it says whether a flagged person must step up
+                        sql -> assertThat(sql).contains("FROM role_policies").contains("user_role_names")),
                 writes -> assertThat(statements(writes)).satisfiesExactly(
                         sql -> assertThat(sql).contains("UPDATE recovery_codes SET used_at"),
                         sql -> assertThat(sql).contains("INSERT INTO audit_log")));
