@@ -147,6 +147,10 @@ class VisitorPassTest {
         assertScan(lobbyReader, pass, "deny", "entries_used_up");
 
         JsonNode shown = server.get("/api/v1/visitors/" + id).json();
+        for (int i = 0; i < 200 && !"sent".equals(shown.get("invitation").get("state").asText()); i++) {
+            Thread.sleep(50);
+            shown = server.get("/api/v1/visitors/" + id).json();
+        }
         assertThat(shown.get("entriesUsed").asInt()).isEqualTo(2);
         assertThat(shown.get("state").asText()).isEqualTo("used_up");
         assertThat(shown.get("invitation").get("state").asText()).isEqualTo("sent");
