@@ -98,6 +98,17 @@ class MailerTest {
     }
 
     @Test
+    void starttls_upgrades_and_delivers_when_the_server_offers_it() throws Exception {
+        int before = received(plain);
+        try (StartTlsRelay relay = new StartTlsRelay(certificates.serverKeyStore(), TestCertificates.STORE_PASSWORD,
+                plain.getSmtp().getPort())) {
+            mailer("localhost", relay.port(), GatehouseConfig.Mail.Tls.STARTTLS, PASSWORD,
+                    Optional.of(certificates.caPem())).send(MESSAGE);
+        }
+        assertThat(received(plain)).isEqualTo(before + 1);
+    }
+
+    @Test
     void implicit_tls_delivers_to_a_server_whose_certificate_chains_to_the_configured_ca() throws Exception {
         int before = received(implicitTls);
         mailer("localhost", implicitTls.getSmtps().getPort(), GatehouseConfig.Mail.Tls.TLS, PASSWORD,
