@@ -69,6 +69,7 @@ public final class Gatehouse implements AutoCloseable {
     private final LoginRequests logins;
     private final OidcProvider oidc;
     private final AlertEngine alerts;
+    private final VisitorsModule visitors;
     private final Javalin app;
     private final Links links;
     private final Routes routes;
@@ -78,7 +79,8 @@ public final class Gatehouse implements AutoCloseable {
     private final boolean newInstallation;
 
     private Gatehouse(GatehouseConfig config, Services services, ConsoleModule console, LoginRequests logins,
-            OidcProvider oidc, AlertEngine alerts, Javalin app, Links links, Routes routes, Background background,
+            OidcProvider oidc, AlertEngine alerts, VisitorsModule visitors, Javalin app, Links links, Routes routes,
+            Background background,
             Optional<String> bootstrapUrl, ServeLock lock, boolean newInstallation) {
         this.config = config;
         this.services = services;
@@ -86,6 +88,7 @@ public final class Gatehouse implements AutoCloseable {
         this.logins = logins;
         this.oidc = oidc;
         this.alerts = alerts;
+        this.visitors = visitors;
         this.app = app;
         this.links = links;
         this.routes = routes;
@@ -178,6 +181,8 @@ public final class Gatehouse implements AutoCloseable {
         oidc.register(web);
         AlertsModule alerts = AlertsModule.open(core);
         alerts.register(web);
+        VisitorsModule visitors = VisitorsModule.open(core, services.people(), web);
+        visitors.register(web);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
         console.register(web, core, services, passkeys, insight, oidc.clients());
 
@@ -193,12 +198,13 @@ public final class Gatehouse implements AutoCloseable {
         login.schedule(background);
         oidc.schedule(background);
         alerts.schedule(background);
+        visitors.schedule(background);
 
         Optional<String> bootstrapUrl = services.auth().bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
         LOG.info("Gatehouse listening on {} ({})", links.base(), config);
-        return new Gatehouse(config, services, console, login.requests(), oidc.provider(), alerts.engine(), app,
-                links, routes, background, bootstrapUrl, lock, newInstallation);
+        return new Gatehouse(config, services, console, login.requests(), oidc.provider(), alerts.engine(),
+                visitors, app, links, routes, background, bootstrapUrl, lock, newInstallation);
     }
 
     /**
@@ -303,6 +309,10 @@ public final class Gatehouse implements AutoCloseable {
         return alerts;
     }
 
+    public VisitorsModule visitors() {
+        return visitors;
+    }
+
     public LoginRequests logins() {
         return logins;
     }
@@ -332,6 +342,7 @@ public final class Gatehouse implements AutoCloseable {
         services.core().audit().feed().close();
         app.stop();
         background.close();
+        visitors.close();
         try {
             services.core().sealAudit();
         } catch (RuntimeException e) {
