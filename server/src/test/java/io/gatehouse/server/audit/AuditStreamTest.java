@@ -100,7 +100,9 @@ class AuditStreamTest {
         return events;
     }
 
-    private void awaitSubscribers(int count) throws InterruptedException {
+    /** Waits for {@code count} streams besides the alert rules' own subscription (AlertEngine). */
+    private void awaitSubscribers(int streams) throws InterruptedException {
+        int count = streams + 1;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (audit.feed().subscribers() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
