@@ -44,5 +44,9 @@ public enum Permission {
     /** Register, list and delete the applications that sign people in through the OpenID Connect provider. */
     OIDC_CLIENTS,
     /** Verify TOTP and recovery codes for an application. */
-    VERIFY
+    VERIFY,
+    /** List managed QR codes and read their scan analytics. */
+    CODES_READ,
+    /** Create, edit, disable, enable and revoke managed QR codes (revoking an enrollment link's code ends the link). */
+    CODES_WRITE
 }

@@ -19,6 +19,10 @@ public enum Scope {
     VERIFY("verify", EnumSet.of(Permission.VERIFY)),
     /** Read the audit log. */
     AUDIT_READ("audit:read", EnumSet.of(Permission.AUDIT_READ)),
+    /** List managed QR codes and read their analytics. */
+    CODES_READ("codes:read", EnumSet.of(Permission.CODES_READ)),
+    /** Manage QR codes: everything {@code codes:read} may, and create, edit, disable, enable and revoke them. */
+    CODES_WRITE("codes:write", EnumSet.of(Permission.CODES_READ, Permission.CODES_WRITE)),
     SECURITY("security", Role.SECURITY.permissions()),
     HELPDESK("helpdesk", Role.HELPDESK.permissions()),
     AUDITOR("auditor", Role.AUDITOR.permissions());
