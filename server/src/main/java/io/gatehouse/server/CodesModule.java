@@ -2,6 +2,8 @@ package io.gatehouse.server;
 
 import io.gatehouse.server.codes.CodeController;
 import io.gatehouse.server.codes.ManagedCodes;
+import io.gatehouse.server.codes.OwnLink;
+import io.gatehouse.server.codes.Purpose;
 import io.gatehouse.server.codes.UserAgents;
 import io.gatehouse.server.geo.GeoIp;
 import java.net.URI;
@@ -23,6 +25,13 @@ public record CodesModule(ManagedCodes codes, GeoIp geoIp) implements AutoClosea
                     return (text.endsWith("/") ? text.substring(0, text.length() - 1) : text) + path;
                 });
         return new CodesModule(codes, geoIp);
+    }
+
+    /** The features whose links have codes answer for them (see {@link io.gatehouse.server.codes.OwnLink}). */
+    void registerLinks(OwnLink totpEnrollments, OwnLink deviceEnrollments, OwnLink readerProvisioning) {
+        codes.register(Purpose.TOTP_ENROLLMENT, totpEnrollments);
+        codes.register(Purpose.DEVICE_ENROLLMENT, deviceEnrollments);
+        codes.register(Purpose.READER_PROVISIONING, readerProvisioning);
     }
 
     void register(Web web) {

@@ -36,12 +36,15 @@ public record Services(Core core, AuthModule auth, PeopleModule people, TotpModu
         try {
             codes = CodesModule.open(core);
             PeopleModule people = PeopleModule.open(core);
-            ReaderModule reader = ReaderModule.open(core);
-            AccessModule access = AccessModule.open(core, people, reader.mintingKeys());
+            ReaderModule reader = ReaderModule.open(core, codes);
+            AccessModule access = AccessModule.open(core, people, reader.mintingKeys(), codes);
             // The bootstrap link ends once an administrator can sign in to the console with a passkey.
             AuthModule auth = AuthModule.open(core, tx -> people.users().activeWithRole(tx, Role.ADMIN.code())
                     .stream().anyMatch(userId -> access.devices().hasActivePasskey(tx, userId)));
-            return new Services(core, auth, people, TotpModule.open(core, people), access, reader, codes);
+            TotpModule totp = TotpModule.open(core, people, codes);
+            codes.registerLinks(totp.enrollments().codeLinks(), access.devices().codeLinks(),
+                    reader.sync().codeLinks());
+            return new Services(core, auth, people, totp, access, reader, codes);
         } catch (RuntimeException e) {
             if (codes != null) {
                 codes.close();

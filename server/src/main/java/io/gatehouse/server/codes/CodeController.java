@@ -141,15 +141,15 @@ public final class CodeController {
                 .post("/api/v1/codes/{id}/revoke", ctx -> change(ctx, codes::revoke))
                 .get("/api/v1/codes/{id}/scans/summary", this::summary)
                 .get(PATH + "{handle}", this::open);
-        // Views of the own-purpose links' pages count as scans of their codes; their features serve the pages.
-        for (Purpose purpose : Purpose.values()) {
-            if (purpose.linkPath() != null && purpose != Purpose.VISITOR_PASS) {
-                routes.before(purpose.linkPath() + "{token}", ctx -> {
-                    if (ctx.method() == HandlerType.GET) {
-                        codes.recordView(purpose, ctx.pathParam("token"), Requests.client(ctx));
-                    }
-                });
-            }
+        // Views of the own-purpose links' pages count as scans of their codes; their features serve the pages (a
+        // device enrollment link also opens at the passkey page).
+        for (Purpose purpose : List.of(Purpose.TOTP_ENROLLMENT, Purpose.DEVICE_ENROLLMENT,
+                Purpose.PASSKEY_ENROLLMENT, Purpose.READER_PROVISIONING)) {
+            routes.before(purpose.linkPath() + "{token}", ctx -> {
+                if (ctx.method() == HandlerType.GET) {
+                    codes.recordView(ctx.pathParam("token"), Requests.client(ctx));
+                }
+            });
         }
     }
 

@@ -319,15 +319,15 @@ public final class ManagedCodes {
     }
 
     /**
-     * Records a view of an own-purpose link's page ({@code token} is the link's secret): counted as a scan of its
-     * code, not as a use. Links without a code (issued before codes existed) are not recorded.
+     * Records a view of an enrollment or provisioning link's page ({@code token} is the link's secret): counted as a
+     * scan of its code, not as a use. Links without a code (issued before codes existed) are not recorded.
      */
-    public void recordView(Purpose purpose, String token, ClientInfo client) {
+    public void recordView(String token, ClientInfo client) {
         if (!Handles.plausible(token)) {
             return;
         }
         Optional<ManagedCode> code = database.read(tx -> codes.byHandleHash(tx, Handles.hash(token)))
-                .filter(found -> found.purpose() == purpose);
+                .filter(found -> found.purpose() != Purpose.URL && found.purpose() != Purpose.VISITOR_PASS);
         if (code.isEmpty()) {
             return;
         }
@@ -431,7 +431,9 @@ public final class ManagedCodes {
             return Optional.empty();
         }
         OwnLink link = links.get(code.purpose());
-        return link == null ? Optional.empty() : link.ended(tx, code.referenceId());
+        // A link that ran out of time is as expired as its code, which tells that itself.
+        return link == null ? Optional.empty() : link.ended(tx, code.referenceId())
+                .filter(reason -> !(reason.equals("expired") && code.expiresAt() != null));
     }
 
     private Listed changeState(Tx tx, ManagedCode code, CodeState state, String reason, String action, Principal by,
