@@ -2,6 +2,8 @@ package io.gatehouse.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.server.config.ConfigLoader;
+import io.gatehouse.server.db.Database;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,7 +39,8 @@ import org.HdrHistogram.Histogram;
  *
  * The server runs as its own process on SQLite ({@link LoadServer}). Each phase is a closed loop: {@code --clients}
  * threads, each sending one request and waiting for its answer. At the end the code's scan summary must count every
- * redirect sent, or the run fails.
+ * redirect sent, or the run fails. Last, while the server idles, the durable group-commit rate of the same file
+ * system (one-row decisions), which bounds what any recorded redirect can reach.
  */
 public final class CodeRedirectLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,6 +121,10 @@ public final class CodeRedirectLoad {
                     .append('\n');
             report.append(String.format(Locale.ROOT, "ratio /q/ to static 302: %.2f; to /health/live: %.2f%n",
                     codes.perSecond() / bare.perSecond(), codes.perSecond() / health.perSecond()));
+            double commits = groupedCommitFloor();
+            report.append(String.format(Locale.ROOT, "durable grouped commits (Database.decide, %d threads, one-row"
+                    + " INSERT, same file system, in this JVM): %.0f/s; ratio /q/ to it: %.2f%n", clients, commits,
+                    codes.perSecond() / commits));
             long recorded = summary.get("redirected").asLong();
             report.append(String.format(Locale.ROOT, "scans recorded as redirected: %d (redirects answered: %d)%n",
                     recorded, warmupCount.get() + codes.ok()));
@@ -129,6 +137,41 @@ public final class CodeRedirectLoad {
             LoadServer.delete(data, false);
         }
         return report.toString();
+    }
+
+    /**
+     * What the disk allows: durable one-row decisions per second through the same group commit, on a new SQLite
+     * database beside the server's, with as many threads as there are clients.
+     */
+    private double groupedCommitFloor() throws Exception {
+        Path dir = Files.createTempDirectory("gatehouse-code-redirects-floor-");
+        try (Database database = Database.open(ConfigLoader.load(Map.of(), Map.of("data", dir.toString())))) {
+            database.inTransaction(tx -> tx.update("CREATE TABLE bench_commit (slot INTEGER NOT NULL, n BIGINT"
+                    + " NOT NULL)"));
+            AtomicLong done = new AtomicLong();
+            long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < clients; t++) {
+                int slot = t;
+                Thread worker = new Thread(() -> {
+                    long n = 0;
+                    while (System.nanoTime() < end) {
+                        long row = ++n;
+                        database.decide(tx -> tx.update("INSERT INTO bench_commit (slot, n) VALUES (?, ?)", slot,
+                                row));
+                        done.incrementAndGet();
+                    }
+                });
+                workers.add(worker);
+                worker.start();
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            return done.get() / (double) seconds;
+        } finally {
+            LoadServer.delete(dir, false);
+        }
     }
 
     private Phase phase(HttpClient http, String target, URI uri, int expected, int duration) throws Exception {

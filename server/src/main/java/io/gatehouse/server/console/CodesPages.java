@@ -87,8 +87,18 @@ public final class CodesPages {
 
     /** A code's page: the code, its analytics, and the JSON its charts read. */
     public record Detail(Row code, ManagedCodes.Summary summary) {
+        /** One interval as its chart reads it. */
+        record Day(String start, long total, long redirected) {
+        }
+
         public String json(Object figure) {
             return Json.write(figure);
+        }
+
+        /** The counts over time as their chart reads them, the instants as text. */
+        public String daysJson() {
+            return Json.write(summary.overTime().stream().map(bucket -> new Day(bucket.start().toString(),
+                    bucket.total(), bucket.redirected())).toList());
         }
 
         public List<Map.Entry<String, Long>> entries(Map<String, Long> counts) {
