@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 /** Doors: sites, zones, doors and rules, readers, the devices that open them, and the scan decision. */
 public record AccessModule(SiteAdmin sites, SiteEdits edits, Readers readers, Devices devices, ScanService scans) {
 
-    static AccessModule open(Core core, PeopleModule people, MintingKeys mintingKeys, PassDecisions passes) {
+    static AccessModule open(Core core, PeopleModule people, MintingKeys mintingKeys, PassDecisions passes,
+            CodesModule codes) {
         return new AccessModule(
                 new SiteAdmin(core.database(), core.audit(), people.users(), core.clock(), core.random()),
                 new SiteEdits(core.database(), core.audit()),
                 new Readers(core.database(), core.audit(), core.clock(), core.random()),
-                new Devices(core.database(), core.audit(), people.users(), core.clock(), core.random()),
+                new Devices(core.database(), core.audit(), people.users(), core.clock(), core.random(),
+                        codes.codes()),
                 new ScanService(core.database(), core.audit(), mintingKeys, passes, core.clock()));
     }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.server;
 
 import io.gatehouse.server.console.CodeSignIn;
+import io.gatehouse.server.console.CodesPages;
 import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
@@ -55,6 +56,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new DoorsPages(services.access().sites(), services.access().edits(), services.access().readers(),
                 services.reader().sync(), web.links(), web.maxBody()).register(web.routes());
         new ApplicationsPages(oidcClients, access, web.links(), web.maxBody()).register(web.routes());
+        new CodesPages(services.codes().codes(), web.maxBody()).register(web.routes());
     }
 
     void schedule(Background background) {

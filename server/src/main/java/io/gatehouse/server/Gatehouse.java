@@ -173,6 +173,7 @@ public final class Gatehouse implements AutoCloseable {
         services.totp().register(web);
         services.access().register(web);
         services.reader().register(web, services.access().readers());
+        services.codes().register(web);
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
         LoginModule login = LoginModule.open(core, passkeys, services.access(), web);
@@ -194,6 +195,7 @@ public final class Gatehouse implements AutoCloseable {
         insight.schedule(background);
         services.totp().schedule(background);
         services.access().schedule(background);
+        services.codes().schedule(background);
         console.schedule(background);
         login.schedule(background);
         oidc.schedule(background);

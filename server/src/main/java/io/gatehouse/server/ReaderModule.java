@@ -13,13 +13,13 @@ import io.gatehouse.server.wallet.MintingKeys;
  */
 public record ReaderModule(BundleKeys bundleKeys, MintingKeys mintingKeys, ReaderSync sync) {
 
-    static ReaderModule open(Core core) {
+    static ReaderModule open(Core core, CodesModule codes) {
         BundleKeys bundleKeys = new BundleKeys(core.database(), core.secrets(), core.audit(), core.clock(),
                 core.random());
         MintingKeys mintingKeys = new MintingKeys(core.database(), core.secrets(), core.audit(), core.clock(),
                 core.random());
         return new ReaderModule(bundleKeys, mintingKeys, new ReaderSync(core.database(), core.audit(), bundleKeys,
-                mintingKeys, core.clock(), core.random()));
+                mintingKeys, core.clock(), core.random(), codes.codes()));
     }
 
     void register(Web web, Readers readers) {

@@ -10,7 +10,7 @@ import java.time.Clock;
  * command line without HTTP.
  */
 public record Services(Core core, AuthModule auth, PeopleModule people, TotpModule totp, AccessModule access,
-        ReaderModule reader) implements AutoCloseable {
+        ReaderModule reader, CodesModule codes) implements AutoCloseable {
 
     /**
      * Opens the key file and the database (migrating it) and builds the services; a new installation is created
@@ -32,16 +32,24 @@ public record Services(Core core, AuthModule auth, PeopleModule people, TotpModu
 
     static Services open(Installation installation, Clock clock) {
         Core core = Core.open(installation, clock);
+        CodesModule codes = null;
         try {
+            codes = CodesModule.open(core);
             PeopleModule people = PeopleModule.open(core);
-            ReaderModule reader = ReaderModule.open(core);
+            ReaderModule reader = ReaderModule.open(core, codes);
             AccessModule access = AccessModule.open(core, people, reader.mintingKeys(),
-                    new io.gatehouse.server.visitor.VisitorPassDecisions());
+                    new io.gatehouse.server.visitor.VisitorPassDecisions(), codes);
             // The bootstrap link ends once an administrator can sign in to the console with a passkey.
             AuthModule auth = AuthModule.open(core, tx -> people.users().activeWithRole(tx, Role.ADMIN.code())
                     .stream().anyMatch(userId -> access.devices().hasActivePasskey(tx, userId)));
-            return new Services(core, auth, people, TotpModule.open(core, people), access, reader);
+            TotpModule totp = TotpModule.open(core, people, codes);
+            codes.registerLinks(totp.enrollments().codeLinks(), access.devices().codeLinks(),
+                    reader.sync().codeLinks());
+            return new Services(core, auth, people, totp, access, reader, codes);
         } catch (RuntimeException e) {
+            if (codes != null) {
+                codes.close();
+            }
             core.close();
             throw e;
         }
@@ -49,6 +57,7 @@ public record Services(Core core, AuthModule auth, PeopleModule people, TotpModu
 
     @Override
     public void close() {
+        codes.close();
         core.close();
     }
 }

@@ -12,10 +12,11 @@ import java.util.concurrent.TimeUnit;
 /** Second factors: enrollment links, verification of codes and recovery codes, and their throttles. */
 public record TotpModule(RecoveryCodes recoveryCodes, TotpEnrollments enrollments, TotpVerifier verifier) {
 
-    static TotpModule open(Core core, PeopleModule people) {
+    static TotpModule open(Core core, PeopleModule people, CodesModule codes) {
         RecoveryCodes recoveryCodes = new RecoveryCodes(core.keyring(), core.clock(), core.random());
         TotpEnrollments enrollments = new TotpEnrollments(core.database(), core.audit(), core.secrets(),
-                people.policies(), people.users(), recoveryCodes, core.clock(), core.random(), core.config().issuer());
+                people.policies(), people.users(), recoveryCodes, core.clock(), core.random(), core.config().issuer(),
+                codes.codes());
         TotpVerifier verifier = new TotpVerifier(core.database(), core.audit(), core.secrets(), people.policies(),
                 recoveryCodes, core.clock(), Lockout.of(core.config()),
                 new Flags(core.config().alerting().flagWindow(), core.clock()));

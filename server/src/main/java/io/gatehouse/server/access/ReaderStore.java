@@ -192,6 +192,22 @@ public final class ReaderStore {
                 + " VALUES (?, ?, ?, 'pending', ?, ?)", id, readerId, secretHash, nowMillis, expiresAtMillis);
     }
 
+    public static Optional<Provisioning> provisioningById(ReadTx tx, String id) {
+        return tx.queryOne("SELECT id, reader_id, status, expires_at FROM reader_provisioning WHERE id = ?",
+                rs -> new Provisioning(rs.getString(1), rs.getString(2), rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4))), id);
+    }
+
+    /**
+     * Ends one pending provisioning token before its use; false when it was not pending any more. The table knows
+     * no {@code revoked} (its CHECK constraint), and a token ended early is {@code superseded} like one replaced by a
+     * newer token: either way it never worked.
+     */
+    public static boolean endProvisioning(Tx tx, String id, long nowMillis) {
+        return tx.update("UPDATE reader_provisioning SET status = 'superseded', ended_at = ? WHERE id = ? AND"
+                + " status = 'pending'", nowMillis, id) == 1;
+    }
+
     public static Optional<Provisioning> provisioning(ReadTx tx, byte[] secretHash) {
         return tx.queryOne("SELECT id, reader_id, status, expires_at FROM reader_provisioning WHERE secret_hash = ?",
                 rs -> new Provisioning(rs.getString(1), rs.getString(2), rs.getString(3),

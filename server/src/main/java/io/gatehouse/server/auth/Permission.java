@@ -50,5 +50,9 @@ public enum Permission {
     /** List and read visitor passes and the delivery of their invitations. */
     VISITORS_READ,
     /** Invite visitors (a pass and its e-mail), revoke and resend passes, erase a visitor's personal data. */
-    VISITORS_WRITE
+    VISITORS_WRITE,
+    /** List managed QR codes and read their scan analytics. */
+    CODES_READ,
+    /** Create, edit, disable, enable and revoke managed QR codes (revoking an enrollment link's code ends the link). */
+    CODES_WRITE
 }

@@ -23,6 +23,10 @@ public enum Scope {
     VISITORS_READ("visitors:read", EnumSet.of(Permission.VISITORS_READ)),
     /** Invite visitors and manage their passes (a booking system, a front desk). */
     VISITORS_WRITE("visitors:write", EnumSet.of(Permission.VISITORS_READ, Permission.VISITORS_WRITE)),
+    /** List managed QR codes and read their analytics. */
+    CODES_READ("codes:read", EnumSet.of(Permission.CODES_READ)),
+    /** Manage QR codes: everything {@code codes:read} may, and create, edit, disable, enable and revoke them. */
+    CODES_WRITE("codes:write", EnumSet.of(Permission.CODES_READ, Permission.CODES_WRITE)),
     SECURITY("security", Role.SECURITY.permissions()),
     HELPDESK("helpdesk", Role.HELPDESK.permissions()),
     AUDITOR("auditor", Role.AUDITOR.permissions());

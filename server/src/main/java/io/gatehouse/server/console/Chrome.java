@@ -26,6 +26,7 @@ public record Chrome(String page, String title, String username, List<String> ro
     /** The console's sections, in the order of its navigation. */
     public static final List<Section> SECTIONS = List.of(new Section("overview", "Overview", "/console"),
             new Section("people", "People", "/console/people"), new Section("doors", "Doors", "/console/doors"),
+            new Section("codes", "Codes", "/console/codes", Permission.CODES_READ),
             new Section("applications", "Applications", "/console/applications", Permission.OIDC_CLIENTS),
             new Section("audit", "Audit", "/console/audit"), new Section("analytics", "Analytics",
                     "/console/analytics"), new Section("settings", "Settings", "/console/settings"));

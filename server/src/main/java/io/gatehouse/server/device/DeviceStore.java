@@ -70,6 +70,18 @@ public final class DeviceStore {
                         Instant.ofEpochMilli(rs.getLong(4))), tokenHash);
     }
 
+    static Optional<Enrollment> enrollmentById(ReadTx tx, String id) {
+        return tx.queryOne("SELECT id, user_id, status, expires_at FROM device_enrollments WHERE id = ?",
+                rs -> new Enrollment(rs.getString(1), rs.getString(2), rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4))), id);
+    }
+
+    /** Ends a pending link as revoked; false when it was not pending any more. */
+    static boolean revokeEnrollment(Tx tx, String id, long nowMillis) {
+        return tx.update("UPDATE device_enrollments SET status = 'revoked', ended_at = ? WHERE id = ?"
+                + " AND status = 'pending'", nowMillis, id) == 1;
+    }
+
     /** Ends a pending link as used by {@code deviceId}; false when it was not pending any more. */
     static boolean useEnrollment(Tx tx, String enrollmentId, String deviceId, long nowMillis) {
         return tx.update("UPDATE device_enrollments SET status = 'used', device_id = ?, ended_at = ? WHERE id = ?"

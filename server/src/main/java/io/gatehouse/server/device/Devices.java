@@ -10,9 +10,13 @@ import io.gatehouse.protocol.codec.Base64Url;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.codes.ManagedCodes;
+import io.gatehouse.server.codes.OwnLink;
+import io.gatehouse.server.codes.Purpose;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
+import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Page;
 import io.gatehouse.server.common.Utf8;
@@ -45,13 +49,16 @@ public final class Devices {
     private final UserService users;
     private final Clock clock;
     private final SecureRandom random;
+    private final ManagedCodes codes;
 
-    public Devices(Database database, AuditLog audit, UserService users, Clock clock, SecureRandom random) {
+    public Devices(Database database, AuditLog audit, UserService users, Clock clock, SecureRandom random,
+            ManagedCodes codes) {
         this.database = database;
         this.audit = audit;
         this.users = users;
         this.clock = clock;
         this.random = random;
+        this.codes = codes;
     }
 
     /** Active devices counted by kind and trust level, for the console's analytics. */
@@ -73,11 +80,42 @@ public final class Devices {
             String token = Ids.randomBase32(random, 32);
             long expiresAt = clock.millis() + LINK_LIFETIME.toMillis();
             DeviceStore.insertEnrollment(tx, id, Ids.sha256(token), userId, by.actor(), clock.millis(), expiresAt);
+            codes.adopt(tx, Purpose.DEVICE_ENROLLMENT, id, token, Optional.of(Instant.ofEpochMilli(expiresAt)),
+                    by.actor());
             audit.append(tx, AuditEvent.of(by.actor(), "device.enrollment.create", client).user(userId)
                     .subject("device-enrollment:" + id).detail("expiresAt", Instant.ofEpochMilli(expiresAt).toString())
                     .success());
             return new Link(id, token, Instant.ofEpochMilli(expiresAt));
         });
+    }
+
+    /**
+     * The enrollment links' side of their managed codes (one code per link: a passkey is enrolled through the same
+     * link, opened at the passkey page): how a link ended, and its end when its code is revoked.
+     */
+    public OwnLink codeLinks() {
+        return new OwnLink() {
+            @Override
+            public Optional<String> ended(ReadTx tx, String referenceId) {
+                Optional<DeviceStore.Enrollment> link = DeviceStore.enrollmentById(tx, referenceId);
+                if (link.isEmpty()) {
+                    return Optional.of("erased");
+                }
+                if (!"pending".equals(link.get().status())) {
+                    return Optional.of(link.get().status());
+                }
+                return clock.instant().isBefore(link.get().expiresAt()) ? Optional.empty() : Optional.of("expired");
+            }
+
+            @Override
+            public void revoke(Tx tx, String referenceId, String actor, ClientInfo client) {
+                Optional<DeviceStore.Enrollment> link = DeviceStore.enrollmentById(tx, referenceId);
+                if (link.isPresent() && DeviceStore.revokeEnrollment(tx, referenceId, clock.millis())) {
+                    audit.append(tx, AuditEvent.of(actor, "device.enrollment.end", client).user(link.get().userId())
+                            .subject("device-enrollment:" + referenceId).reason("code_revoked").success());
+                }
+            }
+        };
     }
 
     /** Whose device {@code deviceId} is. */

@@ -17,12 +17,16 @@ import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.codes.ManagedCodes;
+import io.gatehouse.server.codes.OwnLink;
+import io.gatehouse.server.codes.Purpose;
 import io.gatehouse.server.common.Fields;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.common.Utf8;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
+import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.common.ClientInfo;
@@ -35,6 +39,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -53,9 +58,10 @@ public final class ReaderSync {
     private final Clock clock;
     private final SecureRandom random;
     private final EventUpload events;
+    private final ManagedCodes codes;
 
     public ReaderSync(Database database, AuditLog audit, BundleKeys keys, MintingKeys mintingKeys, Clock clock,
-            SecureRandom random) {
+            SecureRandom random, ManagedCodes codes) {
         this.database = database;
         this.audit = audit;
         this.keys = keys;
@@ -63,6 +69,7 @@ public final class ReaderSync {
         this.clock = clock;
         this.random = random;
         this.events = new EventUpload(database, audit, clock);
+        this.codes = codes;
     }
 
     /**
@@ -83,8 +90,10 @@ public final class ReaderSync {
             int superseded = ReaderStore.supersedeProvisioning(tx, readerId, now);
             String secret = Ids.randomBase32(random, 32);
             long expiresAt = now + PROVISIONING_LIFETIME.toMillis();
-            ReaderStore.insertProvisioning(tx, Ids.newId(random, "prov"), readerId, Ids.sha256(secret), now,
-                    expiresAt);
+            String provisioningId = Ids.newId(random, "prov");
+            ReaderStore.insertProvisioning(tx, provisioningId, readerId, Ids.sha256(secret), now, expiresAt);
+            codes.adopt(tx, Purpose.READER_PROVISIONING, provisioningId, secret,
+                    Optional.of(Instant.ofEpochMilli(expiresAt)), by.actor());
             audit.append(tx, AuditEvent.of(by.actor(), "reader.provision", client).subject("reader:" + readerId)
                     .detail("expiresAt", Instant.ofEpochMilli(expiresAt).toString())
                     .detail("replacesCredential", active).detail("supersededTokens", superseded)
@@ -92,6 +101,33 @@ public final class ReaderSync {
             String token = TOKEN_PREFIX + Base64Url.encode(baseUrl.getBytes(StandardCharsets.UTF_8)) + "." + secret;
             return new Provisioning(token, secret, Instant.ofEpochMilli(expiresAt), active, superseded);
         });
+    }
+
+    /** The provisioning tokens' side of their managed codes: how a token ended, and its end on revocation. */
+    public OwnLink codeLinks() {
+        return new OwnLink() {
+            @Override
+            public Optional<String> ended(ReadTx tx, String referenceId) {
+                Optional<ReaderStore.Provisioning> token = ReaderStore.provisioningById(tx, referenceId);
+                if (token.isEmpty()) {
+                    return Optional.of("erased");
+                }
+                if (!"pending".equals(token.get().status())) {
+                    return Optional.of(token.get().status());
+                }
+                return clock.instant().isBefore(token.get().expiresAt()) ? Optional.empty() : Optional.of("expired");
+            }
+
+            @Override
+            public void revoke(Tx tx, String referenceId, String actor, ClientInfo client) {
+                Optional<ReaderStore.Provisioning> token = ReaderStore.provisioningById(tx, referenceId);
+                if (token.isPresent() && ReaderStore.endProvisioning(tx, referenceId, clock.millis())) {
+                    audit.append(tx, AuditEvent.of(actor, "reader.provisioning.end", client)
+                            .subject("reader:" + token.get().readerId()).detail("provisioning", referenceId)
+                            .reason("code_revoked").success());
+                }
+            }
+        };
     }
 
     /** Checks that {@code secret} names a pending, unexpired provisioning (404 or 410 otherwise). */

@@ -43,6 +43,15 @@ final class EnrollmentStore {
                 tokenHash);
     }
 
+    /** A link's status and expiry, looked up by its id. */
+    record Status(String userId, String status, long expiresAt) {
+    }
+
+    Optional<Status> status(ReadTx tx, String id) {
+        return tx.queryOne("SELECT user_id, status, expires_at FROM totp_enrollments WHERE id = ?",
+                rs -> new Status(rs.getString(1), rs.getString(2), rs.getLong(3)), id);
+    }
+
     /** Ends one link if it is still pending; false when something else ended it first. */
     boolean end(Tx tx, String id, String status, long now) {
         return tx.update("UPDATE totp_enrollments SET status = ?, secret_ciphertext = NULL, ended_at = ?"

@@ -8,7 +8,11 @@ import io.gatehouse.protocol.otp.TotpParameters;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.Principal;
+import io.gatehouse.server.codes.ManagedCodes;
+import io.gatehouse.server.codes.OwnLink;
+import io.gatehouse.server.codes.Purpose;
 import io.gatehouse.server.common.Ids;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Tx;
@@ -24,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -49,9 +54,11 @@ public final class TotpEnrollments {
     private final Clock clock;
     private final SecureRandom random;
     private final String issuer;
+    private final ManagedCodes codes;
 
     public TotpEnrollments(Database database, AuditLog audit, SecretBox secrets, PolicyService policies,
-            UserService users, RecoveryCodes recoveryCodes, Clock clock, SecureRandom random, String issuer) {
+            UserService users, RecoveryCodes recoveryCodes, Clock clock, SecureRandom random, String issuer,
+            ManagedCodes codes) {
         this.database = database;
         this.audit = audit;
         this.secrets = secrets;
@@ -61,6 +68,7 @@ public final class TotpEnrollments {
         this.clock = clock;
         this.random = random;
         this.issuer = issuer;
+        this.codes = codes;
     }
 
     /** A new link: {@code token} is the secret part of its URL and exists only in this answer. */
@@ -90,6 +98,8 @@ public final class TotpEnrollments {
             long expiresAt = now + policy.enrollmentLinkTtl().toMillis();
             links.insert(tx, id, Ids.sha256(token), userId, sealed, new TotpParameters(policy.algorithm(),
                     policy.digits(), policy.periodSeconds()), by.actor(), now, expiresAt);
+            codes.adopt(tx, Purpose.TOTP_ENROLLMENT, id, token, Optional.of(Instant.ofEpochMilli(expiresAt)),
+                    by.actor());
             audit.append(tx, AuditEvent.of(by.actor(), "totp.enrollment.create", client).user(userId)
                     .subject("enrollment:" + id).detail("algorithm", policy.algorithm().name())
                     .detail("digits", policy.digits()).detail("periodSeconds", policy.periodSeconds())
@@ -241,6 +251,35 @@ public final class TotpEnrollments {
             audit.append(tx, AuditEvent.of("system", "totp.enrollment.expire", null).user(userId)
                     .subject("enrollment:" + id).success());
         }
+    }
+
+    /**
+     * The links' side of their managed codes: how a link ended, and its end when its code is revoked (audited as a
+     * link ended by a revocation, like the ends {@link PendingLinks} records).
+     */
+    public OwnLink codeLinks() {
+        return new OwnLink() {
+            @Override
+            public Optional<String> ended(ReadTx tx, String referenceId) {
+                Optional<EnrollmentStore.Status> link = links.status(tx, referenceId);
+                if (link.isEmpty()) {
+                    return Optional.of("erased");
+                }
+                if (!"pending".equals(link.get().status())) {
+                    return Optional.of(link.get().status());
+                }
+                return clock.millis() >= link.get().expiresAt() ? Optional.of("expired") : Optional.empty();
+            }
+
+            @Override
+            public void revoke(Tx tx, String referenceId, String actor, ClientInfo client) {
+                Optional<EnrollmentStore.Status> link = links.status(tx, referenceId);
+                if (link.isPresent() && links.end(tx, referenceId, "revoked", clock.millis())) {
+                    audit.append(tx, AuditEvent.of(actor, "totp.enrollment.end", client).user(link.get().userId())
+                            .subject("enrollment:" + referenceId).reason("code_revoked").success());
+                }
+            }
+        };
     }
 
     /** Refuses a dead link before the rest of a request is read; activation checks the link again. */
