@@ -480,9 +480,8 @@ public final class ReaderAgent implements AutoCloseable {
         if (expired && stale.offlineMode() == OfflineMode.FAIL_SECURE) {
             return Outcome.offline(ReaderEvent.DENY, "bundle_expired", expiry(stale, now) + "; the door fails secure", null);
         }
-        Optional<PassText> pass = PassText.parse(text);
-        if (pass.isPresent()) {
-            return decidePass(current, pass.get(), now, expired, seq);
+        if (PassText.recognises(text)) {
+            return decidePass(current, text, now, expired, seq);
         }
         Decision decision;
         try {
@@ -514,7 +513,7 @@ public final class ReaderAgent implements AutoCloseable {
      * A visitor pass, from the bundle's passes and the entries counted here. A grant is counted durably before the
      * door opens; the event names the pass's visitor as {@code visitor:<id>} with no credential (docs/protocol.md D.1).
      */
-    private Outcome decidePass(LoadedBundle current, PassText pass, long now, boolean expired, long seq) {
+    private Outcome decidePass(LoadedBundle current, String pass, long now, boolean expired, long seq) {
         PassDecision decision = current.passes().decide(pass, now, passEntries);
         String subject = decision.subject().orElse(null);
         if (expired) {

@@ -67,7 +67,7 @@ class VisitorPassesOfflineTest {
         assertThat(restarted.scan(TEXT).event().decision()).isEqualTo("grant");
         ReaderEvent used = h.reopen().scan(TEXT).event();
         assertThat(used.decision()).isEqualTo("deny");
-        assertThat(used.reason()).isEqualTo("pass_used_up");
+        assertThat(used.reason()).isEqualTo("entries_used_up");
         assertThat(used.userId()).isEqualTo("visitor:vis_1");
         assertThat(h.unlocks).hasSize(2);
     }
@@ -129,7 +129,7 @@ class VisitorPassesOfflineTest {
 
         h.server.stop();
         assertThat(agent.scan(TEXT).event().decision()).isEqualTo("grant");
-        assertThat(agent.scan(TEXT).event().reason()).isEqualTo("pass_used_up");
+        assertThat(agent.scan(TEXT).event().reason()).isEqualTo("entries_used_up");
     }
 
     @Test

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** The offline pass decision, one step and one reason at a time. */
 class PassVerifierTest {
-    private static final PassText PASS = PassText.parse("https://g.example/q/Pq7sVx2mK9dLw4NcR8tYb3HgZ1f").orElseThrow();
-    private static final PassText OTHER = PassText.parse("https://g.example/q/Zz9-_Yy8Xx7Ww6Vv5Uu4Tt3Ss2R").orElseThrow();
+    private static final String PASS = "https://g.example/q/Pq7sVx2mK9dLw4NcR8tYb3HgZ1f";
+    private static final String OTHER = "https://g.example/q/Zz9-_Yy8Xx7Ww6Vv5Uu4Tt3Ss2R";
     private static final long FROM = 1_767_225_600L;
     private static final long UNTIL = FROM + 3600;
 
@@ -27,7 +27,7 @@ class PassVerifierTest {
                 DeviceTrust.SOFTWARE);
         ReaderBundle bundle = new ReaderBundle(1, FROM, FROM + 86_400, "r-1", door, OfflineMode.FAIL_SECURE,
                 List.of(new TrustedKey("k1", PublicKeys.generateP256(new SecureRandom()).getPublic())), List.of(),
-                List.of(), List.of(), List.of(), List.of(new BundlePass(PASS.digest(), "vis-1", FROM, UNTIL, maxEntries,
+                List.of(), List.of(), List.of(), List.of(new BundlePass(PassText.parse(PASS).orElseThrow().digest(), "vis-1", FROM, UNTIL, maxEntries,
                         counted)));
         return new PassVerifier(bundle);
     }
@@ -37,7 +37,13 @@ class PassVerifierTest {
     }
 
     @Test
-    void step_1_a_handle_the_bundle_does_not_list_is_unknown() {
+    void step_1_a_link_without_a_handle_is_malformed() {
+        assertThat(code(verifier(5, 1, 0).decide("https://g.example/q/tooShort", FROM + 10, visitor -> 0)))
+                .isEqualTo("malformed_pass");
+    }
+
+    @Test
+    void step_2_a_handle_the_bundle_does_not_list_is_unknown() {
         PassDecision decision = verifier(5, 1, 0).decide(OTHER, FROM + 10, visitor -> 0);
 
         assertThat(code(decision)).isEqualTo("unknown_pass");
@@ -45,7 +51,7 @@ class PassVerifierTest {
     }
 
     @Test
-    void steps_2_and_3_the_window_with_the_doors_skew() {
+    void step_5_the_window_with_the_doors_skew() {
         PassVerifier verifier = verifier(5, 1, 0);
 
         assertThat(code(verifier.decide(PASS, FROM - 6, visitor -> 0))).isEqualTo("pass_not_yet_valid");
@@ -58,7 +64,7 @@ class PassVerifierTest {
     }
 
     @Test
-    void step_4_entries_counted_by_the_server_and_here_add_up_to_the_maximum() {
+    void step_6_entries_counted_by_the_server_and_here_add_up_to_the_maximum() {
         Map<String, Integer> here = Map.of("vis-1", 1);
         PassVerifier verifier = verifier(5, 3, 1);
 
@@ -67,8 +73,8 @@ class PassVerifierTest {
         assertThat(code(second)).isEqualTo("granted");
         assertThat(second.detail()).isEqualTo("entry 3 of 3 (1 counted by the server, 1 offline here before)");
         PassDecision used = verifier.decide(PASS, FROM + 10, visitor -> 2);
-        assertThat(code(used)).isEqualTo("pass_used_up");
+        assertThat(code(used)).isEqualTo("entries_used_up");
         assertThat(used.subject()).contains("visitor:vis-1");
-        assertThat(code(verifier(5, 2, 2).decide(PASS, FROM + 10, visitor -> 0))).isEqualTo("pass_used_up");
+        assertThat(code(verifier(5, 2, 2).decide(PASS, FROM + 10, visitor -> 0))).isEqualTo("entries_used_up");
     }
 }
