@@ -125,7 +125,7 @@ public final class Enroller {
 
     /** The files that belong to one reader id's event chain. */
     static final List<String> READER_FILES = List.of(StateDirectory.EVENTS, StateDirectory.ACKED,
-            StateDirectory.REPLAY, StateDirectory.INFLIGHT);
+            StateDirectory.REPLAY, StateDirectory.PASSES, StateDirectory.INFLIGHT);
 
     /** Moves a previous reader's files under {@code archive/<time>-<reader id>/}. */
     static Path archive(StateDirectory state, String previousReaderId, List<String> files, Clock clock,

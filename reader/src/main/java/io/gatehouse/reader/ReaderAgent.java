@@ -17,6 +17,9 @@ import io.gatehouse.protocol.bundle.BundleRefusal;
 import io.gatehouse.protocol.bundle.BundleVerifier;
 import io.gatehouse.protocol.bundle.OfflineMode;
 import io.gatehouse.protocol.bundle.ReaderBundle;
+import io.gatehouse.protocol.pass.PassDecision;
+import io.gatehouse.protocol.pass.PassText;
+import io.gatehouse.protocol.pass.PassVerifier;
 import io.gatehouse.protocol.reader.EventFields;
 import io.gatehouse.protocol.reader.ReaderEvent;
 import io.gatehouse.reader.door.DoorDriver;
@@ -58,8 +61,8 @@ import java.util.stream.Collectors;
  * <p>For each scan, in this order: the scan gets the next seq and its event id; it is relayed to the
  * server, which decides ({@code "mode":"online"}); if no usable answer comes within the online timeout,
  * the reader decides itself ({@code "mode":"offline"}) with the same {@link AccessVerifier} steps against
- * its last good bundle and its own replay cache, or by the door's offline mode when the bundle has
- * expired; the event is appended to the durable queue and forced to disk; only then is the decision
+ * its last good bundle and its own replay cache (a visitor pass: with {@link PassVerifier} and the entries
+ * counted here, {@link PassEntries}), or by the door's offline mode when the bundle has expired; the event is appended to the durable queue and forced to disk; only then is the decision
  * printed (one JSON line) and, for a grant, the door driven.
  *
  * <p>In the background ({@link #start()}) the reader fetches and verifies its bundle, uploads the queue
@@ -173,11 +176,13 @@ public final class ReaderAgent implements AutoCloseable {
      * and expires-at, and before the signature): the server builds a new version at every download, and
      * only a changed content is worth a report.
      */
-    private record LoadedBundle(ReaderBundle bundle, BundleDirectory directory, byte[] sha256, byte[] contentSha256) {
+    private record LoadedBundle(ReaderBundle bundle, BundleDirectory directory, PassVerifier passes, byte[] sha256,
+            byte[] contentSha256) {
         static LoadedBundle of(ReaderBundle bundle, byte[] bytes) {
             int headerEnd = 4 + 3 * Long.BYTES; // magic, version, issued-at, expires-at
             byte[] content = Arrays.copyOfRange(bytes, headerEnd, bytes.length - BundleCodec.SIGNATURE_LENGTH);
-            return new LoadedBundle(bundle, new BundleDirectory(bundle), ReaderAgent.sha256(bytes), ReaderAgent.sha256(content));
+            return new LoadedBundle(bundle, new BundleDirectory(bundle), new PassVerifier(bundle),
+                    ReaderAgent.sha256(bytes), ReaderAgent.sha256(content));
         }
     }
 
@@ -209,6 +214,7 @@ public final class ReaderAgent implements AutoCloseable {
     private final PrivateKey key;
     private final EventQueue queue;
     private final ReplayCache replay;
+    private final PassEntries passEntries;
     private final DoorDriver door;
     private final AccessVerifier verifier = new AccessVerifier();
     private final Diagnostics diagnostics;
@@ -223,7 +229,7 @@ public final class ReaderAgent implements AutoCloseable {
     private volatile ScheduledExecutorService background;
 
     private ReaderAgent(Settings settings, StateDirectory state, StateDirectory.Lock lock, ReaderConfig config,
-            PrivateKey key, EventQueue queue, ReplayCache replay, LoadedBundle bundle) {
+            PrivateKey key, EventQueue queue, ReplayCache replay, PassEntries passEntries, LoadedBundle bundle) {
         this.settings = settings;
         this.state = state;
         this.lock = lock;
@@ -231,6 +237,7 @@ public final class ReaderAgent implements AutoCloseable {
         this.key = key;
         this.queue = queue;
         this.replay = replay;
+        this.passEntries = passEntries;
         this.bundle = bundle;
         this.diagnostics = settings.diagnostics();
         this.client = new ServerClient(settings.http());
@@ -254,6 +261,7 @@ public final class ReaderAgent implements AutoCloseable {
         StateDirectory.Lock lock = state.lock();
         EventQueue queue = null;
         ReplayCache replay = null;
+        PassEntries passEntries = null;
         try {
             ReaderConfig config = state.loadConfig();
             PrivateKey key = state.loadKey(config.keyFile());
@@ -268,7 +276,8 @@ public final class ReaderAgent implements AutoCloseable {
                         settings.diagnostics());
             }
             replay = ReplayCache.open(state.file(StateDirectory.REPLAY), settings.clock(), settings.diagnostics());
-            ReaderAgent agent = new ReaderAgent(settings, state, lock, config, key, queue, replay, bundle);
+            passEntries = PassEntries.open(state.file(StateDirectory.PASSES), settings.clock(), settings.diagnostics());
+            ReaderAgent agent = new ReaderAgent(settings, state, lock, config, key, queue, replay, passEntries, bundle);
             agent.recoverInterruptedRelay();
             return agent;
         } catch (RuntimeException e) {
@@ -277,6 +286,9 @@ public final class ReaderAgent implements AutoCloseable {
             }
             if (replay != null) {
                 replay.close();
+            }
+            if (passEntries != null) {
+                passEntries.close();
             }
             lock.close();
             throw e;
@@ -307,6 +319,7 @@ public final class ReaderAgent implements AutoCloseable {
         synchronized (this) {
             queue.close();
             replay.close();
+            passEntries.close();
         }
         lock.close();
     }
@@ -342,7 +355,7 @@ public final class ReaderAgent implements AutoCloseable {
                         refused.code(), "HTTP " + refused.status() + ": " + refused.detail(), null);
                 case ServerAnswer.Unreachable<ServerClient.ScanVerdict> unreachable -> {
                     noteServerSilent(unreachable.detail());
-                    yield decideOffline(text, nowMillis);
+                    yield decideOffline(text, nowMillis, seq);
                 }
             };
         }
@@ -455,7 +468,7 @@ public final class ReaderAgent implements AutoCloseable {
 
     // ---- Offline ----------------------------------------------------------------------------------
 
-    private Outcome decideOffline(String text, long nowMillis) {
+    private Outcome decideOffline(String text, long nowMillis, long seq) {
         LoadedBundle current = bundle;
         if (current == null) {
             return Outcome.offline(ReaderEvent.DENY, "no_bundle", "the server did not answer and the reader has no"
@@ -466,6 +479,9 @@ public final class ReaderAgent implements AutoCloseable {
         boolean expired = stale.isExpiredAt(now);
         if (expired && stale.offlineMode() == OfflineMode.FAIL_SECURE) {
             return Outcome.offline(ReaderEvent.DENY, "bundle_expired", expiry(stale, now) + "; the door fails secure", null);
+        }
+        if (PassText.recognises(text)) {
+            return decidePass(current, text, now, expired, seq);
         }
         Decision decision;
         try {
@@ -491,6 +507,30 @@ public final class ReaderAgent implements AutoCloseable {
         return decision.granted()
                 ? Outcome.offline(ReaderEvent.GRANT, null, decision.detail(), userId)
                 : Outcome.offline(ReaderEvent.DENY, decision.reason().code(), decision.detail(), userId);
+    }
+
+    /**
+     * A visitor pass, from the bundle's passes and the entries counted here. A grant is counted durably before the
+     * door opens; the event names the pass's visitor as {@code visitor:<id>} with no credential (docs/protocol.md D.1).
+     */
+    private Outcome decidePass(LoadedBundle current, String pass, long now, boolean expired, long seq) {
+        PassDecision decision = current.passes().decide(pass, now, passEntries);
+        String subject = decision.subject().orElse(null);
+        if (expired) {
+            return Outcome.offline(ReaderEvent.GRANT, "bundle_expired_fail_open", expiry(current.bundle(), now)
+                    + "; the door fails open; the stale bundle says: " + decision.reason().map(r -> r.code())
+                    .orElse("granted") + " (" + decision.detail() + ")", subject);
+        }
+        if (!decision.granted()) {
+            return Outcome.offline(ReaderEvent.DENY, decision.reason().orElseThrow().code(), decision.detail(), subject);
+        }
+        try {
+            passEntries.record(decision.pass().orElseThrow().visitorId(), seq,
+                    decision.pass().orElseThrow().validUntilEpochSecond());
+        } catch (ReaderException e) {
+            return Outcome.offline(ReaderEvent.DENY, "reader_error", e.code() + ": " + e.getMessage(), subject);
+        }
+        return Outcome.offline(ReaderEvent.GRANT, null, "visitor pass: " + decision.detail(), subject);
     }
 
     private static String expiry(ReaderBundle stale, long now) {
@@ -580,9 +620,12 @@ public final class ReaderAgent implements AutoCloseable {
             if (current.revoked() != null) {
                 return BundleSync.REVOKED;
             }
+            // Every event acknowledged before the request was merged, and its pass entry counted, before the server
+            // builds the bundle.
+            long countedThroughSeq = queue.ackedSeq();
             return switch (client.bundle(current.serverUrl(), current.credential(), queue.pendingCount(),
                     settings.syncTimeout())) {
-                case ServerAnswer.Ok<byte[]> ok -> accept(ok.value());
+                case ServerAnswer.Ok<byte[]> ok -> settled(accept(ok.value()), countedThroughSeq);
                 case ServerAnswer.Unauthorized<byte[]> unauthorized -> {
                     if (REVOCATION_CODES.contains(unauthorized.code())) {
                         markRevoked(unauthorized.code(), unauthorized.detail());
@@ -602,8 +645,16 @@ public final class ReaderAgent implements AutoCloseable {
         }
     }
 
+    private BundleSync settled(BundleSync sync, long countedThroughSeq) {
+        if (sync == BundleSync.ACCEPTED) {
+            passEntries.settle(countedThroughSeq);
+        }
+        return sync;
+    }
+
     /**
-     * Verifies downloaded bundle bytes and, if they pass, stores and uses them.
+     * Verifies downloaded bundle bytes and, if they pass, stores and uses them. The pass entries counted here are
+     * kept: bytes from elsewhere say nothing about which uploads they count.
      *
      * @param bytes the downloaded bytes; not null
      * @return {@link BundleSync#ACCEPTED}, {@link BundleSync#UNCHANGED} or {@link BundleSync#REFUSED}
@@ -786,6 +837,15 @@ public final class ReaderAgent implements AutoCloseable {
      */
     public EventQueue queue() {
         return queue;
+    }
+
+    /**
+     * Returns the visitor-pass entries counted here and not yet in a bundle.
+     *
+     * @return the entries, never null
+     */
+    public PassEntries passEntries() {
+        return passEntries;
     }
 
     /**

@@ -64,6 +64,8 @@ public final class StateDirectory {
     public static final String ACKED = "events.acked";
     /** The replay cache file name. */
     public static final String REPLAY = "replay.log";
+    /** The visitor-pass entries counted offline, file name. */
+    public static final String PASSES = "passes.log";
     /** The in-flight marker file name. */
     public static final String INFLIGHT = "inflight";
     /** The lock file name. */

@@ -18,6 +18,7 @@ import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.DoorSettings;
 import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.bundle.BundleCodec;
+import io.gatehouse.protocol.bundle.BundlePass;
 import io.gatehouse.protocol.bundle.OfflineMode;
 import io.gatehouse.protocol.bundle.ReaderBundle;
 import io.gatehouse.protocol.bundle.TrustedKey;
@@ -115,6 +116,8 @@ public final class FakeGatehouse implements AutoCloseable {
     public volatile Minting minting = new Minting(1, PublicKeys.generateP256(new SecureRandom()));
     /** The minting keys bundles publish; by default only the one codes are minted with. */
     public volatile List<Minting> publishedMintingKeys;
+    /** The visitor passes the door's bundles list. */
+    public volatile List<BundlePass> passes = List.of();
 
     // Bundles.
     private long bundleVersion;
@@ -233,7 +236,7 @@ public final class FakeGatehouse implements AutoCloseable {
                 : List.of(new TrustedKey(bundleKeyId, bundleKey.getPublic()));
         ReaderBundle bundle = new ReaderBundle(version, now, now + maxStalenessSeconds, readerId, door(), offlineMode, keys,
                 credentials, List.copyOf(revokedCredentials), List.of(AccessRule.forRole(ZONE, "staff", List.of())),
-                mintingKeys());
+                mintingKeys(), passes);
         return BundleCodec.encode(bundle, keyId, signingKey);
     }
 

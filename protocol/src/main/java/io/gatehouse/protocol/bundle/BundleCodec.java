@@ -38,14 +38,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The signed binary form of a {@link ReaderBundle}, version 2 ({@code GHB2}).
+ * The signed binary form of a {@link ReaderBundle}, version 3 ({@code GHB3}).
  *
  * <p>Big-endian throughout. {@code str} is a u16 length followed by that many bytes of UTF-8;
  * {@code bytes} is a u16 length followed by the bytes. Trust levels are stored by
  * {@link DeviceTrust#wireCode()} (0 software, 1 hardware, 2 hardware+biometric, 3 synced), which is not
  * their order of strength.
  * <pre>
- * magic            4 B  "GHB2"
+ * magic            4 B  "GHB3"
  * bundleVersion    u64  server-assigned, strictly increasing per reader (at most 2^63-1)
  * issuedAt         u64  epoch seconds (at most 2^63-1)
  * expiresAt        u64  epoch seconds, issuedAt + the door's maximum staleness
@@ -64,6 +64,9 @@ import java.util.TreeSet;
  * rules            count u32, each: zoneId str, kind u8 (0 role, 1 user), value str,
  *                  windows count u8, each: days u8 (bit 0 Monday .. bit 6 Sunday, bit 7 zero, not 0),
  *                  fromMinute u16 (0..1439), toMinute u16 (0..1439)
+ * passes           count u32, each: handleDigest 32 B (SHA-256 of the handle), visitorId str,
+ *                  validFrom u64, validUntil u64 (epoch seconds, validUntil > validFrom),
+ *                  maxEntries u32 (1..2^31-1), entriesCounted u32 (0..maxEntries), flags u8 (zero)
  * signingKeyId     str
  * signature        64 B ECDSA P-256 / SHA-256, IEEE P1363 r || s
  * </pre>
@@ -74,7 +77,9 @@ import java.util.TreeSet;
  * upgraded before its server keeps deciding from the bundle it holds: it is version 2 without the
  * minting keys and without the credential kind and key-bytes split (every credential is a device key, its
  * spki in the place of the key bytes), and its trust bytes are 0..2. It has no minting keys, so a minted
- * proof is denied offline until the reader gets a version 2 bundle. This code writes version 2 only.
+ * proof is denied offline until the reader gets a version 2 bundle. Version 2 ({@code GHB2}) is version 3 without
+ * the passes, so a visitor pass is {@code unknown_pass} offline until the reader gets a version 3 bundle. This code
+ * writes version 3 only.
  *
  * <p>{@link #parse(byte[])} is total: any input, however hostile, yields a result and never an
  * exception, input above {@value #MAX_BYTES} bytes is refused before it is read, and every count is
@@ -85,8 +90,11 @@ public final class BundleCodec {
 
     // ---- Constants --------------------------------------------------------------------------------
 
-    /** The four magic bytes of the format this code writes, ASCII {@code GHB2}. */
-    public static final String MAGIC = "GHB2";
+    /** The four magic bytes of the format this code writes, ASCII {@code GHB3}. */
+    public static final String MAGIC = "GHB3";
+
+    /** The magic of the second format (minting keys, no passes), which is still parsed. */
+    public static final String MAGIC_V2 = "GHB2";
 
     /** The magic of the first format, which is still parsed. */
     public static final String MAGIC_V1 = "GHB1";
@@ -106,6 +114,7 @@ public final class BundleCodec {
     static final byte[] LABEL_BYTES = DOMAIN_LABEL.getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC_V2_BYTES = MAGIC_V2.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MAGIC_V1_BYTES = MAGIC_V1.getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_STRING_BYTES = 0xFFFF;
     private static final int MINUTES_PER_DAY = 24 * 60;
@@ -122,6 +131,7 @@ public final class BundleCodec {
     private static final int MIN_CREDENTIAL = CredentialId.LENGTH + 2 + 2 + 2 + 1 + 1 + 1;
     private static final int MIN_RULE = 2 + 1 + 2 + 1;
     private static final int MIN_ROLE = 2;
+    private static final int MIN_PASS = BundlePass.DIGEST_LENGTH + 2 + 8 + 8 + 4 + 4 + 1;
     private static final int WINDOW = 1 + 2 + 2;
 
     private BundleCodec() {
@@ -246,6 +256,17 @@ public final class BundleCodec {
                 out.writeShort(minuteOfDay(window.to()));
             }
         }
+
+        out.writeInt(bundle.passes().size());
+        for (BundlePass pass : bundle.passes()) {
+            out.write(pass.handleDigest());
+            writeString(out, pass.visitorId(), "pass visitorId");
+            out.writeLong(pass.validFromEpochSecond());
+            out.writeLong(pass.validUntilEpochSecond());
+            out.writeInt(pass.maxEntries());
+            out.writeInt(pass.entriesCounted());
+            out.writeByte(pass.flags());
+        }
     }
 
     private static int minuteOfDay(LocalTime time) {
@@ -301,11 +322,14 @@ public final class BundleCodec {
 
     private static BundleParseResult read(Cursor in) {
         byte[] magic = in.bytes(MAGIC_BYTES.length, "magic");
-        boolean version1 = Arrays.equals(magic, MAGIC_V1_BYTES);
-        if (!version1 && !Arrays.equals(magic, MAGIC_BYTES)) {
-            throw in.invalid(0, "expected magic \"" + MAGIC + "\" (47 48 42 32) or \"" + MAGIC_V1
-                    + "\" (47 48 42 31), got " + HexFormat.ofDelimiter(" ").formatHex(magic));
+        int format = Arrays.equals(magic, MAGIC_BYTES) ? 3 : Arrays.equals(magic, MAGIC_V2_BYTES) ? 2
+                : Arrays.equals(magic, MAGIC_V1_BYTES) ? 1 : 0;
+        if (format == 0) {
+            throw in.invalid(0, "expected magic \"" + MAGIC + "\" (47 48 42 33), \"" + MAGIC_V2
+                    + "\" (47 48 42 32) or \"" + MAGIC_V1 + "\" (47 48 42 31), got "
+                    + HexFormat.ofDelimiter(" ").formatHex(magic));
         }
+        boolean version1 = format == 1;
         in.version1 = version1;
         long version = in.u64NonNegative("bundleVersion");
         long issuedAt = in.u64NonNegative("issuedAt");
@@ -373,6 +397,8 @@ public final class BundleCodec {
             rules.add(readRule(in, i));
         }
 
+        List<BundlePass> passes = format < 3 ? List.of() : readPasses(in);
+
         int keyIdAt = in.position();
         String signingKeyId = in.string("signingKeyId");
         if (signingKeyId.isBlank()) {
@@ -388,7 +414,7 @@ public final class BundleCodec {
         ReaderBundle bundle;
         try {
             bundle = new ReaderBundle(version, issuedAt, expiresAt, readerId, door, mode, trustedKeys, credentials,
-                    revoked, rules, mintingKeys);
+                    revoked, rules, mintingKeys, passes);
         } catch (IllegalArgumentException e) {
             // Only the cross-field checks can fail here (every field was range-checked as it was read).
             throw in.invalid(credentialsAt, e.getMessage());
@@ -411,6 +437,27 @@ public final class BundleCodec {
             }
         }
         return keys;
+    }
+
+    private static List<BundlePass> readPasses(Cursor in) {
+        int count = in.count(MIN_PASS, "passes");
+        List<BundlePass> passes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int at = in.position();
+            byte[] digest = in.bytes(BundlePass.DIGEST_LENGTH, "pass handleDigest");
+            String visitorId = in.string("pass visitorId");
+            long from = in.u64NonNegative("pass validFrom");
+            long until = in.u64NonNegative("pass validUntil");
+            int maxEntries = in.u32AsInt("pass maxEntries");
+            int counted = in.u32AsInt("pass entriesCounted");
+            int flags = in.u8("pass flags");
+            try {
+                passes.add(new BundlePass(digest, visitorId, from, until, maxEntries, counted, flags));
+            } catch (IllegalArgumentException e) {
+                throw in.invalid(at, "pass " + i + ": " + e.getMessage());
+            }
+        }
+        return passes;
     }
 
     private static CredentialView readCredential(Cursor in, int index) {

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * What an offline reader needs to decide at its door: the door's settings, the credentials that may
  * matter there with their keys, kinds and state, the revocation list, the zone's rules and the server's
- * minting keys, with a version and an expiry. The server builds one per reader and signs it ({@link BundleCodec#encode}); the reader
+ * minting keys and the visitor passes valid at the door, with a version and an expiry. The server builds one per reader and signs it ({@link BundleCodec#encode}); the reader
  * accepts it only through {@link BundleVerifier}.
  *
  * <p>The record checks what the binary format cannot express (counts above 255 where the format has a
@@ -36,6 +36,8 @@ import java.util.Set;
  * @param rules the access rules; each with at most 255 windows whose times are whole minutes; copied
  * @param mintingKeys the published server minting keys that verify the web wallet's minted proofs:
  *     the active key and, during a rotation, the next one; 0..255 keys with distinct ids; copied
+ * @param passes the visitor passes that admit at this door (directly or through its zone) and whose window has
+ *     not ended when the bundle was built; distinct handle digests and visitor ids; copied
  */
 public record ReaderBundle(
         long bundleVersion,
@@ -48,7 +50,8 @@ public record ReaderBundle(
         List<CredentialView> credentials,
         List<CredentialId> revoked,
         List<AccessRule> rules,
-        List<MintingKey> mintingKeys) {
+        List<MintingKey> mintingKeys,
+        List<BundlePass> passes) {
 
     /** The largest count stored in a one-byte field (trusted keys, minting keys, roles, windows). */
     public static final int MAX_BYTE_COUNT = 255;
@@ -80,11 +83,39 @@ public record ReaderBundle(
         revoked = List.copyOf(revoked);
         rules = List.copyOf(rules);
         mintingKeys = List.copyOf(mintingKeys);
+        passes = List.copyOf(passes);
         checkTrustedKeys(trustedKeys);
         checkMintingKeys(mintingKeys);
         checkCredentials(credentials);
         for (AccessRule rule : rules) {
             checkRule(rule);
+        }
+        checkPasses(passes);
+    }
+
+    /**
+     * A bundle without visitor passes, as a {@code GHB1} or {@code GHB2} bundle is.
+     *
+     * @throws NullPointerException if a reference is null, or a list contains null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ReaderBundle(long bundleVersion, long issuedAtEpochSecond, long expiresAtEpochSecond, String readerId,
+            DoorSettings door, OfflineMode offlineMode, List<TrustedKey> trustedKeys, List<CredentialView> credentials,
+            List<CredentialId> revoked, List<AccessRule> rules, List<MintingKey> mintingKeys) {
+        this(bundleVersion, issuedAtEpochSecond, expiresAtEpochSecond, readerId, door, offlineMode, trustedKeys,
+                credentials, revoked, rules, mintingKeys, List.of());
+    }
+
+    private static void checkPasses(List<BundlePass> passes) {
+        Set<String> digests = new HashSet<>(passes.size() * 2);
+        Set<String> visitors = new HashSet<>(passes.size() * 2);
+        for (BundlePass pass : passes) {
+            if (!digests.add(pass.digestHex())) {
+                throw new IllegalArgumentException("bundle: two passes have the handle digest " + pass.digestHex());
+            }
+            if (!visitors.add(pass.visitorId())) {
+                throw new IllegalArgumentException("bundle: visitor " + pass.visitorId() + " has two passes");
+            }
         }
     }
 
@@ -111,7 +142,7 @@ public record ReaderBundle(
             DoorSettings door, OfflineMode offlineMode, List<TrustedKey> trustedKeys, List<CredentialView> credentials,
             List<CredentialId> revoked, List<AccessRule> rules) {
         this(bundleVersion, issuedAtEpochSecond, expiresAtEpochSecond, readerId, door, offlineMode, trustedKeys,
-                credentials, revoked, rules, List.of());
+                credentials, revoked, rules, List.of(), List.of());
     }
 
     private static void checkMintingKeys(List<MintingKey> keys) {

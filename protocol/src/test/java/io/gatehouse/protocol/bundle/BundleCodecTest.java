@@ -93,7 +93,7 @@ class BundleCodecTest {
 
         byte[] magic = new byte[4];
         bytes.get(magic);
-        assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("GHB2");
+        assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("GHB3");
         assertThat(bytes.getLong()).isEqualTo(7);
         assertThat(bytes.getLong()).isEqualTo(BundleFixture.ISSUED_AT);
         assertThat(bytes.getLong()).isEqualTo(BundleFixture.ISSUED_AT + 86_400);
@@ -166,13 +166,13 @@ class BundleCodecTest {
     @Test
     void a_wrong_magic_is_malformed() {
         byte[] bytes = fixture.encode();
-        bytes[3] = '3';
+        bytes[3] = '4';
 
         BundleParseResult.Malformed result = malformed(bytes);
 
         assertThat(result.truncated()).isFalse();
-        assertThat(result.detail()).isEqualTo(
-                "at byte 0: expected magic \"GHB2\" (47 48 42 32) or \"GHB1\" (47 48 42 31), got 47 48 42 33");
+        assertThat(result.detail()).isEqualTo("at byte 0: expected magic \"GHB3\" (47 48 42 33), \"GHB2\""
+                + " (47 48 42 32) or \"GHB1\" (47 48 42 31), got 47 48 42 34");
     }
 
     @Test
@@ -340,6 +340,89 @@ class BundleCodecTest {
         })).detail()).contains("minting key id 4 appears twice");
     }
 
+    // ---- Version 3: visitor passes; version 2 still parsed ------------------------------------------
+
+    @Test
+    void passes_round_trip_after_the_rules() {
+        fixture.passes.add(new BundlePass(digest(1), "vis-1", BundleFixture.ISSUED_AT, BundleFixture.ISSUED_AT + 3600,
+                3, 1));
+        fixture.passes.add(new BundlePass(digest(2), "vis-zweiter-€", 0, 1, Integer.MAX_VALUE, Integer.MAX_VALUE));
+
+        ReaderBundle bundle = parsed(fixture.encode()).bundle();
+
+        assertThat(bundle).isEqualTo(fixture.bundle());
+        assertThat(bundle.passes()).extracting(BundlePass::visitorId).containsExactly("vis-1", "vis-zweiter-€");
+    }
+
+    @Test
+    void a_version_2_bundle_is_still_parsed_without_passes() throws IOException {
+        ReaderBundle bundle = parsed(handcrafted(w -> w.version2 = true)).bundle();
+
+        assertThat(bundle.passes()).isEmpty();
+        assertThat(bundle.mintingKeys()).hasSize(1);
+    }
+
+    @Test
+    void version_3_fields_are_checked_one_by_one() throws IOException {
+        assertThat(parsed(handcrafted(w -> w.version3 = true)).bundle().passes()).singleElement()
+                .satisfies(pass -> assertThat(pass.entriesCounted()).isEqualTo(1));
+        assertThat(malformed(handcrafted(w -> {
+            w.version3 = true;
+            w.passFlags = 0x01;
+        })).detail()).contains("pass 0: pass vis-1: reserved flag bits set: 0x01");
+        assertThat(malformed(handcrafted(w -> {
+            w.version3 = true;
+            w.passUntil = 100;
+        })).detail()).contains("window 100..100 must start at 0 or later and end after it starts");
+        assertThat(malformed(handcrafted(w -> {
+            w.version3 = true;
+            w.passMaxEntries = 0;
+        })).detail()).contains("maxEntries must be 1 or more, got 0");
+        assertThat(malformed(handcrafted(w -> {
+            w.version3 = true;
+            w.passCounted = 4;
+        })).detail()).contains("entriesCounted must be 0..3, got 4");
+        assertThat(malformed(handcrafted(w -> {
+            w.version3 = true;
+            w.passMaxEntries = 0x8000_0000L;
+        })).detail()).contains("pass maxEntries must be at most 2147483647, got 2147483648");
+        assertThat(malformed(handcrafted(w -> {
+            w.version3 = true;
+            w.passDigests = List.of(new byte[32], new byte[32]);
+        })).detail()).contains("two passes have the handle digest " + "00".repeat(32));
+        BundleParseResult.Malformed short_ = malformed(Arrays.copyOf(handcrafted(w -> w.version3 = true), 400));
+        assertThat(short_.truncated()).isTrue();
+    }
+
+    @Test
+    void a_huge_pass_count_in_a_short_input_is_truncated_without_allocating() throws IOException {
+        byte[] bytes = handcrafted(w -> {
+            w.version3 = true;
+            w.passDigests = List.of();
+        });
+        int countAt = bytes.length - 64 - 4 - 4; // signature, "k1" as str, the pass count
+        ByteBuffer.wrap(bytes).putInt(countAt, 0x7FFF_FFFF);
+
+        BundleParseResult.Malformed result = malformed(bytes);
+
+        assertThat(result.truncated()).isTrue();
+        assertThat(result.detail()).startsWith("at byte " + countAt + ": 2147483647 passes need at least");
+    }
+
+    @Test
+    void the_record_refuses_two_passes_of_one_visitor() {
+        fixture.passes.add(new BundlePass(digest(1), "vis-1", 0, 10, 1, 0));
+        fixture.passes.add(new BundlePass(digest(2), "vis-1", 0, 10, 1, 0));
+
+        assertThatThrownBy(fixture::bundle).hasMessage("bundle: visitor vis-1 has two passes");
+    }
+
+    private static byte[] digest(int value) {
+        byte[] digest = new byte[32];
+        digest[31] = (byte) value;
+        return digest;
+    }
+
     @Test
     void the_record_refuses_duplicate_minting_key_ids() {
         fixture.mintingKeys.add(new MintingKey(BundleFixture.MINTING_KEY_ID, BundleFixture.OTHER_SERVER_KEY.getPublic()));
@@ -384,10 +467,18 @@ class BundleCodecTest {
 
     /**
      * The fields of a one-credential, one-rule bundle, written by hand so that each can be made wrong: in the GHB1
-     * layout unless {@code version2}, then with its minting keys and the credential's kind.
+     * layout unless {@code version2}, then with its minting keys and the credential's kind; {@code version3} adds a
+     * pass.
      */
     static final class Handmade {
         boolean version2;
+        boolean version3;
+        List<byte[]> passDigests = List.of(new byte[32]);
+        long passFrom = 100;
+        long passUntil = 200;
+        long passMaxEntries = 3;
+        long passCounted = 1;
+        int passFlags;
         int credentialKind = 0;
         int trust = 1;
         List<Integer> mintingKeyIds = List.of(1);
@@ -410,7 +501,7 @@ class BundleCodecTest {
         change.accept(w);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(buffer);
-        out.writeBytes(w.version2 ? "GHB2" : "GHB1");
+        out.writeBytes(w.version3 ? "GHB3" : w.version2 ? "GHB2" : "GHB1");
         out.writeLong(1);
         out.writeLong(100);
         out.writeLong(200);
@@ -426,7 +517,7 @@ class BundleCodecTest {
         out.writeByte(1);
         str(out, "k1");
         bytes(out, PublicKeys.toSpki(BundleFixture.SERVER_KEY.getPublic()));
-        if (w.version2) {
+        if (w.version2 || w.version3) {
             out.writeByte(w.mintingKeyIds.size());
             for (int keyId : w.mintingKeyIds) {
                 out.writeByte(keyId);
@@ -438,7 +529,7 @@ class BundleCodecTest {
             out.write(BundleFixture.ALICE.bytes());
             bytes(out, w.userId);
             str(out, "dev-1");
-            if (w.version2) {
+            if (w.version2 || w.version3) {
                 out.writeByte(w.credentialKind);
             }
             bytes(out, w.spki);
@@ -459,6 +550,18 @@ class BundleCodecTest {
         out.writeByte(w.days);
         out.writeShort(w.fromMinute);
         out.writeShort(1140);
+        if (w.version3) {
+            out.writeInt(w.passDigests.size());
+            for (byte[] digest : w.passDigests) {
+                out.write(digest);
+                str(out, "vis-1");
+                out.writeLong(w.passFrom);
+                out.writeLong(w.passUntil);
+                out.writeInt((int) w.passMaxEntries);
+                out.writeInt((int) w.passCounted);
+                out.writeByte(w.passFlags);
+            }
+        }
         str(out, w.signingKeyId);
         out.write(new byte[64]);
         return buffer.toByteArray();

@@ -83,9 +83,11 @@ final class BundleFixture {
         return List.of(new TrustedKey("k1", SERVER_KEY.getPublic()));
     }
 
+    List<BundlePass> passes = new ArrayList<>();
+
     ReaderBundle bundle() {
         return new ReaderBundle(version, issuedAt, expiresAt, readerId, door(), offlineMode, trustedKeys, credentials,
-                revoked, rules, mintingKeys);
+                revoked, rules, mintingKeys, passes);
     }
 
     byte[] encode() {

@@ -14,6 +14,7 @@ import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.device.DeviceStore;
+import io.gatehouse.server.visitor.ReaderPasses;
 import io.gatehouse.server.common.ClientInfo;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -48,12 +50,14 @@ final class EventUpload {
     private final Database database;
     private final AuditLog audit;
     private final Clock clock;
+    private final ReaderPasses passes;
     private final Semaphore checking = new Semaphore(1, true);
 
     EventUpload(Database database, AuditLog audit, Clock clock) {
         this.database = database;
         this.audit = audit;
         this.clock = clock;
+        this.passes = new ReaderPasses(audit);
     }
 
     /** What an upload did; {@code accepted} counts untrusted claims too (they are stored, as evidence). */
@@ -71,9 +75,10 @@ final class EventUpload {
      * @param digest the SHA-256 of its content (protocol.md D.2), whatever its {@code hash} field says
      * @param forgery empty when the hash matches the content and the reader's key signed it
      * @param owner the user the server knows as the owner of the event's credential, or null
+     * @param visitorKnown the event names, without a credential, a visitor pass the server has
      */
-    private record Claim(ReaderEvent event, byte[] digest, Optional<ChainProblem> forgery, String owner)
-            implements Work {
+    private record Claim(ReaderEvent event, byte[] digest, Optional<ChainProblem> forgery, String owner,
+            boolean visitorKnown) implements Work {
         boolean signed() {
             return forgery.isEmpty();
         }
@@ -129,7 +134,9 @@ final class EventUpload {
         List<ReaderEvent> events = items.stream().filter(EventParser.Parsed.class::isInstance)
                 .map(item -> ((EventParser.Parsed) item).event()).toList();
         Map<String, String> owners = database.read(tx -> owners(tx, events));
-        List<Work> work = checked(items, enrollment.key(), owners);
+        Set<String> visitors = database.read(tx -> passes.known(tx, events.stream().filter(e -> e.credentialId() == null)
+                .flatMap(e -> ReaderPasses.visitorOf(e.userId()).stream()).toList()));
+        List<Work> work = checked(items, enrollment.key(), owners, visitors);
         Tally tally = new Tally();
         tally.lastSeq = enrollment.headSeq();
         for (int from = 0; from < work.size(); from += CHUNK) {
@@ -148,7 +155,8 @@ final class EventUpload {
      * takes at most one core from the decisions, however many readers upload at once; the others wait up to
      * {@link #CHECK_WAIT} and are then asked to come back.
      */
-    private List<Work> checked(List<EventParser.Item> items, PublicKey key, Map<String, String> owners) {
+    private List<Work> checked(List<EventParser.Item> items, PublicKey key, Map<String, String> owners,
+            Set<String> visitors) {
         boolean permitted;
         try {
             permitted = checking.tryAcquire(CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -164,7 +172,7 @@ final class EventUpload {
             List<Work> work = new ArrayList<>(items.size());
             for (EventParser.Item item : items) {
                 work.add(switch (item) {
-                    case EventParser.Parsed parsed -> claim(parsed.event(), key, owners);
+                    case EventParser.Parsed parsed -> claim(parsed.event(), key, owners, visitors);
                     case EventParser.Refused refused -> new Skipped(refused);
                 });
             }
@@ -195,13 +203,15 @@ final class EventUpload {
                 .toList());
     }
 
-    private static Claim claim(ReaderEvent event, PublicKey key, Map<String, String> owners) {
+    private static Claim claim(ReaderEvent event, PublicKey key, Map<String, String> owners, Set<String> visitors) {
         byte[] digest = ReaderEvents.hash(event.prevHash(), event.eventId(), event.seq(), event.fields());
         // Against a head made of the event's own link, only steps 4 (hash) and 5 (signature) can fail.
         Optional<ChainProblem> forgery = ReaderEvents.verifyChain(List.of(event),
                 new ChainHead(event.seq() - 1, event.prevHash()), key);
         return new Claim(event, digest, forgery,
-                event.credentialId() == null ? null : owners.get(event.credentialId()));
+                event.credentialId() == null ? null : owners.get(event.credentialId()),
+                event.credentialId() == null && ReaderPasses.visitorOf(event.userId()).filter(visitors::contains)
+                        .isPresent());
     }
 
     private void merge(Tx tx, Readers.Reader reader, Enrollment enrollment, List<Work> chunk, Tally tally,
@@ -264,7 +274,7 @@ final class EventUpload {
             problems.add(new Problem("door_mismatch", "expected door '" + doorId + "' (this reader's door), got '"
                     + event.doorId() + "'"));
         }
-        identityProblem(event, claim.owner()).ifPresent(problems::add);
+        identityProblem(event, claim.owner(), claim.visitorKnown()).ifPresent(problems::add);
         if (!claims.isEmpty()) {
             boolean decidedTwice = claim.signed() && ReaderEvent.OFFLINE.equals(event.mode())
                     && bareHolder.filter("online"::equals).isPresent();
@@ -286,6 +296,16 @@ final class EventUpload {
                 storedId, now);
         ReaderStore.insertEvent(tx, new ReaderStore.EventClaim(storedId, reader.id(), generation, event.seq(), source,
                 claim.digest(), now));
+        // 5. A visitor pass granted offline is an entry: counted here, once, as the event is stored for the first time;
+        //    not when the server granted (and counted) the same scan online before the reader gave up waiting.
+        boolean countedOnline = bareHolder.filter("online"::equals).isPresent() && claims.stream()
+                .filter(slot -> slot.eventId().equals(bare)).anyMatch(slot -> MessageDigest.isEqual(slot.digest(),
+                        Readers.onlineDigest(ReaderEvent.GRANT, null, null)));
+        if (trusted && claim.visitorKnown() && !countedOnline && ReaderEvent.OFFLINE.equals(event.mode())
+                && ReaderEvent.GRANT.equals(event.decision())) {
+            passes.offlineEntry(tx, reader.actor(), reader.id(), ReaderPasses.visitorOf(event.userId()).orElseThrow(),
+                    storedId, Instant.ofEpochMilli(event.time()));
+        }
         for (Problem problem : problems) {
             tally.alerts.add(problem.code() + " at " + event.eventId() + ": " + problem.detail());
             audit.append(tx, AuditEvent.of(reader.actor(), "reader.events.alert", client)
@@ -325,10 +345,17 @@ final class EventUpload {
         return Optional.empty();
     }
 
-    /** A user named without a credential the server knows to be theirs is the reader's word only. */
-    private static Optional<Problem> identityProblem(ReaderEvent event, String owner) {
-        if (event.userId() == null || event.userId().equals(owner)) {
+    /**
+     * A user named without a credential the server knows to be theirs is the reader's word only; a visitor pass is
+     * named as {@code visitor:<id>} without a credential, and must be a pass the server has.
+     */
+    private static Optional<Problem> identityProblem(ReaderEvent event, String owner, boolean visitorKnown) {
+        if (event.userId() == null || event.userId().equals(owner) || visitorKnown) {
             return Optional.empty();
+        }
+        if (event.credentialId() == null && ReaderPasses.visitorOf(event.userId()).isPresent()) {
+            return Optional.of(new Problem("identity_mismatch", "the event names '" + event.userId()
+                    + "', a visitor pass the server does not have"));
         }
         String detail = event.credentialId() == null
                 ? "the event names user '" + event.userId() + "' without a credential"
@@ -344,6 +371,9 @@ final class EventUpload {
         AuditEvent.Builder builder = AuditEvent.of(reader.actor(), "door.scan", new ClientInfo(null, null))
                 .user(claim.owner()).subject("door:" + event.doorId()).reason(event.reason());
         fields(builder, reader, event);
+        if (claim.visitorKnown()) {
+            builder.detail("visitor", ReaderPasses.visitorOf(event.userId()).orElseThrow());
+        }
         problems.stream().findFirst().ifPresent(p -> builder.detail("chainProblem", p.code()));
         return builder.result(event.decision());
     }

@@ -30,6 +30,7 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.visitor.ReaderPasses;
 import io.gatehouse.server.wallet.MintingKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -59,6 +60,7 @@ public final class ReaderSync {
     private final SecureRandom random;
     private final EventUpload events;
     private final ManagedCodes codes;
+    private final ReaderPasses passes;
 
     public ReaderSync(Database database, AuditLog audit, BundleKeys keys, MintingKeys mintingKeys, Clock clock,
             SecureRandom random, ManagedCodes codes) {
@@ -70,6 +72,7 @@ public final class ReaderSync {
         this.random = random;
         this.events = new EventUpload(database, audit, clock);
         this.codes = codes;
+        this.passes = new ReaderPasses(audit);
     }
 
     /**
@@ -221,7 +224,8 @@ public final class ReaderSync {
 
     /**
      * Builds and signs the reader's bundle; each build has a new, higher version and carries the configuration as it
-     * is now, so a change reaches the reader with its next fetch.
+     * is now, so a change reaches the reader with its next fetch: a revoked or erased visitor pass leaves it, and a
+     * pass's count includes every entry counted so far (online, and offline entries already uploaded).
      *
      * @param pendingEvents the count of unacknowledged events the reader reported, if it did
      */
@@ -246,7 +250,7 @@ public final class ReaderSync {
             ReaderBundle bundle = new ReaderBundle(version, now, now + door.maxBundleAgeSeconds(), reader.id(),
                     door.settings(), "fail_open".equals(door.offlineMode()) ? OfflineMode.FAIL_OPEN
                             : OfflineMode.FAIL_SECURE, trusted, credentials, revoked, rules,
-                    mintingKeys.published(tx));
+                    mintingKeys.published(tx), passes.forBundle(tx, door.id(), door.zoneId(), clock.instant()));
             return BundleCodec.encode(bundle, signing.keyId(), signing.privateKey());
         });
     }

@@ -1,12 +1,11 @@
 package io.gatehouse.server.visitor;
 
 import io.gatehouse.protocol.codec.Base64Url;
+import io.gatehouse.protocol.pass.PassText;
 import io.gatehouse.server.common.Ids;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A pass's handle: 160 random bits, base64url (27 characters), the only thing its QR code holds, as the managed-code
@@ -14,10 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class PassHandles {
     static final int HANDLE_BYTES = 20;
-    public static final int HANDLE_LENGTH = 27;
-    /** A managed-code link as a reader relays it: any base, then {@code /q/} and a handle. */
-    private static final Pattern LINK = Pattern.compile("https?://[^\\s/]+(?:/[^\\s]*)?/q/([A-Za-z0-9_-]+)");
-    private static final Pattern HANDLE = Pattern.compile("[A-Za-z0-9_-]{" + HANDLE_LENGTH + "}");
+    public static final int HANDLE_LENGTH = PassText.HANDLE_LENGTH;
 
     private PassHandles() {
     }
@@ -38,22 +34,21 @@ public final class PassHandles {
         return base.toString().replaceAll("/+$", "") + "/q/" + handle;
     }
 
-    /** Whether {@code payload} has the form of a managed-code link; the handle in it may still be malformed. */
+    /**
+     * Whether {@code payload} has the form of a managed-code link; the handle in it may still be malformed. The
+     * protocol module's parser, which readers use offline too.
+     */
     static boolean looksLikeLink(String payload) {
-        return payload != null && LINK.matcher(payload).matches();
+        return PassText.recognises(payload);
     }
 
     /** The handle of a managed-code link, when it has a handle's length and alphabet. */
     static Optional<String> handleOf(String payload) {
-        Matcher link = LINK.matcher(payload == null ? "" : payload);
-        if (!link.matches() || !HANDLE.matcher(link.group(1)).matches()) {
-            return Optional.empty();
-        }
-        return Optional.of(link.group(1));
+        return PassText.parse(payload).map(PassText::handle);
     }
 
     /** Whether {@code text} has a handle's form, for the page at {@code /visit/<handle>}. */
     static boolean wellFormed(String text) {
-        return text != null && HANDLE.matcher(text).matches();
+        return PassText.isHandle(text);
     }
 }

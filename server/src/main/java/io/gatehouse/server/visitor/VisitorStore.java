@@ -122,6 +122,17 @@ public final class VisitorStore {
                 + " entries_used + ? END, last_entry_at = ? WHERE id = ?", entries, entries, lastAt.toEpochMilli(), id);
     }
 
+    /**
+     * Counts one entry a reader granted offline and uploaded, if one is left, whatever the pass's state now (the
+     * visitor went in). A conditional UPDATE, so that online decisions and other uploads never make it count past
+     * {@code max_entries}; false when none was left (or no such pass): the entry was one too many.
+     */
+    public static boolean recordOfflineEntry(Tx tx, String id, Instant at) {
+        return tx.update("UPDATE visitors SET entries_used = entries_used + 1, last_entry_at = CASE WHEN last_entry_at"
+                + " IS NULL OR last_entry_at < ? THEN ? ELSE last_entry_at END WHERE id = ? AND entries_used <"
+                + " max_entries", at.toEpochMilli(), at.toEpochMilli(), id) == 1;
+    }
+
     /** Ends a live pass at once; its sealed handle goes with it. False when it was revoked or erased already. */
     public static boolean revoke(Tx tx, String id, Instant at) {
         return tx.update("UPDATE visitors SET state = 'revoked', revoked_at = ?, handle_sealed = NULL WHERE id = ? AND "

@@ -1,0 +1,46 @@
+package io.gatehouse.protocol.pass;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PassTextTest {
+    private static final String HANDLE = "Pq7sVx2mK9dLw4NcR8tYb3HgZ1f";
+
+    @Test
+    void the_managed_code_url_of_a_pass_parses_to_its_handle_and_the_digest_is_sha256_of_it() throws Exception {
+        PassText pass = PassText.parse("https://gatehouse.example:8443/base/q/" + HANDLE).orElseThrow();
+
+        assertThat(pass.handle()).isEqualTo(HANDLE);
+        assertThat(pass.digest()).isEqualTo(MessageDigest.getInstance("SHA-256")
+                .digest(HANDLE.getBytes(StandardCharsets.UTF_8)));
+        assertThat(pass.toString()).doesNotContain(HANDLE);
+        assertThat(PassText.recognises("http://g.example/q/" + HANDLE)).isTrue();
+        assertThat(PassText.recognises("/q/" + HANDLE)).isFalse();
+    }
+
+    @Test
+    void a_pass_link_with_a_segment_of_another_length_is_recognised_but_not_a_pass() {
+        assertThat(PassText.recognises("https://g.example/q/short")).isTrue();
+        assertThat(PassText.parse("https://g.example/q/short")).isEmpty();
+        assertThat(PassText.parse("https://g.example/q/" + HANDLE + "x")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://g.example/q/" + HANDLE + "/",
+            "https://g.example/q/" + HANDLE + "?x=1", "https://g.example/x/" + HANDLE, "https://g .example/q/" + HANDLE,
+            "https://g.example/q/Pq7sVx2mK9dLw4NcR8tYb3HgZ1f=", "ftp://g.example/q/" + HANDLE, "HC1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDE"})
+    void other_texts_are_not_passes(String text) {
+        assertThat(PassText.parse(text)).isEmpty();
+    }
+
+    @Test
+    void null_and_very_long_texts_are_not_passes() {
+        assertThat(PassText.parse(null)).isEmpty();
+        assertThat(PassText.parse("x".repeat(PassText.MAX_TEXT) + "/q/" + HANDLE)).isEmpty();
+    }
+}
