@@ -10,6 +10,7 @@ import io.gatehouse.server.console.AuditPages;
 import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
 import io.gatehouse.server.console.DoorsPages;
+import io.gatehouse.server.console.KiosksPages;
 import io.gatehouse.server.console.OverviewPages;
 import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
@@ -36,7 +37,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
     }
 
     void register(Web web, Core core, Services services, PasskeyModule passkeys, InsightModule insight,
-            OidcClients oidcClients) {
+            OidcClients oidcClients, KioskModule kiosk) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
         new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
@@ -55,6 +56,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new DoorsPages(services.access().sites(), services.access().edits(), services.access().readers(),
                 services.reader().sync(), web.links(), web.maxBody()).register(web.routes());
         new ApplicationsPages(oidcClients, access, web.links(), web.maxBody()).register(web.routes());
+        new KiosksPages(kiosk.kiosks(), web.links(), web.maxBody()).register(web.routes());
     }
 
     void schedule(Background background) {

@@ -173,8 +173,10 @@ public final class Gatehouse implements AutoCloseable {
         login.register(web);
         OidcModule oidc = OidcModule.open(core, services, passkeys, login, web);
         oidc.register(web);
+        KioskModule kiosk = KioskModule.open(core, services, (tx, visitor, at, by) -> { }, web);
+        kiosk.register(web, core);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
-        console.register(web, core, services, passkeys, insight, oidc.clients());
+        console.register(web, core, services, passkeys, insight, oidc.clients(), kiosk);
 
         app.start();
         links.listeningOn(config.bind(), app.port());
