@@ -1,6 +1,7 @@
 package io.gatehouse.server;
 
 import io.gatehouse.server.access.AccessController;
+import io.gatehouse.server.access.PassDecisions;
 import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.access.ScanService;
 import io.gatehouse.server.access.AccessItemController;
@@ -15,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 /** Doors: sites, zones, doors and rules, readers, the devices that open them, and the scan decision. */
 public record AccessModule(SiteAdmin sites, SiteEdits edits, Readers readers, Devices devices, ScanService scans) {
 
-    static AccessModule open(Core core, PeopleModule people, MintingKeys mintingKeys) {
+    static AccessModule open(Core core, PeopleModule people, MintingKeys mintingKeys, PassDecisions passes) {
         return new AccessModule(
                 new SiteAdmin(core.database(), core.audit(), people.users(), core.clock(), core.random()),
                 new SiteEdits(core.database(), core.audit()),
                 new Readers(core.database(), core.audit(), core.clock(), core.random()),
                 new Devices(core.database(), core.audit(), people.users(), core.clock(), core.random()),
-                new ScanService(core.database(), core.audit(), mintingKeys, core.clock()));
+                new ScanService(core.database(), core.audit(), mintingKeys, passes, core.clock()));
     }
 
     void register(Web web) {

@@ -67,6 +67,7 @@ public final class Gatehouse implements AutoCloseable {
     private final ConsoleModule console;
     private final LoginRequests logins;
     private final OidcProvider oidc;
+    private final VisitorsModule visitors;
     private final Javalin app;
     private final Links links;
     private final Routes routes;
@@ -76,13 +77,14 @@ public final class Gatehouse implements AutoCloseable {
     private final boolean newInstallation;
 
     private Gatehouse(GatehouseConfig config, Services services, ConsoleModule console, LoginRequests logins,
-            OidcProvider oidc, Javalin app, Links links, Routes routes, Background background,
+            OidcProvider oidc, VisitorsModule visitors, Javalin app, Links links, Routes routes, Background background,
             Optional<String> bootstrapUrl, ServeLock lock, boolean newInstallation) {
         this.config = config;
         this.services = services;
         this.console = console;
         this.logins = logins;
         this.oidc = oidc;
+        this.visitors = visitors;
         this.app = app;
         this.links = links;
         this.routes = routes;
@@ -173,6 +175,8 @@ public final class Gatehouse implements AutoCloseable {
         login.register(web);
         OidcModule oidc = OidcModule.open(core, services, passkeys, login, web);
         oidc.register(web);
+        VisitorsModule visitors = VisitorsModule.open(core, services.people(), web);
+        visitors.register(web);
         KioskModule kiosk = KioskModule.open(core, services, (tx, visitor, at, by) -> { }, web);
         kiosk.register(web, core);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
@@ -189,12 +193,13 @@ public final class Gatehouse implements AutoCloseable {
         console.schedule(background);
         login.schedule(background);
         oidc.schedule(background);
+        visitors.schedule(background);
 
         Optional<String> bootstrapUrl = services.auth().bootstrap().issueIfNeeded()
                 .map(secret -> links.to(TokenController.BOOTSTRAP_PATH + secret));
         LOG.info("Gatehouse listening on {} ({})", links.base(), config);
-        return new Gatehouse(config, services, console, login.requests(), oidc.provider(), app, links, routes,
-                background, bootstrapUrl, lock, newInstallation);
+        return new Gatehouse(config, services, console, login.requests(), oidc.provider(), visitors, app, links,
+                routes, background, bootstrapUrl, lock, newInstallation);
     }
 
     /**
@@ -294,6 +299,10 @@ public final class Gatehouse implements AutoCloseable {
         return oidc;
     }
 
+    public VisitorsModule visitors() {
+        return visitors;
+    }
+
     public LoginRequests logins() {
         return logins;
     }
@@ -323,6 +332,7 @@ public final class Gatehouse implements AutoCloseable {
         services.core().audit().feed().close();
         app.stop();
         background.close();
+        visitors.close();
         try {
             services.core().sealAudit();
         } catch (RuntimeException e) {

@@ -150,7 +150,7 @@ public final class DoorStore {
                 rs.getString(2), rs.getString(3)), siteId);
     }
 
-    static Optional<Zone> zone(ReadTx tx, String zoneId) {
+    public static Optional<Zone> zone(ReadTx tx, String zoneId) {
         return tx.queryOne("SELECT id, site_id, name FROM zones WHERE id = ?", rs -> new Zone(rs.getString(1),
                 rs.getString(2), rs.getString(3)), zoneId);
     }

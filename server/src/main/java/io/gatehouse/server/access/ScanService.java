@@ -49,6 +49,7 @@ public final class ScanService {
     private final Database database;
     private final AuditLog audit;
     private final MintingKeys mintingKeys;
+    private final PassDecisions passes;
     private final Clock clock;
 
     /** Extra time replay records are kept, for nodes whose clocks disagree or were stepped back. */
@@ -62,10 +63,12 @@ public final class ScanService {
      */
     private final boolean verifyBeforeTransaction;
 
-    public ScanService(Database database, AuditLog audit, MintingKeys mintingKeys, Clock clock) {
+    public ScanService(Database database, AuditLog audit, MintingKeys mintingKeys, PassDecisions passes,
+            Clock clock) {
         this.database = database;
         this.audit = audit;
         this.mintingKeys = mintingKeys;
+        this.passes = passes;
         this.clock = clock;
         this.verifyBeforeTransaction = database.dialect() == Dialect.SQLITE;
     }
@@ -229,6 +232,9 @@ public final class ScanService {
         Optional<String> eventId = request.eventId().map(reader::storedEventId);
         Door.WithRules door = storedDoor.get().orElseThrow(() -> new IllegalStateException(
                 "reader " + reader.id() + " names a missing door " + reader.doorId()));
+        if (proof.isEmpty() && passes.recognises(request.payload())) {
+            return decidePass(tx, reader, door.door(), request, eventId, client);
+        }
         Optional<DeviceCredential> credential = storedCredential.flatMap(Tx.Result::get);
         UseCheck uses = new UseCheck(spent || usedBefore.map(Tx.Result::get).orElse(false));
         long now = clock.instant().getEpochSecond();
@@ -254,6 +260,29 @@ public final class ScanService {
         }
         return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(),
                 door.door().id(), false, decision.detail());
+    }
+
+    /**
+     * A visitor pass instead of an access proof: {@link PassDecisions} decides (counting the entry it grants), and
+     * the audit record and the reader's event id are written as for a proof, in the same transaction.
+     */
+    private Outcome decidePass(Tx tx, Readers.Reader reader, Door door, Request request, Optional<String> eventId,
+            ClientInfo client) {
+        java.time.Instant now = clock.instant();
+        PassDecisions.PassDecision decision = passes.decide(tx, request.payload(), door, now);
+        String result = decision.granted() ? "grant" : "deny";
+        Tx.Batch writes = new Tx.Batch();
+        AuditEvent.Builder event = AuditEvent.of(reader.actor(), "door.scan", client).subject("door:" + door.id())
+                .reason(decision.reason()).detail("mode", "online").detail("reader", reader.id())
+                .detail("door", door.id()).detail("serverTime", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString()).detail("detail", decision.detail())
+                .detail("payloadDigest", payloadDigest(request.payload()));
+        decision.visitorId().ifPresent(id -> event.detail("visitor", id));
+        audit.append(writes, event.result(result), eventId.orElse(null), now.toEpochMilli());
+        request.eventId().ifPresent(id -> ReaderStore.insertEvent(writes, Readers.onlineDecision(reader, id, result,
+                decision.reason(), null, now.toEpochMilli())));
+        tx.run(writes);
+        return new Outcome(decision.granted(), decision.reason(), door.id(), false, decision.detail());
     }
 
     /**

@@ -44,5 +44,9 @@ public enum Permission {
     /** Register, list and delete the applications that sign people in through the OpenID Connect provider. */
     OIDC_CLIENTS,
     /** Verify TOTP and recovery codes for an application. */
-    VERIFY
+    VERIFY,
+    /** List and read visitor passes and the delivery of their invitations. */
+    VISITORS_READ,
+    /** Invite visitors (a pass and its e-mail), revoke and resend passes, erase a visitor's personal data. */
+    VISITORS_WRITE
 }

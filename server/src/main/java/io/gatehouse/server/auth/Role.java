@@ -15,13 +15,14 @@ public enum Role {
     /** Revoke, suspend, audit, alerts. */
     SECURITY("security", EnumSet.of(Permission.USERS_READ, Permission.USERS_SUSPEND, Permission.CREDENTIALS_REVOKE,
             Permission.DOORS_READ, Permission.READERS_REVOKE, Permission.AUDIT_READ, Permission.AUDIT_EXPORT,
-            Permission.ALERTS, Permission.POLICIES_READ)),
+            Permission.ALERTS, Permission.POLICIES_READ, Permission.VISITORS_READ, Permission.VISITORS_WRITE)),
     /** Enrollment links, unlock, recovery-code regeneration. */
     HELPDESK("helpdesk", EnumSet.of(Permission.USERS_READ, Permission.ENROLL, Permission.UNLOCK,
-            Permission.RECOVERY_REGENERATE, Permission.DOORS_READ, Permission.POLICIES_READ)),
+            Permission.RECOVERY_REGENERATE, Permission.DOORS_READ, Permission.POLICIES_READ,
+            Permission.VISITORS_READ, Permission.VISITORS_WRITE)),
     /** Read only, and audit export. */
     AUDITOR("auditor", EnumSet.of(Permission.USERS_READ, Permission.DOORS_READ, Permission.AUDIT_READ,
-            Permission.AUDIT_EXPORT, Permission.POLICIES_READ));
+            Permission.AUDIT_EXPORT, Permission.POLICIES_READ, Permission.VISITORS_READ));
 
     private final String code;
     private final Set<Permission> permissions;

@@ -19,6 +19,10 @@ public enum Scope {
     VERIFY("verify", EnumSet.of(Permission.VERIFY)),
     /** Read the audit log. */
     AUDIT_READ("audit:read", EnumSet.of(Permission.AUDIT_READ)),
+    /** Read visitor passes (a lobby's screen, a report). */
+    VISITORS_READ("visitors:read", EnumSet.of(Permission.VISITORS_READ)),
+    /** Invite visitors and manage their passes (a booking system, a front desk). */
+    VISITORS_WRITE("visitors:write", EnumSet.of(Permission.VISITORS_READ, Permission.VISITORS_WRITE)),
     SECURITY("security", Role.SECURITY.permissions()),
     HELPDESK("helpdesk", Role.HELPDESK.permissions()),
     AUDITOR("auditor", Role.AUDITOR.permissions());

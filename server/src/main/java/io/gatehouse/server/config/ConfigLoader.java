@@ -69,6 +69,7 @@ public final class ConfigLoader {
         keys.put("smtp.tls", "starttls");
         keys.put("smtp.username", null);
         keys.put("smtp.password", null);
+        keys.put("smtp.trust-ca-file", null);
         keys.put("geoip.database", null);
         keys.put("codes.scan-retention-days", "90");
         keys.put("site.time-zone", "UTC");
@@ -271,7 +272,8 @@ public final class ConfigLoader {
                 problem("smtp.username", "expected smtp.password too: a user name without a password cannot"
                         + " authenticate");
             }
-            return new GatehouseConfig.Mail(host, port, from, tls, username, password);
+            Optional<Path> trustCaFile = readableFile("smtp.trust-ca-file", "a PEM file of CA certificates");
+            return new GatehouseConfig.Mail(host, port, from, tls, username, password, trustCaFile);
         }
 
         /** Addresses or CIDR networks, comma-separated; each checked to be an IP literal, never looked up. */

@@ -67,10 +67,13 @@ public record GatehouseConfig(
      * @param tls {@code starttls} (upgrade a plain connection, refusing to go on without it), {@code tls} (TLS
      *     from the first byte) or {@code none} (a relay on a trusted network only)
      * @param username empty for a server that takes mail without authentication
+     * @param trustCaFile a PEM file of the CA certificates the server's certificate must chain to, instead of the
+     *     JVM's trust store (a company CA); the server's name is checked against its certificate either way
      */
     public record Mail(Optional<String> host, int port, String from, Tls tls, Optional<String> username,
-            String password) {
-        public static final Mail NONE = new Mail(Optional.empty(), 587, "", Tls.STARTTLS, Optional.empty(), "");
+            String password, Optional<Path> trustCaFile) {
+        public static final Mail NONE = new Mail(Optional.empty(), 587, "", Tls.STARTTLS, Optional.empty(), "",
+                Optional.empty());
 
         public enum Tls {
             STARTTLS, TLS, NONE
@@ -83,7 +86,8 @@ public record GatehouseConfig(
         @Override
         public String toString() {
             return "Mail[host=" + host.orElse("(none)") + ", port=" + port + ", from=" + from + ", tls=" + tls
-                    + ", username=" + username.orElse("(none)") + "]";
+                    + ", username=" + username.orElse("(none)") + ", trustCaFile=" + trustCaFile.map(Path::toString)
+                    .orElse("(system)") + "]";
         }
     }
 

@@ -19,7 +19,9 @@ public final class KeyRotation {
             new String[] {"totp_credentials", "id", "secret_ciphertext", "totp-credential:"},
             new String[] {"totp_enrollments", "id", "secret_ciphertext", "totp-enrollment:"},
             new String[] {"server_keys", "key_id", "private_key_ciphertext", "server-key:"},
-            new String[] {"minting_keys", "id", "private_key_ciphertext", "minting-key:"});
+            new String[] {"minting_keys", "id", "private_key_ciphertext", "minting-key:"},
+            new String[] {"visitors", "id", "handle_sealed", "visitor-handle:"},
+            new String[] {"mail_outbox", "id", "content", "mail-outbox:"});
 
     /** Re-encrypts every sealed value under the active key of {@code box}; returns how many there were. */
     public static int reencrypt(Tx tx, SecretBox box) {

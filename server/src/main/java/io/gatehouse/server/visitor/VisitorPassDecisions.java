@@ -1,0 +1,64 @@
+package io.gatehouse.server.visitor;
+
+import io.gatehouse.server.access.Door;
+import io.gatehouse.server.access.PassDecisions;
+import io.gatehouse.server.db.Tx;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The online decision on a visitor pass, in numbered steps with one reason each (docs/protocol.md, "Visitor
+ * passes"): 1 parse ({@code malformed_pass}), 2 known pass ({@code unknown_pass}), 3 not erased or revoked
+ * ({@code pass_erased}, {@code pass_revoked}), 4 door invited, directly or by its zone ({@code door_not_invited}),
+ * 5 inside the window with the door's allowed skew ({@code pass_not_yet_valid}, {@code pass_expired}), 6 an entry
+ * left, counted by a conditional UPDATE in the decision's transaction ({@code entries_used_up}), 7 grant.
+ */
+public final class VisitorPassDecisions implements PassDecisions {
+
+    @Override
+    public boolean recognises(String payload) {
+        return PassHandles.looksLikeLink(payload);
+    }
+
+    @Override
+    public PassDecision decide(Tx tx, String payload, Door door, Instant now) {
+        // 1. The handle: a managed-code link whose last segment has a handle's length and alphabet.
+        Optional<String> handle = PassHandles.handleOf(payload);
+        if (handle.isEmpty()) {
+            return PassDecision.deny("malformed_pass", Optional.empty(), "the link does not end in a "
+                    + PassHandles.HANDLE_LENGTH + "-character handle");
+        }
+        // 2. A pass with this handle (looked up by its SHA-256; the handle itself is not stored).
+        Optional<Visitor> found = VisitorStore.byHandleHash(tx, PassHandles.hash(handle.get()));
+        if (found.isEmpty()) {
+            return PassDecision.deny("unknown_pass", Optional.empty(), "no pass has this handle");
+        }
+        Visitor pass = found.get();
+        Optional<String> visitor = Optional.of(pass.id());
+        // 3. Not erased, not revoked.
+        if (pass.erased()) {
+            return PassDecision.deny("pass_erased", visitor, "the visitor was erased");
+        }
+        if (pass.revoked()) {
+            return PassDecision.deny("pass_revoked", visitor, "revoked at " + pass.revokedAt().orElseThrow());
+        }
+        // 4. The door, by itself or by its zone.
+        if (!pass.invites(door.id(), door.zoneId())) {
+            return PassDecision.deny("door_not_invited", visitor, "the pass does not name this door or its zone");
+        }
+        // 5. The window, widened by the door's allowed skew at both ends as for access proofs.
+        long skew = door.allowedSkewSeconds();
+        if (now.isBefore(pass.from().minusSeconds(skew))) {
+            return PassDecision.deny("pass_not_yet_valid", visitor, "valid from " + pass.from());
+        }
+        if (!now.isBefore(pass.until().plusSeconds(skew))) {
+            return PassDecision.deny("pass_expired", visitor, "valid until " + pass.until());
+        }
+        // 6. An entry left: counted only if the row still has one as this transaction sees it when it writes.
+        if (!VisitorStore.recordEntry(tx, pass.id(), now)) {
+            return PassDecision.deny("entries_used_up", visitor, "all " + pass.maxEntries() + " entries used");
+        }
+        // 7. Granted.
+        return new PassDecision(true, null, visitor, "an entry counted; " + pass.maxEntries() + " allowed");
+    }
+}
