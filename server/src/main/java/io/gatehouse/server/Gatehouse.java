@@ -177,7 +177,8 @@ public final class Gatehouse implements AutoCloseable {
         oidc.register(web);
         VisitorsModule visitors = VisitorsModule.open(core, services.people(), web);
         visitors.register(web);
-        KioskModule kiosk = KioskModule.open(core, services, (tx, visitor, at, by) -> { }, web);
+        KioskModule kiosk = KioskModule.open(core, services, new io.gatehouse.server.kiosk.HostMail(
+                visitors.outbox(), services.people().users(), config.visitors().siteZone()), web);
         kiosk.register(web, core);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
         console.register(web, core, services, passkeys, insight, oidc.clients(), kiosk);

@@ -45,7 +45,7 @@ public final class KiosksPages {
     }
 
     private void render(Context ctx, String notice, NewPairing created) {
-        ConsoleAccess.require(ctx, Permission.DOORS_READ);
+        ConsoleAccess.require(ctx, Permission.VISITORS_READ);
         Map<String, Object> params = new HashMap<>();
         params.put("kiosks", kiosks.list().stream().map(Kiosk::view).toList());
         params.put("created", created);
@@ -54,7 +54,7 @@ public final class KiosksPages {
     }
 
     private void create(Context ctx) {
-        Principal by = ConsoleAccess.require(ctx, Permission.DOORS_WRITE);
+        Principal by = ConsoleAccess.require(ctx, Permission.VISITORS_WRITE);
         ConsoleForm form = ConsoleForm.of(ctx, maxBody);
         Kiosks.Pairing pairing = kiosks.create(new Kiosks.NewKiosk(form.required("name")), by, Requests.client(ctx));
         String token = pairing.pairingPath().substring(Kiosks.PAIR_PATH.length());
@@ -65,14 +65,14 @@ public final class KiosksPages {
     }
 
     private void revoke(Context ctx) {
-        Principal by = ConsoleAccess.require(ctx, Permission.READERS_REVOKE);
+        Principal by = ConsoleAccess.require(ctx, Permission.VISITORS_WRITE);
         Kiosk kiosk = kiosks.revoke(ctx.pathParam("id"), by, Requests.client(ctx));
         render(ctx, "Kiosk '" + kiosk.name() + "' is revoked; it stops working at once.", null);
     }
 
     /** The QR code of a live pairing link, for the tablet's camera; the page that made the link shows it. */
     private void pairingQr(Context ctx) {
-        ConsoleAccess.require(ctx, Permission.DOORS_WRITE);
+        ConsoleAccess.require(ctx, Permission.VISITORS_WRITE);
         String id = ctx.pathParam("id");
         String token = ctx.pathParam("token");
         if (!kiosks.pairingLive(id, token)) {

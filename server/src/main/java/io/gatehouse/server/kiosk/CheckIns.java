@@ -151,12 +151,11 @@ public final class CheckIns {
             }
             boolean first = PassKioskStore.checkIn(tx, visitor.id(), kiosk.id(), now);
             if (first) {
+                Optional<String> notice = hosts.checkedIn(tx, visitor, kiosk, now);
                 audit.append(tx, AuditEvent.of(kiosk.actor(), "visitor.check_in", client)
                         .subject("visitor:" + visitor.id()).detail("kiosk", kiosk.id()).detail("method", method)
+                        .detail("hostNotice", notice.orElse(null)).detail("hostTold", notice.isPresent())
                         .success());
-                if (visitor.hostUserId().isPresent()) {
-                    hosts.checkedIn(tx, visitor, kiosk, now);
-                }
             }
             PassKioskStore.insertBindLink(tx, Ids.sha256(bindToken), visitor.id(), now.plus(BIND_LINK_LIFETIME));
             return new Welcome(visitor.id(), visitor.from(), visitor.until(), first, PassBinding.BIND_PATH + bindToken);

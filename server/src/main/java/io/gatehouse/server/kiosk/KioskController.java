@@ -11,7 +11,7 @@ import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
 import java.util.List;
 
-/** Pairing, listing and revoking lobby kiosks for administrators (the same permissions as readers, doors' kin). */
+/** Pairing, listing and revoking lobby kiosks: visitor reception, under the visitors permissions. */
 public final class KioskController {
     private final Kiosks kiosks;
     private final Authenticator auth;
@@ -36,7 +36,7 @@ public final class KioskController {
 
     public void register(Routes routes) {
         routes.post("/api/v1/kiosks", ctx -> {
-            Principal by = auth.require(ctx, Permission.DOORS_WRITE);
+            Principal by = auth.require(ctx, Permission.VISITORS_WRITE);
             Kiosks.NewKiosk body = Bodies.read(ctx, maxBody, Kiosks.NewKiosk.class);
             Kiosks.Pairing pairing = kiosks.create(body, by, Requests.client(ctx));
             Kiosk.View view = pairing.kiosk().view();
@@ -44,13 +44,13 @@ public final class KioskController {
             ctx.status(201).json(new Created(view.id(), view.name(), view.state(), links.to(pairing.pairingPath()),
                     view.pairingExpiresAt(), view.createdAt()));
         }).get("/api/v1/kiosks", ctx -> {
-            auth.require(ctx, Permission.DOORS_READ);
+            auth.require(ctx, Permission.VISITORS_READ);
             ctx.json(new KioskList(kiosks.list().stream().map(Kiosk::view).toList()));
         }).get("/api/v1/kiosks/{id}", ctx -> {
-            auth.require(ctx, Permission.DOORS_READ);
+            auth.require(ctx, Permission.VISITORS_READ);
             ctx.json(kiosks.get(ctx.pathParam("id")).view());
         }).post("/api/v1/kiosks/{id}/revoke", ctx -> {
-            Principal by = auth.require(ctx, Permission.READERS_REVOKE);
+            Principal by = auth.require(ctx, Permission.VISITORS_WRITE);
             ctx.json(kiosks.revoke(ctx.pathParam("id"), by, Requests.client(ctx)).view());
         });
     }
