@@ -49,7 +49,7 @@
     if (response.ok) {
       stopped = true;
       video.srcObject.getTracks().forEach(track => track.stop());
-      main.innerHTML = await response.text();
+      main.querySelector('[data-kiosk-stage]').innerHTML = await response.text();
       main.setAttribute('data-kiosk', 'welcome');
       const card = main.querySelector('[data-kiosk-welcome]');
       if (card) {

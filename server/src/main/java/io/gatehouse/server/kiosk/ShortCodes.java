@@ -2,6 +2,7 @@ package io.gatehouse.server.kiosk;
 
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.db.Tx;
+import io.gatehouse.server.visitor.PassCodes;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * alphabet without look-alikes (no 0/O, 1/I/L), about 39.6 bits; only its SHA-256 is stored, and guessing is bounded
  * per kiosk by {@link CheckIns} (five wrong in a row lock that kiosk's code entry for a minute).
  */
-public final class ShortCodes {
+public final class ShortCodes implements PassCodes {
     static final String ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     static final int LENGTH = 8;
 
@@ -21,11 +22,17 @@ public final class ShortCodes {
         this.random = random;
     }
 
+    /** A new code for the invitation, as shown: two groups of four. */
+    @Override
+    public String issue(Tx tx, String visitorId) {
+        return display(issueCode(tx, visitorId));
+    }
+
     /**
      * Gives a pass a new short code inside the caller's transaction (the invitation's) and returns it, to be put in
      * the invitation; a code another pass holds is drawn again.
      */
-    public String issue(Tx tx, String visitorId) {
+    String issueCode(Tx tx, String visitorId) {
         while (true) {
             StringBuilder code = new StringBuilder(LENGTH);
             for (int i = 0; i < LENGTH; i++) {
