@@ -11,6 +11,7 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.http.Bodies;
 import io.gatehouse.server.http.Forms;
 import io.gatehouse.server.http.Html;
+import io.gatehouse.server.http.JsonBody;
 import io.gatehouse.server.http.Links;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Requests;
@@ -40,6 +41,8 @@ import java.util.regex.Pattern;
  */
 public final class KioskPages {
     public static final String KIOSK_PATH = "/kiosk";
+    /** Where the kiosk's script posts camera frames; bodies there may be larger than elsewhere. */
+    public static final String FRAMES_PATH = "/kiosk/frames";
     /** The camera may be used by the kiosk page only; nothing else on this origin asks for it. */
     private static final String KIOSK_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src"
             + " 'self' data:; media-src 'self' blob: mediastream:; connect-src 'self'; form-action 'self';"
@@ -95,7 +98,7 @@ public final class KioskPages {
     public void register(Routes routes) {
         routes.page(HandlerType.GET, Kiosks.PAIR_PATH + "{token}", this::pair)
                 .page(HandlerType.GET, KIOSK_PATH, this::idle)
-                .page(HandlerType.POST, KIOSK_PATH + "/frames", this::frame)
+                .page(HandlerType.POST, FRAMES_PATH, this::frame)
                 .page(HandlerType.POST, KIOSK_PATH + "/check-in", this::typedCode)
                 .page(HandlerType.GET, KIOSK_PATH + "/assets/{name}", KioskPages::asset)
                 .page(HandlerType.GET, PassBinding.BIND_PATH + "{token}", this::bindPage)
@@ -159,8 +162,8 @@ public final class KioskPages {
         if (!type.startsWith("image/jpeg") && !type.startsWith("image/png")) {
             throw GatehouseException.invalid("invalid_frame", "a camera frame must be image/jpeg or image/png");
         }
-        Optional<CheckIns.Welcome> welcome = checkIns.checkInByFrame(kiosk, ctx.bodyAsBytes(),
-                Requests.client(ctx));
+        Optional<CheckIns.Welcome> welcome = checkIns.checkInByFrame(kiosk, JsonBody.readBounded(ctx,
+                CheckIns.MAX_FRAME_BYTES), Requests.client(ctx));
         Html.noStore(ctx);
         if (welcome.isEmpty()) {
             ctx.status(204);
