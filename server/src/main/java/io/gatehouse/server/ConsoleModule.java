@@ -11,6 +11,7 @@ import io.gatehouse.server.console.AuditPages;
 import io.gatehouse.server.console.ConsoleSessionController;
 import io.gatehouse.server.console.ConsoleSessions;
 import io.gatehouse.server.console.DoorsPages;
+import io.gatehouse.server.console.KiosksPages;
 import io.gatehouse.server.console.OverviewPages;
 import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
@@ -37,7 +38,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
     }
 
     void register(Web web, Core core, Services services, PasskeyModule passkeys, InsightModule insight,
-            OidcClients oidcClients) {
+            OidcClients oidcClients, KioskModule kiosk) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
         new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
@@ -57,6 +58,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
                 services.reader().sync(), web.links(), web.maxBody()).register(web.routes());
         new ApplicationsPages(oidcClients, access, web.links(), web.maxBody()).register(web.routes());
         new CodesPages(services.codes().codes(), web.maxBody()).register(web.routes());
+        new KiosksPages(kiosk.kiosks(), web.links(), web.maxBody()).register(web.routes());
     }
 
     void schedule(Background background) {

@@ -184,8 +184,11 @@ public final class Gatehouse implements AutoCloseable {
         alerts.register(web);
         VisitorsModule visitors = VisitorsModule.open(core, services.people(), web);
         visitors.register(web);
+        KioskModule kiosk = KioskModule.open(core, services, new io.gatehouse.server.kiosk.HostMail(
+                visitors.outbox(), services.people().users(), config.visitors().siteZone()), web);
+        kiosk.register(web, core);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
-        console.register(web, core, services, passkeys, insight, oidc.clients());
+        console.register(web, core, services, passkeys, insight, oidc.clients(), kiosk);
 
         app.start();
         links.listeningOn(config.bind(), app.port());
@@ -222,8 +225,13 @@ public final class Gatehouse implements AutoCloseable {
         int maxBody = config.maxBodyBytes();
         // Event uploads may be larger than other bodies.
         int eventUploadLimit = Math.max(maxBody, ReaderSyncController.EVENT_UPLOAD_MAX_BYTES);
-        BufferedBodies bodies = new BufferedBodies(path -> "/api/v1/reader/events".equals(path) ? eventUploadLimit
-                : maxBody, BODY_DEADLINE, BODY_GRACE, MIN_BODY_BYTES_PER_SECOND, BODY_BUDGET_BYTES);
+        // And a kiosk's camera frames.
+        int frameLimit = Math.max(maxBody, io.gatehouse.server.kiosk.CheckIns.MAX_FRAME_BYTES);
+        BufferedBodies bodies = new BufferedBodies(path -> switch (path) {
+            case "/api/v1/reader/events" -> eventUploadLimit;
+            case io.gatehouse.server.kiosk.KioskPages.FRAMES_PATH -> frameLimit;
+            default -> maxBody;
+        }, BODY_DEADLINE, BODY_GRACE, MIN_BODY_BYTES_PER_SECOND, BODY_BUDGET_BYTES);
         jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(MAX_HEAD_BYTES);
             http.setIdleTimeout(BLOCKING_IO_TIMEOUT.toMillis());

@@ -38,7 +38,8 @@ public record Services(Core core, AuthModule auth, PeopleModule people, TotpModu
             PeopleModule people = PeopleModule.open(core);
             ReaderModule reader = ReaderModule.open(core, codes);
             AccessModule access = AccessModule.open(core, people, reader.mintingKeys(),
-                    new io.gatehouse.server.visitor.VisitorPassDecisions(), codes);
+                    new io.gatehouse.server.kiosk.BoundPassDecisions(
+                            new io.gatehouse.server.visitor.VisitorPassDecisions()), codes);
             // The bootstrap link ends once an administrator can sign in to the console with a passkey.
             AuthModule auth = AuthModule.open(core, tx -> people.users().activeWithRole(tx, Role.ADMIN.code())
                     .stream().anyMatch(userId -> access.devices().hasActivePasskey(tx, userId)));

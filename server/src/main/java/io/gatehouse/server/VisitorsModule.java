@@ -21,7 +21,8 @@ public record VisitorsModule(Outbox outbox, VisitorPasses passes) implements Aut
                 ? Optional.of(new Mailer(core.config().mail(), core.clock())) : Optional.empty();
         Outbox outbox = new Outbox(core.database(), core.secrets(), transport, core.clock(), core.random());
         VisitorPasses passes = new VisitorPasses(core.database(), core.audit(), outbox, core.secrets(),
-                people.users(), core.config().visitors(), web.links()::base, core.clock(), core.random());
+                people.users(), core.config().visitors(), web.links()::base, core.clock(), core.random(),
+                new io.gatehouse.server.kiosk.ShortCodes(core.random()));
         return new VisitorsModule(outbox, passes);
     }
 

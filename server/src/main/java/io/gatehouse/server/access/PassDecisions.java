@@ -1,5 +1,7 @@
 package io.gatehouse.server.access;
 
+import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,6 +20,23 @@ public interface PassDecisions {
      * grants there. Writes nothing else: the caller writes the audit record from the answer.
      */
     PassDecision decide(Tx tx, String payload, Door door, Instant now);
+
+    /**
+     * The pass whose bound phone holds {@code credential}: what {@link ScanService} asks when a minted proof names a
+     * credential id that is not a device's. Empty when no pass has it (the proof is then an unknown credential).
+     */
+    default Optional<String> passOfCredential(ReadTx tx, CredentialId credential) {
+        return Optional.empty();
+    }
+
+    /**
+     * Decides the pass {@code visitorId} at {@code door} for a proof minted for its bound phone, after the proof
+     * passed the verifier's steps; as {@link #decide} from the known pass on, counting the entry it grants, where a
+     * door that demands a bound pass is satisfied.
+     */
+    default PassDecision decideBound(Tx tx, String visitorId, Door door, Instant now) {
+        return PassDecision.deny("unknown_pass", Optional.of(visitorId), "bound passes are not decided here");
+    }
 
     /**
      * A pass decision.

@@ -6,7 +6,10 @@ import io.gatehouse.protocol.access.AccessContext;
 import io.gatehouse.protocol.access.AccessProof;
 import io.gatehouse.protocol.access.AccessProofCodec;
 import io.gatehouse.protocol.access.AccessVerifier;
+import io.gatehouse.protocol.access.AccessRule;
 import io.gatehouse.protocol.access.CredentialId;
+import io.gatehouse.protocol.access.CredentialView;
+import io.gatehouse.protocol.access.DeviceTrust;
 import io.gatehouse.protocol.access.Decision;
 import io.gatehouse.protocol.access.MintingKey;
 import io.gatehouse.protocol.access.MintingKeyDirectory;
@@ -33,6 +36,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -236,12 +240,25 @@ public final class ScanService {
             return decidePass(tx, reader, door.door(), request, eventId, client);
         }
         Optional<DeviceCredential> credential = storedCredential.flatMap(Tx.Result::get);
+        // A minted proof whose credential is no device's may be of a visitor pass's bound phone (a rare read).
+        Optional<String> boundPass = credential.isEmpty() ? proof.filter(p -> p.type() == ProofType.SERVER_MINTED)
+                .flatMap(p -> passes.passOfCredential(tx, p.credentialId())) : Optional.empty();
         UseCheck uses = new UseCheck(spent || usedBefore.map(Tx.Result::get).orElse(false));
         long now = clock.instant().getEpochSecond();
-        AccessContext context = new AccessContext(door.door().settings(), now,
-                id -> credential.filter(row -> row.id().equals(id)).map(DeviceCredential::view), uses,
-                zoneId -> door.rules(), MintingKeyDirectory.of(published.map(Tx.Result::get).orElse(List.of())));
+        AccessContext context = new AccessContext(door.door().settings(), now, boundPass.isPresent()
+                ? id -> Optional.of(boundPassView(id, boundPass.get()))
+                : id -> credential.filter(row -> row.id().equals(id)).map(DeviceCredential::view), uses,
+                boundPass.isPresent() ? zoneId -> List.of(AccessRule.forUser(door.door().zoneId(),
+                        boundPassUser(boundPass.get()), List.of())) : zoneId -> door.rules(),
+                MintingKeyDirectory.of(published.map(Tx.Result::get).orElse(List.of())));
         Decision decision = new AccessVerifier(signatures).decide(sent.parsed(), context);
+        // Steps 1 to 6 held for a bound pass's proof (and its own rule, step 7): the pass decides the rest.
+        Optional<PassDecisions.PassDecision> passDecision = boundPass.filter(id -> decision.granted())
+                .map(id -> passes.decideBound(tx, id, door.door(), clock.instant()));
+        boolean granted = decision.granted() && passDecision.map(PassDecisions.PassDecision::granted).orElse(true);
+        String reason = granted ? null : passDecision.filter(pass -> !pass.granted())
+                .map(PassDecisions.PassDecision::reason).orElseGet(() -> decision.reason().code());
+        String detail = passDecision.map(PassDecisions.PassDecision::detail).orElse(decision.detail());
 
         Tx.Batch writes = new Tx.Batch();
         Optional<Tx.Result<Integer>> recorded = uses.first.map(use -> DoorStore.recordUse(writes, use.credential(),
@@ -249,17 +266,19 @@ public final class ScanService {
         long nowMillis = clock.millis();
         // A first use is of an authentic, fresh proof: the device's last use, in the same batch (no round trip).
         uses.first.ifPresent(use -> DeviceStore.recordUse(writes, use.credential(), nowMillis));
-        audit.append(writes, auditEvent(reader, door.door(), decision, credential, client, now,
-                request.payload()), eventId.orElse(null), nowMillis);
+        AuditEvent.Builder event = auditEvent(reader, door.door(), decision, boundPass.isPresent() ? Optional.empty()
+                : credential, client, now, request.payload());
+        boundPass.ifPresent(id -> event.detail("visitor", id).detail("boundPass", true));
+        audit.append(writes, event.reason(reason).detail("detail", detail).result(granted ? "grant" : "deny"),
+                eventId.orElse(null), nowMillis);
         request.eventId().ifPresent(id -> ReaderStore.insertEvent(writes, Readers.onlineDecision(reader, id,
-                decision.granted() ? "grant" : "deny", decision.granted() ? null : decision.reason().code(),
-                decision.proof().map(p -> p.credentialId().toString()).orElse(null), nowMillis)));
+                granted ? "grant" : "deny", reason, decision.proof().map(p -> p.credentialId().toString())
+                .orElse(null), nowMillis)));
         tx.run(writes);
         if (recorded.isPresent() && recorded.get().get() == 0) {
             throw new UseRecordedConcurrently();
         }
-        return new Outcome(decision.granted(), decision.granted() ? null : decision.reason().code(),
-                door.door().id(), false, decision.detail());
+        return new Outcome(granted, reason, door.door().id(), false, detail);
     }
 
     /**
@@ -340,7 +359,20 @@ public final class ScanService {
         }
     }
 
-    private static AuditEvent auditEvent(Readers.Reader reader, Door door, Decision decision,
+    /**
+     * A bound pass's credential as the verifier sees it: a passkey credential (minted proofs only), always active (an
+     * ended pass is refused by the pass's own decision), of the lowest trust: the phone's passkey was not attested.
+     */
+    private static CredentialView boundPassView(CredentialId id, String visitorId) {
+        return CredentialView.passkey(id, boundPassUser(visitorId), "pass:" + visitorId, true, true,
+                DeviceTrust.SOFTWARE, Set.of());
+    }
+
+    private static String boundPassUser(String visitorId) {
+        return "visitor:" + visitorId;
+    }
+
+    private static AuditEvent.Builder auditEvent(Readers.Reader reader, Door door, Decision decision,
             Optional<DeviceCredential> row, ClientInfo client, long now, String payload) {
         AuditEvent.Builder event = AuditEvent.of(reader.actor(), "door.scan", client)
                 .subject("door:" + door.id())
@@ -353,13 +385,13 @@ public final class ScanService {
                 .detail("proofIssuedAt", Instant.ofEpochSecond(proof.issuedAtEpochSecond()).toString()));
         decision.proof().filter(proof -> proof.type() == ProofType.SERVER_MINTED)
                 .ifPresent(proof -> event.detail("mintingKey", proof.mintingKeyId()));
-        decision.credential().ifPresent(credential -> {
+        decision.credential().filter(credential -> row.isPresent()).ifPresent(credential -> {
             DeviceCredential device = row.orElseThrow();
             event.user(credential.userId()).detail("device", credential.deviceId())
                     .detail("deviceTrust", credential.trust().code()).detail("deviceModel", device.model())
                     .detail("deviceOs", device.os()).detail("appVersion", device.appVersion());
         });
-        return event.result(decision.granted() ? "grant" : "deny");
+        return event;
     }
 
     /**

@@ -61,7 +61,7 @@ public final class SiteAdmin {
     /** What an admin posts to create a door; every setting but the zone and the name has a default. */
     public record NewDoor(String zoneId, String name, Integer proofLifetimeSeconds, Integer allowedSkewSeconds,
             Boolean requireUserVerification, String minimumDeviceTrust, String offlineMode,
-            Integer maxBundleAgeSeconds) {
+            Integer maxBundleAgeSeconds, Boolean requireBoundPass) {
         public NewDoor {
             Fields.required("zoneId", zoneId, "a string");
             checkName(name);
@@ -73,6 +73,7 @@ public final class SiteAdmin {
             trust(minimumDeviceTrust);
             offlineMode = checkOfflineMode(offlineMode == null ? "fail_secure" : offlineMode);
             maxBundleAgeSeconds = range("maxBundleAgeSeconds", maxBundleAgeSeconds, 86_400, 5, MAX_BUNDLE_AGE_SECONDS);
+            requireBoundPass = requireBoundPass != null && requireBoundPass;
         }
     }
 
@@ -149,7 +150,7 @@ public final class SiteAdmin {
         DoorStore.DoorRow door = new DoorStore.DoorRow(Ids.newId(random, "door"), request.zoneId(), request.name(),
                 request.proofLifetimeSeconds(), request.allowedSkewSeconds(), request.requireUserVerification(),
                 DeviceTrust.parse(request.minimumDeviceTrust()), request.offlineMode(),
-                request.maxBundleAgeSeconds());
+                request.maxBundleAgeSeconds(), request.requireBoundPass());
         return database.inTransaction(tx -> {
             requireZone(tx, door.zoneId());
             DoorStore.insertDoor(tx, door, clock.millis());
@@ -160,7 +161,8 @@ public final class SiteAdmin {
                     .detail("allowedSkewSeconds", view.allowedSkewSeconds())
                     .detail("requireUserVerification", view.requireUserVerification())
                     .detail("minimumDeviceTrust", view.minimumDeviceTrust()).detail("offlineMode", view.offlineMode())
-                    .detail("maxBundleAgeSeconds", view.maxBundleAgeSeconds()).success());
+                    .detail("maxBundleAgeSeconds", view.maxBundleAgeSeconds())
+                    .detail("requireBoundPass", view.requireBoundPass()).success());
             return view;
         });
     }

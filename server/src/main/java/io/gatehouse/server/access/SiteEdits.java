@@ -53,7 +53,7 @@ public final class SiteEdits {
     /** What a change to a door may hold: its zone (a move to another zone, even of another site), name, settings. */
     public record DoorPatch(String zoneId, String name, Integer proofLifetimeSeconds, Integer allowedSkewSeconds,
             Boolean requireUserVerification, String minimumDeviceTrust, String offlineMode,
-            Integer maxBundleAgeSeconds) {
+            Integer maxBundleAgeSeconds, Boolean requireBoundPass) {
         public DoorPatch {
             if (name != null) {
                 SiteAdmin.checkName(name);
@@ -152,13 +152,14 @@ public final class SiteEdits {
                     patch.minimumDeviceTrust() == null ? before.minimumDeviceTrust()
                             : SiteAdmin.trust(patch.minimumDeviceTrust()).code(),
                     Objects.requireNonNullElse(patch.offlineMode(), before.offlineMode()),
-                    Objects.requireNonNullElse(patch.maxBundleAgeSeconds(), before.maxBundleAgeSeconds()));
+                    Objects.requireNonNullElse(patch.maxBundleAgeSeconds(), before.maxBundleAgeSeconds()),
+                    Objects.requireNonNullElse(patch.requireBoundPass(), before.requireBoundPass()));
             Map<String, Change> changes = changes(before, after);
             if (!changes.isEmpty()) {
                 DoorStore.updateDoor(tx, new DoorStore.DoorRow(doorId, after.zoneId(), after.name(),
                         after.proofLifetimeSeconds(), after.allowedSkewSeconds(), after.requireUserVerification(),
                         SiteAdmin.trust(after.minimumDeviceTrust()), after.offlineMode(),
-                        after.maxBundleAgeSeconds()));
+                        after.maxBundleAgeSeconds(), after.requireBoundPass()));
                 if (!changes.keySet().equals(Set.of("name"))) {
                     DoorStore.raiseRevisionOfDoor(tx, doorId);
                 }
@@ -265,6 +266,7 @@ public final class SiteEdits {
                 after.requireUserVerification());
         compare(changes, "minimumDeviceTrust", before.minimumDeviceTrust(), after.minimumDeviceTrust());
         compare(changes, "offlineMode", before.offlineMode(), after.offlineMode());
+        compare(changes, "requireBoundPass", before.requireBoundPass(), after.requireBoundPass());
         compare(changes, "maxBundleAgeSeconds", before.maxBundleAgeSeconds(), after.maxBundleAgeSeconds());
         return changes;
     }

@@ -38,7 +38,7 @@ public final class PasskeyRelyingParty {
     }
 
     /** The relying party; refuses with {@code insecure_origin} where browsers would not offer WebAuthn. */
-    RelyingParty get(CredentialRepository credentials) {
+    public RelyingParty get(CredentialRepository credentials) {
         RelyingParty rp = built;
         if (rp == null) {
             RelyingPartyOrigin origin = RelyingPartyOrigin.of(base.get());

@@ -35,7 +35,7 @@ public final class Invitations {
     /** What the HTML template shows. */
     public record Content(String name, Optional<String> hostName, String from, String until, String timeZone,
             int maxEntries, List<String> places, Optional<String> note, String passPage, String imageId,
-            int imageWidth) {
+            int imageWidth, String shortCode) {
     }
 
     /**
@@ -44,15 +44,16 @@ public final class Invitations {
      * @param link the QR code's text, {@code <base>/q/<handle>}
      * @param passPage the pass's page, {@code <base>/visit/<handle>}
      * @param places the names of the invited doors and zones
+     * @param shortCode the code to type at a lobby kiosk instead of showing the QR code
      */
     static MailMessage of(Visitor visitor, String link, String passPage, List<String> places,
-            Optional<String> hostName, ZoneId zone) {
+            Optional<String> hostName, ZoneId zone, String shortCode) {
         QrCode code = QrCode.encode(link, ErrorCorrection.M);
         byte[] png = code.toPng(MODULE_PIXELS);
         int width = (code.size() + 2 * QrCode.DEFAULT_QUIET_ZONE) * MODULE_PIXELS;
         Content content = new Content(visitor.name().orElseThrow(), hostName, when(visitor.from(), zone),
                 when(visitor.until(), zone), zone.getId(), visitor.maxEntries(), places, visitor.note(), passPage,
-                IMAGE_ID, width);
+                IMAGE_ID, width, shortCode);
         StringOutput html = new StringOutput();
         ENGINE.render("visitor/invitation.jte", Map.of("invitation", content), html);
         return new MailMessage(visitor.email().orElseThrow(), "Your visitor pass", text(content),
@@ -71,6 +72,8 @@ public final class Invitations {
                 .append(content.maxEntries()).append("\nDoors: ").append(String.join(", ", content.places()))
                 .append("\n\n");
         content.note().ifPresent(note -> text.append("A note from your host: ").append(note).append("\n\n"));
+        text.append("At the lobby kiosk, show the QR code or type this code: ").append(content.shortCode())
+                .append("\n\n");
         text.append("Show the QR code of this e-mail (in its HTML version) at the reader of a door.\nYour pass and"
                 + " its details: ").append(content.passPage()).append("\n\nAnyone who has this e-mail or its code"
                 + " can use the pass: please do not forward it.\n");

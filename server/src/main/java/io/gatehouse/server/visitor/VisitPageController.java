@@ -34,7 +34,8 @@ public final class VisitPageController {
 
     private void page(Context ctx) {
         try {
-            render(ctx, 200, "visitor/pass.jte", Map.of("pass", passes.page(ctx.pathParam("handle"))));
+            render(ctx, 200, "visitor/pass.jte", Map.of("pass", passes.page(ctx.pathParam("handle")),
+                    "handle", ctx.pathParam("handle")));
         } catch (GatehouseException e) {
             if (ProblemMapper.status(e) >= 500) {
                 throw e;

@@ -10,7 +10,8 @@ import java.util.Optional;
  * The online decision on a visitor pass, in numbered steps with one reason each (docs/protocol.md, "Visitor
  * passes"): 1 parse ({@code malformed_pass}), 2 known pass ({@code unknown_pass}), 3 not erased or revoked
  * ({@code pass_erased}, {@code pass_revoked}), 4 door invited, directly or by its zone ({@code door_not_invited}),
- * 5 inside the window with the door's allowed skew ({@code pass_not_yet_valid}, {@code pass_expired}), 6 an entry
+ * 4b at a door that demands a bound pass, a code minted for the pass's bound phone, not its QR code
+ * ({@code pass_not_bound}), 5 inside the window with the door's allowed skew ({@code pass_not_yet_valid}, {@code pass_expired}), 6 an entry
  * left, counted by a conditional UPDATE in the decision's transaction ({@code entries_used_up}), 7 grant.
  */
 public final class VisitorPassDecisions implements PassDecisions {
@@ -33,7 +34,21 @@ public final class VisitorPassDecisions implements PassDecisions {
         if (found.isEmpty()) {
             return PassDecision.deny("unknown_pass", Optional.empty(), "no pass has this handle");
         }
-        Visitor pass = found.get();
+        return decideEntry(tx, found.get(), door, now, false);
+    }
+
+    @Override
+    public PassDecision decideBound(Tx tx, String visitorId, Door door, Instant now) {
+        // 2. The pass the bound credential belongs to.
+        Optional<Visitor> found = VisitorStore.byId(tx, visitorId);
+        if (found.isEmpty()) {
+            return PassDecision.deny("unknown_pass", Optional.of(visitorId), "no pass has this id");
+        }
+        return decideEntry(tx, found.get(), door, now, true);
+    }
+
+    /** Steps 3 to 7, for a pass shown as its QR code or ({@code bound}) as a code minted for its bound phone. */
+    private static PassDecision decideEntry(Tx tx, Visitor pass, Door door, Instant now, boolean bound) {
         Optional<String> visitor = Optional.of(pass.id());
         // 3. Not erased, not revoked.
         if (pass.erased()) {
@@ -45,6 +60,11 @@ public final class VisitorPassDecisions implements PassDecisions {
         // 4. The door, by itself or by its zone.
         if (!pass.invites(door.id(), door.zoneId())) {
             return PassDecision.deny("door_not_invited", visitor, "the pass does not name this door or its zone");
+        }
+        // 4b. A door that demands a bound pass takes only the code of the pass's bound phone, not the QR code.
+        if (door.requireBoundPass() && !bound) {
+            return PassDecision.deny("pass_not_bound", visitor, "door " + door.id() + " requires a pass bound to a"
+                    + " phone; the plain QR code was shown");
         }
         // 5. The window, widened by the door's allowed skew at both ends as for access proofs.
         long skew = door.allowedSkewSeconds();

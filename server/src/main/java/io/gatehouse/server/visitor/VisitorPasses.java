@@ -44,9 +44,14 @@ public final class VisitorPasses {
     private final Clock clock;
     private final SecureRandom random;
 
+    /** Short codes for kiosks: a new one with each invitation sent (only its hash is kept, so resending needs one). */
+    private final PassCodes codes;
+
     public VisitorPasses(Database database, AuditLog audit, Outbox outbox, SecretBox secrets, UserService users,
-            GatehouseConfig.Visitors windows, Supplier<URI> base, Clock clock, SecureRandom random) {
+            GatehouseConfig.Visitors windows, Supplier<URI> base, Clock clock, SecureRandom random,
+            PassCodes codes) {
         this.database = database;
+        this.codes = codes;
         this.audit = audit;
         this.outbox = outbox;
         this.secrets = secrets;
@@ -100,7 +105,8 @@ public final class VisitorPasses {
             return Optional.empty();
         }
         String messageId = outbox.enqueue(tx, Invitations.PURPOSE, visitor.id(), Invitations.of(visitor,
-                PassHandles.link(base.get(), handle), passPage(handle), places, hostName, windows.siteZone()));
+                PassHandles.link(base.get(), handle), passPage(handle), places, hostName, windows.siteZone(),
+                codes.issue(tx, visitor.id())));
         VisitorStore.setInvitation(tx, visitor.id(), messageId);
         return Optional.of(messageId);
     }

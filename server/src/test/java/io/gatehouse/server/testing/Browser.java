@@ -44,12 +44,26 @@ public final class Browser implements AutoCloseable {
 
     /** Starts Chromium with {@code authenticator} attached; skips the calling test when Chromium is missing. */
     public static Browser start(Authenticator authenticator) {
+        return start(authenticator, java.util.List.of());
+    }
+
+    /**
+     * Starts Chromium whose camera shows {@code video} (a Y4M or MJPEG file, looped) and is allowed without asking:
+     * a kiosk's camera in front of a visitor's QR code.
+     */
+    public static Browser startWithCamera(Authenticator authenticator, Path video) {
+        return start(authenticator, java.util.List.of("--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream", "--use-file-for-fake-video-capture=" + video.toAbsolutePath()));
+    }
+
+    private static Browser start(Authenticator authenticator, java.util.List<String> extraArguments) {
         Path chromium = ExternalTool.require("chromium", "chromium");
         Path chromedriver = ExternalTool.require("chromedriver", "chromium-driver");
         ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile()).addArguments("--headless",
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
                 // A phone's screen, so that a page is seen as a phone shows it.
                 "--window-size=412,915");
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);

@@ -62,9 +62,15 @@ public final class TestServer implements AutoCloseable {
      * IP address, and a browser treats localhost as a secure context.
      */
     public static TestServer startOnLocalhost(Path dataDir, boolean withAdmin) {
+        return startOnLocalhost(dataDir, withAdmin, Map.of());
+    }
+
+    /** As {@link #startOnLocalhost(Path, boolean)}, with more configuration (an SMTP server, say). */
+    public static TestServer startOnLocalhost(Path dataDir, boolean withAdmin, Map<String, String> more) {
         int port = freePort();
-        Map<String, String> extra = Map.of("port", String.valueOf(port), "public-base-url", "http://localhost:"
-                + port);
+        Map<String, String> extra = new HashMap<>(more);
+        extra.put("port", String.valueOf(port));
+        extra.put("public-base-url", "http://localhost:" + port);
         return withAdmin ? start(dataDir, extra) : startWithoutAdmin(dataDir, extra);
     }
 
