@@ -78,6 +78,9 @@ final class PdfRendering {
                     content.drawImage(image, x0 + (float) box[0] * module,
                             top - (float) (box[1] + box[3]) * module, (float) box[2] * module, (float) box[3] * module);
                 }
+                // The caption in the brand's darker colour: on the white page, a light foreground would vanish.
+                content.setNonStrokingColor(new Color((branding.lightOnDark() ? branding.background()
+                        : branding.foreground()).toInt()));
                 float baseline = bottom - GAP;
                 for (String line : caption) {
                     baseline -= CAPTION_SIZE;

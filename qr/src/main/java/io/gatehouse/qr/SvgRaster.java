@@ -25,9 +25,10 @@ import org.xml.sax.SAXException;
  * Rasterises the SVG documents {@link SvgRendering} writes, from the document itself: its {@code viewBox}, filled
  * {@code rect}s, {@code path}s made of {@code M}, {@code h}, {@code v} and {@code z}, and {@code image}s holding a
  * PNG data URI. The JDK has no SVG renderer; this one draws exactly that subset and refuses anything else, so that
- * what is checked is the document that is served, not the matrix it was made from.
+ * what is checked is the document that is served, not the matrix it was made from. Public so that tests elsewhere
+ * can hand a served SVG to a decoder that reads only raster images.
  */
-final class SvgRaster {
+public final class SvgRaster {
 
     private static final String SVG_NAMESPACE = "http://www.w3.org/2000/svg";
     private static final Pattern VIEW_BOX = Pattern.compile("0 0 (\\d+) (\\d+)");
@@ -40,9 +41,12 @@ final class SvgRaster {
     /**
      * Draws {@code svg} at {@code pixelsPerUnit} pixels per {@code viewBox} unit.
      *
+     * @param svg a document {@link QrRenderer} wrote; not null
+     * @param pixelsPerUnit pixels per module, 1 or more
+     * @return the image, transparent where nothing was drawn; never null
      * @throws QrException {@link QrException.Reason#NOT_DECODABLE} for a document outside the subset
      */
-    static BufferedImage rasterise(String svg, int pixelsPerUnit) {
+    public static BufferedImage rasterise(String svg, int pixelsPerUnit) {
         Element root = parse(svg);
         if (!SVG_NAMESPACE.equals(root.getNamespaceURI()) || !"svg".equals(root.getLocalName())) {
             throw refused("the root element is not an SVG <svg>");

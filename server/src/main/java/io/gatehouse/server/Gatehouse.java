@@ -1,5 +1,8 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.codes.CodeImageController;
+import io.gatehouse.server.codes.CodeImages;
+import io.gatehouse.server.codes.CodeUrls;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.auth.TokenController;
@@ -167,6 +170,9 @@ public final class Gatehouse implements AutoCloseable {
         services.totp().register(web);
         services.access().register(web);
         services.reader().register(web, services.access().readers());
+        CodeUrls codeUrls = id -> Optional.empty(); // wired to ManagedCodes at merge
+        new CodeImageController(routes, codeUrls, new CodeImages(core.database(), core.audit(), core.clock()),
+                web.auth());
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
         LoginModule login = LoginModule.open(core, passkeys, services.access(), web);
@@ -208,8 +214,12 @@ public final class Gatehouse implements AutoCloseable {
         int maxBody = config.maxBodyBytes();
         // Event uploads may be larger than other bodies.
         int eventUploadLimit = Math.max(maxBody, ReaderSyncController.EVENT_UPLOAD_MAX_BYTES);
-        BufferedBodies bodies = new BufferedBodies(path -> "/api/v1/reader/events".equals(path) ? eventUploadLimit
-                : maxBody, BODY_DEADLINE, BODY_GRACE, MIN_BODY_BYTES_PER_SECOND, BODY_BUDGET_BYTES);
+        int logoUploadLimit = Math.max(maxBody, CodeImages.MAX_LOGO_BYTES);
+        BufferedBodies bodies = new BufferedBodies(path -> switch (path) {
+            case "/api/v1/reader/events" -> eventUploadLimit;
+            case CodeImageController.LOGO_PATH -> logoUploadLimit;
+            default -> maxBody;
+        }, BODY_DEADLINE, BODY_GRACE, MIN_BODY_BYTES_PER_SECOND, BODY_BUDGET_BYTES);
         jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(MAX_HEAD_BYTES);
             http.setIdleTimeout(BLOCKING_IO_TIMEOUT.toMillis());

@@ -44,5 +44,9 @@ public enum Permission {
     /** Register, list and delete the applications that sign people in through the OpenID Connect provider. */
     OIDC_CLIENTS,
     /** Verify TOTP and recovery codes for an application. */
-    VERIFY
+    VERIFY,
+    /** List managed codes, read their scan analytics and render their images. */
+    CODES_READ,
+    /** Create, change and revoke managed codes; upload and remove the logo of code images. */
+    CODES_WRITE
 }

@@ -21,7 +21,11 @@ public enum Scope {
     AUDIT_READ("audit:read", EnumSet.of(Permission.AUDIT_READ)),
     SECURITY("security", Role.SECURITY.permissions()),
     HELPDESK("helpdesk", Role.HELPDESK.permissions()),
-    AUDITOR("auditor", Role.AUDITOR.permissions());
+    AUDITOR("auditor", Role.AUDITOR.permissions()),
+    /** Read managed codes, their analytics and images. */
+    CODES_READ("codes:read", EnumSet.of(Permission.CODES_READ)),
+    /** Manage codes and the logo of their images. */
+    CODES_WRITE("codes:write", EnumSet.of(Permission.CODES_READ, Permission.CODES_WRITE));
 
     private final String code;
     private final Set<Permission> permissions;
