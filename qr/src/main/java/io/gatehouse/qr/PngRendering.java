@@ -4,9 +4,14 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+import java.util.Arrays;
 
 /** Draws a symbol as pixels for a PNG. */
 final class PngRendering {
+    /** Palette indices of the indexed image. */
+    private static final int DARK = 0;
+    private static final int LIGHT = 1;
 
     private PngRendering() {
     }
@@ -41,10 +46,10 @@ final class PngRendering {
                     + " pixels = " + imagePixels);
         }
         int origin = (imagePixels - sideModules * modulePixels) / 2 + branding.quietZone() * modulePixels;
-        BufferedImage image = branding.logo().isPresent()
-                ? new BufferedImage(imagePixels, imagePixels, BufferedImage.TYPE_INT_RGB)
-                : new BufferedImage(imagePixels, imagePixels, BufferedImage.TYPE_BYTE_BINARY,
-                        palette(branding.foreground(), branding.background()));
+        if (branding.logo().isEmpty()) {
+            return drawIndexed(symbol, branding, imagePixels, modulePixels, origin);
+        }
+        BufferedImage image = new BufferedImage(imagePixels, imagePixels, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = image.createGraphics();
         try {
             graphics.setColor(new Color(branding.background().toInt()));
@@ -52,15 +57,44 @@ final class PngRendering {
             graphics.setColor(new Color(branding.foreground().toInt()));
             symbol.forEachRun((x, y, length) -> graphics.fillRect(origin + x * modulePixels,
                     origin + y * modulePixels, length * modulePixels, modulePixels));
-            branding.logo().ifPresent(logo -> symbol.logoBox(logo).ifPresent(box -> {
-                int width = Math.max(1, (int) Math.floor(box[2] * modulePixels));
-                int height = Math.max(1, (int) Math.floor(box[3] * modulePixels));
-                int x = origin + (int) Math.round(box[0] * modulePixels + (box[2] * modulePixels - width) / 2);
-                int y = origin + (int) Math.round(box[1] * modulePixels + (box[3] * modulePixels - height) / 2);
-                graphics.drawImage(logo.scaledToFit(width, height), x, y, null);
-            }));
+            Logo logo = branding.logo().orElseThrow();
+            double[] box = symbol.logoBox(logo).orElseThrow();
+            int width = Math.max(1, (int) Math.floor(box[2] * modulePixels));
+            int height = Math.max(1, (int) Math.floor(box[3] * modulePixels));
+            int x = origin + (int) Math.round(box[0] * modulePixels + (box[2] * modulePixels - width) / 2);
+            int y = origin + (int) Math.round(box[1] * modulePixels + (box[3] * modulePixels - height) / 2);
+            graphics.drawImage(logo.scaledToFit(width, height), x, y, null);
         } finally {
             graphics.dispose();
+        }
+        return image;
+    }
+
+    /** Two palette entries, written row by row into the raster: Java2D's drawing on 1-bit images is slow. */
+    private static BufferedImage drawIndexed(Symbol symbol, Branding branding, int imagePixels, int modulePixels,
+            int origin) {
+        BufferedImage image = new BufferedImage(imagePixels, imagePixels, BufferedImage.TYPE_BYTE_BINARY,
+                palette(branding.foreground(), branding.background()));
+        WritableRaster raster = image.getRaster();
+        int[] row = new int[imagePixels];
+        Arrays.fill(row, LIGHT);
+        for (int py = 0; py < origin; py++) {
+            raster.setPixels(0, py, imagePixels, 1, row);
+        }
+        for (int y = 0; y < symbol.size(); y++) {
+            Arrays.fill(row, LIGHT);
+            for (int x = 0; x < symbol.size(); x++) {
+                if (symbol.drawn(x, y)) {
+                    Arrays.fill(row, origin + x * modulePixels, origin + (x + 1) * modulePixels, DARK);
+                }
+            }
+            for (int dy = 0; dy < modulePixels; dy++) {
+                raster.setPixels(0, origin + y * modulePixels + dy, imagePixels, 1, row);
+            }
+        }
+        Arrays.fill(row, LIGHT);
+        for (int py = origin + symbol.size() * modulePixels; py < imagePixels; py++) {
+            raster.setPixels(0, py, imagePixels, 1, row);
         }
         return image;
     }

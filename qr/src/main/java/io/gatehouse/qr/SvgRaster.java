@@ -32,7 +32,8 @@ public final class SvgRaster {
 
     private static final String SVG_NAMESPACE = "http://www.w3.org/2000/svg";
     private static final Pattern VIEW_BOX = Pattern.compile("0 0 (\\d+) (\\d+)");
-    private static final Pattern PATH_TOKEN = Pattern.compile("\\s*([MmHhVvZz])\\s*(-?[0-9.]+)?(?:\\s*,\\s*(-?[0-9.]+))?");
+    private static final Pattern PATH_TOKEN =
+            Pattern.compile("\\s*([MmHhVvZz])\\s*(-?[0-9.]+)?(?:\\s*,\\s*(-?[0-9.]+))?");
     private static final String PNG_DATA = "data:image/png;base64,";
 
     private SvgRaster() {

@@ -84,6 +84,30 @@ class QrRendererTest {
     }
 
     @Test
+    void without_a_logo_the_png_is_1_bit_in_the_two_branding_colours() throws IOException {
+        Rgb navy = Rgb.parse("#1b2a4a");
+        Rgb cream = Rgb.parse("#fff8e7");
+        Branding branding = Branding.DEFAULT.withColours(navy, cream).withModuleSize(ModuleSize.fit(333))
+                .withQuietZone(3);
+        byte[] png = renderer.png(URL, ErrorCorrection.M, branding).bytes();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        QrCode code = QrCode.encode(URL, ErrorCorrection.M);
+        int scale = 333 / (code.size() + 6);
+        int origin = (333 - (code.size() + 6) * scale) / 2 + 3 * scale;
+
+        assertThat(png[24]).as("bit depth").isEqualTo((byte) 1);
+        for (int py = 0; py < 333; py++) {
+            for (int px = 0; px < 333; px++) {
+                int mx = Math.floorDiv(px - origin, scale);
+                int my = Math.floorDiv(py - origin, scale);
+                boolean dark = mx >= 0 && my >= 0 && mx < code.size() && my < code.size() && code.isDark(mx, my);
+                assertThat(image.getRGB(px, py) & 0xFFFFFF).as("pixel %d,%d", px, py)
+                        .isEqualTo(dark ? navy.toInt() : cream.toInt());
+            }
+        }
+    }
+
+    @Test
     void a_target_size_gives_exactly_that_image_side() throws IOException {
         QrImage png = renderer.png(URL, ErrorCorrection.M, Branding.DEFAULT.withModuleSize(ModuleSize.fit(300)));
 
