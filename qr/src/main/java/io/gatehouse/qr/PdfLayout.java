@@ -8,8 +8,8 @@ import java.util.Optional;
  *
  * @param symbolPoints the side of the symbol (without its quiet zone), in points (1/72 inch), at least
  *     {@value #MIN_SYMBOL_POINTS}
- * @param caption a line printed under the code, at most {@value #MAX_CAPTION_LENGTH} characters of the Latin
- *     character set the PDF's standard font covers (Windows-1252)
+ * @param caption a line printed under the code, at most {@value #MAX_CAPTION_LENGTH} characters that the embedded
+ *     font (Liberation Sans: Latin, Greek, Cyrillic) has glyphs for
  */
 public record PdfLayout(double symbolPoints, Optional<String> caption) {
 

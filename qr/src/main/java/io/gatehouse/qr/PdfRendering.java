@@ -1,8 +1,10 @@
 package io.gatehouse.qr;
 
 import java.awt.Color;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +14,8 @@ import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
@@ -30,6 +32,12 @@ final class PdfRendering {
     private static final float CAPTION_SIZE = 12;
     private static final float NOTE_SIZE = 8;
     private static final float GAP = 12;
+    /**
+     * Liberation Sans, the font PDFBox ships as its last resort, embedded as a subset: the PDF's standard fonts
+     * are not embedded, so writing and rendering them makes PDFBox search the system's fonts (seconds on the first
+     * use) and a viewer substitutes its own.
+     */
+    private static final byte[] FONT = font("/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf");
 
     private PdfRendering() {
     }
@@ -37,23 +45,22 @@ final class PdfRendering {
     /**
      * The PDF.
      *
-     * @throws QrException {@link QrException.Reason#INVALID_BRANDING} for a caption with characters the standard
-     *     font cannot show
+     * @throws QrException {@link QrException.Reason#INVALID_BRANDING} for a caption with characters the embedded
+     *     font has no glyph for
      */
     static byte[] write(Symbol symbol, Branding branding, PdfLayout layout) {
-        PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
-        PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
         int quiet = branding.quietZone();
         float module = (float) (layout.symbolPoints() / symbol.size());
         float block = module * (symbol.size() + 2 * quiet);
         float pageWidth = Math.max(block + 2 * MARGIN, MIN_PAGE_WIDTH);
         float textWidth = pageWidth - 2 * MARGIN;
-        List<String> caption = layout.caption().map(text -> wrap(bold, CAPTION_SIZE, text, textWidth))
-                .orElse(List.of());
-        List<String> note = wrap(regular, NOTE_SIZE, note(layout.symbolPoints()), textWidth);
-        float textHeight = caption.size() * CAPTION_SIZE * 1.25f + note.size() * NOTE_SIZE * 1.25f;
-        float pageHeight = MARGIN + block + GAP + textHeight + MARGIN;
         try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            PDFont font = PDType0Font.load(document, new ByteArrayInputStream(FONT), true);
+            List<String> caption = layout.caption().map(text -> wrap(font, CAPTION_SIZE, text, textWidth))
+                    .orElse(List.of());
+            List<String> note = wrap(font, NOTE_SIZE, note(layout.symbolPoints()), textWidth);
+            float textHeight = caption.size() * CAPTION_SIZE * 1.25f + note.size() * NOTE_SIZE * 1.25f;
+            float pageHeight = MARGIN + block + GAP + textHeight + MARGIN;
             PDPage page = new PDPage(new PDRectangle(pageWidth, pageHeight));
             document.addPage(page);
             PDDocumentInformation information = document.getDocumentInformation();
@@ -84,13 +91,13 @@ final class PdfRendering {
                 float baseline = bottom - GAP;
                 for (String line : caption) {
                     baseline -= CAPTION_SIZE;
-                    text(content, bold, CAPTION_SIZE, line, pageWidth, baseline);
+                    text(content, font, CAPTION_SIZE, line, pageWidth, baseline);
                     baseline -= CAPTION_SIZE * 0.25f;
                 }
                 content.setNonStrokingColor(Color.BLACK);
                 for (String line : note) {
                     baseline -= NOTE_SIZE;
-                    text(content, regular, NOTE_SIZE, line, pageWidth, baseline);
+                    text(content, font, NOTE_SIZE, line, pageWidth, baseline);
                     baseline -= NOTE_SIZE * 0.25f;
                 }
             }
@@ -98,6 +105,17 @@ final class PdfRendering {
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("writing a PDF to memory failed", e);
+        }
+    }
+
+    private static byte[] font(String resource) {
+        try (InputStream in = PDDocument.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("PDFBox no longer ships " + resource);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource + " failed", e);
         }
     }
 
@@ -117,7 +135,7 @@ final class PdfRendering {
         }
     }
 
-    private static void text(PDPageContentStream content, PDType1Font font, float size, String line,
+    private static void text(PDPageContentStream content, PDFont font, float size, String line,
             float pageWidth, float baseline) throws IOException {
         content.beginText();
         content.setFont(font, size);
@@ -127,7 +145,7 @@ final class PdfRendering {
     }
 
     /** Breaks {@code text} at spaces into lines no wider than {@code maxWidth}; a longer word gets a line alone. */
-    private static List<String> wrap(PDType1Font font, float size, String text, float maxWidth) {
+    private static List<String> wrap(PDFont font, float size, String text, float maxWidth) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.trim().split(" +")) {
@@ -147,13 +165,12 @@ final class PdfRendering {
         return lines;
     }
 
-    private static float width(PDType1Font font, float size, String text) {
+    private static float width(PDFont font, float size, String text) {
         try {
             return font.getStringWidth(text) / 1000 * size;
         } catch (IllegalArgumentException e) {
-            throw new QrException(QrException.Reason.INVALID_BRANDING, "QR caption: expected characters of the"
-                    + " Latin set (Windows-1252) the PDF's standard font shows, got '" + text + "': " + e.getMessage(),
-                    e);
+            throw new QrException(QrException.Reason.INVALID_BRANDING, "QR caption: expected characters the PDF's"
+                    + " font (Liberation Sans: Latin, Greek, Cyrillic) has, got '" + text + "': " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -203,12 +203,29 @@ class QrRendererTest {
     }
 
     @Test
+    void the_pdf_embeds_its_font_so_greek_and_cyrillic_captions_print() throws IOException {
+        byte[] pdf = renderer.pdf(URL, ErrorCorrection.M, Branding.DEFAULT, PdfLayout.DEFAULT.withCaption(
+                "Είσοδος / Вход / Entrée")).bytes();
+
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            assertThat(new PDFTextStripper().getText(document)).contains("Είσοδος / Вход / Entrée");
+            document.getPage(0).getResources().getFontNames().forEach(name -> {
+                try {
+                    assertThat(document.getPage(0).getResources().getFont(name).isEmbedded()).isTrue();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    @Test
     void a_caption_the_pdf_font_cannot_show_is_refused() {
         PdfLayout layout = PdfLayout.DEFAULT.withCaption("入口");
 
         assertThatThrownBy(() -> renderer.pdf(URL, ErrorCorrection.M, Branding.DEFAULT, layout))
                 .isInstanceOf(QrException.class)
-                .hasMessageStartingWith("QR caption: expected characters of the Latin set (Windows-1252)");
+                .hasMessageStartingWith("QR caption: expected characters the PDF's font (Liberation Sans: Latin, Greek, Cyrillic) has");
     }
 
     @Test
