@@ -21,15 +21,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.RunAll \
- *     [totp] [durable] [proof] [scan] [offline] [bundle] [doorcode] [load] [totp-load] [upload] [slow] [wallet]
- *     [signin-load]
+ *     [totp] [durable] [proof] [scan] [offline] [bundle] [doorcode] [render] [load] [totp-load] [upload] [slow]
+ *     [wallet] [signin-load]
  *     [-p NAME=V1,V2] [--json FILE] [--quick]
  * </pre>
  *
  * The words pick what runs: the JMH classes {@code totp} ({@link TotpVerifyBenchmark}), {@code durable}
  * ({@link DurableVerifyBenchmark}), {@code proof} ({@link ProofVerifyBenchmark}), {@code scan}
  * ({@link DurableScanBenchmark}), {@code offline} ({@link OfflineDecisionBenchmark}), {@code bundle}
- * ({@link BundleBenchmark}), {@code doorcode} ({@link DoorCodeBenchmark}), and {@code load}, the HTTP load
+ * ({@link BundleBenchmark}), {@code doorcode} ({@link DoorCodeBenchmark}), {@code render}
+ * ({@link RenderBenchmark}), and {@code load}, the HTTP load
  * generator {@link ScanLoad} with its default settings, run after the JMH benchmarks (never at the same time),
  * {@code totp-load}, the HTTP load generator for TOTP
  * verification {@link TotpLoad}, {@code upload}, {@link UploadStallLoad} (TOTP latency during reader uploads),
@@ -54,6 +55,7 @@ public final class RunAll {
     private static final String OFFLINE = OfflineDecisionBenchmark.class.getName();
     private static final String BUNDLE = BundleBenchmark.class.getName();
     private static final String DOOR_CODE = DoorCodeBenchmark.class.getName();
+    private static final String RENDER = RenderBenchmark.class.getName();
 
     private RunAll() {
     }
@@ -76,6 +78,7 @@ public final class RunAll {
                 case "offline" -> classes.add(OFFLINE);
                 case "bundle" -> classes.add(BUNDLE);
                 case "doorcode" -> classes.add(DOOR_CODE);
+                case "render" -> classes.add(RENDER);
                 case "load" -> load = true;
                 case "totp-load" -> totpLoad = true;
                 case "upload" -> upload = true;
@@ -93,12 +96,12 @@ public final class RunAll {
                     options.param(nameValues[0], nameValues[1].split(","));
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; expected totp, durable, proof, scan, offline, bundle, doorcode, load, totp-load,"
+                        + "'; expected totp, durable, proof, scan, offline, bundle, doorcode, render, load, totp-load,"
                         + " upload, slow, wallet, signin-load, -p NAME=V1,V2, --json FILE or --quick");
             }
         }
         if (classes.isEmpty() && !load && !totpLoad && !upload && !slow && !wallet && !signInLoad) {
-            classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE, DOOR_CODE));
+            classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE, DOOR_CODE, RENDER));
         }
         String report = "";
         if (!classes.isEmpty()) {
@@ -222,6 +225,19 @@ public final class RunAll {
             doorCode.forEach((method, r) -> out.append(row("-", method, r)));
             out.append(RATIO_HEADER);
             ratio(out, "-", doorCode, "assertion_and_mint", "floor_verify_and_sign", ">= 0.8", 0.8);
+            out.append('\n');
+        }
+        Map<String, Result<?>> render = byMethod(results, RENDER);
+        if (!render.isEmpty()) {
+            out.append("Branded code images, each decoded back before it is returned (RenderBenchmark; average time,"
+                    + " lower is better; a ratio is how many times the floor's time a rendering takes)\n\n");
+            out.append(HEADER);
+            render.forEach((method, r) -> out.append(row("-", method, r)));
+            out.append(RATIO_HEADER);
+            for (String format : List.of("png", "svg", "pdf")) {
+                ratio(out, "-", render, format, "floor_zxing_encode", "(for information)", Double.NaN);
+                ratio(out, "-", render, format + "_logo", "floor_zxing_encode_h", "(for information)", Double.NaN);
+            }
             out.append('\n');
         }
         Map<String, Map<String, Result<?>>> scan = byParam(results, SCAN, "db");

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -72,20 +73,34 @@ public final class QrCode {
      * @throws QrException if the text does not fit in version 40 at this level
      */
     public static QrCode encode(String text, ErrorCorrection level) {
+        return encode(text, level, 1);
+    }
+
+    /**
+     * Encodes text in the smallest symbol of at least {@code minVersion} that holds it: a logo needs room that the
+     * smallest versions do not have.
+     */
+    static QrCode encode(String text, ErrorCorrection level, int minVersion) {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(level, "level");
         boolean ascii = text.chars().allMatch(c -> c < 0x80);
-        Map<EncodeHintType, ?> hints = ascii
-                ? Map.of()
-                : Map.of(EncodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name());
+        Map<EncodeHintType, Object> hints = new EnumMap<>(EncodeHintType.class);
+        if (!ascii) {
+            hints.put(EncodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name());
+        }
         com.google.zxing.qrcode.encoder.QRCode encoded;
         try {
             encoded = Encoder.encode(text, level.toZxing(), hints);
+            if (encoded.getVersion().getVersionNumber() < minVersion) {
+                hints.put(EncodeHintType.QR_VERSION, minVersion);
+                encoded = Encoder.encode(text, level.toZxing(), hints);
+            }
         } catch (WriterException e) {
             int bytes = ascii ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
-            throw new QrException("QR: expected text that fits in version 40 at error correction " + level
-                    + ", got " + text.length() + " characters (" + bytes + " bytes" + (ascii ? "" : " in UTF-8")
-                    + "): " + e.getMessage(), e);
+            throw new QrException(QrException.Reason.TEXT_TOO_LONG,
+                    "QR: expected text that fits in version 40 at error correction " + level + ", got "
+                    + text.length() + " characters (" + bytes + " bytes" + (ascii ? "" : " in UTF-8") + "): "
+                    + e.getMessage(), e);
         }
         return new QrCode(encoded.getVersion().getVersionNumber(), level, encoded.getMatrix());
     }

@@ -4,6 +4,7 @@ import com.google.zxing.BinaryBitmap;
 import com.google.zxing.ChecksumException;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.FormatException;
+import com.google.zxing.LuminanceSource;
 import com.google.zxing.NotFoundException;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
@@ -47,8 +48,13 @@ public final class QrDecoder {
      *     {@value #MAX_PIXELS} pixels, or it holds no readable QR code
      */
     public static String decode(byte[] pngOrJpeg) {
+        return decode(pngOrJpeg, false);
+    }
+
+    /** {@link #decode(byte[])}, reading a light-on-dark symbol inverted. */
+    static String decode(byte[] pngOrJpeg, boolean lightOnDark) {
         Objects.requireNonNull(pngOrJpeg, "pngOrJpeg");
-        return decode(readImage(pngOrJpeg));
+        return decode(readImage(pngOrJpeg), lightOnDark);
     }
 
     /**
@@ -60,16 +66,26 @@ public final class QrDecoder {
      * @throws QrException if the image holds no readable QR code
      */
     public static String decode(BufferedImage image) {
+        return decode(image, false);
+    }
+
+    /**
+     * Decodes the QR code in an image whose dark modules may be light: a light-on-dark symbol is read with its
+     * luminance inverted, as scanners that accept such codes do.
+     */
+    static String decode(BufferedImage image, boolean lightOnDark) {
         Objects.requireNonNull(image, "image");
-        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new ImageLuminanceSource(image)));
+        LuminanceSource luminance = new ImageLuminanceSource(image);
+        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(lightOnDark ? luminance.invert() : luminance));
         String dimensions = image.getWidth() + "x" + image.getHeight();
         try {
             // A new reader per call: QRCodeReader keeps decoding state and is not thread-safe.
             return new QRCodeReader().decode(bitmap, HINTS).getText();
         } catch (NotFoundException e) {
-            throw new QrException("QR: expected a QR code in the " + dimensions + " image, found none", e);
+            throw new QrException(QrException.Reason.NO_CODE,
+                    "QR: expected a QR code in the " + dimensions + " image, found none", e);
         } catch (ChecksumException | FormatException e) {
-            throw new QrException("QR: found a QR code in the " + dimensions
+            throw new QrException(QrException.Reason.NO_CODE, "QR: found a QR code in the " + dimensions
                     + " image but could not read it (" + e.getClass().getSimpleName() + ")", e);
         }
     }
@@ -79,7 +95,8 @@ public final class QrDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new QrException("QR: expected a PNG or JPEG image, got " + bytes.length
+                throw new QrException(QrException.Reason.UNREADABLE_IMAGE,
+                        "QR: expected a PNG or JPEG image, got " + bytes.length
                         + " bytes that no ImageIO reader recognises");
             }
             ImageReader reader = readers.next();
@@ -88,7 +105,8 @@ public final class QrDecoder {
                 // Checked from the header, before any pixel memory is allocated.
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > MAX_PIXELS) {
-                    throw new QrException("QR: expected an image of at most " + MAX_PIXELS + " pixels, got "
+                    throw new QrException(QrException.Reason.UNREADABLE_IMAGE,
+                            "QR: expected an image of at most " + MAX_PIXELS + " pixels, got "
                             + reader.getWidth(0) + "x" + reader.getHeight(0));
                 }
                 return reader.read(0);
@@ -100,7 +118,8 @@ public final class QrDecoder {
         } catch (IOException | RuntimeException e) {
             // ImageIO readers throw IOException for truncated files and assorted runtime
             // exceptions for corrupt ones.
-            throw new QrException("QR: expected a readable image, got " + bytes.length
+            throw new QrException(QrException.Reason.UNREADABLE_IMAGE,
+                    "QR: expected a readable image, got " + bytes.length
                     + " bytes that failed to decode: " + e, e);
         }
     }

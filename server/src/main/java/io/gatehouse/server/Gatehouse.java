@@ -1,5 +1,7 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.codes.CodeImageController;
+import io.gatehouse.server.codes.CodeImages;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.alert.AlertEngine;
@@ -173,6 +175,9 @@ public final class Gatehouse implements AutoCloseable {
         services.totp().register(web);
         services.access().register(web);
         services.reader().register(web, services.access().readers());
+        // Before the codes' own routes: /api/v1/codes/logo must not be taken for /api/v1/codes/{id}.
+        new CodeImageController(routes, services.codes().codes(), new CodeImages(core.database(), core.audit(),
+                core.clock()), web.auth());
         services.codes().register(web);
         PasskeyModule passkeys = PasskeyModule.open(core, services.people(), services.access(), web);
         passkeys.register(web);
@@ -225,11 +230,13 @@ public final class Gatehouse implements AutoCloseable {
         int maxBody = config.maxBodyBytes();
         // Event uploads may be larger than other bodies.
         int eventUploadLimit = Math.max(maxBody, ReaderSyncController.EVENT_UPLOAD_MAX_BYTES);
-        // And a kiosk's camera frames.
+        // And a kiosk's camera frames, and the logo of code images.
         int frameLimit = Math.max(maxBody, io.gatehouse.server.kiosk.CheckIns.MAX_FRAME_BYTES);
+        int logoUploadLimit = Math.max(maxBody, CodeImages.MAX_LOGO_BYTES);
         BufferedBodies bodies = new BufferedBodies(path -> switch (path) {
             case "/api/v1/reader/events" -> eventUploadLimit;
             case io.gatehouse.server.kiosk.KioskPages.FRAMES_PATH -> frameLimit;
+            case CodeImageController.LOGO_PATH -> logoUploadLimit;
             default -> maxBody;
         }, BODY_DEADLINE, BODY_GRACE, MIN_BODY_BYTES_PER_SECOND, BODY_BUDGET_BYTES);
         jetty.modifyHttpConfiguration(http -> {

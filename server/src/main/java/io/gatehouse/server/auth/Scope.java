@@ -23,9 +23,12 @@ public enum Scope {
     VISITORS_READ("visitors:read", EnumSet.of(Permission.VISITORS_READ)),
     /** Invite visitors and manage their passes (a booking system, a front desk). */
     VISITORS_WRITE("visitors:write", EnumSet.of(Permission.VISITORS_READ, Permission.VISITORS_WRITE)),
-    /** List managed QR codes and read their analytics. */
+    /** List managed QR codes, read their analytics and render their images. */
     CODES_READ("codes:read", EnumSet.of(Permission.CODES_READ)),
-    /** Manage QR codes: everything {@code codes:read} may, and create, edit, disable, enable and revoke them. */
+    /**
+     * Manage QR codes: everything {@code codes:read} may, and create, edit, disable, enable and revoke them, and set
+     * the logo of their images.
+     */
     CODES_WRITE("codes:write", EnumSet.of(Permission.CODES_READ, Permission.CODES_WRITE)),
     SECURITY("security", Role.SECURITY.permissions()),
     HELPDESK("helpdesk", Role.HELPDESK.permissions()),

@@ -33,7 +33,7 @@ import java.util.function.UnaryOperator;
  * both are durable. Administrators' changes are audited; scans are not (each is a row of its own, kept only for
  * the retention period, and would otherwise flood the audit chain with anonymous traffic).
  */
-public final class ManagedCodes {
+public final class ManagedCodes implements CodeUrls {
     static final int MAX_LABEL = 100;
     static final int MAX_USES = 1_000_000_000;
     static final String CODE_GONE_DETAIL = "this code is not valid (any more)";
@@ -276,6 +276,7 @@ public final class ManagedCodes {
     }
 
     /** The URL of a code whose handle is kept sealed (URL codes, visitor passes); empty for any other. */
+    @Override
     public Optional<String> urlOf(String id) {
         return database.read(tx -> codes.byId(tx, id)).flatMap(code -> handleOf(code).map(this::url));
     }
