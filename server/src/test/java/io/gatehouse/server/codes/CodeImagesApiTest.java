@@ -11,6 +11,7 @@ import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.http.EdgeFilters;
 import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.testing.CodeImageDecoder;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.ExternalTool;
 import io.gatehouse.server.testing.HttpResult;
@@ -271,24 +272,8 @@ class CodeImagesApiTest {
         return created.token();
     }
 
-    private String zbarimg(String format, byte[] bytes) throws IOException {
-        Path zbarimg = ExternalTool.require("zbarimg", "zbar-tools");
-        Path file = data.resolve("decoded-" + System.nanoTime() + ".png");
-        switch (format) {
-            // No SVG rasteriser is installed here: the qr module's own draws the served document.
-            case "svg" -> ImageIO.write(SvgRaster.rasterise(new String(bytes, StandardCharsets.UTF_8), 6), "png",
-                    file.toFile());
-            case "pdf" -> {
-                try (PDDocument document = Loader.loadPDF(bytes)) {
-                    ImageIO.write(new PDFRenderer(document).renderImageWithDPI(0, 300), "png", file.toFile());
-                }
-            }
-            default -> Files.write(file, bytes);
-        }
-        ExternalTool.Result decoded = ExternalTool.run(Duration.ofSeconds(30), zbarimg.toString(), "--raw", "-q",
-                "--nodbus", file.toString());
-        assertThat(decoded.exitCode()).as(decoded.stderr()).isZero();
-        return decoded.stdout().strip();
+    private String zbarimg(String format, byte[] bytes) {
+        return CodeImageDecoder.decode(format, bytes, data);
     }
 
     private static byte[] png(BufferedImage image) {

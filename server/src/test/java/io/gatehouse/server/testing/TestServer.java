@@ -154,6 +154,11 @@ public final class TestServer implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))), adminToken);
     }
 
+    public HttpResult patch(String path, Object body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.write(body))), adminToken);
+    }
+
     public HttpResult delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE(), adminToken);
     }
