@@ -187,7 +187,7 @@ public final class Gatehouse implements AutoCloseable {
         oidc.register(web);
         AlertsModule alerts = AlertsModule.open(core);
         alerts.register(web);
-        VisitorsModule visitors = VisitorsModule.open(core, services.people(), web);
+        VisitorsModule visitors = VisitorsModule.open(core, services.people(), services.codes().codes(), web);
         visitors.register(web);
         KioskModule kiosk = KioskModule.open(core, services, new io.gatehouse.server.kiosk.HostMail(
                 visitors.outbox(), services.people().users(), config.visitors().siteZone()), web);

@@ -16,13 +16,14 @@ import java.util.concurrent.TimeUnit;
  */
 public record VisitorsModule(Outbox outbox, VisitorPasses passes) implements AutoCloseable {
 
-    static VisitorsModule open(Core core, PeopleModule people, Web web) {
+    static VisitorsModule open(Core core, PeopleModule people, io.gatehouse.server.codes.ManagedCodes codes,
+            Web web) {
         Optional<MailTransport> transport = core.config().mail().enabled()
                 ? Optional.of(new Mailer(core.config().mail(), core.clock())) : Optional.empty();
         Outbox outbox = new Outbox(core.database(), core.secrets(), transport, core.clock(), core.random());
         VisitorPasses passes = new VisitorPasses(core.database(), core.audit(), outbox, core.secrets(),
                 people.users(), core.config().visitors(), web.links()::base, core.clock(), core.random(),
-                new io.gatehouse.server.kiosk.ShortCodes(core.random()));
+                new io.gatehouse.server.kiosk.ShortCodes(core.random()), codes);
         return new VisitorsModule(outbox, passes);
     }
 

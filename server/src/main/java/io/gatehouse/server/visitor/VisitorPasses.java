@@ -46,11 +46,14 @@ public final class VisitorPasses {
 
     /** Short codes for kiosks: a new one with each invitation sent (only its hash is kept, so resending needs one). */
     private final PassCodes codes;
+    /** The pass's link is a managed code, so that it is listed, tracked and answered at {@code /q/} with the rest. */
+    private final io.gatehouse.server.codes.ManagedCodes managedCodes;
 
     public VisitorPasses(Database database, AuditLog audit, Outbox outbox, SecretBox secrets, UserService users,
             GatehouseConfig.Visitors windows, Supplier<URI> base, Clock clock, SecureRandom random,
-            PassCodes codes) {
+            PassCodes codes, io.gatehouse.server.codes.ManagedCodes managedCodes) {
         this.database = database;
+        this.managedCodes = managedCodes;
         this.codes = codes;
         this.audit = audit;
         this.outbox = outbox;
@@ -84,6 +87,8 @@ public final class VisitorPasses {
             VisitorStore.insert(tx, new VisitorStore.NewVisitor(id, PassHandles.hash(handle), sealHandle(id, handle),
                     checked.name(), checked.email(), checked.note(), checked.hostUserId(), checked.from(),
                     checked.until(), checked.maxEntries(), checked.doorIds(), checked.zoneIds(), by.actor(), now));
+            managedCodes.adopt(tx, io.gatehouse.server.codes.Purpose.VISITOR_PASS, id, handle,
+                    Optional.of(checked.until()), by.actor());
             Visitor visitor = VisitorStore.byId(tx, id).orElseThrow();
             Optional<String> invitation = queueInvitation(tx, visitor, handle, places, hostName);
             audit.append(tx, AuditEvent.of(by.actor(), "visitor.create", client).subject("visitor:" + id)

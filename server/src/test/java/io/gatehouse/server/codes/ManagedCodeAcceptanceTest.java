@@ -63,4 +63,24 @@ class ManagedCodeAcceptanceTest {
             assertThat(summary.get("total").asLong()).isEqualTo(3);
         }
     }
+
+    @Test
+    void a_visitor_s_pass_is_a_managed_code_that_leads_to_the_pass_page() {
+        try (TestServer server = TestServer.start(data)) {
+            String site = server.createdId("/api/v1/sites", Map.of("name", "HQ", "timeZone", "UTC"));
+            String zone = server.createdId("/api/v1/zones", Map.of("siteId", site, "name", "Lobby"));
+            String door = server.createdId("/api/v1/doors", Map.of("zoneId", zone, "name", "Front"));
+            java.time.Instant now = server.clock().instant();
+            HttpResult visitor = server.post("/api/v1/visitors", Map.of("name", "Ada Visitor", "email",
+                    "ada@example.com", "doorIds", java.util.List.of(door), "from", now.toString(), "until",
+                    now.plusSeconds(7200).toString(), "maxEntries", 2));
+            assertThat(visitor.status()).as(visitor.toString()).isEqualTo(201);
+            String passUrl = visitor.json().get("passUrl").asText();
+            JsonNode listed = server.get("/api/v1/codes?purpose=visitor_pass").json();
+            assertThat(listed.toString()).contains(visitor.json().get("id").asText());
+            HttpResult opened = server.get(passUrl, null);
+            assertThat(opened.status()).isEqualTo(303);
+            assertThat(opened.header("Location")).contains("/visit/");
+        }
+    }
 }
