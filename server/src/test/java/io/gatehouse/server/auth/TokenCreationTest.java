@@ -44,8 +44,8 @@ class TokenCreationTest {
         assertThat(refused.json().get("code").asText()).isEqualTo("invalid_field");
         assertThat(refused.json().get("field").asText()).isEqualTo("scopes");
         assertThat(refused.json().get("detail").asText()).isEqualTo("field 'scopes' must be an array of at least"
-                + " one of [admin, verify, audit:read, security, helpdesk, auditor, codes:read, codes:write],"
-                + " got nothing");
+                + " one of [admin, verify, audit:read, visitors:read, visitors:write, codes:read, codes:write,"
+                + " security, helpdesk, auditor], got nothing");
         assertThat(Snapshot.of(server.gatehouse().services().core().database())).isEqualTo(before);
     }
 

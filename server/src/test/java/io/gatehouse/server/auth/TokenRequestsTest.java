@@ -13,7 +13,7 @@ class TokenRequestsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"scopes\":[\"admin\"]}|field 'name' must be a string, got nothing",
-        "{\"name\":\"app\"}|field 'scopes' must be an array of at least one of [admin, verify, audit:read, security, helpdesk, auditor, codes:read, codes:write], got nothing",
+        "{\"name\":\"app\"}|field 'scopes' must be an array of at least one of [admin, verify, audit:read, visitors:read, visitors:write, codes:read, codes:write, security, helpdesk, auditor], got nothing",
         "{\"name\":\"app\",\"scopes\":\"admin\"}|field 'scopes' must be an array of strings, got a string",
         "{\"name\":\"app\",\"scopes\":[null]}|field 'scopes' must be an array of strings, got an array containing null",
     })
