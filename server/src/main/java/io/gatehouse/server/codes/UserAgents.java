@@ -32,7 +32,7 @@ public final class UserAgents {
         this.parser = CompletableFuture.supplyAsync(() -> {
             long started = System.nanoTime();
             Parser loaded = new Parser();
-            LOG.info("user agent patterns loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+            LOG.debug("user agent patterns loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
             return loaded;
         }, runnable -> {
             Thread thread = new Thread(runnable, "gatehouse-user-agent-patterns");
