@@ -1,19 +1,24 @@
 package io.gatehouse.qr;
 
+import com.google.zxing.Binarizer;
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.ChecksumException;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.FormatException;
 import com.google.zxing.LuminanceSource;
 import com.google.zxing.NotFoundException;
+import com.google.zxing.ReaderException;
+import com.google.zxing.common.GlobalHistogramBinarizer;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -32,7 +37,19 @@ public final class QrDecoder {
      */
     public static final long MAX_PIXELS = 64L * 1024 * 1024;
 
-    private static final Map<DecodeHintType, Object> HINTS = Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE);
+    /**
+     * The ways tried in turn. ZXing's finder-pattern search misses a few perfectly rendered symbols (about one text in
+     * a thousand, whatever the colours: a mask pattern that mimics a finder), and its local binarizer can lose a code
+     * in an unevenly lit photograph; each later way reads what the first one lost. The last one only reads a clean
+     * rendering, whose symbol is the image's only content.
+     */
+    private static final List<Attempt> ATTEMPTS = List.of(
+            new Attempt(HybridBinarizer::new, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)),
+            new Attempt(GlobalHistogramBinarizer::new, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)),
+            new Attempt(HybridBinarizer::new, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE)));
+
+    private record Attempt(Function<LuminanceSource, Binarizer> binarizer, Map<DecodeHintType, Object> hints) {
+    }
 
     private QrDecoder() {
     }
@@ -76,18 +93,26 @@ public final class QrDecoder {
     static String decode(BufferedImage image, boolean lightOnDark) {
         Objects.requireNonNull(image, "image");
         LuminanceSource luminance = new ImageLuminanceSource(image);
-        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(lightOnDark ? luminance.invert() : luminance));
+        LuminanceSource source = lightOnDark ? luminance.invert() : luminance;
         String dimensions = image.getWidth() + "x" + image.getHeight();
-        try {
-            // A new reader per call: QRCodeReader keeps decoding state and is not thread-safe.
-            return new QRCodeReader().decode(bitmap, HINTS).getText();
-        } catch (NotFoundException e) {
-            throw new QrException(QrException.Reason.NO_CODE,
-                    "QR: expected a QR code in the " + dimensions + " image, found none", e);
-        } catch (ChecksumException | FormatException e) {
-            throw new QrException(QrException.Reason.NO_CODE, "QR: found a QR code in the " + dimensions
-                    + " image but could not read it (" + e.getClass().getSimpleName() + ")", e);
+        ReaderException unreadable = null;
+        for (Attempt attempt : ATTEMPTS) {
+            try {
+                // A new reader per call: QRCodeReader keeps decoding state and is not thread-safe.
+                return new QRCodeReader().decode(new BinaryBitmap(attempt.binarizer().apply(source)), attempt.hints())
+                        .getText();
+            } catch (ChecksumException | FormatException e) {
+                unreadable = unreadable == null ? e : unreadable;
+            } catch (NotFoundException e) {
+                // the next way may find it
+            }
         }
+        if (unreadable != null) {
+            throw new QrException(QrException.Reason.NO_CODE, "QR: found a QR code in the " + dimensions
+                    + " image but could not read it (" + unreadable.getClass().getSimpleName() + ")", unreadable);
+        }
+        throw new QrException(QrException.Reason.NO_CODE,
+                "QR: expected a QR code in the " + dimensions + " image, found none");
     }
 
     private static BufferedImage readImage(byte[] bytes) {
