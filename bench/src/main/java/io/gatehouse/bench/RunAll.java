@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.RunAll \
  *     [totp] [durable] [proof] [scan] [offline] [bundle] [doorcode] [render] [load] [totp-load] [upload] [slow]
- *     [wallet] [signin-load]
+ *     [wallet] [signin-load] [alert-load] [redirect-load]
  *     [-p NAME=V1,V2] [--json FILE] [--quick]
  * </pre>
  *
@@ -36,9 +36,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * verification {@link TotpLoad}, {@code upload}, {@link UploadStallLoad} (TOTP latency during reader uploads),
  * {@code slow}, {@link SlowClientLoad} (latency beside 1,000 slow clients), and {@code wallet},
  * {@link WalletClickLoad} (the web wallet's click to QR code in Chromium), and {@code signin-load},
- * {@link SignInLoad} (OIDC sign-ins beside Keycloak), each with its defaults, after those.
- * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload}, {@code slow}, {@code wallet} or
- * {@code signin-load}.
+ * {@link SignInLoad} (OIDC sign-ins beside Keycloak), and {@code alert-load}, {@link AlertLoad} (the anomaly engine's
+ * cost and detection delay), and {@code redirect-load}, {@link CodeRedirectLoad} (managed codes' redirects), each
+ * with its defaults, after those.
+ * Default: every JMH class, none of {@code load}, {@code totp-load}, {@code upload}, {@code slow}, {@code wallet},
+ * {@code signin-load}, {@code alert-load} or {@code redirect-load}.
  * {@code -p} restricts a parameter ({@code algorithm}, {@code db} or {@code credentials}), {@code --json} also writes
  * JMH's JSON results, and {@code --quick} cuts every JMH run to one 1-second warm-up and one 1-second measurement (a
  * smoke test: the figures mean little).
@@ -68,6 +70,8 @@ public final class RunAll {
         boolean slow = false;
         boolean wallet = false;
         boolean signInLoad = false;
+        boolean alertLoad = false;
+        boolean redirectLoad = false;
         ChainedOptionsBuilder options = new OptionsBuilder().shouldFailOnError(true);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -85,6 +89,8 @@ public final class RunAll {
                 case "slow" -> slow = true;
                 case "wallet" -> wallet = true;
                 case "signin-load" -> signInLoad = true;
+                case "alert-load" -> alertLoad = true;
+                case "redirect-load" -> redirectLoad = true;
                 case "--quick" -> options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(1).measurementTime(TimeValue.seconds(1));
                 case "--json" -> options.result(value(args, ++i, "--json")).resultFormat(ResultFormatType.JSON);
@@ -97,10 +103,11 @@ public final class RunAll {
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
                         + "'; expected totp, durable, proof, scan, offline, bundle, doorcode, render, load, totp-load,"
-                        + " upload, slow, wallet, signin-load, -p NAME=V1,V2, --json FILE or --quick");
+                        + " upload, slow, wallet, signin-load, alert-load, redirect-load, -p NAME=V1,V2, --json FILE or --quick");
             }
         }
-        if (classes.isEmpty() && !load && !totpLoad && !upload && !slow && !wallet && !signInLoad) {
+        if (classes.isEmpty() && !load && !totpLoad && !upload && !slow && !wallet && !signInLoad && !alertLoad
+                && !redirectLoad) {
             classes.addAll(List.of(TOTP, DURABLE, PROOF, SCAN, OFFLINE, BUNDLE, DOOR_CODE, RENDER));
         }
         String report = "";
@@ -128,6 +135,12 @@ public final class RunAll {
         }
         if (signInLoad) {
             report += new SignInLoad().run();
+        }
+        if (alertLoad) {
+            report += new AlertLoad().run();
+        }
+        if (redirectLoad) {
+            report += new CodeRedirectLoad().run();
         }
         System.out.println();
         System.out.println(report);

@@ -43,6 +43,7 @@ import org.HdrHistogram.Histogram;
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.TotpLoad \
  *     [--jar dist/target/gatehouse.jar] [--users 2000] [--enrollers 8] [--clients 16] [--seconds 10]
  *     [--warmup-seconds 5] [--rate 500] [--concurrency 256] [--server-opts "-Xmx512m"] [--db sqlite|postgres] [--keep-log]
+ *     [--server-env GATEHOUSE_KEY=value ...]
  * </pre>
  *
  * <p><b>Why a user can be verified only so often, and the design that follows.</b> The server's clock is real, and
@@ -112,6 +113,11 @@ public final class TotpLoad {
     /** {@code sqlite} (the default) or {@code postgres}: an embedded PostgreSQL 17 with fsync and synchronous commit on. */
     private String db = "sqlite";
     private boolean keepLog;
+    /** Server environment besides the database's, from {@code --server-env KEY=VALUE} (repeatable). */
+    private final Map<String, String> serverEnv = new java.util.LinkedHashMap<>();
+    /** The last run's open and closed loops, for {@link AlertLoad}; null before a run. */
+    private Step lastOpen;
+    private Closed lastClosed;
 
     /** One closed-loop phase. */
     record Closed(int clients, double seconds, long ok, long errors, boolean exhausted, Histogram latency,
@@ -150,6 +156,11 @@ public final class TotpLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        System.out.println(parse(args).run());
+    }
+
+    /** The generator with the options of {@code args}, checked; see the class comment. */
+    static TotpLoad parse(String[] args) {
         TotpLoad load = new TotpLoad();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -165,6 +176,13 @@ public final class TotpLoad {
                 case "--concurrency" -> load.concurrency = Integer.parseInt(value);
                 case "--server-opts" -> load.serverOpts = List.of(value.trim().split("\\s+"));
                 case "--db" -> load.db = value;
+                case "--server-env" -> {
+                    int equals = value.indexOf('=');
+                    if (equals < 1) {
+                        throw new IllegalArgumentException("--server-env: expected KEY=VALUE, got '" + value + "'");
+                    }
+                    load.serverEnv.put(value.substring(0, equals), value.substring(equals + 1));
+                }
                 case "--keep-log" -> {
                     load.keepLog = true;
                     i--; // a flag without a value
@@ -181,7 +199,15 @@ public final class TotpLoad {
             throw new IllegalArgumentException("out of bounds: users 16..100000, enrollers 1..64, clients 1..256,"
                     + " seconds 1..60, warm-up 0..60 s, rate 1..20000, concurrency 1..4096");
         }
-        System.out.println(load.run());
+        return load;
+    }
+
+    Step lastOpen() {
+        return lastOpen;
+    }
+
+    Closed lastClosed() {
+        return lastClosed;
     }
 
     String run() throws Exception {
@@ -194,7 +220,9 @@ public final class TotpLoad {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         DurableDatabase database = DurableDatabase.open(db, data);
-        LoadServer server = new LoadServer(javaBin, jar, serverOpts, data, LoadServer.environmentOf(database));
+        Map<String, String> environment = new java.util.HashMap<>(LoadServer.environmentOf(database));
+        environment.putAll(serverEnv);
+        LoadServer server = new LoadServer(javaBin, jar, serverOpts, data, environment);
         try {
             URI base = server.start(http);
             String admin = server.adminToken();
@@ -240,6 +268,8 @@ public final class TotpLoad {
             String closedCommits = beforeClosed.between(afterClosed, closed.seconds());
             log("closed loop %s; %s", closed.line(), closedCommits);
             server.stopSampling();
+            lastOpen = open;
+            lastClosed = closed;
 
             Floors floors = floors();
             return report(open, openCommits, closed, closedCommits, floors, users / enrollSeconds,
@@ -408,7 +438,7 @@ public final class TotpLoad {
         }
     }
 
-    private static HttpRequest request(URI verify, String authorization, Ticket ticket) {
+    static HttpRequest request(URI verify, String authorization, Ticket ticket) {
         String body = ticket == null ? "{}" : "{\"username\":\"" + ticket.username() + "\",\"code\":\"" + ticket.code()
                 + "\"}";
         return HttpRequest.newBuilder(verify).timeout(Duration.ofSeconds(10))
@@ -416,7 +446,7 @@ public final class TotpLoad {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
-    private static String isAccepted(HttpResponse<String> response) {
+    static String isAccepted(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
             return "HTTP " + response.statusCode() + ": " + OpenLoop.shorten(response.body());
         }

@@ -12,10 +12,11 @@ import java.util.Optional;
 
 /**
  * Anomaly rules over the audit log, the alerts they raise, and their delivery to webhooks and syslog. The engine and the sender
- * each run on a thread of their own, started once the server listens.
+ * each run on a thread of their own, started once the server listens; the engine only where {@code alerts.detect} is
+ * on.
  */
 record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, WebhookSender sender,
-        Optional<SyslogSink> syslog) {
+        Optional<SyslogSink> syslog, boolean detect) {
 
     static AlertsModule open(Core core) {
         Webhooks webhooks = new Webhooks(core.database(), core.audit(), core.secrets(), core.clock(), core.random());
@@ -26,8 +27,8 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
                 hostname(), Gatehouse.class.getPackage().getImplementationVersion() == null ? "dev"
                         : Gatehouse.class.getPackage().getImplementationVersion()));
         syslog.ifPresent(sink -> alerts.afterRaise(sink::offer));
-        return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit().feed(), alerts),
-                new WebhookSender(core.database(), webhooks), syslog);
+        return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit(), alerts),
+                new WebhookSender(core.database(), webhooks), syslog, alerting.detect());
     }
 
     private static String hostname() {
@@ -44,7 +45,9 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
     }
 
     void schedule(Background background) {
-        engine.start();
+        if (detect) {
+            engine.start();
+        }
         sender.start();
         background.stopsWith(engine);
         background.stopsWith(sender);

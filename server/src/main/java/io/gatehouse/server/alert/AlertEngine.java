@@ -1,13 +1,12 @@
 package io.gatehouse.server.alert;
 
-import io.gatehouse.server.audit.AuditFeed;
+import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.audit.AuditTrail;
 import io.gatehouse.server.audit.RecordView;
 import io.gatehouse.server.db.Database;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * Runs the rules over the audit log. It reads sealed records in chain order from the position stored in
  * {@code alert_cursor}, and in ONE transaction evaluates every enabled rule on them, raises what they find (with the
  * deliveries) and moves the position: a crash loses nothing and raises nothing twice, and on several nodes the
- * locked position makes each record read once. It wakes when this node commits an audit record, and every
- * {@link #POLL} for records other nodes wrote (they become readable when sealed, within about 100 ms).
+ * locked position makes each record read once. It wakes when this node has sealed records (about every 100 ms
+ * under load), and every {@link #POLL} for records other nodes sealed. A look that finds nothing new is a read, never
+ * a write transaction: on SQLite the engine takes the one write lock only when it has records to read.
  */
 public final class AlertEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
@@ -25,16 +25,16 @@ public final class AlertEngine implements AutoCloseable {
     static final int BATCH = 500;
 
     private final Database database;
-    private final AuditFeed feed;
+    private final AuditLog audit;
     private final Alerts alerts;
     private final List<Detector> detectors = List.of(new FailureSpike(), new NewDevice(), new DeniedScanSpike(),
             new OffSchedule(), new ReaderProblem(), new CounterRegression());
     private final Thread thread;
     private volatile boolean closed;
 
-    public AlertEngine(Database database, AuditFeed feed, Alerts alerts) {
+    public AlertEngine(Database database, AuditLog audit, Alerts alerts) {
         this.database = database;
-        this.feed = feed;
+        this.audit = audit;
         this.alerts = alerts;
         this.thread = new Thread(this::run, "gatehouse-alerts");
         this.thread.setDaemon(true);
@@ -46,6 +46,12 @@ public final class AlertEngine implements AutoCloseable {
 
     /** Reads the next batch of sealed records; how many it read. */
     public int step() {
+        // 1. A read first: nothing sealed past the position means nothing to do, and no write lock taken.
+        boolean due = database.read(tx -> !AuditTrail.sealedAfter(tx, AlertStore.cursor(tx), 1).isEmpty());
+        if (!due) {
+            return 0;
+        }
+        // 2. The position locked, so that one node reads each record once; then the batch and the rules.
         return database.inTransaction(tx -> {
             long position = AlertStore.lockCursor(tx);
             List<RecordView> records = AuditTrail.sealedAfter(tx, position, BATCH);
@@ -67,37 +73,19 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     private void run() {
-        Optional<AuditFeed.Subscription> subscription = Optional.empty();
+        long sealed = 0;
         while (!closed) {
             try {
-                if (subscription.isEmpty()) {
-                    subscription = feed.subscribe();
-                }
-                if (subscription.isPresent()) {
-                    subscription.get().next(POLL);
-                    drain(subscription.get());
-                } else {
-                    TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
-                }
+                sealed = audit.awaitSealed(sealed, POLL);
                 while (!closed && step() == BATCH) {
                     // a full batch: more are waiting
                 }
-            } catch (AuditFeed.Ended ended) {
-                subscription = Optional.empty();
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
                 LOG.error("the alert rules failed on a batch of audit records; trying again shortly", e);
                 sleepQuietly();
             }
-        }
-        subscription.ifPresent(AuditFeed.Subscription::close);
-    }
-
-    /** The wake-up only says "something committed": what was published is read from the log itself. */
-    private static void drain(AuditFeed.Subscription subscription) throws AuditFeed.Ended, InterruptedException {
-        while (subscription.next(Duration.ZERO).isPresent()) {
-            // skip
         }
     }
 

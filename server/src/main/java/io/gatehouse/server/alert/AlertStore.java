@@ -71,6 +71,12 @@ final class AlertStore {
     }
 
     /** The chain position the rules have read up to, locked until the transaction ends: one reader at a time. */
+    /** The engine's position, read without a lock. */
+    static long cursor(ReadTx tx) {
+        return tx.queryOne("SELECT position FROM alert_cursor WHERE id = 1", rs -> rs.getLong(1))
+                .orElseThrow(() -> new IllegalStateException("alert_cursor has no row"));
+    }
+
     static long lockCursor(Tx tx) {
         return tx.queryOne("SELECT position FROM alert_cursor WHERE id = 1" + tx.dialect().forUpdate(),
                 rs -> rs.getLong(1)).orElseThrow(() -> new IllegalStateException("alert_cursor has no row"));

@@ -5,9 +5,11 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.common.Json;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Appends audit records and links them into the chain.
@@ -32,6 +34,9 @@ public final class AuditLog {
 
     private final HeadRecord headRecord;
     private final AuditFeed feed = new AuditFeed();
+    /** Counts the sealing passes that linked something; readers of sealed records wait on it. */
+    private final Object sealedSignal = new Object();
+    private long sealedGeneration;
     private volatile boolean rollbackReported;
 
     /**
@@ -73,6 +78,29 @@ public final class AuditLog {
                 event.subjectUser(), event.subject());
     }
 
+    /**
+     * Waits until this process has sealed records since {@code seen}, or for {@code wait} at most. Sealed records are
+     * what followers of the chain read ({@code AlertEngine}); waking on each commit instead would have them look
+     * before anything new is readable, once per commit.
+     *
+     * @param seen the value this returned last time, or 0
+     * @return the sealing generation now: greater than {@code seen} when something was sealed meanwhile
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public long awaitSealed(long seen, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (sealedSignal) {
+            while (sealedGeneration == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(sealedSignal, left);
+            }
+            return sealedGeneration;
+        }
+    }
+
     /** The records this process commits, published after each commit; see {@link AuditFeed}. */
     public AuditFeed feed() {
         return feed;
@@ -110,6 +138,12 @@ public final class AuditLog {
             }
             total += batch.linked();
             if (batch.examined() < SEAL_BATCH) {
+                if (total > 0) {
+                    synchronized (sealedSignal) {
+                        sealedGeneration++;
+                        sealedSignal.notifyAll();
+                    }
+                }
                 return total;
             }
             afterId = batch.lastId();

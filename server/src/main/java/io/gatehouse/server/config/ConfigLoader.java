@@ -77,6 +77,7 @@ public final class ConfigLoader {
         keys.put("alerts.syslog", null);
         keys.put("alerts.syslog-format", "rfc5424");
         keys.put("alerts.flag-minutes", "60");
+        keys.put("alerts.detect", "true");
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -268,7 +269,7 @@ public final class ConfigLoader {
                 return Optional.empty();
             });
             return new GatehouseConfig.Alerting(syslog, format,
-                    Duration.ofMinutes(integer("alerts.flag-minutes", 1, 10_080)));
+                    Duration.ofMinutes(integer("alerts.flag-minutes", 1, 10_080)), bool("alerts.detect"));
         }
 
         private GatehouseConfig.Mail mail() {
@@ -434,6 +435,14 @@ public final class ConfigLoader {
                 problem("public-base-url", expected);
                 return Optional.empty();
             }
+        }
+
+        private boolean bool(String key) {
+            String value = value(key);
+            if (!value.equals("true") && !value.equals("false")) {
+                problem(key, "expected true or false, got '" + value + "'");
+            }
+            return value.equals("true");
         }
 
         private int integer(String key, int min, int max) {

@@ -154,9 +154,11 @@ public record GatehouseConfig(
      * @param syslog {@code udp://host:port} or {@code tcp://host:port} of a syslog receiver (a SIEM), if any
      * @param syslogFormat {@code rfc5424} (text with structured data) or {@code cef} (ArcSight CEF in the message)
      * @param flagWindow how long an unresolved alert about a person flags them (policies may then ask for step-up)
+     * @param detect whether this node runs the anomaly rules ({@code alerts.detect}); nodes that share a database
+     *     take turns on one cursor, so one node with it on is enough, and off leaves alerts to the others
      */
-    public record Alerting(Optional<URI> syslog, String syslogFormat, Duration flagWindow) {
-        public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424", Duration.ofMinutes(60));
+    public record Alerting(Optional<URI> syslog, String syslogFormat, Duration flagWindow, boolean detect) {
+        public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424", Duration.ofMinutes(60), true);
     }
 
     /** True when the database is the embedded SQLite file rather than an external server. */

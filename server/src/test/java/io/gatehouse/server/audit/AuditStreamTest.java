@@ -100,9 +100,9 @@ class AuditStreamTest {
         return events;
     }
 
-    /** Waits for {@code count} streams besides the alert rules' own subscription (AlertEngine). */
+    /** Waits for {@code count} streams. */
     private void awaitSubscribers(int streams) throws InterruptedException {
-        int count = streams + 1;
+        int count = streams;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (audit.feed().subscribers() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);

@@ -164,4 +164,15 @@ class ConfigLoaderTest {
                 .hasMessageContaining("got '10.0.0.1/33'")
                 .hasMessageNotContaining("got '10.0.0.0/8'");
     }
+
+    @Test
+    void alert_detection_is_on_unless_switched_off_by_true_or_false() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of("data", data.toString())).alerting().detect()).isTrue();
+        assertThat(ConfigLoader.load(Map.of("GATEHOUSE_ALERTS_DETECT", "false"), Map.of("data", data.toString()))
+                .alerting().detect()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("GATEHOUSE_ALERTS_DETECT", "no"), Map.of("data",
+                data.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("alerts.detect: expected true or false, got 'no' (set by GATEHOUSE_ALERTS_DETECT)");
+    }
 }
