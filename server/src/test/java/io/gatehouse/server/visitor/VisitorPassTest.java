@@ -187,6 +187,9 @@ class VisitorPassTest {
         assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
         assertThat(revoked.json().get("state").asText()).isEqualTo("revoked");
         assertScan(lobbyReader, pass, "deny", "pass_revoked");
+        HttpResult page = server.get("/visit/" + pass.substring(pass.lastIndexOf('/') + 1), null);
+        assertThat(page.text()).as("the pass page of a revoked pass").contains("This pass was revoked.")
+                .contains("No door opens with this pass").doesNotContain("/bind").doesNotContain("/door-code");
         assertThat(server.post("/api/v1/visitors/" + id + "/revoke", "").status()).isEqualTo(409);
         assertThat(server.post("/api/v1/visitors/" + id + "/resend", "").status()).isEqualTo(409);
 
