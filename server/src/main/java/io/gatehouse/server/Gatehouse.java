@@ -192,6 +192,7 @@ public final class Gatehouse implements AutoCloseable {
         KioskModule kiosk = KioskModule.open(core, services, new io.gatehouse.server.kiosk.HostMail(
                 visitors.outbox(), services.people().users(), config.visitors().siteZone()), web);
         kiosk.register(web, core);
+        visitors.passes().alsoErase(io.gatehouse.server.kiosk.PassBinding::erase);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
         console.register(web, core, services, passkeys, insight, oidc.clients(), kiosk);
 

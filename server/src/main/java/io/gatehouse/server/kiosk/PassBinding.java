@@ -33,6 +33,7 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.common.Json;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.passkey.Ceremonies;
 import io.gatehouse.server.passkey.PasskeyRelyingParty;
 import io.gatehouse.server.visitor.PassState;
@@ -80,6 +81,14 @@ public final class PassBinding {
     }
 
     /** What the bind page shows: the pass's window, and whether a phone is bound already. */
+    /**
+     * Erases what binding left of a pass (its phone's passkeys, ceremonies, bind links, short code), inside the
+     * transaction that erases the visitor ({@code VisitorPasses.alsoErase}).
+     */
+    public static void erase(Tx tx, String visitorId) {
+        PassKioskStore.eraseOfVisitor(tx, visitorId);
+    }
+
     public record BindPage(Instant from, Instant until, boolean bound) {
     }
 

@@ -76,4 +76,15 @@ final class PassKioskStore {
         return tx.update("UPDATE pass_bind_links SET used_at = ? WHERE link_hash = ? AND used_at IS NULL AND"
                 + " expires_at > ?", now.toEpochMilli(), linkHash, now.toEpochMilli()) == 1;
     }
+
+    /**
+     * Forgets what binding a pass left: its phone's passkeys, its waiting ceremonies, its bind links and its short
+     * code. The check-in time stays (no personal data once the visitor is erased).
+     */
+    static void eraseOfVisitor(Tx tx, String visitorId) {
+        tx.update("DELETE FROM pass_passkeys WHERE visitor_id = ?", visitorId);
+        tx.update("DELETE FROM pass_ceremonies WHERE visitor_id = ?", visitorId);
+        tx.update("DELETE FROM pass_bind_links WHERE visitor_id = ?", visitorId);
+        dropShortCode(tx, visitorId);
+    }
 }

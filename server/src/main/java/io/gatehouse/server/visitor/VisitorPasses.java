@@ -48,6 +48,9 @@ public final class VisitorPasses {
     private final PassCodes codes;
     /** The pass's link is a managed code, so that it is listed, tracked and answered at {@code /q/} with the rest. */
     private final io.gatehouse.server.codes.ManagedCodes managedCodes;
+    /** What other features keep of a pass, erased with it in its transaction ({@link #alsoErase}). */
+    private final List<java.util.function.BiConsumer<Tx, String>> erasures =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public VisitorPasses(Database database, AuditLog audit, Outbox outbox, SecretBox secrets, UserService users,
             GatehouseConfig.Visitors windows, Supplier<URI> base, Clock clock, SecureRandom random,
@@ -192,11 +195,22 @@ public final class VisitorPasses {
         });
     }
 
+    /**
+     * Has {@code step} erase what another feature keeps of a pass (its phone's passkeys, links, codes), in the
+     * transaction that erases the visitor, by request or by retention.
+     *
+     * @param step given the transaction and the visitor's id
+     */
+    public void alsoErase(java.util.function.BiConsumer<Tx, String> step) {
+        erasures.add(step);
+    }
+
     private boolean eraseIn(Tx tx, String id, Instant now) {
         if (!VisitorStore.erase(tx, id, now)) {
             return false;
         }
         outbox.erase(tx, Invitations.PURPOSE, id);
+        erasures.forEach(step -> step.accept(tx, id));
         return true;
     }
 

@@ -107,6 +107,35 @@ class KioskStoreTest {
         assertThat(checkIns.checkInByCode(kiosk, code, CLIENT).visitorId()).isEqualTo(visitorId);
     }
 
+    @Test
+    void erasing_a_visitor_erases_the_phone_binding_links_and_short_code_of_the_pass() {
+        Instant now = server.clock().instant();
+        String visitorId = "vis_erased";
+        database.inTransaction(tx -> {
+            VisitorStore.insert(tx, new VisitorStore.NewVisitor(visitorId, Ids.sha256("erased-handle"), null, "Vera",
+                    "vera@example.com", Optional.empty(), Optional.empty(), now.minusSeconds(60),
+                    now.plus(Duration.ofHours(2)), 2, List.of(), List.of(), "test", now));
+            new ShortCodes(new SecureRandom()).issue(tx, visitorId);
+            PassKioskStore.insertBindLink(tx, Ids.sha256("bind-link"), visitorId, now.plusSeconds(600));
+            PassPasskeyStore.insert(tx, new PassPasskeyStore.PassPasskey("webauthn-1", visitorId,
+                    io.gatehouse.protocol.access.CredentialId.random(new SecureRandom()), new byte[16], new byte[64], 0), now);
+            PassPasskeyStore.putCeremony(tx, "cer_1", "assertion", visitorId, "{}", now.plusSeconds(300), now);
+            return null;
+        });
+
+        server.gatehouse().visitors().passes().erase(visitorId, admin, CLIENT);
+
+        database.read(tx -> {
+            for (String table : List.of("pass_passkeys", "pass_ceremonies", "pass_bind_links")) {
+                assertThat(tx.queryLong("SELECT COUNT(*) FROM " + table + " WHERE visitor_id = ?", visitorId))
+                        .as(table).isZero();
+            }
+            assertThat(tx.queryLong("SELECT COUNT(*) FROM pass_kiosk_state WHERE visitor_id = ? AND short_code_hash"
+                    + " IS NOT NULL", visitorId)).as("the short code").isZero();
+            return null;
+        });
+    }
+
     private Kiosk pairedKiosk() {
         Kiosks.Pairing pairing = kiosks.create(new Kiosks.NewKiosk("Lobby"), admin, CLIENT);
         return kiosks.pair(pairing.pairingPath().substring(Kiosks.PAIR_PATH.length()), CLIENT).kiosk();
