@@ -286,9 +286,10 @@ public final class AuditFileExport implements AutoCloseable {
 
     /** Records the last position written and the file it went to, replacing the state file in one step. */
     private void remember(StoredRecord last) throws IOException {
-        Path temporary = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        // Private, as every file in the data directory.
+        Path temporary = Files.createTempFile(stateFile.toAbsolutePath().getParent(), stateFile.getFileName() + ".",
+                ".new", PosixFilePermissions.asFileAttribute(io.gatehouse.server.common.PrivateFiles.FILE));
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
             out.write(ByteBuffer.wrap((last.chainSeq() + " " + HEX.formatHex(last.chainMac()) + "\n" + file + "\n")
                     .getBytes(StandardCharsets.UTF_8)));
             out.force(true);

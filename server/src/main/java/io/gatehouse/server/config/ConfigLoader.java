@@ -240,7 +240,7 @@ public final class ConfigLoader {
             GatehouseConfig.Visitors visitors = new GatehouseConfig.Visitors(zone("site.time-zone"),
                     Duration.ofDays(integer("visitors.retention-days", 1, 3650)));
             List<String> trustedProxies = trustedProxies();
-            GatehouseConfig.Alerting alerting = alerting(mail);
+            GatehouseConfig.Alerting alerting = alerting(mail, data);
 
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
@@ -251,7 +251,7 @@ public final class ConfigLoader {
                     visitors, trustedProxies, alerting);
         }
 
-        private GatehouseConfig.Alerting alerting(GatehouseConfig.Mail mail) {
+        private GatehouseConfig.Alerting alerting(GatehouseConfig.Mail mail, Path data) {
             String format = value("alerts.syslog-format").toLowerCase(Locale.ROOT);
             if (!format.equals("rfc5424") && !format.equals("cef")) {
                 problem("alerts.syslog-format", "expected rfc5424 or cef, got '" + value("alerts.syslog-format")
@@ -296,6 +296,9 @@ public final class ConfigLoader {
             exportFile.filter(path -> path.getParent() == null || !Files.isDirectory(path.getParent()))
                     .ifPresent(path -> problem("audit.export-file", "expected a file in an existing directory, got '"
                             + path + "'"));
+            exportFile.filter(path -> path.startsWith(data)).ifPresent(path -> problem("audit.export-file",
+                    "expected a file outside the data directory " + data + " (a SIEM's agent reads it; the data"
+                    + " directory is the server's alone), got '" + path + "'"));
             exportFile.filter(Files::isDirectory).ifPresent(path -> problem("audit.export-file",
                     "expected a file, got the directory '" + path + "'"));
             return new GatehouseConfig.Alerting(syslog, format,
