@@ -168,6 +168,20 @@ class AuditFileExportTest {
         assertThat(Files.readString(file())).as("nothing mixed in").isEqualTo(before);
     }
 
+    @Test
+    void the_file_must_lie_in_an_existing_directory_outside_the_data_directory() {
+        assertThatThrownBy(() -> io.gatehouse.server.config.ConfigLoader.load(Map.of(), Map.of("data",
+                data.toString(), "audit.export-file", data.resolve("audit.jsonl").toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("audit.export-file: expected a file"
+                        + " outside the data directory");
+        assertThatThrownBy(() -> io.gatehouse.server.config.ConfigLoader.load(Map.of(), Map.of("data",
+                data.toString(), "audit.export-file", exports.resolve("missing/audit.jsonl").toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("audit.export-file: expected a file in an"
+                        + " existing directory");
+        assertThat(io.gatehouse.server.config.ConfigLoader.load(Map.of(), Map.of("data", data.toString(),
+                "audit.export-file", file().toString())).alerting().auditExportFile()).contains(file());
+    }
+
     private static void writeRecords(Gatehouse gatehouse, String action, int count) {
         var core = gatehouse.services().core();
         for (int i = 0; i < count; i++) {
