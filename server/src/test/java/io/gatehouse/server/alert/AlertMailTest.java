@@ -68,7 +68,9 @@ class AlertMailTest {
         String text = text(mail, "text/plain");
         assertThat(text).contains("Rule: failure_spike").contains("Severity: high")
                 .contains("Subject: user:" + userId).contains("Summary: " + alert.get("summary").asText())
-                .contains("(Europe/Berlin)")
+                .contains("Time: " + java.time.format.DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm:ss",
+                        java.util.Locale.ENGLISH).format(java.time.Instant.parse(alert.get("createdAt").asText())
+                        .atZone(java.time.ZoneId.of("Europe/Berlin"))) + " (Europe/Berlin)")
                 .contains(server.gatehouse().baseUrl().toString().replaceAll("/$", "") + "/console/alerts/"
                         + alert.get("id").asText());
         for (JsonNode evidence : alert.get("evidence")) {
@@ -150,6 +152,17 @@ class AlertMailTest {
         two.put("data", data.toString());
         assertThat(ConfigLoader.load(Map.of(), two).alerting().emailTo()).containsExactly("soc@example.com",
                 "oncall@example.org");
+    }
+
+    @Test
+    void a_subject_stays_one_line_and_cuts_a_long_summary() {
+        Alert alert = new Alert("alr_1", Rule.FAILURE_SPIKE, Severity.HIGH, "user:usr_1",
+                "first line\r\nBcc: x@example.com " + "x".repeat(200), List.of(1L), java.time.Instant.EPOCH,
+                Alert.State.OPEN, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+        String prefix = "[Gatehouse] HIGH failure_spike: ";
+        assertThat(AlertMail.subject(alert)).startsWith(prefix + "first line Bcc: x@example.com xxx")
+                .doesNotContain("\r").doesNotContain("\n").hasSize(prefix.length() + AlertMail.SUBJECT_SUMMARY)
+                .endsWith("…");
     }
 
     private static GreenMail smtp(int port) {
