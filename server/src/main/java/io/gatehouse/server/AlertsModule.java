@@ -2,21 +2,23 @@ package io.gatehouse.server;
 
 import io.gatehouse.server.alert.AlertController;
 import io.gatehouse.server.alert.AlertEngine;
+import io.gatehouse.server.alert.AlertMail;
 import io.gatehouse.server.alert.Alerts;
 import io.gatehouse.server.alert.WebhookController;
 import io.gatehouse.server.alert.WebhookSender;
 import io.gatehouse.server.alert.SyslogSink;
 import io.gatehouse.server.alert.Webhooks;
+import io.gatehouse.server.audit.AuditFileExport;
 import io.gatehouse.server.config.GatehouseConfig;
 import java.util.Optional;
 
 /**
- * Anomaly rules over the audit log, the alerts they raise, and their delivery to webhooks and syslog. The engine and the sender
- * each run on a thread of their own, started once the server listens; the engine only where {@code alerts.detect} is
- * on.
+ * Anomaly rules over the audit log, the alerts they raise, and their delivery to webhooks, e-mail and syslog; and the
+ * audit log as a JSON-lines file for a SIEM. The engine, the sender and the export each run on a thread of their
+ * own, started once the server listens; the engine only where {@code alerts.detect} is on.
  */
 record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, WebhookSender sender,
-        Optional<SyslogSink> syslog, boolean detect) {
+        Optional<SyslogSink> syslog, Optional<AuditFileExport> export, boolean detect) {
 
     static AlertsModule open(Core core) {
         Webhooks webhooks = new Webhooks(core.database(), core.audit(), core.secrets(), core.clock(), core.random());
@@ -27,8 +29,26 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
                 hostname(), Gatehouse.class.getPackage().getImplementationVersion() == null ? "dev"
                         : Gatehouse.class.getPackage().getImplementationVersion()));
         syslog.ifPresent(sink -> alerts.afterRaise(sink::offer));
+        // The file is checked now, before the server listens: a file of another log stops the start.
+        Optional<AuditFileExport> export = alerting.auditExportFile().map(file -> new AuditFileExport(
+                core.database(), core.audit(), file, core.config().dataDirectory().resolve(
+                        "audit-export-position")));
+        export.ifPresent(AuditFileExport::resume);
         return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit(), alerts),
-                new WebhookSender(core.database(), webhooks), syslog, alerting.detect());
+                new WebhookSender(core.database(), webhooks), syslog, export,
+                alerting.detect());
+    }
+
+    /** Mails alerts to the configured addresses through {@code outbox}, in the transaction that raises them. */
+    void mailThrough(io.gatehouse.server.mail.Outbox outbox, GatehouseConfig config,
+            java.util.function.Supplier<java.net.URI> base) {
+        GatehouseConfig.Alerting alerting = config.alerting();
+        if (alerting.emailTo().isEmpty() || !outbox.enabled()) {
+            return;
+        }
+        AlertMail mail = new AlertMail(outbox, alerting.emailTo(), io.gatehouse.server.alert.Severity.parse(
+                alerting.emailMinSeverity()).orElseThrow(), config.visitors().siteZone(), base);
+        alerts.deliverInRaise(mail::enqueue);
     }
 
     private static String hostname() {
@@ -54,6 +74,10 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
         syslog.ifPresent(sink -> {
             sink.start();
             background.stopsWith(sink);
+        });
+        export.ifPresent(file -> {
+            file.start();
+            background.stopsWith(file);
         });
     }
 }

@@ -33,6 +33,8 @@ public final class Alerts {
     private final Clock clock;
     private final SecureRandom random;
     private final List<java.util.function.Consumer<Alert>> afterRaise = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<Tx, Alert>> inRaise =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Alerts(Database database, AuditLog audit, Webhooks webhooks, Clock clock, SecureRandom random) {
         this.database = database;
@@ -53,8 +55,14 @@ public final class Alerts {
         }
         Alert alert = AlertStore.find(tx, id).orElseThrow();
         webhooks.enqueue(tx, alert);
+        inRaise.forEach(channel -> channel.accept(tx, alert));
         tx.afterCommit(() -> afterRaise.forEach(listener -> listener.accept(alert)));
         return Optional.of(alert);
+    }
+
+    /** Adds a durable channel: {@code channel} queues its delivery of each alert in the transaction that raises it. */
+    public void deliverInRaise(java.util.function.BiConsumer<Tx, Alert> channel) {
+        inRaise.add(channel);
     }
 
     /** Tells {@code listener} of each alert once the transaction that raised it committed (best-effort channels). */

@@ -78,6 +78,9 @@ public final class ConfigLoader {
         keys.put("alerts.syslog-format", "rfc5424");
         keys.put("alerts.flag-minutes", "60");
         keys.put("alerts.detect", "true");
+        keys.put("alerts.email-to", null);
+        keys.put("alerts.email-min-severity", "high");
+        keys.put("audit.export-file", null);
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -238,7 +241,7 @@ public final class ConfigLoader {
             GatehouseConfig.Visitors visitors = new GatehouseConfig.Visitors(zone("site.time-zone"),
                     Duration.ofDays(integer("visitors.retention-days", 1, 3650)));
             List<String> trustedProxies = trustedProxies();
-            GatehouseConfig.Alerting alerting = alerting();
+            GatehouseConfig.Alerting alerting = alerting(mail, data);
 
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
@@ -249,7 +252,7 @@ public final class ConfigLoader {
                     visitors, trustedProxies, alerting);
         }
 
-        private GatehouseConfig.Alerting alerting() {
+        private GatehouseConfig.Alerting alerting(GatehouseConfig.Mail mail, Path data) {
             String format = value("alerts.syslog-format").toLowerCase(Locale.ROOT);
             if (!format.equals("rfc5424") && !format.equals("cef")) {
                 problem("alerts.syslog-format", "expected rfc5424 or cef, got '" + value("alerts.syslog-format")
@@ -268,8 +271,40 @@ public final class ConfigLoader {
                 problem("alerts.syslog", "expected udp://HOST:PORT or tcp://HOST:PORT, got '" + text + "'");
                 return Optional.empty();
             });
+            List<String> emailTo = new ArrayList<>();
+            for (String entry : optional("alerts.email-to").orElse("").split(",")) {
+                String address = entry.strip();
+                if (address.isEmpty()) {
+                    continue;
+                }
+                if (address.matches("[^@\\s<>,]+@[^@\\s<>,]+")) {
+                    emailTo.add(address);
+                } else {
+                    problem("alerts.email-to", "expected e-mail addresses (name@domain), comma-separated, got '"
+                            + address + "'");
+                }
+            }
+            if (!emailTo.isEmpty() && !mail.enabled()) {
+                problem("alerts.email-to", "expected smtp.host too: alerts are mailed through the SMTP server");
+            }
+            String minSeverity = value("alerts.email-min-severity").toLowerCase(Locale.ROOT);
+            if (!List.of("low", "medium", "high", "critical").contains(minSeverity)) {
+                problem("alerts.email-min-severity", "expected low, medium, high or critical, got '"
+                        + value("alerts.email-min-severity") + "'");
+            }
+            Optional<Path> exportFile = optional("audit.export-file").map(text -> Path.of(text).toAbsolutePath()
+                    .normalize());
+            exportFile.filter(path -> path.getParent() == null || !Files.isDirectory(path.getParent()))
+                    .ifPresent(path -> problem("audit.export-file", "expected a file in an existing directory, got '"
+                            + path + "'"));
+            exportFile.filter(path -> path.startsWith(data)).ifPresent(path -> problem("audit.export-file",
+                    "expected a file outside the data directory " + data + " (a SIEM's agent reads it; the data"
+                    + " directory is the server's alone), got '" + path + "'"));
+            exportFile.filter(Files::isDirectory).ifPresent(path -> problem("audit.export-file",
+                    "expected a file, got the directory '" + path + "'"));
             return new GatehouseConfig.Alerting(syslog, format,
-                    Duration.ofMinutes(integer("alerts.flag-minutes", 1, 10_080)), bool("alerts.detect"));
+                    Duration.ofMinutes(integer("alerts.flag-minutes", 1, 10_080)), emailTo, minSeverity, exportFile,
+                    bool("alerts.detect"));
         }
 
         private GatehouseConfig.Mail mail() {

@@ -154,11 +154,20 @@ public record GatehouseConfig(
      * @param syslog {@code udp://host:port} or {@code tcp://host:port} of a syslog receiver (a SIEM), if any
      * @param syslogFormat {@code rfc5424} (text with structured data) or {@code cef} (ArcSight CEF in the message)
      * @param flagWindow how long an unresolved alert about a person flags them (policies may then ask for step-up)
+     * @param emailTo the addresses each alert is mailed to (through {@code smtp.*}), none when empty
+     * @param emailMinSeverity the least severity mailed: {@code low}, {@code medium}, {@code high} or {@code critical}
+     * @param auditExportFile a file the sealed audit records are appended to as JSON lines, for a SIEM, if any
      * @param detect whether this node runs the anomaly rules ({@code alerts.detect}); nodes that share a database
      *     take turns on one cursor, so one node with it on is enough, and off leaves alerts to the others
      */
-    public record Alerting(Optional<URI> syslog, String syslogFormat, Duration flagWindow, boolean detect) {
-        public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424", Duration.ofMinutes(60), true);
+    public record Alerting(Optional<URI> syslog, String syslogFormat, Duration flagWindow, List<String> emailTo,
+            String emailMinSeverity, Optional<Path> auditExportFile, boolean detect) {
+        public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424", Duration.ofMinutes(60),
+                List.of(), "high", Optional.empty(), true);
+
+        public Alerting {
+            emailTo = List.copyOf(emailTo);
+        }
     }
 
     /** True when the database is the embedded SQLite file rather than an external server. */
