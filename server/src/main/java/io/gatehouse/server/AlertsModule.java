@@ -8,6 +8,7 @@ import io.gatehouse.server.alert.WebhookSender;
 import io.gatehouse.server.alert.SyslogSink;
 import io.gatehouse.server.alert.Webhooks;
 import io.gatehouse.server.config.GatehouseConfig;
+import io.gatehouse.server.geo.GeoIp;
 import java.util.Optional;
 
 /**
@@ -17,7 +18,7 @@ import java.util.Optional;
 record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, WebhookSender sender,
         Optional<SyslogSink> syslog) {
 
-    static AlertsModule open(Core core) {
+    static AlertsModule open(Core core, GeoIp geoIp) {
         Webhooks webhooks = new Webhooks(core.database(), core.audit(), core.secrets(), core.clock(), core.random());
         Alerts alerts = new Alerts(core.database(), core.audit(), webhooks, core.clock(), core.random());
         GatehouseConfig.Alerting alerting = core.config().alerting();
@@ -26,7 +27,7 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
                 hostname(), Gatehouse.class.getPackage().getImplementationVersion() == null ? "dev"
                         : Gatehouse.class.getPackage().getImplementationVersion()));
         syslog.ifPresent(sink -> alerts.afterRaise(sink::offer));
-        return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit().feed(), alerts),
+        return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit().feed(), alerts, geoIp),
                 new WebhookSender(core.database(), webhooks), syslog);
     }
 
