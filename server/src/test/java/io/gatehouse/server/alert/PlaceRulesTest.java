@@ -10,6 +10,9 @@ import static io.gatehouse.server.testing.PlaceDatabases.VIENNA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.server.audit.AuditEvent;
+import io.gatehouse.server.audit.AuditLog;
+import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.Json;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
@@ -19,6 +22,7 @@ import io.gatehouse.server.testing.TotpUsers;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -202,6 +206,58 @@ class PlaceRulesTest {
             assertThat(records.get(0).get("clientAddress").asText()).isEqualTo("127.0.0.1");
             assertThat(alerts(server)).as("Sydney an hour after Berlin, had the header been believed").isEmpty();
         }
+    }
+
+    @Test
+    void every_kind_of_sign_in_counts_and_failures_and_door_scans_do_not() {
+        try (TestServer server = start()) {
+            AuditLog audit = server.gatehouse().services().core().audit();
+            Instant start = server.clock().instant().minus(Duration.ofDays(3));
+            List<AuditEvent> history = List.of(
+                    AuditEvent.of("device:dev_k", "console.sign_in", ClientInfo.of(BERLIN, "Firefox")).user("usr_k")
+                            .detail("method", "passkey").success(),
+                    AuditEvent.of("user:usr_k", "oidc.sign_in", ClientInfo.of(BERLIN, "Firefox")).user("usr_k")
+                            .result("accepted"),
+                    AuditEvent.of("token:app", "recovery.verify", ClientInfo.of(BERLIN_MOBILE, "app")).user("usr_k")
+                            .result("accepted"),
+                    AuditEvent.of("device:dev_k", "login.request.approve", ClientInfo.of(BERLIN_MOBILE, "Phone"))
+                            .user("usr_k").success(),
+                    AuditEvent.of("device:dev_k", "wallet.door_code", ClientInfo.of(BERLIN, "Phone")).user("usr_k")
+                            .success(),
+                    // Not the person's place: an attacker's failure, and a door scan with the reader's address.
+                    AuditEvent.of("token:app", "totp.verify", ClientInfo.of(SYDNEY, "app")).user("usr_k")
+                            .reason("invalid_code").result("rejected"),
+                    AuditEvent.of("reader:rdr_k", "door.scan", ClientInfo.of(SYDNEY, "reader")).user("usr_k")
+                            .subject("door:door_k").result("grant"),
+                    AuditEvent.of("login:lgn_k", "login.request.complete", ClientInfo.of(SYDNEY, "Chrome"))
+                            .user("usr_k").success());
+            server.gatehouse().services().core().database().inTransaction(tx -> {
+                for (int i = 0; i < history.size(); i++) {
+                    // A sign-in a day, then the last three within minutes.
+                    Instant at = i < 5 ? start.plus(Duration.ofHours(12L * i)) : start.plus(Duration.ofHours(49))
+                            .plus(Duration.ofMinutes(10L * (i - 4)));
+                    audit.append(tx, history.get(i), "place-" + i, at.toEpochMilli());
+                }
+                return null;
+            });
+            readEverything(server);
+
+            long walletCode = recordOf(server, "wallet.door_code");
+            long completion = recordOf(server, "login.request.complete");
+            List<String> raised = alerts(server).stream().map(alert -> alert.get("rule").asText() + " "
+                    + evidence(alert).contains(completion)).toList();
+            assertThat(raised).containsExactlyInAnyOrder("unusual_place true", "impossible_travel true");
+            JsonNode travel = alerts(server).stream().filter(alert -> alert.get("rule").asText()
+                    .equals("impossible_travel")).findFirst().orElseThrow();
+            assertThat(evidence(travel)).containsExactly(walletCode, completion);
+            assertThat(travel.get("summary").asText()).startsWith("login.request.complete from AU, 90 min after");
+        }
+    }
+
+    private static long recordOf(TestServer server, String action) {
+        JsonNode records = server.get("/api/v1/audit?action=" + action + "&userId=usr_k").json().get("records");
+        assertThat(records).hasSize(1);
+        return records.get(0).get("id").asLong();
     }
 
     private TestServer start() {
