@@ -60,7 +60,7 @@ final class UnusualPlace implements Detector {
             return List.of();
         }
         String summary = record.action() + " from a place not seen for this person in " + events
-                + " located event" + (events == 1 ? "" : "s") + " within " + settings.window().toDays() + " days: "
+                + " located event" + (events == 1 ? "" : "s") + " within " + Whereabouts.span(settings.window()) + ": "
                 + novelty.get();
         List<Long> evidence = new ArrayList<>();
         evidence.add(record.id());

@@ -41,6 +41,15 @@ final class Whereabouts {
                 && RESULTS.contains(record.result());
     }
 
+    /** A window as a summary names it: {@code 90 days}, {@code 24 h}, {@code 90 min} or {@code 45 s}. */
+    static String span(Duration window) {
+        long seconds = window.toSeconds();
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + (seconds == 86_400 ? " day" : " days");
+        }
+        return seconds % 3600 == 0 ? seconds / 3600 + " h" : seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
+    }
+
     static long millis(RecordView record) {
         return Instant.parse(record.time()).toEpochMilli();
     }
