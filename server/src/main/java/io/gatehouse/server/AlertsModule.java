@@ -10,6 +10,7 @@ import io.gatehouse.server.alert.SyslogSink;
 import io.gatehouse.server.alert.Webhooks;
 import io.gatehouse.server.audit.AuditFileExport;
 import io.gatehouse.server.config.GatehouseConfig;
+import io.gatehouse.server.geo.GeoIp;
 import java.util.Optional;
 
 /**
@@ -20,7 +21,7 @@ import java.util.Optional;
 record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, WebhookSender sender,
         Optional<SyslogSink> syslog, Optional<AuditFileExport> export, boolean detect) {
 
-    static AlertsModule open(Core core) {
+    static AlertsModule open(Core core, GeoIp geoIp) {
         Webhooks webhooks = new Webhooks(core.database(), core.audit(), core.secrets(), core.clock(), core.random());
         Alerts alerts = new Alerts(core.database(), core.audit(), webhooks, core.clock(), core.random());
         GatehouseConfig.Alerting alerting = core.config().alerting();
@@ -34,7 +35,7 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
                 core.database(), core.audit(), file, core.config().dataDirectory().resolve(
                         "audit-export-position")));
         export.ifPresent(AuditFileExport::resume);
-        return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit(), alerts),
+        return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit(), alerts, geoIp),
                 new WebhookSender(core.database(), webhooks), syslog, export,
                 alerting.detect());
     }

@@ -9,11 +9,14 @@ import io.gatehouse.server.geo.GeoIp;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
-/** Managed QR codes and their scan analytics, with the address database that gives scans their country. */
+/**
+ * Managed QR codes and their scan analytics, with the address databases that give scans their country (and the alert
+ * rules their places).
+ */
 public record CodesModule(ManagedCodes codes, GeoIp geoIp) implements AutoCloseable {
 
     static CodesModule open(Core core) {
-        GeoIp geoIp = GeoIp.open(core.config().codes().geoipDatabase());
+        GeoIp geoIp = GeoIp.open(core.config().codes().geoipDatabase(), core.config().codes().asnDatabase());
         URI base = core.config().publicBaseUrl().orElse(null);
         ManagedCodes codes = new ManagedCodes(core.database(), core.audit(), core.secrets(), core.clock(),
                 core.random(), new UserAgents(), geoIp, core.config().codes().scanRetention(), path -> {

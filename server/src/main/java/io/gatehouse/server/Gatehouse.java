@@ -185,7 +185,7 @@ public final class Gatehouse implements AutoCloseable {
         login.register(web);
         OidcModule oidc = OidcModule.open(core, services, passkeys, login, web);
         oidc.register(web);
-        AlertsModule alerts = AlertsModule.open(core);
+        AlertsModule alerts = AlertsModule.open(core, services.codes().geoIp());
         alerts.register(web);
         VisitorsModule visitors = VisitorsModule.open(core, services.people(), services.codes().codes(), web);
         visitors.register(web);

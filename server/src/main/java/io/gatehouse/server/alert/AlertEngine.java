@@ -4,6 +4,7 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.audit.AuditTrail;
 import io.gatehouse.server.audit.RecordView;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.geo.GeoIp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +28,18 @@ public final class AlertEngine implements AutoCloseable {
     private final Database database;
     private final AuditLog audit;
     private final Alerts alerts;
-    private final List<Detector> detectors = List.of(new FailureSpike(), new NewDevice(), new DeniedScanSpike(),
-            new OffSchedule(), new ReaderProblem(), new CounterRegression());
+    private final List<Detector> detectors;
     private final Thread thread;
     private volatile boolean closed;
 
-    public AlertEngine(Database database, AuditLog audit, Alerts alerts) {
+    /** {@code geoIp} places the addresses of sign-ins and verifications for the place rules. */
+    public AlertEngine(Database database, AuditLog audit, Alerts alerts, GeoIp geoIp) {
         this.database = database;
         this.audit = audit;
         this.alerts = alerts;
+        this.detectors = List.of(new FailureSpike(), new NewDevice(), new DeniedScanSpike(),
+                new OffSchedule(), new ReaderProblem(), new CounterRegression(), new UnusualPlace(geoIp),
+                new ImpossibleTravel(geoIp));
         this.thread = new Thread(this::run, "gatehouse-alerts");
         this.thread.setDaemon(true);
     }

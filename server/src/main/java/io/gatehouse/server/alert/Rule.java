@@ -41,7 +41,19 @@ public enum Rule {
      * A passkey whose signature counter went backwards: an authenticator that may have been cloned. One alert per
      * device per window; the threshold is unused.
      */
-    COUNTER_REGRESSION(Severity.CRITICAL, 1, Duration.ofDays(1));
+    COUNTER_REGRESSION(Severity.CRITICAL, 1, Duration.ofDays(1)),
+    /**
+     * A person signing in or verifying from a country, or a network (autonomous system), that none of their located
+     * sign-ins and verifications within {@code window} came from. The threshold is how many such earlier events
+     * the person needs before novelty counts (a new person's first places are learnt, not alarms).
+     */
+    UNUSUAL_PLACE(Severity.MEDIUM, 5, Duration.ofDays(90)),
+    /**
+     * Two of a person's located events, the later one and the one before it within {@code window}, farther apart
+     * than anyone travels: the great-circle distance less both accuracy radii, over the time between them, above
+     * {@code threshold} km/h.
+     */
+    IMPOSSIBLE_TRAVEL(Severity.HIGH, 1000, Duration.ofHours(24));
 
     private final Severity severity;
     private final int threshold;

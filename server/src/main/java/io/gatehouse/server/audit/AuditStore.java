@@ -96,6 +96,28 @@ final class AuditStore {
     }
 
     /**
+     * A person's distinct client addresses on linked records with one of {@code actions} and one of
+     * {@code results}, created at or after {@code fromMillis} and at or before chain position {@code upTo}: each with
+     * how many records it is on, and its newest record's id and time; most recently used first.
+     */
+    static List<AuditTrail.AddressUse> addressesOfUser(ReadTx tx, String userId,
+            java.util.Collection<String> actions, java.util.Collection<String> results, long fromMillis, long upTo,
+            int limit) {
+        List<Object> args = new ArrayList<>(List.of(userId));
+        args.addAll(actions);
+        args.addAll(results);
+        args.addAll(List.of(fromMillis, upTo, limit));
+        String actionMarks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+        String resultMarks = String.join(", ", java.util.Collections.nCopies(results.size(), "?"));
+        return tx.query("SELECT client_address, COUNT(*), MAX(id), MAX(created_at) FROM audit_log"
+                + " WHERE subject_user = ? AND action IN (" + actionMarks + ") AND result IN (" + resultMarks + ")"
+                + " AND created_at >= ? AND chain_seq <= ? AND client_address IS NOT NULL"
+                + " GROUP BY client_address ORDER BY MAX(id) DESC LIMIT ?",
+                rs -> new AuditTrail.AddressUse(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                args.toArray());
+    }
+
+    /**
      * How many linked records of {@code action} with {@code result} about {@code subject} were created in
      * {@code [fromMillis, toMillis)} and lie at or before chain position {@code upTo}.
      */

@@ -48,6 +48,20 @@ public final class AuditTrail {
                 .map(RecordView::of).toList();
     }
 
+    /** One address a person's records came from: on how many, and the newest of them (its id and time). */
+    public record AddressUse(String address, long records, long newestId, long newestMillis) {
+    }
+
+    /**
+     * A person's distinct client addresses on sealed records with one of {@code actions} and one of
+     * {@code results}, created at or after {@code fromMillis} and at or before chain position {@code upTo}, most
+     * recently used first, {@code limit} at most.
+     */
+    public static List<AddressUse> addressesOfUser(ReadTx tx, String userId, Collection<String> actions,
+            Collection<String> results, long fromMillis, long upTo, int limit) {
+        return AuditStore.addressesOfUser(tx, userId, actions, results, fromMillis, upTo, limit);
+    }
+
     /**
      * How many sealed records of {@code action} with {@code result} about {@code subject} were created in
      * {@code [fromMillis, toMillis)}, counting none after chain position {@code upTo}.

@@ -71,6 +71,7 @@ public final class ConfigLoader {
         keys.put("smtp.password", null);
         keys.put("smtp.trust-ca-file", null);
         keys.put("geoip.database", null);
+        keys.put("geoip.asn-database", null);
         keys.put("codes.scan-retention-days", "90");
         keys.put("site.time-zone", "UTC");
         keys.put("visitors.retention-days", "30");
@@ -237,7 +238,8 @@ public final class ConfigLoader {
             GatehouseConfig.Mail mail = mail();
             GatehouseConfig.Codes codes = new GatehouseConfig.Codes(
                     readableFile("geoip.database", "an address database in MaxMind DB format"),
-                    Duration.ofDays(integer("codes.scan-retention-days", 1, 3650)));
+                    Duration.ofDays(integer("codes.scan-retention-days", 1, 3650)),
+                    readableFile("geoip.asn-database", "an autonomous-system database in MaxMind DB format"));
             GatehouseConfig.Visitors visitors = new GatehouseConfig.Visitors(zone("site.time-zone"),
                     Duration.ofDays(integer("visitors.retention-days", 1, 3650)));
             List<String> trustedProxies = trustedProxies();

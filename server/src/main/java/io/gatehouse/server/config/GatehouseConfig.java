@@ -98,9 +98,10 @@ public record GatehouseConfig(
      *
      * @param geoipDatabase a country (or city) database in MaxMind DB format; without it scans have no country
      * @param scanRetention how long a scan's details (time, device type, country, truncated address) are kept
+     * @param asnDatabase an autonomous-system database in MaxMind DB format, for the {@code unusual_place} rule
      */
-    public record Codes(Optional<Path> geoipDatabase, Duration scanRetention) {
-        public static final Codes DEFAULT = new Codes(Optional.empty(), Duration.ofDays(90));
+    public record Codes(Optional<Path> geoipDatabase, Duration scanRetention, Optional<Path> asnDatabase) {
+        public static final Codes DEFAULT = new Codes(Optional.empty(), Duration.ofDays(90), Optional.empty());
     }
 
     /**

@@ -8,6 +8,7 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.testing.DatabaseTest;
+import io.gatehouse.server.testing.PlaceDatabases;
 import io.gatehouse.server.testing.TestServer;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -17,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,9 +38,15 @@ class AlertRulesTest {
     @TempDir
     Path data;
 
+    @TempDir
+    Path databases;
+
     @Test
     void five_weeks_of_ordinary_traffic_raise_nothing() {
-        try (TestServer server = TestServer.start(data)) {
+        // With address databases, so that the place rules see where each verification came from.
+        try (TestServer server = TestServer.start(data, Map.of("geoip.database",
+                PlaceDatabases.city(databases, false).toString(), "geoip.asn-database",
+                PlaceDatabases.asn(databases).toString()))) {
             Script script = new Script(server);
             script.ordinaryWeeks(5);
             script.readAll();
@@ -163,7 +171,9 @@ class AlertRulesTest {
         /**
          * Office days: arrivals 7:30–9:30 with a handful of denials at the 9:00 peak (expired phones, a wrong
          * door), lunch, leaving; a night shift 22:00–6:00 with an occasional denial; weekends with a guard's rounds.
-         * Verifications: each admin's daily TOTP check, now and then one mistyped code first.
+         * Verifications: each admin's daily TOTP check, now and then one mistyped code first, from the Berlin
+         * office (198.51.100.0/24 in {@link PlaceDatabases}); the third admin works from Vienna on Wednesdays and
+         * on the phone's network on Fridays.
          */
         void ordinaryWeeks(int weeks) {
             for (int day = 0; day < weeks * 7; day++) {
@@ -194,7 +204,9 @@ class AlertRulesTest {
                 }
                 for (int admin = 0; admin < 3; admin++) {
                     ZonedDateTime check = date.withHour(10).plusMinutes(random.nextInt(300));
-                    ClientInfo desk = ClientInfo.of("198.51.100." + (10 + admin), "ops-cli/2");
+                    ClientInfo desk = ClientInfo.of(admin == 2 && date.getDayOfWeek() == DayOfWeek.WEDNESDAY
+                            ? PlaceDatabases.VIENNA : admin == 2 && date.getDayOfWeek() == DayOfWeek.FRIDAY
+                            ? PlaceDatabases.BERLIN_MOBILE : "198.51.100." + (10 + admin), "ops-cli/2");
                     if (random.nextInt(4) == 0) {
                         append(check.minusSeconds(20), AuditEvent.of("token:app", "totp.verify", desk)
                                 .user("usr_admin" + admin).reason("invalid_code").result("rejected"));

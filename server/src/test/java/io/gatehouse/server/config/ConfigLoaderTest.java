@@ -152,7 +152,8 @@ class ConfigLoaderTest {
     void bad_mail_zone_address_database_and_proxy_settings_are_reported_by_name() {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("GATEHOUSE_SMTP_HOST", "mail.example.com",
                 "GATEHOUSE_SMTP_TLS", "ssl", "GATEHOUSE_SMTP_USERNAME", "gate", "GATEHOUSE_SITE_TIME_ZONE", "Mars/Base",
-                "GATEHOUSE_GEOIP_DATABASE", data.resolve("missing.mmdb").toString(), "GATEHOUSE_TRUSTED_PROXIES",
+                "GATEHOUSE_GEOIP_DATABASE", data.resolve("missing.mmdb").toString(), "GATEHOUSE_GEOIP_ASN_DATABASE",
+                data.toString(), "GATEHOUSE_TRUSTED_PROXIES",
                 "10.0.0.0/8, proxy.example.com, 10.0.0.1/33"), Map.of("data", data.toString())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("smtp.tls: expected starttls, tls or none, got 'ssl'")
@@ -160,6 +161,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("smtp.username: expected smtp.password too")
                 .hasMessageContaining("site.time-zone: expected a time zone")
                 .hasMessageContaining("geoip.database: expected a readable file")
+                .hasMessageContaining("geoip.asn-database: expected a readable file (an autonomous-system database in"
+                        + " MaxMind DB format), got '" + data + "', which is not a readable file")
                 .hasMessageContaining("got 'proxy.example.com'")
                 .hasMessageContaining("got '10.0.0.1/33'")
                 .hasMessageNotContaining("got '10.0.0.0/8'");
