@@ -1,14 +1,17 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.access.ReaderStore;
 import io.gatehouse.server.alert.AlertController;
 import io.gatehouse.server.alert.AlertEngine;
 import io.gatehouse.server.alert.Alerts;
+import io.gatehouse.server.alert.ReaderOffline;
 import io.gatehouse.server.alert.WebhookController;
 import io.gatehouse.server.alert.WebhookSender;
 import io.gatehouse.server.alert.SyslogSink;
 import io.gatehouse.server.alert.Webhooks;
 import io.gatehouse.server.config.GatehouseConfig;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Anomaly rules over the audit log, the alerts they raise, and their delivery to webhooks and syslog. The engine and the sender
@@ -26,8 +29,9 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
                 hostname(), Gatehouse.class.getPackage().getImplementationVersion() == null ? "dev"
                         : Gatehouse.class.getPackage().getImplementationVersion()));
         syslog.ifPresent(sink -> alerts.afterRaise(sink::offer));
-        return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit().feed(), alerts),
-                new WebhookSender(core.database(), webhooks), syslog);
+        AlertEngine engine = new AlertEngine(core.database(), core.audit().feed(), alerts, core.clock());
+        engine.byClock(new ReaderOffline(ReaderStore::silentPastBundle));
+        return new AlertsModule(alerts, webhooks, engine, new WebhookSender(core.database(), webhooks), syslog);
     }
 
     private static String hostname() {
@@ -46,6 +50,8 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
     void schedule(Background background) {
         engine.start();
         sender.start();
+        background.every("alert rules by the clock", AlertEngine.SWEEP.toSeconds(), AlertEngine.SWEEP.toSeconds(),
+                TimeUnit.SECONDS, engine::sweep);
         background.stopsWith(engine);
         background.stopsWith(sender);
         syslog.ifPresent(sink -> {

@@ -4,6 +4,8 @@ import io.gatehouse.server.audit.AuditFeed;
 import io.gatehouse.server.audit.AuditTrail;
 import io.gatehouse.server.audit.RecordView;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,30 +20,69 @@ import org.slf4j.LoggerFactory;
  * deliveries) and moves the position: a crash loses nothing and raises nothing twice, and on several nodes the
  * locked position makes each record read once. It wakes when this node commits an audit record, and every
  * {@link #POLL} for records other nodes wrote (they become readable when sealed, within about 100 ms).
+ *
+ * <p>Rules about what did not happen (a reader gone quiet) read the clock instead: {@link #sweep()} runs them,
+ * scheduled every {@link #SWEEP} and called by tests with a moved clock.
  */
 public final class AlertEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final Duration POLL = Duration.ofMillis(250);
     static final int BATCH = 500;
+    /** How often the rules that read the clock run. */
+    public static final Duration SWEEP = Duration.ofMinutes(1);
 
     private final Database database;
     private final AuditFeed feed;
     private final Alerts alerts;
-    private final List<Detector> detectors = List.of(new FailureSpike(), new NewDevice(), new DeniedScanSpike(),
-            new OffSchedule(), new ReaderProblem(), new CounterRegression());
+    private final Clock clock;
+    private final List<Detector> detectors = List.of(new FailureSpike(), new NewDevice(), DeniedScanSpike.perDoor(),
+            new OffSchedule(), new ReaderProblem(), new CounterRegression(), new NetworkFailureSpike(),
+            new Lockout(), DeniedScanSpike.perReader());
+    private final List<ClockRule> clockRules = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    public AlertEngine(Database database, AuditFeed feed, Alerts alerts) {
+    public AlertEngine(Database database, AuditFeed feed, Alerts alerts, Clock clock) {
         this.database = database;
         this.feed = feed;
         this.alerts = alerts;
+        this.clock = clock;
         this.thread = new Thread(this::run, "gatehouse-alerts");
         this.thread.setDaemon(true);
     }
 
     public void start() {
         thread.start();
+    }
+
+    /** A rule that reads the clock, not the audit log: what it finds at {@code nowMillis}, raised once per key. */
+    public interface ClockRule {
+        Rule rule();
+
+        List<Alert.Raised> check(ReadTx tx, long nowMillis, Rule.Settings settings);
+    }
+
+    /** Adds a rule for {@link #sweep()} to run. */
+    public void byClock(ClockRule rule) {
+        clockRules.add(rule);
+    }
+
+    /** Runs the enabled rules that read the clock, in one transaction; how many alerts they raised. */
+    public int sweep() {
+        return database.inTransaction(tx -> {
+            Map<Rule, Rule.Settings> settings = Alerts.settings(tx);
+            long now = clock.millis();
+            int raised = 0;
+            for (ClockRule rule : clockRules) {
+                Rule.Settings in = settings.get(rule.rule());
+                if (in.enabled()) {
+                    for (Alert.Raised found : rule.check(tx, now, in)) {
+                        raised += alerts.raise(tx, found).isPresent() ? 1 : 0;
+                    }
+                }
+            }
+            return raised;
+        });
     }
 
     /** Reads the next batch of sealed records; how many it read. */
