@@ -18,13 +18,13 @@ public final class ReaderOffline implements AlertEngine.ClockRule {
 
     /** The readers silent past their bundle's lifetime at {@code nowMillis}: read from the readers' own store. */
     @FunctionalInterface
-    public interface Readers {
+    public interface QuietReaders {
         List<Silence> silentPastBundle(ReadTx tx, long nowMillis);
     }
 
-    private final Readers readers;
+    private final QuietReaders readers;
 
-    public ReaderOffline(Readers readers) {
+    public ReaderOffline(QuietReaders readers) {
         this.readers = readers;
     }
 

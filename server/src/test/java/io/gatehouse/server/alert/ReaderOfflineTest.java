@@ -74,9 +74,11 @@ class ReaderOfflineTest {
         server.clock().advance(Duration.ofMinutes(59));
         assertThat(server.gatehouse().alerts().sweep()).as("within the bundle's lifetime").isZero();
         server.clock().advance(Duration.ofMinutes(2));
-        assertThat(server.gatehouse().alerts().sweep()).isEqualTo(1);
+        server.gatehouse().alerts().sweep();
+        assertThat(alerts()).hasSize(1);
         server.clock().advance(Duration.ofHours(5));
         assertThat(server.gatehouse().alerts().sweep()).as("the same outage").isZero();
+        // The background sweep runs too (on the real minute): the alerts listed are what counts.
         List<JsonNode> raised = alerts();
         assertThat(raised).hasSize(1);
         assertThat(raised.get(0).get("rule").asText()).isEqualTo("reader_offline");
@@ -87,8 +89,8 @@ class ReaderOfflineTest {
         fetchBundle();
         assertThat(server.gatehouse().alerts().sweep()).as("back online").isZero();
         server.clock().advance(Duration.ofMinutes(61));
-        assertThat(server.gatehouse().alerts().sweep()).as("a second outage").isEqualTo(1);
-        assertThat(alerts()).hasSize(2);
+        server.gatehouse().alerts().sweep();
+        assertThat(alerts()).as("a second outage").hasSize(2);
     }
 
     @Test
