@@ -4,6 +4,7 @@ import io.gatehouse.server.audit.AuditTrail;
 import io.gatehouse.server.audit.RecordView;
 import io.gatehouse.server.db.ReadTx;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,6 +50,6 @@ final class Lockout implements Detector {
     private static boolean lockStart(RecordView record) {
         return FailureSpike.ACTIONS.contains(record.action()) && "rejected".equals(record.result())
                 && record.details() != null && record.details().path("lockStarted").asBoolean(false)
-                && java.util.Arrays.asList(record.details().path("lockScope").asText("").split(",")).contains("user");
+                && Arrays.asList(record.details().path("lockScope").asText("").split(",")).contains("user");
     }
 }
