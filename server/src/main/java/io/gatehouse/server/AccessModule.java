@@ -7,6 +7,7 @@ import io.gatehouse.server.access.ScanService;
 import io.gatehouse.server.access.AccessItemController;
 import io.gatehouse.server.access.SiteAdmin;
 import io.gatehouse.server.access.SiteEdits;
+import io.gatehouse.server.alert.Flags;
 import io.gatehouse.server.device.DeviceController;
 import io.gatehouse.server.device.Devices;
 import io.gatehouse.server.wallet.MintingKeys;
@@ -24,7 +25,8 @@ public record AccessModule(SiteAdmin sites, SiteEdits edits, Readers readers, De
                 new Readers(core.database(), core.audit(), core.clock(), core.random()),
                 new Devices(core.database(), core.audit(), people.users(), core.clock(), core.random(),
                         codes.codes()),
-                new ScanService(core.database(), core.audit(), mintingKeys, passes, core.clock()));
+                new ScanService(core.database(), core.audit(), mintingKeys, passes,
+                        new Flags(core.config().alerting().flagWindow(), core.clock()), core.clock()));
     }
 
     void register(Web web) {

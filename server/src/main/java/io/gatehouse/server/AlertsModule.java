@@ -1,9 +1,11 @@
 package io.gatehouse.server;
 
+import io.gatehouse.server.access.ReaderStore;
 import io.gatehouse.server.alert.AlertController;
 import io.gatehouse.server.alert.AlertEngine;
 import io.gatehouse.server.alert.AlertMail;
 import io.gatehouse.server.alert.Alerts;
+import io.gatehouse.server.alert.ReaderOffline;
 import io.gatehouse.server.alert.WebhookController;
 import io.gatehouse.server.alert.WebhookSender;
 import io.gatehouse.server.alert.SyslogSink;
@@ -12,6 +14,7 @@ import io.gatehouse.server.audit.AuditFileExport;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.geo.GeoIp;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Anomaly rules over the audit log, the alerts they raise, and their delivery to webhooks, e-mail and syslog; and the
@@ -35,9 +38,10 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
                 core.database(), core.audit(), file, core.config().dataDirectory().resolve(
                         "audit-export-position")));
         export.ifPresent(AuditFileExport::resume);
-        return new AlertsModule(alerts, webhooks, new AlertEngine(core.database(), core.audit(), alerts, geoIp),
-                new WebhookSender(core.database(), webhooks), syslog, export,
-                alerting.detect());
+        AlertEngine engine = new AlertEngine(core.database(), core.audit(), alerts, geoIp, core.clock());
+        engine.byClock(new ReaderOffline(ReaderStore::silentPastBundle));
+        return new AlertsModule(alerts, webhooks, engine, new WebhookSender(core.database(), webhooks), syslog,
+                export, alerting.detect());
     }
 
     /** Mails alerts to the configured addresses through {@code outbox}, in the transaction that raises them. */
@@ -68,6 +72,8 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
     void schedule(Background background) {
         if (detect) {
             engine.start();
+            background.every("alert rules by the clock", AlertEngine.SWEEP.toSeconds(), AlertEngine.SWEEP.toSeconds(),
+                    TimeUnit.SECONDS, engine::sweep);
         }
         sender.start();
         background.stopsWith(engine);

@@ -27,14 +27,14 @@ public final class DoorStore {
     private static final String DOORS = """
             SELECT d.id, d.zone_id, d.name, d.proof_lifetime_seconds, d.allowed_skew_seconds,
                    d.require_user_verification, d.minimum_device_trust, d.offline_mode, d.max_bundle_age_seconds,
-                   d.require_bound_pass, z.site_id, s.time_zone
+                   d.require_bound_pass, d.require_uv_when_flagged, z.site_id, s.time_zone
             FROM doors d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = z.site_id""";
 
     /** One row per rule of the door's zone, or a single row with null rule columns when the zone has none. */
     private static final String DOOR_WITH_RULES = """
             SELECT d.id, d.zone_id, d.name, d.proof_lifetime_seconds, d.allowed_skew_seconds,
                    d.require_user_verification, d.minimum_device_trust, d.offline_mode, d.max_bundle_age_seconds,
-                   d.require_bound_pass, z.site_id, s.time_zone, r.role AS rule_role, r.user_id AS rule_user, r.schedule AS rule_schedule
+                   d.require_bound_pass, d.require_uv_when_flagged, z.site_id, s.time_zone, r.role AS rule_role, r.user_id AS rule_user, r.schedule AS rule_schedule
             FROM doors d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = z.site_id
             LEFT JOIN access_rules r ON r.zone_id = d.zone_id""";
 
@@ -56,7 +56,7 @@ public final class DoorStore {
     /** A door's own columns, as inserted or updated. */
     record DoorRow(String id, String zoneId, String name, int proofLifetimeSeconds, int allowedSkewSeconds,
             boolean requireUserVerification, DeviceTrust minimumTrust, String offlineMode, int maxBundleAgeSeconds,
-            boolean requireBoundPass) {
+            boolean requireBoundPass, boolean requireUserVerificationWhenFlagged) {
     }
 
     static void insertSite(Tx tx, Site site, long nowMillis) {
@@ -73,11 +73,11 @@ public final class DoorStore {
         tx.update("""
                 INSERT INTO doors (id, zone_id, name, proof_lifetime_seconds, allowed_skew_seconds,
                                    require_user_verification, minimum_device_trust, offline_mode,
-                                   max_bundle_age_seconds, require_bound_pass, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", door.id(), door.zoneId(), door.name(),
+                                   max_bundle_age_seconds, require_bound_pass, require_uv_when_flagged, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", door.id(), door.zoneId(), door.name(),
                 door.proofLifetimeSeconds(), door.allowedSkewSeconds(), door.requireUserVerification(),
                 door.minimumTrust().code(), door.offlineMode(), door.maxBundleAgeSeconds(), door.requireBoundPass(),
-                nowMillis);
+                door.requireUserVerificationWhenFlagged(), nowMillis);
     }
 
     static void insertRule(Tx tx, Rule rule, long nowMillis) {
@@ -174,10 +174,11 @@ public final class DoorStore {
         tx.update("""
                 UPDATE doors SET zone_id = ?, name = ?, proof_lifetime_seconds = ?, allowed_skew_seconds = ?,
                                  require_user_verification = ?, minimum_device_trust = ?, offline_mode = ?,
-                                 max_bundle_age_seconds = ?, require_bound_pass = ?
+                                 max_bundle_age_seconds = ?, require_bound_pass = ?, require_uv_when_flagged = ?
                 WHERE id = ?""", door.zoneId(), door.name(), door.proofLifetimeSeconds(), door.allowedSkewSeconds(),
                 door.requireUserVerification(), door.minimumTrust().code(), door.offlineMode(),
-                door.maxBundleAgeSeconds(), door.requireBoundPass(), door.id());
+                door.maxBundleAgeSeconds(), door.requireBoundPass(), door.requireUserVerificationWhenFlagged(),
+                door.id());
     }
 
     static void updateRuleSchedule(Tx tx, String ruleId, List<WeeklyWindow> schedule) {
@@ -334,6 +335,6 @@ public final class DoorStore {
         return new Door(id, rs.getString("zone_id"), rs.getString("site_id"), rs.getString("name"), timeZone,
                 rs.getInt("proof_lifetime_seconds"), rs.getInt("allowed_skew_seconds"),
                 rs.getBoolean("require_user_verification"), trust, offlineMode, rs.getInt("max_bundle_age_seconds"),
-                rs.getBoolean("require_bound_pass"));
+                rs.getBoolean("require_bound_pass"), rs.getBoolean("require_uv_when_flagged"));
     }
 }

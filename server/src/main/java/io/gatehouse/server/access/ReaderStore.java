@@ -1,11 +1,13 @@
 package io.gatehouse.server.access;
 
+import io.gatehouse.server.alert.ReaderOffline;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Page;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +112,18 @@ public final class ReaderStore {
 
     static long readersOfDoor(ReadTx tx, String doorId) {
         return tx.queryLong("SELECT COUNT(*) FROM readers WHERE door_id = ?", doorId);
+    }
+
+    /**
+     * The provisioned, active readers last seen longer ago than their door's bundle lifetime at {@code nowMillis}:
+     * their bundle has expired offline. Readers never seen or never provisioned (online only) have no such outage.
+     */
+    public static List<ReaderOffline.Silence> silentPastBundle(ReadTx tx, long nowMillis) {
+        return tx.query("SELECT r.id, r.door_id, r.last_seen_at, d.max_bundle_age_seconds FROM readers r JOIN doors d"
+                + " ON d.id = r.door_id WHERE r.status = 'active' AND r.generation > 0 AND r.last_seen_at IS NOT NULL"
+                + " AND r.last_seen_at + CAST(d.max_bundle_age_seconds AS BIGINT) * 1000 < ? ORDER BY r.id",
+                rs -> new ReaderOffline.Silence(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+                        Duration.ofSeconds(rs.getLong(4))), nowMillis);
     }
 
     /** Writes when a reader was last seen (never earlier than what is stored) and the pending count it reported. */

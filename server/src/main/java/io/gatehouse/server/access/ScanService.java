@@ -17,6 +17,7 @@ import io.gatehouse.protocol.access.ParseResult;
 import io.gatehouse.protocol.access.ProofType;
 import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.access.ReplayGuard;
+import io.gatehouse.server.alert.Flags;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.PrefixedSecret;
@@ -46,6 +47,12 @@ import java.util.function.Supplier;
  * writes as another ({@link Tx.Batch}), so a decision costs three round trips with the commit. Step 6 checks the
  * proof's single-use record as read; the record itself is an insert that does nothing when the row exists, and a
  * decision whose insert did nothing lost a race and is decided again.
+ *
+ * <p>After the verifier's steps, one step of door policy that only the server can take: a door that requires user
+ * verification from flagged people ({@link Door#requireUserVerificationWhenFlagged()}) denies a code without the UV
+ * flag whose person is flagged ({@link Flags}) with {@value #FLAGGED_UV_REQUIRED}. The flag is read in the decision's
+ * transaction, and only for such a code at such a door (one more round trip there, none anywhere else). Readers
+ * deciding offline do not take this step: their bundle does not say who is flagged.
  */
 public final class ScanService {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScanService.class);
@@ -54,7 +61,11 @@ public final class ScanService {
     private final AuditLog audit;
     private final MintingKeys mintingKeys;
     private final PassDecisions passes;
+    private final Flags flags;
     private final Clock clock;
+
+    /** The reason of a code without user verification, of a flagged person, at a door that asks them for it. */
+    public static final String FLAGGED_UV_REQUIRED = "flagged_user_verification_required";
 
     /** Extra time replay records are kept, for nodes whose clocks disagree or were stepped back. */
     static final long PRUNE_MARGIN_SECONDS = 600;
@@ -68,11 +79,12 @@ public final class ScanService {
     private final boolean verifyBeforeTransaction;
 
     public ScanService(Database database, AuditLog audit, MintingKeys mintingKeys, PassDecisions passes,
-            Clock clock) {
+            Flags flags, Clock clock) {
         this.database = database;
         this.audit = audit;
         this.mintingKeys = mintingKeys;
         this.passes = passes;
+        this.flags = flags;
         this.clock = clock;
         this.verifyBeforeTransaction = database.dialect() == Dialect.SQLITE;
     }
@@ -255,10 +267,17 @@ public final class ScanService {
         // Steps 1 to 6 held for a bound pass's proof (and its own rule, step 7): the pass decides the rest.
         Optional<PassDecisions.PassDecision> passDecision = boundPass.filter(id -> decision.granted())
                 .map(id -> passes.decideBound(tx, id, door.door(), clock.instant()));
-        boolean granted = decision.granted() && passDecision.map(PassDecisions.PassDecision::granted).orElse(true);
-        String reason = granted ? null : passDecision.filter(pass -> !pass.granted())
-                .map(PassDecisions.PassDecision::reason).orElseGet(() -> decision.reason().code());
-        String detail = passDecision.map(PassDecisions.PassDecision::detail).orElse(decision.detail());
+        Optional<String> flaggedBy = boundPass.isEmpty() ? flaggedWithoutUv(tx, door.door(), decision)
+                : Optional.empty();
+        boolean granted = decision.granted() && flaggedBy.isEmpty()
+                && passDecision.map(PassDecisions.PassDecision::granted).orElse(true);
+        String reason = granted ? null : flaggedBy.map(rule -> FLAGGED_UV_REQUIRED).orElseGet(() -> passDecision
+                .filter(pass -> !pass.granted()).map(PassDecisions.PassDecision::reason)
+                .orElseGet(() -> decision.reason().code()));
+        String detail = flaggedBy.map(rule -> "door " + door.door().id() + " requires user verification from flagged"
+                + " people; user " + decision.credential().orElseThrow().userId() + " is flagged by an unresolved "
+                + rule + " alert, and the proof does not carry the UV flag")
+                .orElseGet(() -> passDecision.map(PassDecisions.PassDecision::detail).orElse(decision.detail()));
 
         Tx.Batch writes = new Tx.Batch();
         Optional<Tx.Result<Integer>> recorded = uses.first.map(use -> DoorStore.recordUse(writes, use.credential(),
@@ -269,6 +288,7 @@ public final class ScanService {
         AuditEvent.Builder event = auditEvent(reader, door.door(), decision, boundPass.isPresent() ? Optional.empty()
                 : credential, client, now, request.payload());
         boundPass.ifPresent(id -> event.detail("visitor", id).detail("boundPass", true));
+        flaggedBy.ifPresent(rule -> event.detail("flaggedBy", rule));
         audit.append(writes, event.reason(reason).detail("detail", detail).result(granted ? "grant" : "deny"),
                 eventId.orElse(null), nowMillis);
         request.eventId().ifPresent(id -> ReaderStore.insertEvent(writes, Readers.onlineDecision(reader, id,
@@ -279,6 +299,18 @@ public final class ScanService {
             throw new UseRecordedConcurrently();
         }
         return new Outcome(granted, reason, door.door().id(), false, detail);
+    }
+
+    /**
+     * The rule of the alert that flags the person of a granted code without the UV flag, at a door that requires user
+     * verification from flagged people; empty when the code passes this step (the flag is read only when it matters).
+     */
+    private Optional<String> flaggedWithoutUv(Tx tx, Door door, Decision decision) {
+        if (!decision.granted() || !door.requireUserVerificationWhenFlagged()
+                || decision.proof().map(AccessProof::userVerified).orElse(true)) {
+            return Optional.empty();
+        }
+        return decision.credential().flatMap(credential -> flags.ruleFlagging(tx, credential.userId()));
     }
 
     /**

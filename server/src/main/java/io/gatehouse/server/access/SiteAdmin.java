@@ -61,7 +61,7 @@ public final class SiteAdmin {
     /** What an admin posts to create a door; every setting but the zone and the name has a default. */
     public record NewDoor(String zoneId, String name, Integer proofLifetimeSeconds, Integer allowedSkewSeconds,
             Boolean requireUserVerification, String minimumDeviceTrust, String offlineMode,
-            Integer maxBundleAgeSeconds, Boolean requireBoundPass) {
+            Integer maxBundleAgeSeconds, Boolean requireBoundPass, Boolean requireUserVerificationWhenFlagged) {
         public NewDoor {
             Fields.required("zoneId", zoneId, "a string");
             checkName(name);
@@ -74,6 +74,8 @@ public final class SiteAdmin {
             offlineMode = checkOfflineMode(offlineMode == null ? "fail_secure" : offlineMode);
             maxBundleAgeSeconds = range("maxBundleAgeSeconds", maxBundleAgeSeconds, 86_400, 5, MAX_BUNDLE_AGE_SECONDS);
             requireBoundPass = requireBoundPass != null && requireBoundPass;
+            requireUserVerificationWhenFlagged = requireUserVerificationWhenFlagged != null
+                    && requireUserVerificationWhenFlagged;
         }
     }
 
@@ -150,7 +152,7 @@ public final class SiteAdmin {
         DoorStore.DoorRow door = new DoorStore.DoorRow(Ids.newId(random, "door"), request.zoneId(), request.name(),
                 request.proofLifetimeSeconds(), request.allowedSkewSeconds(), request.requireUserVerification(),
                 DeviceTrust.parse(request.minimumDeviceTrust()), request.offlineMode(),
-                request.maxBundleAgeSeconds(), request.requireBoundPass());
+                request.maxBundleAgeSeconds(), request.requireBoundPass(), request.requireUserVerificationWhenFlagged());
         return database.inTransaction(tx -> {
             requireZone(tx, door.zoneId());
             DoorStore.insertDoor(tx, door, clock.millis());
@@ -162,7 +164,8 @@ public final class SiteAdmin {
                     .detail("requireUserVerification", view.requireUserVerification())
                     .detail("minimumDeviceTrust", view.minimumDeviceTrust()).detail("offlineMode", view.offlineMode())
                     .detail("maxBundleAgeSeconds", view.maxBundleAgeSeconds())
-                    .detail("requireBoundPass", view.requireBoundPass()).success());
+                    .detail("requireBoundPass", view.requireBoundPass())
+                    .detail("requireUserVerificationWhenFlagged", view.requireUserVerificationWhenFlagged()).success());
             return view;
         });
     }

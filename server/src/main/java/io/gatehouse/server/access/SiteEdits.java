@@ -53,7 +53,7 @@ public final class SiteEdits {
     /** What a change to a door may hold: its zone (a move to another zone, even of another site), name, settings. */
     public record DoorPatch(String zoneId, String name, Integer proofLifetimeSeconds, Integer allowedSkewSeconds,
             Boolean requireUserVerification, String minimumDeviceTrust, String offlineMode,
-            Integer maxBundleAgeSeconds, Boolean requireBoundPass) {
+            Integer maxBundleAgeSeconds, Boolean requireBoundPass, Boolean requireUserVerificationWhenFlagged) {
         public DoorPatch {
             if (name != null) {
                 SiteAdmin.checkName(name);
@@ -153,13 +153,16 @@ public final class SiteEdits {
                             : SiteAdmin.trust(patch.minimumDeviceTrust()).code(),
                     Objects.requireNonNullElse(patch.offlineMode(), before.offlineMode()),
                     Objects.requireNonNullElse(patch.maxBundleAgeSeconds(), before.maxBundleAgeSeconds()),
-                    Objects.requireNonNullElse(patch.requireBoundPass(), before.requireBoundPass()));
+                    Objects.requireNonNullElse(patch.requireBoundPass(), before.requireBoundPass()),
+                    Objects.requireNonNullElse(patch.requireUserVerificationWhenFlagged(),
+                            before.requireUserVerificationWhenFlagged()));
             Map<String, Change> changes = changes(before, after);
             if (!changes.isEmpty()) {
                 DoorStore.updateDoor(tx, new DoorStore.DoorRow(doorId, after.zoneId(), after.name(),
                         after.proofLifetimeSeconds(), after.allowedSkewSeconds(), after.requireUserVerification(),
                         SiteAdmin.trust(after.minimumDeviceTrust()), after.offlineMode(),
-                        after.maxBundleAgeSeconds(), after.requireBoundPass()));
+                        after.maxBundleAgeSeconds(), after.requireBoundPass(),
+                        after.requireUserVerificationWhenFlagged()));
                 if (!changes.keySet().equals(Set.of("name"))) {
                     DoorStore.raiseRevisionOfDoor(tx, doorId);
                 }
@@ -267,6 +270,8 @@ public final class SiteEdits {
         compare(changes, "minimumDeviceTrust", before.minimumDeviceTrust(), after.minimumDeviceTrust());
         compare(changes, "offlineMode", before.offlineMode(), after.offlineMode());
         compare(changes, "requireBoundPass", before.requireBoundPass(), after.requireBoundPass());
+        compare(changes, "requireUserVerificationWhenFlagged", before.requireUserVerificationWhenFlagged(),
+                after.requireUserVerificationWhenFlagged());
         compare(changes, "maxBundleAgeSeconds", before.maxBundleAgeSeconds(), after.maxBundleAgeSeconds());
         return changes;
     }

@@ -4,7 +4,9 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.audit.AuditTrail;
 import io.gatehouse.server.audit.RecordView;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.geo.GeoIp;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,33 +21,71 @@ import org.slf4j.LoggerFactory;
  * locked position makes each record read once. It wakes when this node has sealed records (about every 100 ms
  * under load), and every {@link #POLL} for records other nodes sealed. A look that finds nothing new is a read, never
  * a write transaction: on SQLite the engine takes the one write lock only when it has records to read.
+ *
+ * <p>Rules about what did not happen (a reader gone quiet) read the clock instead: {@link #sweep()} runs them,
+ * scheduled every {@link #SWEEP} and called by tests with a moved clock.
  */
 public final class AlertEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final Duration POLL = Duration.ofMillis(250);
     static final int BATCH = 500;
+    /** How often the rules that read the clock run. */
+    public static final Duration SWEEP = Duration.ofMinutes(1);
 
     private final Database database;
     private final AuditLog audit;
     private final Alerts alerts;
+    private final Clock clock;
     private final List<Detector> detectors;
+    private final List<ClockRule> clockRules = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
 
     /** {@code geoIp} places the addresses of sign-ins and verifications for the place rules. */
-    public AlertEngine(Database database, AuditLog audit, Alerts alerts, GeoIp geoIp) {
+    public AlertEngine(Database database, AuditLog audit, Alerts alerts, GeoIp geoIp, Clock clock) {
         this.database = database;
         this.audit = audit;
         this.alerts = alerts;
-        this.detectors = List.of(new FailureSpike(), new NewDevice(), new DeniedScanSpike(),
-                new OffSchedule(), new ReaderProblem(), new CounterRegression(), new UnusualPlace(geoIp),
-                new ImpossibleTravel(geoIp));
+        this.clock = clock;
+        this.detectors = List.of(new FailureSpike(), new NewDevice(), DeniedScanSpike.perDoor(), new OffSchedule(),
+                new ReaderProblem(), new CounterRegression(), new UnusualPlace(geoIp), new ImpossibleTravel(geoIp),
+                new NetworkFailureSpike(), new Lockout(), DeniedScanSpike.perReader());
         this.thread = new Thread(this::run, "gatehouse-alerts");
         this.thread.setDaemon(true);
     }
 
     public void start() {
         thread.start();
+    }
+
+    /** A rule that reads the clock, not the audit log: what it finds at {@code nowMillis}, raised once per key. */
+    public interface ClockRule {
+        Rule rule();
+
+        List<Alert.Raised> check(ReadTx tx, long nowMillis, Rule.Settings settings);
+    }
+
+    /** Adds a rule for {@link #sweep()} to run. */
+    public void byClock(ClockRule rule) {
+        clockRules.add(rule);
+    }
+
+    /** Runs the enabled rules that read the clock, in one transaction; how many alerts they raised. */
+    public int sweep() {
+        return database.inTransaction(tx -> {
+            Map<Rule, Rule.Settings> settings = Alerts.settings(tx);
+            long now = clock.millis();
+            int raised = 0;
+            for (ClockRule rule : clockRules) {
+                Rule.Settings in = settings.get(rule.rule());
+                if (in.enabled()) {
+                    for (Alert.Raised found : rule.check(tx, now, in)) {
+                        raised += alerts.raise(tx, found).isPresent() ? 1 : 0;
+                    }
+                }
+            }
+            return raised;
+        });
     }
 
     /** Reads the next batch of sealed records; how many it read. */

@@ -86,6 +86,11 @@ final class AlertStore {
         tx.update("UPDATE alert_cursor SET position = ? WHERE id = 1", position);
     }
 
+    /** Whether an alert with {@code dedupeKey} was raised (in this transaction too). */
+    static boolean exists(ReadTx tx, String dedupeKey) {
+        return tx.queryOne("SELECT 1 FROM alerts WHERE dedupe_key = ?", rs -> true, dedupeKey).isPresent();
+    }
+
     /** The rule of the newest alert about {@code subject} raised since {@code sinceMillis} and not resolved. */
     static Optional<String> newestUnresolvedRule(ReadTx tx, String subject, long sinceMillis) {
         return tx.queryOne("SELECT rule FROM alerts WHERE subject = ? AND created_at >= ? AND state <> 'resolved'"

@@ -14,6 +14,9 @@ import java.util.List;
  * (median and median absolute deviation), so one unusual week in the history does not hide or raise an alarm, and
  * its spread is at least that of counting noise (the square root of the median, as for Poisson counts). Weeks before
  * the door's first recorded scan are not history: until a door has a week of it the rule only learns.
+ *
+ * <p>{@link Rule#READER_DENIED_SCAN_SPIKE} is the same count and score per reader: the scans a reader relayed are
+ * the ones it wrote (their actor {@code reader:<id>}).
  */
 final class DeniedScanSpike implements Detector {
     static final int BASELINE_WEEKS = 4;
@@ -22,37 +25,57 @@ final class DeniedScanSpike implements Detector {
     /** The MAD of a normal distribution is 0.6745 σ; this scales it to σ. */
     private static final double MAD_TO_SIGMA = 1.4826;
 
+    /** What the denials are counted at: a door (the subject of its scans) or a reader (their writer). */
+    private enum Scope {
+        DOOR, READER
+    }
+
+    private final Rule rule;
+    private final Scope scope;
+
+    private DeniedScanSpike(Rule rule, Scope scope) {
+        this.rule = rule;
+        this.scope = scope;
+    }
+
+    static DeniedScanSpike perDoor() {
+        return new DeniedScanSpike(Rule.DENIED_SCAN_SPIKE, Scope.DOOR);
+    }
+
+    static DeniedScanSpike perReader() {
+        return new DeniedScanSpike(Rule.READER_DENIED_SCAN_SPIKE, Scope.READER);
+    }
+
     @Override
     public Rule rule() {
-        return Rule.DENIED_SCAN_SPIKE;
+        return rule;
     }
 
     @Override
     public List<Alert.Raised> observe(ReadTx tx, RecordView record, Rule.Settings settings) {
-        // 1. Only a denied scan at a door.
-        if (!"door.scan".equals(record.action()) || !"deny".equals(record.result()) || record.subject() == null
-                || !record.subject().startsWith("door:")) {
+        // 1. Only a denied scan at a door, or relayed by a reader.
+        String key = scope == Scope.DOOR ? record.subject() : record.actor();
+        if (!"door.scan".equals(record.action()) || !"deny".equals(record.result()) || key == null
+                || !key.startsWith(scope == Scope.DOOR ? "door:" : "reader:")) {
             return List.of();
         }
         // 2. The denials in the window that ends with this one.
         long at = Instant.parse(record.time()).toEpochMilli() + 1;
         long window = settings.window().toMillis();
-        long now = AuditTrail.count(tx, "door.scan", "deny", record.subject(), at - window, at,
-                record.chainPosition());
+        long now = count(tx, key, at - window, at, record.chainPosition());
         if (now < settings.threshold()) {
             return List.of();
         }
-        // 3. The same window in the weeks before, as far as the door has history.
-        long since = AuditTrail.firstTime(tx, "door.scan", record.subject()).map(Instant::toEpochMilli)
-                .orElse(at);
+        // 3. The same window in the weeks before, as far as the door or reader has history.
+        long since = (scope == Scope.DOOR ? AuditTrail.firstTime(tx, "door.scan", key)
+                : AuditTrail.firstTimeByActor(tx, "door.scan", key)).map(Instant::toEpochMilli).orElse(at);
         int weeks = (int) Math.min(BASELINE_WEEKS, Math.max(0, (at - window - since) / WEEK));
         if (weeks == 0) {
             return List.of();
         }
         long[] baseline = new long[weeks];
         for (int week = 1; week <= weeks; week++) {
-            baseline[week - 1] = AuditTrail.count(tx, "door.scan", "deny", record.subject(), at - window - week * WEEK,
-                    at - week * WEEK, record.chainPosition());
+            baseline[week - 1] = count(tx, key, at - window - week * WEEK, at - week * WEEK, record.chainPosition());
         }
         // 4. The robust z-score against that baseline.
         double score = score(now, baseline);
@@ -60,12 +83,17 @@ final class DeniedScanSpike implements Detector {
             return List.of();
         }
         long period = at / window;
-        String summary = now + " denied scans at " + record.subject() + " within " + settings.window().toMinutes()
+        String summary = now + " denied scans at " + key + " within " + settings.window().toMinutes()
                 + " min; the same time in the " + weeks + " week" + (weeks == 1 ? "" : "s") + " before saw " + Arrays.toString(baseline)
                 + " (robust z-score " + String.format(java.util.Locale.ROOT, "%.1f", score) + ")";
         List<Long> evidence = List.of(record.id());
-        return List.of(new Alert.Raised(rule(), settings.severity(), record.subject(), summary, evidence,
-                rule().code() + "|" + record.subject() + "|" + period));
+        return List.of(new Alert.Raised(rule(), settings.severity(), key, summary, evidence,
+                rule().code() + "|" + key + "|" + period));
+    }
+
+    private long count(ReadTx tx, String key, long fromMillis, long toMillis, long upTo) {
+        return scope == Scope.DOOR ? AuditTrail.count(tx, "door.scan", "deny", key, fromMillis, toMillis, upTo)
+                : AuditTrail.countByActor(tx, "door.scan", "deny", key, fromMillis, toMillis, upTo);
     }
 
     /**

@@ -14,8 +14,8 @@ import java.util.Set;
  * answer of each lockout window (the verifier counts repeats inside a window without a record each).
  */
 final class FailureSpike implements Detector {
-    private static final Set<String> ACTIONS = Set.of("totp.verify", "recovery.verify");
-    private static final Set<String> FAILURES = Set.of("invalid_code", "replayed", "locked");
+    static final Set<String> ACTIONS = Set.of("totp.verify", "recovery.verify");
+    static final Set<String> FAILURES = Set.of("invalid_code", "replayed", "locked");
     /** Evidence kept per alert: the burst's most recent records. */
     private static final int MAX_EVIDENCE = 50;
     /** One alert per person and network for this many windows, however long the burst goes on. */

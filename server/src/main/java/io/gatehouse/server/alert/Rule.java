@@ -53,7 +53,32 @@ public enum Rule {
      * than anyone travels: the great-circle distance less both accuracy radii, over the time between them, above
      * {@code threshold} km/h.
      */
-    IMPOSSIBLE_TRAVEL(Severity.HIGH, 1000, Duration.ofHours(24));
+    IMPOSSIBLE_TRAVEL(Severity.HIGH, 1000, Duration.ofHours(24)),
+    /**
+     * Failed TOTP or recovery-code verifications from one network across people (credential stuffing):
+     * {@code threshold} within {@code window}, by default 20 in 5 minutes. The subject is {@code network:<network>};
+     * one alert per network per 10 windows. It flags nobody: the people tried may be the attacker's guesses.
+     */
+    NETWORK_FAILURE_SPIKE(Severity.HIGH, 20, Duration.ofMinutes(5)),
+    /**
+     * A person's verification lockout started (their failures from all sources together filled the per-user window,
+     * {@code lockout.threshold}): {@code threshold} such lock starts within {@code window} (1 in an hour) raise it, one
+     * alert per person per window. A lock of one source alone is {@link #FAILURE_SPIKE}'s, whose default threshold is
+     * that lock's.
+     */
+    LOCKOUT(Severity.MEDIUM, 1, Duration.ofHours(1)),
+    /**
+     * Denied scans at one reader within {@code window}, against the same stretch of the week in the four weeks
+     * before, scored as {@link #DENIED_SCAN_SPIKE} is (the same defaults: 3 within 30 minutes, robust z-score at
+     * least 3, a week of learning). At a door with one reader it fires together with that rule.
+     */
+    READER_DENIED_SCAN_SPIKE(Severity.MEDIUM, 3, Duration.ofMinutes(30)),
+    /**
+     * A provisioned reader not seen for longer than its door's bundle lifetime ({@code maxBundleAgeSeconds}): its
+     * bundle has expired offline, and the door now fails secure or open as configured. Checked by the clock, not the
+     * audit log ({@link AlertEngine#sweep()}); one alert per reader and outage. The threshold and window are unused.
+     */
+    READER_OFFLINE(Severity.HIGH, 1, Duration.ofDays(1));
 
     private final Severity severity;
     private final int threshold;

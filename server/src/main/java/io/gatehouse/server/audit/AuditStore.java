@@ -95,6 +95,31 @@ final class AuditStore {
                 args.toArray());
     }
 
+    static List<StoredRecord> recent(ReadTx tx, java.util.Collection<String> actions, String result, long fromMillis,
+            long upTo, int limit) {
+        List<Object> args = new ArrayList<>(actions);
+        args.addAll(List.of(result, fromMillis, upTo, limit));
+        String marks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+        return tx.query(StoredRecord.SELECT + " WHERE action IN (" + marks + ") AND result = ? AND created_at >= ?"
+                + " AND chain_seq <= ? ORDER BY id DESC LIMIT ?", StoredRecord::from, args.toArray());
+    }
+
+    /** As {@link #count} with the writer of the records in place of their subject. */
+    static long countByActor(ReadTx tx, String action, String result, String actor, long fromMillis, long toMillis,
+            long upTo) {
+        return tx.queryLong("SELECT COUNT(*) FROM audit_log WHERE action = ? AND created_at >= ? AND created_at < ?"
+                + " AND result = ? AND actor = ? AND chain_seq <= ?", action, fromMillis, toMillis, result, actor,
+                upTo);
+    }
+
+    /** As {@link #firstTime} with the writer of the records in place of their subject. */
+    static Optional<Long> firstTimeByActor(ReadTx tx, String action, String actor) {
+        return tx.query("SELECT MIN(created_at) FROM audit_log WHERE actor = ? AND action = ?", rs -> {
+            long first = rs.getLong(1);
+            return rs.wasNull() ? Optional.<Long>empty() : Optional.of(first);
+        }, actor, action).stream().flatMap(Optional::stream).findFirst();
+    }
+
     /**
      * A person's distinct client addresses on linked records with one of {@code actions} and one of
      * {@code results}, created at or after {@code fromMillis} and at or before chain position {@code upTo}: each with

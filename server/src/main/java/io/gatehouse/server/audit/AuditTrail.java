@@ -63,6 +63,29 @@ public final class AuditTrail {
     }
 
     /**
+     * Sealed records of anyone with one of {@code actions} and {@code result}, created at or after {@code fromMillis}
+     * and at or before chain position {@code upTo}, newest first, {@code limit} at most.
+     */
+    public static List<RecordView> recent(ReadTx tx, Collection<String> actions, String result, long fromMillis,
+            long upTo, int limit) {
+        return AuditStore.recent(tx, actions, result, fromMillis, upTo, limit).stream().map(RecordView::of).toList();
+    }
+
+    /**
+     * How many sealed records of {@code action} with {@code result} written by {@code actor} were created in
+     * {@code [fromMillis, toMillis)}, counting none after chain position {@code upTo}.
+     */
+    public static long countByActor(ReadTx tx, String action, String result, String actor, long fromMillis,
+            long toMillis, long upTo) {
+        return AuditStore.countByActor(tx, action, result, actor, fromMillis, toMillis, upTo);
+    }
+
+    /** When the log first recorded {@code action} by {@code actor}, if ever. */
+    public static Optional<Instant> firstTimeByActor(ReadTx tx, String action, String actor) {
+        return AuditStore.firstTimeByActor(tx, action, actor).map(Instant::ofEpochMilli);
+    }
+
+    /**
      * How many sealed records of {@code action} with {@code result} about {@code subject} were created in
      * {@code [fromMillis, toMillis)}, counting none after chain position {@code upTo}.
      */

@@ -40,13 +40,14 @@ final class DoorForms {
 
     static SiteAdmin.NewDoor newDoor(ConsoleForm form) {
         return new SiteAdmin.NewDoor(text(form, "zoneId"), text(form, "name"), null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     static SiteEdits.DoorPatch doorPatch(ConsoleForm form) {
         return new SiteEdits.DoorPatch(text(form, "zoneId"), text(form, "name"), number(form, "proofLifetimeSeconds"),
                 number(form, "allowedSkewSeconds"), checked(form, "requireUserVerification"),
-                text(form, "minimumDeviceTrust"), text(form, "offlineMode"), number(form, "maxBundleAgeSeconds"), null);
+                text(form, "minimumDeviceTrust"), text(form, "offlineMode"), number(form, "maxBundleAgeSeconds"), null,
+                checked(form, "requireUserVerificationWhenFlagged"));
     }
 
     /** A rule for a role or for a user: the form's {@code grantee} says which field it names. */

@@ -19,6 +19,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,9 @@ class AlertRulesTest {
     /** A Monday, far enough back that five weeks of history end before the server's clock. */
     private static final ZonedDateTime START = LocalDate.of(2026, 9, 7).atStartOfDay(ZoneOffset.UTC);
     private static final String DOOR = "door:door_lobby";
+    /** The lobby door's two readers: people come in through one and leave through the other. */
+    private static final String ENTRY = "reader:rdr_lobby";
+    private static final String EXIT = "reader:rdr_lobby_exit";
     private static final ClientInfo READER = ClientInfo.of("10.0.0.7", "gatehouse-reader/1.0");
 
     @TempDir
@@ -68,10 +72,84 @@ class AlertRulesTest {
             script.denials(monday.plusDays(1).withHour(3), 3, Duration.ofMinutes(6), "usr_night");
             script.readAll();
             List<JsonNode> raised = alerts(server);
+            assertThat(raised).extracting(alert -> alert.get("rule").asText() + " " + alert.get("subject").asText())
+                    .as("the door and the reader it came through").containsExactlyInAnyOrder(
+                            "denied_scan_spike " + DOOR, "reader_denied_scan_spike " + ENTRY);
+            assertThat(raised).allSatisfy(alert -> assertThat(alert.get("summary").asText())
+                    .contains("3 denied scans").contains("in the 4 weeks before saw [0, 0, 0, 0]"));
+        }
+    }
+
+    @Test
+    void the_nine_oclock_denials_moving_to_the_door_s_other_reader_are_a_reader_spike_and_not_a_door_spike() {
+        try (TestServer server = TestServer.start(data)) {
+            Script script = new Script(server);
+            script.ordinaryWeeks(4);
+            ZonedDateTime monday = START.plusWeeks(4);
+            // The door sees its usual number of denials at 9:00, but at the exit reader, which never sees any then.
+            script.denials(monday.withHour(9), 6, Duration.ofMinutes(25), "usr_late", EXIT);
+            script.readAll();
+            List<JsonNode> raised = alerts(server);
+            assertThat(raised).extracting(alert -> alert.get("rule").asText() + " " + alert.get("subject").asText())
+                    .containsExactly("reader_denied_scan_spike " + EXIT);
+            assertThat(raised.get(0).get("summary").asText()).contains("denied scans at " + EXIT);
+        }
+    }
+
+    @Test
+    void failures_from_one_network_across_many_people_are_credential_stuffing_and_the_same_spread_out_is_not() {
+        try (TestServer server = TestServer.start(data)) {
+            Script script = new Script(server);
+            script.ordinaryWeeks(1);
+            ZonedDateTime night = START.plusWeeks(1).withHour(2);
+            // Nineteen people tried once each from one network, and twenty more over the rest of the night: quiet.
+            for (int i = 0; i < 19; i++) {
+                script.failure(night.plusSeconds(15L * i), "usr_victim" + i, "203.0.113.9");
+            }
+            for (int i = 0; i < 20; i++) {
+                script.failure(night.plusMinutes(10 + 6L * i), "usr_victim" + i, "203.0.113.9");
+            }
+            script.readAll();
+            assertThat(alerts(server)).isEmpty();
+            // Twenty within five minutes, from addresses of one IPv6 /64.
+            ZonedDateTime later = night.plusHours(4);
+            for (int i = 0; i < 20; i++) {
+                script.failure(later.plusSeconds(10L * i), "usr_victim" + i, "2001:db8:7:1::" + Integer.toHexString(i + 1));
+            }
+            script.readAll();
+            List<JsonNode> raised = alerts(server);
             assertThat(raised).hasSize(1);
-            assertThat(raised.get(0).get("rule").asText()).isEqualTo("denied_scan_spike");
-            assertThat(raised.get(0).get("subject").asText()).isEqualTo(DOOR);
-            assertThat(raised.get(0).get("summary").asText()).contains("3 denied scans").contains("in the 4 weeks before saw [0, 0, 0, 0]");
+            assertThat(raised.get(0).get("rule").asText()).isEqualTo("network_failure_spike");
+            assertThat(raised.get(0).get("subject").asText()).startsWith("network:2001:db8:7:1:");
+            assertThat(raised.get(0).get("summary").asText()).contains("20 failed verifications").contains("20 people");
+            assertThat(raised.get(0).get("evidence")).hasSize(20);
+            // It flags nobody: a victim's own code is not answered with step-up.
+            assertThat(flaggedBy(server, "usr_victim0")).isEmpty();
+        }
+    }
+
+    @Test
+    void a_person_s_lockout_raises_an_alert_and_a_lock_of_one_source_is_left_to_the_failure_spike() {
+        try (TestServer server = TestServer.start(data)) {
+            Script script = new Script(server);
+            script.ordinaryWeeks(1);
+            ZonedDateTime day = START.plusWeeks(1).withHour(11);
+            ClientInfo desk = ClientInfo.of("198.51.100.10", "ops-cli/2");
+            script.append(day, AuditEvent.of("token:app", "totp.verify", desk).user("usr_admin0")
+                    .reason("invalid_code").detail("lockStarted", true).detail("lockScope", "source").result("rejected"));
+            script.readAll();
+            assertThat(alerts(server)).isEmpty();
+            script.append(day.plusMinutes(3), AuditEvent.of("token:app", "totp.verify", desk).user("usr_admin0")
+                    .reason("invalid_code").detail("lockStarted", true).detail("lockScope", "source,user")
+                    .result("rejected"));
+            script.append(day.plusMinutes(20), AuditEvent.of("token:app", "recovery.verify", desk).user("usr_admin0")
+                    .reason("invalid_code").detail("lockStarted", true).detail("lockScope", "user").result("rejected"));
+            script.readAll();
+            List<JsonNode> raised = alerts(server);
+            assertThat(raised).hasSize(1);
+            assertThat(raised.get(0).get("rule").asText()).isEqualTo("lockout");
+            assertThat(raised.get(0).get("subject").asText()).isEqualTo("user:usr_admin0");
+            assertThat(flaggedBy(server, "usr_admin0")).contains("lockout");
         }
     }
 
@@ -107,6 +185,12 @@ class AlertRulesTest {
         assertThat(DeniedScanSpike.score(40, new long[] {5, 6, 40, 5})).isGreaterThan(DeniedScanSpike.MIN_SCORE);
         // Counting noise: a door that sees 5 denials at 9:00 may see 8 without an alarm.
         assertThat(DeniedScanSpike.score(8, new long[] {5})).isLessThan(DeniedScanSpike.MIN_SCORE);
+    }
+
+    /** The rule flagging {@code userId} (alerts raised within the last hour of the server's clock). */
+    private static Optional<String> flaggedBy(TestServer server, String userId) {
+        Flags flags = new Flags(Duration.ofHours(1), server.clock());
+        return server.gatehouse().services().core().database().read(tx -> flags.ruleFlagging(tx, userId));
     }
 
     private static List<JsonNode> alerts(TestServer server) {
@@ -151,8 +235,12 @@ class AlertRulesTest {
         }
 
         void scan(ZonedDateTime at, String result, String reason, String userId, String door) {
-            AuditEvent.Builder event = AuditEvent.of("reader:rdr_lobby", "door.scan", READER).subject(door)
-                    .detail("mode", "online");
+            scan(at, result, reason, userId, door, ENTRY);
+        }
+
+        void scan(ZonedDateTime at, String result, String reason, String userId, String door, String reader) {
+            AuditEvent.Builder event = AuditEvent.of(reader, "door.scan", READER).subject(door)
+                    .detail("mode", "online").detail("reader", reader.substring("reader:".length()));
             if (userId != null) {
                 event.user(userId);
             }
@@ -163,9 +251,19 @@ class AlertRulesTest {
         }
 
         void denials(ZonedDateTime from, int count, Duration over, String userId) {
+            denials(from, count, over, userId, ENTRY);
+        }
+
+        void denials(ZonedDateTime from, int count, Duration over, String userId, String reader) {
             for (int i = 0; i < count; i++) {
-                scan(from.plus(over.multipliedBy(i).dividedBy(count)), "deny", "revoked", userId, DOOR);
+                scan(from.plus(over.multipliedBy(i).dividedBy(count)), "deny", "revoked", userId, DOOR, reader);
             }
+        }
+
+        /** A wrong TOTP code of {@code userId} from {@code address}, as the verifier audits it. */
+        void failure(ZonedDateTime at, String userId, String address) {
+            append(at, AuditEvent.of("token:app", "totp.verify", ClientInfo.of(address, "python-requests/2"))
+                    .user(userId).reason("invalid_code").result("rejected"));
         }
 
         /**
@@ -190,14 +288,14 @@ class AlertRulesTest {
                     ZonedDateTime arrival = date.withHour(7).plusMinutes(30 + random.nextInt(120));
                     scan(arrival, "grant", null, "usr_staff" + person, DOOR);
                     scan(date.withHour(16).plusMinutes(random.nextInt(150)), "grant", null, "usr_staff" + person,
-                            DOOR);
+                            DOOR, EXIT);
                 }
                 int peakDenials = 5 + random.nextInt(4);
                 denials(date.withHour(9), peakDenials, Duration.ofMinutes(25), "usr_late");
                 for (int person = 0; person < 6; person++) {
                     scan(date.withHour(22).plusMinutes(random.nextInt(30)), "grant", null, "usr_night" + person, DOOR);
                     scan(date.plusDays(1).withHour(5).plusMinutes(30 + random.nextInt(30)), "grant", null,
-                            "usr_night" + person, DOOR);
+                            "usr_night" + person, DOOR, EXIT);
                 }
                 if (random.nextInt(5) == 0) {
                     scan(date.withHour(23).plusMinutes(random.nextInt(50)), "deny", "revoked", "usr_night0", DOOR);
@@ -223,6 +321,7 @@ class AlertRulesTest {
             while (server.gatehouse().alerts().step() > 0) {
                 // the next batch
             }
+            server.gatehouse().alerts().sweep();
         }
     }
 }

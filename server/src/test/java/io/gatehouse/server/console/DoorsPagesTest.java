@@ -85,13 +85,17 @@ class DoorsPagesTest {
     void a_form_change_is_made_audited_and_announced() {
         HttpResult saved = post(admin, "/console/doors/doors/" + doorId, Map.of("name", "Front door", "zoneId",
                 zoneId, "proofLifetimeSeconds", "60", "allowedSkewSeconds", "10", "maxBundleAgeSeconds", "3600",
-                "minimumDeviceTrust", "hardware", "offlineMode", "fail_open", "requireUserVerification", "on"));
+                "minimumDeviceTrust", "hardware", "offlineMode", "fail_open", "requireUserVerification", "on",
+                "requireUserVerificationWhenFlagged", "on"));
 
         assertThat(saved.status()).isEqualTo(303);
         assertThat(saved.header("Location")).isEqualTo("/console/doors/doors/" + doorId + "?done=door_saved");
         var door = server.get("/api/v1/doors/" + doorId).json();
         assertThat(door.get("name").asText()).isEqualTo("Front door");
         assertThat(door.get("requireUserVerification").asBoolean()).isTrue();
+        assertThat(door.get("requireUserVerificationWhenFlagged").asBoolean()).isTrue();
+        assertThat(admin.get("/console/doors/doors/" + doorId).text())
+                .contains("name=\"requireUserVerificationWhenFlagged\" checked");
         assertThat(door.get("offlineMode").asText()).isEqualTo("fail_open");
         var record = server.get("/api/v1/audit?action=door.update").json().get("records").get(0);
         assertThat(record.get("actor").asText()).isEqualTo("user:" + adminId);
