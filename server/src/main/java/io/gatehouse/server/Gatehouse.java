@@ -193,7 +193,7 @@ public final class Gatehouse implements AutoCloseable {
                 visitors.outbox(), services.people().users(), config.visitors().siteZone()), web);
         kiosk.register(web, core);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
-        console.register(web, core, services, passkeys, insight, oidc.clients(), kiosk);
+        console.register(web, core, services, passkeys, insight, oidc.clients(), kiosk, alerts);
 
         app.start();
         links.listeningOn(config.bind(), app.port());
