@@ -20,7 +20,10 @@ import io.gatehouse.server.console.SettingsPages;
 import io.gatehouse.server.console.TokenPages;
 import io.gatehouse.server.console.WebhooksPages;
 import io.gatehouse.server.oidc.OidcClients;
+import io.gatehouse.server.user.User;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The admin console: sessions signed in with passkeys, the bootstrap link's first administrator, and the pages of
@@ -63,10 +66,12 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new CodesPages(services.codes().codes(), web.maxBody()).register(web.routes());
         new KiosksPages(kiosk.kiosks(), web.links(), web.maxBody()).register(web.routes());
         // The rules and webhooks before /console/alerts/{id}, which would otherwise take their paths.
+        Function<String, Optional<String>> usernames = id -> core.database().read(tx -> services.people().users()
+                .find(tx, id)).map(User::username);
         new AlertRulesPages(alerts.alerts(), access, web.maxBody()).register(web.routes());
-        new WebhooksPages(alerts.webhooks(), access, web.maxBody()).register(web.routes());
-        new AlertsPages(alerts.alerts(), id -> core.database().read(tx -> services.people().users().find(tx, id))
-                .map(io.gatehouse.server.user.User::username), web.maxBody()).register(web.routes());
+        new WebhooksPages(alerts.webhooks(), actor -> AlertsPages.actor(usernames, actor), access, web.maxBody())
+                .register(web.routes());
+        new AlertsPages(alerts.alerts(), usernames, web.maxBody()).register(web.routes());
     }
 
     void schedule(Background background) {

@@ -50,6 +50,11 @@ public final class AlertsPages {
         this.maxBody = maxBody;
     }
 
+    /** How the pages name an actor of the audit log: a person by their username, anything else (a token) as is. */
+    public static String actor(Function<String, Optional<String>> usernames, String actor) {
+        return actor.startsWith("user:") ? usernames.apply(actor.substring(5)).orElse(actor) : actor;
+    }
+
     /** What an alert is about, as a page names it: a person, door or reader links to its own page. */
     public record Subject(String kind, String name, String link) {
     }
@@ -200,9 +205,8 @@ public final class AlertsPages {
         };
     }
 
-    /** Who moved an alert on: a person by their username, anything else (a token) as recorded. */
     private String actor(String actor) {
-        return actor.startsWith("user:") ? usernames.apply(actor.substring(5)).orElse(actor) : actor;
+        return actor(usernames, actor);
     }
 
     private static String encode(String id) {

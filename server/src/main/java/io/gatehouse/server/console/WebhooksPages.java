@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code /console/alerts/webhooks}: where alerts are delivered, how each endpoint's deliveries stand, and each
@@ -33,17 +34,20 @@ public final class WebhooksPages {
             + " from its first attempt.");
 
     private final Webhooks webhooks;
+    private final Function<String, String> actors;
     private final ConsoleAccess access;
     private final int maxBody;
 
-    public WebhooksPages(Webhooks webhooks, ConsoleAccess access, int maxBody) {
+    /** @param actors how a page names an actor of the audit log: a person by their username */
+    public WebhooksPages(Webhooks webhooks, Function<String, String> actors, ConsoleAccess access, int maxBody) {
         this.webhooks = webhooks;
+        this.actors = actors;
         this.access = access;
         this.maxBody = maxBody;
     }
 
-    /** An endpoint as the list shows it, with how its deliveries stand. */
-    public record Row(Webhook webhook, Webhook.Counts counts) {
+    /** An endpoint as the list shows it, with how its deliveries stand and who created it. */
+    public record Row(Webhook webhook, Webhook.Counts counts, String createdBy) {
         public String createdAt() {
             return webhook.createdAt().toString();
         }
@@ -100,7 +104,7 @@ public final class WebhooksPages {
         Map<String, Webhook.Counts> counts = webhooks.counts();
         Map<String, Object> params = new HashMap<>();
         params.put("rows", webhooks.list().stream().map(webhook -> new Row(webhook, counts.getOrDefault(
-                webhook.id(), Webhook.Counts.none(webhook.id())))).toList());
+                webhook.id(), Webhook.Counts.none(webhook.id())), actors.apply(webhook.createdBy()))).toList());
         params.put("events", Webhook.EVENTS);
         params.put("draft", draft);
         params.put("created", Optional.ofNullable(created));
@@ -158,6 +162,7 @@ public final class WebhooksPages {
                 null));
         Map<String, Object> params = new HashMap<>();
         params.put("webhook", webhook);
+        params.put("createdBy", actors.apply(webhook.createdBy()));
         params.put("counts", webhooks.counts().getOrDefault(id, Webhook.Counts.none(id)));
         params.put("deliveries", deliveries.items().stream().map(DeliveryRow::new).toList());
         params.put("dead", dead.items().stream().map(DeliveryRow::new).toList());

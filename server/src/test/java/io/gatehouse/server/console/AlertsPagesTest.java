@@ -207,7 +207,8 @@ class AlertsPagesTest {
             assertThat(created.status()).isEqualTo(200);
             Matcher secret = Pattern.compile("data-new-secret>(whsec_[A-Za-z0-9_-]{43})<").matcher(created.text());
             assertThat(secret.find()).as(created.text()).isTrue();
-            assertThat(admin.get(list).text()).doesNotContain(secret.group(1)).contains(receiver.url());
+            assertThat(admin.get(list).text()).doesNotContain(secret.group(1)).contains(receiver.url())
+                    .contains("by alice");
             String hook = server.get("/api/v1/webhooks").json().get("webhooks").get(0).get("id").asText();
 
             raiseFailureSpike(server, "quinn");
