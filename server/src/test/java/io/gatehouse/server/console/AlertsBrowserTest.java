@@ -9,6 +9,7 @@ import io.gatehouse.server.common.Json;
 import io.gatehouse.server.testing.Axe;
 import io.gatehouse.server.testing.Browser;
 import io.gatehouse.server.testing.ConsoleClient;
+import io.gatehouse.server.testing.RaisedAlerts;
 import io.gatehouse.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ class AlertsBrowserTest {
             browser.saveScreenshot("console-alerts-webhook-created-1280");
 
             // Failed verifications raise an alert; the receiver gets it, signed with that secret.
-            String id = AlertsPagesTest.raiseFailureSpike(server, "quinn");
+            String id = RaisedAlerts.failureSpike(server, "quinn");
             WebhookReceiver.Received delivery = receiver.next(WAIT);
             assertThat(WebhookSignature.verify(secret.getBytes(StandardCharsets.UTF_8),
                     delivery.headers().get("Gatehouse-Signature"), delivery.body(),

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.alert.Rule;
 import io.gatehouse.server.alert.WebhookReceiver;
-import io.gatehouse.server.common.Json;
 import io.gatehouse.server.testing.ConsoleClient;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.TestServer;
-import io.gatehouse.server.testing.TotpUsers;
-import java.net.http.HttpRequest;
+import io.gatehouse.server.testing.RaisedAlerts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +53,7 @@ class AlertsPagesTest {
 
     @Test
     void an_alert_is_listed_opened_acknowledged_and_resolved_with_a_note() {
-        String id = raiseFailureSpike(server, "quinn");
+        String id = RaisedAlerts.failureSpike(server, "quinn");
         String quinnId = server.get("/api/v1/users?q=quinn").json().get("users").get(0).get("id").asText();
 
         HttpResult list = admin.get(PAGE);
@@ -114,7 +112,7 @@ class AlertsPagesTest {
 
     @Test
     void changes_without_their_csrf_token_are_refused_and_change_nothing() {
-        String id = raiseFailureSpike(server, "quinn");
+        String id = RaisedAlerts.failureSpike(server, "quinn");
         String page = PAGE + "/" + id;
         List<HttpResult> refused = List.of(admin.postForm(page + "/acknowledge", Map.of()),
                 admin.postForm(page + "/resolve", Map.of("note", "nothing to see")),
@@ -181,7 +179,7 @@ class AlertsPagesTest {
 
     @Test
     void a_helpdesk_person_gets_403_and_no_link() {
-        String id = raiseFailureSpike(server, "quinn");
+        String id = RaisedAlerts.failureSpike(server, "quinn");
         ConsoleClient helpdesk = ConsoleClient.signIn(server, user("dave", "helpdesk"));
         for (String path : List.of(PAGE, PAGE + "/" + id, PAGE + "/rules", PAGE + "/webhooks")) {
             assertThat(helpdesk.get(path).status()).as(path).isEqualTo(403);
@@ -211,7 +209,7 @@ class AlertsPagesTest {
                     .contains("by alice");
             String hook = server.get("/api/v1/webhooks").json().get("webhooks").get(0).get("id").asText();
 
-            raiseFailureSpike(server, "quinn");
+            RaisedAlerts.failureSpike(server, "quinn");
             receiver.next(WAIT);
             for (int attempt = 1; attempt < io.gatehouse.server.alert.WebhookSenderAccess.maxAttempts(); attempt++) {
                 int done = attempt;
@@ -260,37 +258,6 @@ class AlertsPagesTest {
                 "secret", "a-secret-typed-by-hand", "events", "alert"));
         assertThat(typed.status()).isEqualTo(200);
         assertThat(typed.text()).doesNotContain("data-new-secret").doesNotContain("a-secret-typed-by-hand");
-    }
-
-    /** Five wrong codes for a new person from one address, then the rules read everything; the alert's id. */
-    static String raiseFailureSpike(TestServer server, String username) {
-        TotpUsers.Enrolled person = TotpUsers.enroll(server, username);
-        for (int i = 0; i < 5; i++) {
-            server.send(HttpRequest.newBuilder(server.uri("/api/v1/totp/verify"))
-                    .header("Content-Type", "application/json").header("X-Forwarded-For", "203.0.113.9")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("username", username, "code",
-                            wrongCode(person, server))))), server.adminToken());
-        }
-        server.sealAudit();
-        while (server.gatehouse().alerts().step() > 0) {
-            // another batch
-        }
-        JsonNode alerts = server.get("/api/v1/alerts?rule=failure_spike&state=open").json().get("alerts");
-        assertThat(alerts).as("one open failure spike").hasSize(1);
-        return alerts.get(0).get("id").asText();
-    }
-
-    /** A six-digit code that is neither the current one nor the previous step's. */
-    private static String wrongCode(TotpUsers.Enrolled user, TestServer server) {
-        long now = server.clock().instant().getEpochSecond();
-        String current = user.totp().codeAt(now);
-        String previous = user.totp().codeAt(now - user.periodSeconds());
-        for (int candidate = 0; ; candidate++) {
-            String code = String.format("%06d", candidate);
-            if (!code.equals(current) && !code.equals(previous)) {
-                return code;
-            }
-        }
     }
 
     private JsonNode awaitDelivery(String hook, java.util.function.Predicate<JsonNode> condition)
