@@ -72,11 +72,14 @@ public final class Alerts {
         return database.read(tx -> AlertStore.newestFirst(tx, state, rule, severity, page));
     }
 
-    /** How many alerts nobody has acknowledged or resolved yet, by severity, each severity present (maybe 0). */
+    /**
+     * How many alerts nobody has acknowledged or resolved yet, by severity: every severity (maybe 0), the most severe
+     * first.
+     */
     public Map<Severity, Long> openBySeverity() {
-        Map<Severity, Long> counts = new EnumMap<>(Severity.class);
+        Map<Severity, Long> counts = new java.util.LinkedHashMap<>();
         Map<Severity, Long> stored = database.read(AlertStore::openBySeverity);
-        for (Severity severity : Severity.values()) {
+        for (Severity severity : Arrays.asList(Severity.values()).reversed()) {
             counts.put(severity, stored.getOrDefault(severity, 0L));
         }
         return counts;

@@ -53,6 +53,8 @@ class AlertListingTest {
                     Page.of(10, null)).items()).isEmpty();
             assertThat(alerts.openBySeverity()).containsExactlyInAnyOrderEntriesOf(Map.of(Severity.LOW, 0L,
                     Severity.MEDIUM, 0L, Severity.HIGH, 2L, Severity.CRITICAL, 0L));
+            assertThat(alerts.openBySeverity().keySet()).as("the most severe first").containsExactly(
+                    Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW);
             assertThat(List.of(first, second, third)).doesNotHaveDuplicates();
         }
     }
