@@ -5,6 +5,8 @@ import io.gatehouse.server.console.CodesPages;
 import io.gatehouse.server.console.ConsoleAccess;
 import io.gatehouse.server.console.ConsoleBootstrap;
 import io.gatehouse.server.console.ConsoleController;
+import io.gatehouse.server.console.AlertRulesPages;
+import io.gatehouse.server.console.AlertsPages;
 import io.gatehouse.server.console.AnalyticsPages;
 import io.gatehouse.server.console.ApplicationsPages;
 import io.gatehouse.server.console.AuditPages;
@@ -16,8 +18,12 @@ import io.gatehouse.server.console.OverviewPages;
 import io.gatehouse.server.console.PeoplePages;
 import io.gatehouse.server.console.SettingsPages;
 import io.gatehouse.server.console.TokenPages;
+import io.gatehouse.server.console.WebhooksPages;
 import io.gatehouse.server.oidc.OidcClients;
+import io.gatehouse.server.user.User;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The admin console: sessions signed in with passkeys, the bootstrap link's first administrator, and the pages of
@@ -38,7 +44,7 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
     }
 
     void register(Web web, Core core, Services services, PasskeyModule passkeys, InsightModule insight,
-            OidcClients oidcClients, KioskModule kiosk) {
+            OidcClients oidcClients, KioskModule kiosk, AlertsModule alerts) {
         new ConsoleController(sessions, access, bootstrap, codes, passkeys.passkeys(), core.clock(), web.maxBody())
                 .register(web.routes());
         new ConsoleSessionController(sessions, services.people().users(), core.database(), web.auth())
@@ -49,8 +55,8 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new PeoplePages(services.people().users(), services.people().people(), services.people().lockouts(),
                 services.totp().enrollments(), services.access().devices(), access, web.links(), web.maxBody())
                 .register(web.routes());
-        new OverviewPages(insight.insights(), insight.trail(), insight.streams(), services.access().readers())
-                .register(web.routes());
+        new OverviewPages(insight.insights(), insight.trail(), insight.streams(), services.access().readers(),
+                alerts.alerts()).register(web.routes());
         new AuditPages(insight.trail(), insight.exports(), insight.verification(), insight.users())
                 .register(web.routes());
         new AnalyticsPages(insight.insights()).register(web.routes());
@@ -59,6 +65,13 @@ public record ConsoleModule(ConsoleSessions sessions, ConsoleAccess access, Cons
         new ApplicationsPages(oidcClients, access, web.links(), web.maxBody()).register(web.routes());
         new CodesPages(services.codes().codes(), web.maxBody()).register(web.routes());
         new KiosksPages(kiosk.kiosks(), web.links(), web.maxBody()).register(web.routes());
+        // The rules and webhooks before /console/alerts/{id}, which would otherwise take their paths.
+        Function<String, Optional<String>> usernames = id -> core.database().read(tx -> services.people().users()
+                .find(tx, id)).map(User::username);
+        new AlertRulesPages(alerts.alerts(), access, web.maxBody()).register(web.routes());
+        new WebhooksPages(alerts.webhooks(), actor -> AlertsPages.actor(usernames, actor), access, web.maxBody())
+                .register(web.routes());
+        new AlertsPages(alerts.alerts(), usernames, web.maxBody()).register(web.routes());
     }
 
     void schedule(Background background) {

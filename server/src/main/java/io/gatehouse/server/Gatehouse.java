@@ -195,7 +195,7 @@ public final class Gatehouse implements AutoCloseable {
         kiosk.register(web, core);
         visitors.passes().alsoErase(io.gatehouse.server.kiosk.PassBinding::erase);
         ConsoleModule console = ConsoleModule.open(core, services, passkeys, web);
-        console.register(web, core, services, passkeys, insight, oidc.clients(), kiosk);
+        console.register(web, core, services, passkeys, insight, oidc.clients(), kiosk, alerts);
 
         app.start();
         links.listeningOn(config.bind(), app.port());

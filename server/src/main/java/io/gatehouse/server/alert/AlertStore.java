@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The tables of alerts: {@code alerts}, {@code alert_cursor} and {@code alert_rules}. */
@@ -58,6 +60,42 @@ final class AlertStore {
             Alert alert = alert(rs);
             return new Page.Keyed<>(alert, alert.createdAt().toEpochMilli(), alert.id());
         }, args.toArray()));
+    }
+
+    /** Alerts newest first, optionally in one state, of one rule and of one severity, a page at a time. */
+    static Page.Slice<Alert> newestFirst(ReadTx tx, Optional<Alert.State> state, Optional<Rule> rule,
+            Optional<Severity> severity, Page page) {
+        List<Object> args = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        state.ifPresent(s -> {
+            conditions.add("state = ?");
+            args.add(s.code());
+        });
+        rule.ifPresent(r -> {
+            conditions.add("rule = ?");
+            args.add(r.code());
+        });
+        severity.ifPresent(s -> {
+            conditions.add("severity = ?");
+            args.add(s.code());
+        });
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        String sql = "SELECT " + COLUMNS + " FROM alerts" + where
+                + page.sqlDescending("created_at", true, "id", !where.isEmpty(), args);
+        return page.slice(tx.query(sql, rs -> {
+            Alert alert = alert(rs);
+            return new Page.Keyed<>(alert, alert.createdAt().toEpochMilli(), alert.id());
+        }, args.toArray()));
+    }
+
+    /** How many alerts are open, by severity; a severity without open alerts is missing. */
+    static Map<Severity, Long> openBySeverity(ReadTx tx) {
+        Map<Severity, Long> counts = new EnumMap<>(Severity.class);
+        tx.query("SELECT severity, COUNT(*) FROM alerts WHERE state = 'open' GROUP BY severity", rs -> Map.entry(
+                Severity.parse(rs.getString(1)).orElseThrow(() -> GatehouseException.corrupt(
+                        "the severity of an open alert", null)), rs.getLong(2)))
+                .forEach(count -> counts.put(count.getKey(), count.getValue()));
+        return counts;
     }
 
     static void acknowledge(Tx tx, String id, String by, long now) {

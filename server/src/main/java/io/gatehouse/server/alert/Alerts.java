@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 public final class Alerts {
     /** Longest resolution note kept. */
-    static final int MAX_NOTE = 2000;
+    public static final int MAX_NOTE = 2000;
 
     private final Database database;
     private final AuditLog audit;
@@ -74,6 +74,25 @@ public final class Alerts {
         return database.read(tx -> AlertStore.list(tx, state, rule, page));
     }
 
+    /** Alerts newest first, as the console lists them, narrowed by state, rule and severity. */
+    public Page.Slice<Alert> newestFirst(Optional<Alert.State> state, Optional<Rule> rule, Optional<Severity> severity,
+            Page page) {
+        return database.read(tx -> AlertStore.newestFirst(tx, state, rule, severity, page));
+    }
+
+    /**
+     * How many alerts nobody has acknowledged or resolved yet, by severity: every severity (maybe 0), the most severe
+     * first.
+     */
+    public Map<Severity, Long> openBySeverity() {
+        Map<Severity, Long> counts = new java.util.LinkedHashMap<>();
+        Map<Severity, Long> stored = database.read(AlertStore::openBySeverity);
+        for (Severity severity : Arrays.asList(Severity.values()).reversed()) {
+            counts.put(severity, stored.getOrDefault(severity, 0L));
+        }
+        return counts;
+    }
+
     public Alert get(String id) {
         return database.read(tx -> AlertStore.find(tx, id)).orElseThrow(() -> unknown(id));
     }
@@ -101,9 +120,14 @@ public final class Alerts {
     /**
      * Closes the alert with a note saying what was found.
      *
-     * @throws GatehouseException 404 unknown alert; 409 {@code alert_resolved}
+     * @throws GatehouseException 400 a blank note or one longer than {@value #MAX_NOTE} characters; 404 unknown
+     *     alert; 409 {@code alert_resolved}
      */
     public Alert resolve(String id, String note, Principal by, ClientInfo client) {
+        if (note == null || note.isBlank() || note.length() > MAX_NOTE) {
+            throw GatehouseException.invalidField("note", "1 to " + MAX_NOTE + " characters, not blank",
+                    note == null ? "nothing" : note.length() + " characters");
+        }
         return database.inTransaction(tx -> {
             Alert alert = AlertStore.lock(tx, id).orElseThrow(() -> unknown(id));
             if (alert.state() == Alert.State.RESOLVED) {

@@ -14,6 +14,19 @@ public record Webhook(String id, String url, List<String> events, String created
     public static final List<String> EVENTS = List.of("alert");
 
     /**
+     * How a webhook's deliveries stand.
+     *
+     * @param pending waiting for their first attempt
+     * @param retrying failed at least one attempt and waiting for the next
+     * @param dead every attempt failed: the dead-letter list
+     */
+    public record Counts(String webhookId, long pending, long retrying, long delivered, long dead) {
+        public static Counts none(String webhookId) {
+            return new Counts(webhookId, 0, 0, 0, 0);
+        }
+    }
+
+    /**
      * One delivery.
      *
      * @param state {@code pending} (waiting for its next attempt), {@code delivered} or {@code dead} (every attempt

@@ -90,6 +90,16 @@ final class WebhookStore {
                 + " = ? AND webhook_id = ? AND state = 'dead'", now, id, webhookId) == 1;
     }
 
+    /** Each webhook's deliveries counted by state, pending ones that failed an attempt apart; none: no row. */
+    static List<Webhook.Counts> counts(ReadTx tx) {
+        return tx.query("SELECT webhook_id, SUM(CASE WHEN state = 'pending' AND attempts = 0 THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN state = 'pending' AND attempts > 0 THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN state = 'delivered' THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) FROM webhook_deliveries GROUP BY webhook_id",
+                rs -> new Webhook.Counts(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5)));
+    }
+
     static Optional<Webhook.Delivery> delivery(ReadTx tx, String webhookId, String id) {
         return tx.queryOne("SELECT " + DELIVERY_COLUMNS + " FROM webhook_deliveries WHERE id = ? AND webhook_id = ?",
                 WebhookStore::delivery, id, webhookId);

@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -90,8 +92,31 @@ public final class Webhooks {
         });
     }
 
+    /** A random secret for a new endpoint, for whoever would rather not make one up: 256 bits, base64url. */
+    public String newSecret() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return "whsec_" + io.gatehouse.protocol.codec.Base64Url.encode(bytes);
+    }
+
     public List<Webhook> list() {
         return database.read(tx -> WebhookStore.all(tx).stream().map(WebhookStore.Endpoint::webhook).toList());
+    }
+
+    /** How the deliveries of each endpoint stand, by its id; every endpoint is there. */
+    public Map<String, Webhook.Counts> counts() {
+        return database.read(tx -> {
+            Map<String, Webhook.Counts> counts = new LinkedHashMap<>();
+            WebhookStore.all(tx).forEach(endpoint -> counts.put(endpoint.webhook().id(),
+                    Webhook.Counts.none(endpoint.webhook().id())));
+            WebhookStore.counts(tx).forEach(count -> counts.computeIfPresent(count.webhookId(), (id, none) -> count));
+            return counts;
+        });
+    }
+
+    public Webhook get(String id) {
+        return database.read(tx -> WebhookStore.find(tx, id)).map(WebhookStore.Endpoint::webhook)
+                .orElseThrow(() -> unknown(id));
     }
 
     /** Removes an endpoint and its deliveries. @throws GatehouseException 404 unknown webhook */

@@ -61,16 +61,30 @@ public record Page(int limit, Optional<Cursor> after) {
      * @param idColumn the unique id column that breaks ties
      */
     public String sql(String keyColumn, boolean numericKey, String idColumn, boolean hasWhere, List<Object> args) {
+        return sql(keyColumn, numericKey, idColumn, hasWhere, args, false);
+    }
+
+    /** As {@link #sql}, with the rows in the opposite order: newest first when the sort column is a time. */
+    public String sqlDescending(String keyColumn, boolean numericKey, String idColumn, boolean hasWhere,
+            List<Object> args) {
+        return sql(keyColumn, numericKey, idColumn, hasWhere, args, true);
+    }
+
+    private String sql(String keyColumn, boolean numericKey, String idColumn, boolean hasWhere, List<Object> args,
+            boolean descending) {
+        String beyond = descending ? " < ?" : " > ?";
+        String order = descending ? " DESC" : "";
         StringBuilder sql = new StringBuilder();
         after.ifPresent(cursor -> {
             Object key = numericKey ? numericKey(cursor) : cursor.key();
-            sql.append(hasWhere ? " AND " : " WHERE ").append("(").append(keyColumn).append(" > ? OR (")
-                    .append(keyColumn).append(" = ? AND ").append(idColumn).append(" > ?))");
+            sql.append(hasWhere ? " AND " : " WHERE ").append("(").append(keyColumn).append(beyond).append(" OR (")
+                    .append(keyColumn).append(" = ? AND ").append(idColumn).append(beyond).append("))");
             args.add(key);
             args.add(key);
             args.add(cursor.id());
         });
-        sql.append(" ORDER BY ").append(keyColumn).append(", ").append(idColumn).append(" LIMIT ?");
+        sql.append(" ORDER BY ").append(keyColumn).append(order).append(", ").append(idColumn).append(order)
+                .append(" LIMIT ?");
         args.add(limit + 1);
         return sql.toString();
     }

@@ -9,9 +9,11 @@ import java.util.Set;
  * in, the CSRF token for forms and htmx, a notice or an error to announce, and the page's own scripts.
  *
  * @param username null on pages shown before sign-in
+ * @param openAlerts how many alerts are open, for those who may see alerts (0 for others)
  */
 public record Chrome(String page, String title, String username, List<String> roles,
-        Set<Permission> permissions, String csrf, String notice, String error, List<String> scripts) {
+        Set<Permission> permissions, String csrf, String notice, String error, List<String> scripts,
+        long openAlerts) {
     public Chrome {
         roles = List.copyOf(roles);
         permissions = Set.copyOf(permissions);
@@ -28,7 +30,9 @@ public record Chrome(String page, String title, String username, List<String> ro
             new Section("people", "People", "/console/people"), new Section("doors", "Doors", "/console/doors"),
             new Section("codes", "Codes", "/console/codes", Permission.CODES_READ),
             new Section("applications", "Applications", "/console/applications", Permission.OIDC_CLIENTS),
-            new Section("audit", "Audit", "/console/audit"), new Section("analytics", "Analytics",
+            new Section("audit", "Audit", "/console/audit"),
+            new Section("alerts", "Alerts", AlertsPages.PATH, Permission.ALERTS),
+            new Section("analytics", "Analytics",
                     "/console/analytics"), new Section("settings", "Settings", "/console/settings"));
 
     /** A section of the navigation; {@code permission} is what a person needs to see it, null for everyone. */
@@ -42,6 +46,11 @@ public record Chrome(String page, String title, String username, List<String> ro
     public List<Section> sections() {
         return SECTIONS.stream().filter(section -> section.permission() == null || can(section.permission()))
                 .toList();
+    }
+
+    /** The count the navigation shows beside a section: open alerts beside Alerts, 0 (none shown) elsewhere. */
+    public long count(Section section) {
+        return "alerts".equals(section.page()) ? openAlerts : 0;
     }
 
     public boolean signedIn() {

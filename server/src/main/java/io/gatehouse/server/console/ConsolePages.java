@@ -49,13 +49,16 @@ public final class ConsolePages {
     public static Chrome chrome(Context ctx, String page, String title, String notice, String error,
             String... scripts) {
         ConsoleSessions.Signed signed = ConsoleAccess.session(ctx);
+        java.util.function.LongSupplier openAlerts = ctx.attribute(AlertsPages.OPEN_ALERTS);
+        long open = openAlerts != null && signed.principal().has(io.gatehouse.server.auth.Permission.ALERTS)
+                ? openAlerts.getAsLong() : 0;
         return new Chrome(page, title, signed.user().username(), List.copyOf(signed.user().roles()),
-                signed.principal().permissions(), signed.csrfToken(), notice, error, List.of(scripts));
+                signed.principal().permissions(), signed.csrfToken(), notice, error, List.of(scripts), open);
     }
 
     /** A page shown without a session (sign-in, bootstrap, errors before sign-in). */
     public static Chrome anonymous(String page, String title, String error, String... scripts) {
-        return new Chrome(page, title, null, List.of(), java.util.Set.of(), "", null, error, List.of(scripts));
+        return new Chrome(page, title, null, List.of(), java.util.Set.of(), "", null, error, List.of(scripts), 0);
     }
 
     static void headers(Context ctx) {

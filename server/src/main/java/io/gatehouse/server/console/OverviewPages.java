@@ -1,6 +1,8 @@
 package io.gatehouse.server.console;
 
 import io.gatehouse.server.access.ReaderHealth;
+import io.gatehouse.server.alert.Alerts;
+import io.gatehouse.server.alert.Severity;
 import io.gatehouse.server.access.ReaderStore;
 import io.gatehouse.server.access.Readers;
 import io.gatehouse.server.common.Page;
@@ -20,8 +22,8 @@ import java.util.Optional;
 /**
  * The console's Overview: for those who may read the audit log, grants and denies today, the denies of the last
  * 24 hours by reason and by door, the latest reader event alerts, and a live feed of door decisions (server-sent
- * events from the audit feed, on {@code /console/stream} with the session instead of a token). Others see who they
- * are signed in as.
+ * events from the audit feed, on {@code /console/stream} with the session instead of a token); for those who may
+ * see alerts, the open alerts by severity. Others see who they are signed in as.
  */
 public final class OverviewPages {
     static final int ALERTS = 5;
@@ -39,12 +41,15 @@ public final class OverviewPages {
     private final AuditTrail trail;
     private final AuditStreamController streams;
     private final Readers readers;
+    private final Alerts alerts;
 
-    public OverviewPages(Insights insights, AuditTrail trail, AuditStreamController streams, Readers readers) {
+    public OverviewPages(Insights insights, AuditTrail trail, AuditStreamController streams, Readers readers,
+            Alerts alerts) {
         this.insights = insights;
         this.trail = trail;
         this.streams = streams;
         this.readers = readers;
+        this.alerts = alerts;
     }
 
     public void register(Routes routes) {
@@ -74,8 +79,10 @@ public final class OverviewPages {
         }
         Optional<ReaderTrouble> trouble = ConsoleAccess.principal(ctx).has(Permission.DOORS_READ)
                 ? Optional.of(new ReaderTrouble(troubled("offline"), troubled("stale_bundle"))) : Optional.empty();
+        Optional<Map<Severity, Long>> open = ConsoleAccess.principal(ctx).has(Permission.ALERTS)
+                ? Optional.of(alerts.openBySeverity()) : Optional.empty();
         ConsolePages.render(ctx, "overview", "Overview", "overview", Map.of("summary", Optional.ofNullable(summary),
-                "readers", trouble), reads ? new String[] {"/console/assets/overview.js"} : new String[0]);
+                "readers", trouble, "openAlerts", open), reads ? new String[] {"/console/assets/overview.js"} : new String[0]);
     }
 
     private List<ReaderHealth.View> troubled(String health) {

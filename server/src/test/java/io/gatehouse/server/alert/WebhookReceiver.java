@@ -12,16 +12,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real HTTP endpoint on loopback that records each webhook delivery and answers with a status the test sets. */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     /** One delivery as it arrived. */
-    record Received(Map<String, String> headers, String body) {
+    public record Received(Map<String, String> headers, String body) {
     }
 
     private final HttpServer server;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private volatile int status = 204;
 
-    WebhookReceiver() {
+    public WebhookReceiver() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -43,15 +43,15 @@ final class WebhookReceiver implements AutoCloseable {
         return value == null ? "" : value;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
-    void answer(int newStatus) {
+    public void answer(int newStatus) {
         status = newStatus;
     }
 
-    Received next(Duration wait) throws InterruptedException {
+    public Received next(Duration wait) throws InterruptedException {
         Received delivery = received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         if (delivery == null) {
             throw new AssertionError("no webhook delivery arrived within " + wait);
@@ -59,7 +59,7 @@ final class WebhookReceiver implements AutoCloseable {
         return delivery;
     }
 
-    boolean nothingWithin(Duration wait) throws InterruptedException {
+    public boolean nothingWithin(Duration wait) throws InterruptedException {
         return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) == null;
     }
 
