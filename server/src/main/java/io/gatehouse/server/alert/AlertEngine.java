@@ -46,6 +46,12 @@ public final class AlertEngine implements AutoCloseable {
 
     /** Reads the next batch of sealed records; how many it read. */
     public int step() {
+        // A look on a read handle first: most wake-ups (one per commit of this node) come before the sealer has
+        // linked anything new, and a write transaction for nothing would make the next group commit wait for the
+        // write lock. The locked cursor below still decides what is read.
+        if (database.read(tx -> AuditTrail.sealedAfter(tx, AlertStore.cursor(tx), 1).isEmpty())) {
+            return 0;
+        }
         return database.inTransaction(tx -> {
             long position = AlertStore.lockCursor(tx);
             List<RecordView> records = AuditTrail.sealedAfter(tx, position, BATCH);
