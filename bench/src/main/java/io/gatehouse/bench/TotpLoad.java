@@ -251,6 +251,7 @@ public final class TotpLoad {
             }
 
             Commits beforeOpen = commits(http, base);
+            long openCpu = server.cpuMillis();
             Ticket[] sentTickets = new Ticket[rate * seconds];
             Step open = new OpenLoop(http, concurrency, server).step("totp-verify", rate, seconds, i -> {
                 Ticket ticket = tickets.next(System.currentTimeMillis());
@@ -258,14 +259,17 @@ public final class TotpLoad {
                 return request(verify, authorization, ticket);
             }, TotpLoad::isAccepted, i -> tickets.done(sentTickets[i]));
             Commits afterOpen = commits(http, base);
-            String openCommits = beforeOpen.between(afterOpen, seconds);
+            String openCommits = beforeOpen.between(afterOpen, seconds) + "; " + cpuPer(server.cpuMillis() - openCpu,
+                    open.ok());
             log("open loop %s; %s", open.line(), openCommits);
 
             log("(user, step) pairs available now: %,d", tickets.available(System.currentTimeMillis()));
             Commits beforeClosed = commits(http, base);
+            long closedCpu = server.cpuMillis();
             Closed closed = closed(http, verify, authorization, tickets, seconds);
             Commits afterClosed = commits(http, base);
-            String closedCommits = beforeClosed.between(afterClosed, closed.seconds());
+            String closedCommits = beforeClosed.between(afterClosed, closed.seconds()) + "; "
+                    + cpuPer(server.cpuMillis() - closedCpu, closed.ok());
             log("closed loop %s; %s", closed.line(), closedCommits);
             server.stopSampling();
             lastOpen = open;
@@ -283,6 +287,12 @@ public final class TotpLoad {
             }
             LoadServer.delete(data, keepLog);
         }
+    }
+
+    /** The server's CPU time per accepted verification of a phase (it includes the two metric scrapes around it). */
+    private static String cpuPer(long cpuMillis, long accepted) {
+        return accepted == 0 || cpuMillis < 0 ? "server CPU n/a" : String.format(Locale.ROOT,
+                "server CPU %.0f µs per verification", cpuMillis * 1000.0 / accepted);
     }
 
     // ---- Setup ----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.gatehouse.server;
 
 import io.gatehouse.server.codes.CodeImageController;
 import io.gatehouse.server.codes.CodeImages;
+import io.gatehouse.server.http.AccessLog;
 import io.gatehouse.server.http.Authenticator;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.alert.AlertEngine;
@@ -23,7 +24,6 @@ import io.gatehouse.server.install.ServeLock;
 import io.gatehouse.server.reader.ReaderSyncController;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -143,21 +143,14 @@ public final class Gatehouse implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         bindCommitMetrics(registry, services.core().database());
 
-        Logger access = LoggerFactory.getLogger("gatehouse.access");
+        AccessLog access = new AccessLog(registry, LoggerFactory.getLogger("gatehouse.access"));
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             javalin.router.ignoreTrailingSlashes = true;
             configureJetty(javalin.jetty, config);
-            javalin.requestLogger.http((ctx, millis) -> {
-                // The route template, never the raw path: paths of enrollment and bootstrap links hold secrets.
-                String route = routeOf(ctx);
-                Timer.builder("gatehouse.http.requests").tag("method", ctx.method().name()).tag("route", route)
-                        .tag("status", String.valueOf(ctx.statusCode())).register(registry)
-                        .record(Duration.ofNanos((long) (millis * 1_000_000)));
-                access.info("{} {} {} {}ms", ctx.method(), route, ctx.statusCode(), String.format("%.1f", millis));
-            });
+            javalin.requestLogger.http(access::record);
         });
         ProblemMapper.install(app, io.gatehouse.server.console.ConsoleErrors::write);
         EdgeFilters.install(app);
@@ -286,14 +279,6 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     /** The matched route template, or "unmatched" for requests no route took. */
-    private static String routeOf(io.javalin.http.Context ctx) {
-        try {
-            return ctx.endpointHandlerPath();
-        } catch (IllegalStateException noEndpoint) {
-            return "unmatched";
-        }
-    }
-
     public int port() {
         return app.port();
     }

@@ -108,13 +108,13 @@ final class AlertStore {
                 Alert.State.RESOLVED.code(), by, now, note, id);
     }
 
-    /** The chain position the rules have read up to, locked until the transaction ends: one reader at a time. */
-    /** The engine's position, read without a lock. */
+    /** The chain position the rules have read up to, without a lock: for a look before taking it. */
     static long cursor(ReadTx tx) {
         return tx.queryOne("SELECT position FROM alert_cursor WHERE id = 1", rs -> rs.getLong(1))
                 .orElseThrow(() -> new IllegalStateException("alert_cursor has no row"));
     }
 
+    /** The chain position the rules have read up to, locked until the transaction ends: one reader at a time. */
     static long lockCursor(Tx tx) {
         return tx.queryOne("SELECT position FROM alert_cursor WHERE id = 1" + tx.dialect().forUpdate(),
                 rs -> rs.getLong(1)).orElseThrow(() -> new IllegalStateException("alert_cursor has no row"));

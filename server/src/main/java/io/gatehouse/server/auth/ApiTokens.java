@@ -7,6 +7,7 @@ import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.common.Page;
 import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Dialect;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import java.security.SecureRandom;
@@ -33,12 +34,14 @@ public final class ApiTokens {
     private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
+    private final ActiveTokens active;
 
     public ApiTokens(Database database, AuditLog audit, Clock clock, SecureRandom random) {
         this.database = database;
         this.audit = audit;
         this.clock = clock;
         this.random = random;
+        this.active = database.dialect() == Dialect.SQLITE ? ActiveTokens.enabled() : ActiveTokens.disabled();
     }
 
     /** A newly created token: {@code token} is the only copy of the secret; {@code expiresAt} empty: never. */
@@ -134,8 +137,10 @@ public final class ApiTokens {
         if (parts.isEmpty()) {
             return Optional.empty();
         }
-        // 2. known and not revoked
-        Optional<TokenStore.ActiveToken> stored = database.read(tx -> TokenStore.activeToken(tx, parts.get().id()));
+        // 2. known and not revoked: the row as read since this server's last revocation, or read now
+        long generation = active.generation();
+        Optional<TokenStore.ActiveToken> stored = active.remembered(parts.get().id(), generation)
+                .or(() -> database.read(tx -> TokenStore.activeToken(tx, parts.get().id())));
         // 3. secret matches, compared in constant time
         if (stored.isEmpty() || !parts.get().matches(stored.get().secretHash())) {
             return Optional.empty();
@@ -145,16 +150,18 @@ public final class ApiTokens {
         if (expiresAt != null && clock.millis() >= expiresAt) {
             return Optional.empty();
         }
+        active.remember(stored.get(), generation);
         return Optional.of(Principal.token(stored.get().id(), stored.get().name(), stored.get().scopes()));
     }
 
-    /** Revokes a token; effective on the next request. */
+    /** Revokes a token; effective on the next request (the rows remembered for authentication end with the commit). */
     public void revoke(String id, Principal by, ClientInfo client) {
         database.inTransaction(tx -> {
             if (!TokenStore.revoke(tx, id, clock.millis())) {
                 throw GatehouseException.notFound("token_not_found", "no active token with id '" + id + "'");
             }
             audit.append(tx, AuditEvent.of(by.actor(), "token.revoke", client).subject("token:" + id).success());
+            tx.afterCommit(active::revoked);
             return null;
         });
     }

@@ -51,6 +51,24 @@ class SecretBoxTest {
     }
 
     @Test
+    void one_thread_seals_and_opens_under_two_keys_in_turn_and_a_refused_value_leaves_the_next_one_readable() {
+        Path file = dir.resolve("master.key");
+        SecretBox before = new SecretBox(MasterKeyring.create(file, random), random);
+        byte[] old = before.seal(new byte[] {7}, "x");
+        SecretBox box = new SecretBox(MasterKeyring.addKey(file, random), random);
+        for (int i = 0; i < 3; i++) {
+            byte[] fresh = box.seal(new byte[] {(byte) i}, "y");
+            assertThat(box.open(old, "x")).containsExactly(7);
+            byte[] tampered = fresh.clone();
+            tampered[tampered.length - 1] ^= 1;
+            assertThatThrownBy(() -> box.open(tampered, "y")).isInstanceOf(CryptoException.class)
+                    .hasMessageContaining("altered or moved");
+            assertThatThrownBy(() -> box.open(fresh, "x")).isInstanceOf(CryptoException.class);
+            assertThat(box.open(fresh, "y")).containsExactly(i);
+        }
+    }
+
+    @Test
     void a_key_file_readable_by_others_is_refused() throws Exception {
         Path file = dir.resolve("master.key");
         MasterKeyring.create(file, random);
