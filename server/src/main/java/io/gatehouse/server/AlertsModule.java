@@ -26,7 +26,8 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
 
     static AlertsModule open(Core core, GeoIp geoIp) {
         Webhooks webhooks = new Webhooks(core.database(), core.audit(), core.secrets(), core.clock(), core.random());
-        Alerts alerts = new Alerts(core.database(), core.audit(), webhooks, core.clock(), core.random());
+        Alerts alerts = new Alerts(core.database(), core.audit(), webhooks, core.clock(), core.random(),
+                core.config().alerting().rules());
         GatehouseConfig.Alerting alerting = core.config().alerting();
         Optional<SyslogSink> syslog = alerting.syslog().map(target -> new SyslogSink(target,
                 "cef".equals(alerting.syslogFormat()) ? SyslogSink.Format.CEF : SyslogSink.Format.RFC5424,

@@ -73,7 +73,7 @@ public final class AlertEngine implements AutoCloseable {
     /** Runs the enabled rules that read the clock, in one transaction; how many alerts they raised. */
     public int sweep() {
         return database.inTransaction(tx -> {
-            Map<Rule, Rule.Settings> settings = Alerts.settings(tx);
+            Map<Rule, Rule.Settings> settings = alerts.settings(tx);
             long now = clock.millis();
             int raised = 0;
             for (ClockRule rule : clockRules) {
@@ -102,7 +102,7 @@ public final class AlertEngine implements AutoCloseable {
             if (records.isEmpty()) {
                 return 0;
             }
-            Map<Rule, Rule.Settings> settings = Alerts.settings(tx);
+            Map<Rule, Rule.Settings> settings = alerts.settings(tx);
             for (RecordView record : records) {
                 for (Detector detector : detectors) {
                     Rule.Settings in = settings.get(detector.rule());

@@ -7,12 +7,15 @@ import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.common.Page;
+import io.gatehouse.server.config.ConfigException;
+import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Tx;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -27,6 +30,7 @@ public final class Alerts {
     /** Longest resolution note kept. */
     public static final int MAX_NOTE = 2000;
 
+    private final Map<Rule, Rule.Settings> defaults;
     private final Database database;
     private final AuditLog audit;
     private final Webhooks webhooks;
@@ -37,6 +41,17 @@ public final class Alerts {
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Alerts(Database database, AuditLog audit, Webhooks webhooks, Clock clock, SecureRandom random) {
+        this(database, audit, webhooks, clock, random, List.of());
+    }
+
+    /**
+     * With the operator's defaults for rules ({@code alerts.rules}) in place of the built-in ones.
+     *
+     * @throws ConfigException naming a rule that does not exist
+     */
+    public Alerts(Database database, AuditLog audit, Webhooks webhooks, Clock clock, SecureRandom random,
+            List<GatehouseConfig.RuleDefaults> configured) {
+        this.defaults = defaults(configured);
         this.database = database;
         this.audit = audit;
         this.webhooks = webhooks;
@@ -142,17 +157,44 @@ public final class Alerts {
 
     /** Every rule's settings in force: the operator's where they changed it, the defaults elsewhere. */
     public List<Rule.Settings> settings() {
-        Map<Rule, Rule.Settings> settings = database.read(Alerts::settings);
+        Map<Rule, Rule.Settings> settings = database.read(this::settings);
         return Arrays.stream(Rule.values()).map(settings::get).toList();
     }
 
-    static Map<Rule, Rule.Settings> settings(ReadTx tx) {
-        Map<Rule, Rule.Settings> settings = new EnumMap<>(Rule.class);
-        for (Rule rule : Rule.values()) {
-            settings.put(rule, rule.defaults());
-        }
+    /** Every rule's settings in force in {@code tx}: a stored change, else the defaults. */
+    Map<Rule, Rule.Settings> settings(ReadTx tx) {
+        Map<Rule, Rule.Settings> settings = new EnumMap<>(defaults);
         AlertStore.settings(tx).forEach(stored -> settings.put(stored.rule(), stored));
         return settings;
+    }
+
+    /** A rule's defaults: the operator's ({@code alerts.rules}) where set, the built-in ones elsewhere. */
+    public Rule.Settings defaults(Rule rule) {
+        return defaults.get(rule);
+    }
+
+    private static Map<Rule, Rule.Settings> defaults(List<GatehouseConfig.RuleDefaults> configured) {
+        Map<Rule, Rule.Settings> defaults = new EnumMap<>(Rule.class);
+        for (Rule rule : Rule.values()) {
+            defaults.put(rule, rule.defaults());
+        }
+        List<String> unknown = new ArrayList<>();
+        for (GatehouseConfig.RuleDefaults set : configured) {
+            Optional<Rule> rule = Rule.parse(set.rule());
+            if (rule.isEmpty()) {
+                unknown.add("alerts.rules: expected one of the rules " + Arrays.stream(Rule.values()).map(Rule::code)
+                        .toList() + ", got '" + set.rule() + "'");
+                continue;
+            }
+            Rule.Settings built = rule.get().defaults();
+            defaults.put(rule.get(), new Rule.Settings(rule.get(), set.enabled().orElse(built.enabled()),
+                    set.severity().flatMap(Severity::parse).orElse(built.severity()),
+                    set.threshold().orElse(built.threshold()), set.window().orElse(built.window())));
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(unknown);
+        }
+        return Map.copyOf(defaults);
     }
 
     /** What an operator may change of a rule; absent fields keep what is in force. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +80,7 @@ public final class ConfigLoader {
         keys.put("alerts.syslog-format", "rfc5424");
         keys.put("alerts.flag-minutes", "60");
         keys.put("alerts.detect", "true");
+        keys.put("alerts.rules", null);
         keys.put("alerts.email-to", null);
         keys.put("alerts.email-min-severity", "high");
         keys.put("audit.export-file", null);
@@ -306,7 +308,7 @@ public final class ConfigLoader {
                     "expected a file, got the directory '" + path + "'"));
             return new GatehouseConfig.Alerting(syslog, format,
                     Duration.ofMinutes(integer("alerts.flag-minutes", 1, 10_080)), emailTo, minSeverity, exportFile,
-                    bool("alerts.detect"));
+                    bool("alerts.detect"), ruleDefaults());
         }
 
         private GatehouseConfig.Mail mail() {
@@ -472,6 +474,97 @@ public final class ConfigLoader {
                 problem("public-base-url", expected);
                 return Optional.empty();
             }
+        }
+
+        /**
+         * {@code alerts.rules}: {@code <rule>:<field>=<value>,…} per rule, rules separated by {@code ;}, fields
+         * {@code enabled} (true or false), {@code severity}, {@code threshold} and {@code window} (a number and
+         * {@code s}, {@code m}, {@code h} or {@code d}).
+         */
+        private List<GatehouseConfig.RuleDefaults> ruleDefaults() {
+            Optional<String> text = optional("alerts.rules");
+            if (text.isEmpty()) {
+                return List.of();
+            }
+            List<GatehouseConfig.RuleDefaults> rules = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (String part : text.get().split(";")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                int colon = part.indexOf(':');
+                String rule = (colon < 0 ? part : part.substring(0, colon)).strip().toLowerCase(Locale.ROOT);
+                if (colon < 0 || !rule.matches("[a-z_]+") || !seen.add(rule)) {
+                    problem("alerts.rules", "expected <rule>:<field>=<value>,… once per rule, rules separated by ';',"
+                            + " got '" + part.strip() + "'");
+                    continue;
+                }
+                Optional<Boolean> enabled = Optional.empty();
+                Optional<String> severity = Optional.empty();
+                Optional<Integer> threshold = Optional.empty();
+                Optional<Duration> window = Optional.empty();
+                for (String field : part.substring(colon + 1).split(",")) {
+                    String[] pair = field.split("=", 2);
+                    String name = pair[0].strip();
+                    String value = pair.length == 2 ? pair[1].strip().toLowerCase(Locale.ROOT) : "";
+                    String wrong = null;
+                    switch (name) {
+                        case "enabled" -> {
+                            if (value.equals("true") || value.equals("false")) {
+                                enabled = Optional.of(value.equals("true"));
+                            } else {
+                                wrong = "true or false";
+                            }
+                        }
+                        case "severity" -> {
+                            if (List.of("low", "medium", "high", "critical").contains(value)) {
+                                severity = Optional.of(value);
+                            } else {
+                                wrong = "low, medium, high or critical";
+                            }
+                        }
+                        case "threshold" -> {
+                            threshold = wholeNumber(value, 1, 10_000);
+                            wrong = threshold.isEmpty() ? "a whole number from 1 to 10000" : null;
+                        }
+                        case "window" -> {
+                            window = duration(value).filter(d -> d.toSeconds() >= 1 && d.toDays() <= 400);
+                            wrong = window.isEmpty() ? "a number and s, m, h or d, from 1 s to 400 d" : null;
+                        }
+                        default -> wrong = "one of the fields enabled, severity, threshold, window";
+                    }
+                    if (wrong != null) {
+                        problem("alerts.rules", rule + ": " + (name.isEmpty() ? "a field" : name) + ": expected "
+                                + wrong + ", got '" + field.strip() + "'");
+                    }
+                }
+                rules.add(new GatehouseConfig.RuleDefaults(rule, enabled, severity, threshold, window));
+            }
+            return rules;
+        }
+
+        private static Optional<Integer> wholeNumber(String text, int min, int max) {
+            try {
+                int value = Integer.parseInt(text);
+                return value >= min && value <= max ? Optional.of(value) : Optional.empty();
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** {@code 90s}, {@code 5m}, {@code 24h}, {@code 30d}. */
+        private static Optional<Duration> duration(String text) {
+            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("([0-9]{1,6})([smhd])").matcher(text);
+            if (!matcher.matches()) {
+                return Optional.empty();
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            return Optional.of(switch (matcher.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            });
         }
 
         private boolean bool(String key) {

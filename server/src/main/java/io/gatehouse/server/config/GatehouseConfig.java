@@ -160,15 +160,30 @@ public record GatehouseConfig(
      * @param auditExportFile a file the sealed audit records are appended to as JSON lines, for a SIEM, if any
      * @param detect whether this node runs the anomaly rules ({@code alerts.detect}); nodes that share a database
      *     take turns on one cursor, so one node with it on is enough, and off leaves alerts to the others
+     * @param rules the operator's defaults for rules ({@code alerts.rules}), in place of the built-in ones; a change
+     *     through the API or the console is stored and wins over them
      */
     public record Alerting(Optional<URI> syslog, String syslogFormat, Duration flagWindow, List<String> emailTo,
-            String emailMinSeverity, Optional<Path> auditExportFile, boolean detect) {
+            String emailMinSeverity, Optional<Path> auditExportFile, boolean detect, List<RuleDefaults> rules) {
         public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424", Duration.ofMinutes(60),
-                List.of(), "high", Optional.empty(), true);
+                List.of(), "high", Optional.empty(), true, List.of());
 
         public Alerting {
             emailTo = List.copyOf(emailTo);
+            rules = List.copyOf(rules);
         }
+    }
+
+    /**
+     * One rule's defaults as {@code alerts.rules} sets them; what is absent keeps the built-in value. The rule's code
+     * is checked against the rules when the alert feature starts.
+     *
+     * @param severity {@code low}, {@code medium}, {@code high} or {@code critical}
+     * @param threshold 1 to 10,000
+     * @param window 1 s to 400 days
+     */
+    public record RuleDefaults(String rule, Optional<Boolean> enabled, Optional<String> severity,
+            Optional<Integer> threshold, Optional<Duration> window) {
     }
 
     /** True when the database is the embedded SQLite file rather than an external server. */

@@ -82,17 +82,16 @@ public final class AlertRulesPages {
      */
     public record Row(String code, boolean enabled, String severity, int threshold, long windowAmount, Unit windowUnit,
             String meaning, String thresholdMeaning, String windowMeaning, String defaults) {
-        static Row of(Rule.Settings settings) {
+        static Row of(Rule.Settings settings, Rule.Settings defaults) {
             String code = settings.rule().code();
             String threshold = MEANINGS.getProperty(code + ".threshold", "");
             Unit unit = Unit.of(settings.window());
-            Rule.Settings defaults = settings.rule().defaults();
             return new Row(code, settings.enabled(), settings.severity().code(), settings.threshold(),
                     settings.window().toSeconds() / unit.length.toSeconds(), unit,
                     MEANINGS.getProperty(code + ".meaning", "See docs/security.md, \"Alerts\"."),
                     threshold.isBlank() ? null : threshold,
                     MEANINGS.getProperty(code + ".window", "the time the threshold is counted over"),
-                    "on, " + defaults.severity().code() + (threshold.isBlank() ? "" : ", " + defaults.threshold())
+                    (defaults.enabled() ? "on, " : "off, ") + defaults.severity().code() + (threshold.isBlank() ? "" : ", " + defaults.threshold())
                             + ", " + window(defaults.window()));
         }
 
@@ -125,7 +124,8 @@ public final class AlertRulesPages {
     private void render(Context ctx, int status, String notice, String error) {
         ConsoleAccess.require(ctx, Permission.ALERTS);
         ConsolePages.render(ctx, status, "alerts/rules", ConsolePages.chrome(ctx, "alerts", "Alert rules", notice,
-                error), Map.of("rows", alerts.settings().stream().map(Row::of).toList(), "severities",
+                error), Map.of("rows", alerts.settings().stream().map(settings -> Row.of(settings,
+                alerts.defaults(settings.rule()))).toList(), "severities",
                 Arrays.stream(Severity.values()).map(Severity::code).toList(), "units", List.of(Unit.values())));
     }
 

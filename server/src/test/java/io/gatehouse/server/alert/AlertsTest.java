@@ -143,6 +143,36 @@ class AlertsTest {
     }
 
     @Test
+    void the_configured_rule_defaults_are_in_force_until_a_change_through_the_api_wins() throws Exception {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(data.resolve("unknown-rule"),
+                Map.of("alerts.rules", "nonsense:enabled=false"))).hasMessageContaining(
+                "alerts.rules: expected one of the rules").hasMessageContaining("got 'nonsense'");
+        try (TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1", "alerts.rules",
+                "failure_spike:threshold=3,window=2m,severity=critical; new_device:enabled=false"))) {
+            String rules = server.get("/api/v1/alert-rules").json().get("rules").toString();
+            assertThat(rules).contains("\"rule\":\"failure_spike\",\"enabled\":true,\"severity\":\"critical\","
+                    + "\"threshold\":3,\"windowSeconds\":120").contains("\"rule\":\"new_device\",\"enabled\":false");
+
+            TotpUsers.Enrolled quinn = TotpUsers.enroll(server, "quinn");
+            for (int i = 0; i < 3; i++) {
+                verify(server, "quinn", wrongCode(quinn, server), "203.0.113.9");
+            }
+            readEverything(server);
+            JsonNode raised = server.get("/api/v1/alerts").json().get("alerts");
+            assertThat(raised).hasSize(1);
+            assertThat(raised.get(0).get("severity").asText()).as("the configured severity").isEqualTo("critical");
+
+            // A change through the API is stored and wins over the configuration, also after a restart.
+            assertThat(server.put("/api/v1/alert-rules/new_device", Map.of("enabled", true)).status()).isEqualTo(200);
+            try (TestServer again = server.restart()) {
+                assertThat(again.get("/api/v1/alert-rules").json().get("rules").toString())
+                        .contains("\"rule\":\"new_device\",\"enabled\":true")
+                        .contains("\"rule\":\"failure_spike\",\"enabled\":true,\"severity\":\"critical\"");
+            }
+        }
+    }
+
+    @Test
     void a_webhook_that_is_down_is_retried_with_backoff_then_dead_lettered_and_nothing_is_lost_on_restart()
             throws Exception {
         TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1"));

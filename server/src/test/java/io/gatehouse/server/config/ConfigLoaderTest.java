@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -177,5 +178,25 @@ class ConfigLoaderTest {
                 data.toString())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("alerts.detect: expected true or false, got 'no' (set by GATEHOUSE_ALERTS_DETECT)");
+    }
+
+    @Test
+    void rule_defaults_are_read_per_rule_and_every_bad_field_is_named() {
+        GatehouseConfig.Alerting alerting = ConfigLoader.load(Map.of("GATEHOUSE_ALERTS_RULES",
+                "failure_spike:threshold=10,window=90s; reader_offline:enabled=false,severity=critical;"),
+                Map.of("data", data.toString())).alerting();
+        assertThat(alerting.rules()).containsExactly(
+                new GatehouseConfig.RuleDefaults("failure_spike", Optional.empty(), Optional.empty(), Optional.of(10),
+                        Optional.of(java.time.Duration.ofSeconds(90))),
+                new GatehouseConfig.RuleDefaults("reader_offline", Optional.of(false), Optional.of("critical"),
+                        Optional.empty(), Optional.empty()));
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("GATEHOUSE_ALERTS_RULES", "failure_spike:threshold=0,"
+                + "window=1y,colour=red; lockout; lockout:enabled=maybe"), Map.of("data", data.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("alerts.rules: failure_spike: threshold: expected a whole number from 1 to 10000")
+                .hasMessageContaining("failure_spike: window: expected a number and s, m, h or d")
+                .hasMessageContaining("failure_spike: colour: expected one of the fields")
+                .hasMessageContaining("got 'lockout'")
+                .hasMessageContaining("lockout: enabled: expected true or false");
     }
 }
