@@ -46,8 +46,8 @@ final class DoorForms {
     static SiteEdits.DoorPatch doorPatch(ConsoleForm form) {
         return new SiteEdits.DoorPatch(text(form, "zoneId"), text(form, "name"), number(form, "proofLifetimeSeconds"),
                 number(form, "allowedSkewSeconds"), checked(form, "requireUserVerification"),
-                text(form, "minimumDeviceTrust"), text(form, "offlineMode"), number(form, "maxBundleAgeSeconds"), null,
-                checked(form, "requireUserVerificationWhenFlagged"));
+                text(form, "minimumDeviceTrust"), text(form, "offlineMode"), number(form, "maxBundleAgeSeconds"),
+                checked(form, "requireBoundPass"), checked(form, "requireUserVerificationWhenFlagged"));
     }
 
     /** A rule for a role or for a user: the form's {@code grantee} says which field it names. */

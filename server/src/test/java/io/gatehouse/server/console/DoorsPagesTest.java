@@ -86,7 +86,7 @@ class DoorsPagesTest {
         HttpResult saved = post(admin, "/console/doors/doors/" + doorId, Map.of("name", "Front door", "zoneId",
                 zoneId, "proofLifetimeSeconds", "60", "allowedSkewSeconds", "10", "maxBundleAgeSeconds", "3600",
                 "minimumDeviceTrust", "hardware", "offlineMode", "fail_open", "requireUserVerification", "on",
-                "requireUserVerificationWhenFlagged", "on"));
+                "requireUserVerificationWhenFlagged", "on", "requireBoundPass", "on"));
 
         assertThat(saved.status()).isEqualTo(303);
         assertThat(saved.header("Location")).isEqualTo("/console/doors/doors/" + doorId + "?done=door_saved");
@@ -94,8 +94,10 @@ class DoorsPagesTest {
         assertThat(door.get("name").asText()).isEqualTo("Front door");
         assertThat(door.get("requireUserVerification").asBoolean()).isTrue();
         assertThat(door.get("requireUserVerificationWhenFlagged").asBoolean()).isTrue();
+        assertThat(door.get("requireBoundPass").asBoolean()).isTrue();
         assertThat(admin.get("/console/doors/doors/" + doorId).text())
-                .contains("name=\"requireUserVerificationWhenFlagged\" checked");
+                .contains("name=\"requireUserVerificationWhenFlagged\" checked")
+                .contains("name=\"requireBoundPass\" checked");
         assertThat(door.get("offlineMode").asText()).isEqualTo("fail_open");
         var record = server.get("/api/v1/audit?action=door.update").json().get("records").get(0);
         assertThat(record.get("actor").asText()).isEqualTo("user:" + adminId);
