@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.AlertLoad \
- *     [--jar dist/target/gatehouse.jar] [--rounds 2] [--users 1000] [--seconds 10] [--trials 200]
+ *     [--jar dist/target/gatehouse.jar] [--rounds 2] [--users 3000] [--seconds 10] [--trials 200]
  *     [--background-rate 200] [--background-users 1000] [--db sqlite|postgres] [--skip-cost] [--skip-delay]
  * </pre>
  *
@@ -64,7 +64,7 @@ public final class AlertLoad {
 
     private String jar = "dist/target/gatehouse.jar";
     private int rounds = 2;
-    private int users = 1000;
+    private int users = 3000;
     private int seconds = 10;
     private int trials = 200;
     private int backgroundRate = 200;
@@ -74,7 +74,8 @@ public final class AlertLoad {
     private boolean delay = true;
 
     /** One TotpLoad run: the engine's switch and what the loops measured. */
-    record CostRun(boolean detect, double acceptedPerSecond, double openP99Millis, boolean openSaturated) {
+    record CostRun(boolean detect, double acceptedPerSecond, double closedSeconds, boolean exhausted,
+            double openP99Millis, boolean openSaturated) {
     }
 
     /** The delay trials: per-trial delays in microseconds, and the trials that got no webhook. */
@@ -134,7 +135,8 @@ public final class AlertLoad {
                     "--seconds", String.valueOf(seconds), "--db", db, "--server-env",
                     "GATEHOUSE_ALERTS_DETECT=" + detect});
                 System.out.println(totp.run());
-                runs.add(new CostRun(detect, totp.lastClosed().accepted(),
+                runs.add(new CostRun(detect, totp.lastClosed().accepted(), totp.lastClosed().seconds(),
+                        totp.lastClosed().exhausted(),
                         totp.lastOpen().latency().getValueAtPercentile(99) / 1000.0, totp.lastOpen().saturated()));
             }
         }
@@ -317,8 +319,9 @@ public final class AlertLoad {
         if (!runs.isEmpty()) {
             out.append("cost: TotpLoad, 16 clients closed loop and 500/s open loop, engine off and on alternating\n");
             for (CostRun run : runs) {
-                out.append(String.format(Locale.ROOT, "  engine %-3s  accepted %,8.0f/s   open-loop p99 %8.2f ms%s%n",
-                        run.detect() ? "on" : "off", run.acceptedPerSecond(), run.openP99Millis(),
+                out.append(String.format(Locale.ROOT, "  engine %-3s  accepted %,8.0f/s over %4.1f s%s   open-loop p99"
+                        + " %8.2f ms%s%n", run.detect() ? "on" : "off", run.acceptedPerSecond(), run.closedSeconds(),
+                        run.exhausted() ? " (ran out of pairs: use more --users)" : "", run.openP99Millis(),
                         run.openSaturated() ? " [saturated]" : ""));
             }
             double on = runs.stream().filter(CostRun::detect).mapToDouble(CostRun::acceptedPerSecond).average()
