@@ -26,9 +26,9 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
 
     static AlertsModule open(Core core, GeoIp geoIp) {
         Webhooks webhooks = new Webhooks(core.database(), core.audit(), core.secrets(), core.clock(), core.random());
-        Alerts alerts = new Alerts(core.database(), core.audit(), webhooks, core.clock(), core.random(),
-                core.config().alerting().rules());
         GatehouseConfig.Alerting alerting = core.config().alerting();
+        Alerts alerts = new Alerts(core.database(), core.audit(), webhooks, core.clock(), core.random(),
+                alerting.rules());
         Optional<SyslogSink> syslog = alerting.syslog().map(target -> new SyslogSink(target,
                 "cef".equals(alerting.syslogFormat()) ? SyslogSink.Format.CEF : SyslogSink.Format.RFC5424,
                 hostname(), Gatehouse.class.getPackage().getImplementationVersion() == null ? "dev"
@@ -47,13 +47,13 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
 
     /** Mails alerts to the configured addresses through {@code outbox}, in the transaction that raises them. */
     void mailThrough(io.gatehouse.server.mail.Outbox outbox, GatehouseConfig config,
-            java.util.function.Supplier<java.net.URI> base) {
+            java.util.function.UnaryOperator<String> link) {
         GatehouseConfig.Alerting alerting = config.alerting();
-        if (alerting.emailTo().isEmpty() || !outbox.enabled()) {
+        if (alerting.emailTo().isEmpty()) {
             return;
         }
         AlertMail mail = new AlertMail(outbox, alerting.emailTo(), io.gatehouse.server.alert.Severity.parse(
-                alerting.emailMinSeverity()).orElseThrow(), config.visitors().siteZone(), base);
+                alerting.emailMinSeverity()).orElseThrow(), config.visitors().siteZone(), link);
         alerts.deliverInRaise(mail::enqueue);
     }
 

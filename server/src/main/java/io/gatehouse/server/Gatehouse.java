@@ -182,7 +182,7 @@ public final class Gatehouse implements AutoCloseable {
         alerts.register(web);
         VisitorsModule visitors = VisitorsModule.open(core, services.people(), services.codes().codes(), web);
         visitors.register(web);
-        alerts.mailThrough(visitors.outbox(), config, web.links()::base);
+        alerts.mailThrough(visitors.outbox(), config, web.links()::to);
         KioskModule kiosk = KioskModule.open(core, services, new io.gatehouse.server.kiosk.HostMail(
                 visitors.outbox(), services.people().users(), config.visitors().siteZone()), web);
         kiosk.register(web, core);

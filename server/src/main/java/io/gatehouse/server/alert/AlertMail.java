@@ -6,13 +6,12 @@ import gg.jte.output.StringOutput;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.mail.MailMessage;
 import io.gatehouse.server.mail.Outbox;
-import java.net.URI;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Alerts by e-mail: one message to each configured address, queued in the durable outbox in the transaction that
@@ -33,20 +32,21 @@ public final class AlertMail {
     private final List<String> recipients;
     private final Severity minimum;
     private final ZoneId zone;
-    private final Supplier<URI> base;
+    private final UnaryOperator<String> link;
 
     /**
      * @param recipients the addresses, each mailed a message of its own
      * @param minimum the least severity mailed
      * @param zone the site's time zone, which the time is shown in
-     * @param base the public base URL the console link is under
+     * @param link a path on this server (starting with '/') as the absolute URL the mail links to
      */
-    public AlertMail(Outbox outbox, List<String> recipients, Severity minimum, ZoneId zone, Supplier<URI> base) {
+    public AlertMail(Outbox outbox, List<String> recipients, Severity minimum, ZoneId zone,
+            UnaryOperator<String> link) {
         this.outbox = outbox;
         this.recipients = List.copyOf(recipients);
         this.minimum = minimum;
         this.zone = zone;
-        this.base = base;
+        this.link = link;
     }
 
     /** What the HTML template shows. */
@@ -65,11 +65,9 @@ public final class AlertMail {
     }
 
     MailMessage message(String to, Alert alert) {
-        String root = base.get().toString();
-        String link = (root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + "/console/alerts/"
-                + alert.id();
         Content content = new Content(alert.rule().code(), alert.severity().code(), alert.subject(),
-                alert.summary(), WHEN.format(alert.createdAt().atZone(zone)), zone.getId(), alert.evidence(), link);
+                alert.summary(), WHEN.format(alert.createdAt().atZone(zone)), zone.getId(), alert.evidence(),
+                link.apply("/console/alerts/" + alert.id()));
         StringOutput html = new StringOutput();
         ENGINE.render("alert/mail.jte", Map.of("alert", content), html);
         return new MailMessage(to, subject(alert), text(content), html.toString(), List.of());

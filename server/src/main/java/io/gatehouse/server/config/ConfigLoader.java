@@ -38,6 +38,9 @@ public final class ConfigLoader {
     /** Every configuration key, with its default ({@code null}: derived or empty). */
     public static final Map<String, String> KEYS = keys();
 
+    /** The alert severities, as {@code alerts.email-min-severity} and {@code alerts.rules} name them. */
+    private static final List<String> SEVERITIES = List.of("low", "medium", "high", "critical");
+
     private static Map<String, String> keys() {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("bind", "127.0.0.1");
@@ -292,7 +295,7 @@ public final class ConfigLoader {
                 problem("alerts.email-to", "expected smtp.host too: alerts are mailed through the SMTP server");
             }
             String minSeverity = value("alerts.email-min-severity").toLowerCase(Locale.ROOT);
-            if (!List.of("low", "medium", "high", "critical").contains(minSeverity)) {
+            if (!SEVERITIES.contains(minSeverity)) {
                 problem("alerts.email-min-severity", "expected low, medium, high or critical, got '"
                         + value("alerts.email-min-severity") + "'");
             }
@@ -517,7 +520,7 @@ public final class ConfigLoader {
                             }
                         }
                         case "severity" -> {
-                            if (List.of("low", "medium", "high", "critical").contains(value)) {
+                            if (SEVERITIES.contains(value)) {
                                 severity = Optional.of(value);
                             } else {
                                 wrong = "low, medium, high or critical";
@@ -543,6 +546,7 @@ public final class ConfigLoader {
             return rules;
         }
 
+        /** {@code text} as a whole number from {@code min} to {@code max}; empty when it is not one. */
         private static Optional<Integer> wholeNumber(String text, int min, int max) {
             try {
                 int value = Integer.parseInt(text);
@@ -577,16 +581,10 @@ public final class ConfigLoader {
 
         private int integer(String key, int min, int max) {
             String value = value(key);
-            try {
-                int parsed = Integer.parseInt(value);
-                if (parsed >= min && parsed <= max) {
-                    return parsed;
-                }
-            } catch (NumberFormatException e) {
-                // reported below, like a number out of range
-            }
-            problem(key, "expected a whole number from " + min + " to " + max + ", got '" + value + "'");
-            return min;
+            return wholeNumber(value, min, max).orElseGet(() -> {
+                problem(key, "expected a whole number from " + min + " to " + max + ", got '" + value + "'");
+                return min;
+            });
         }
     }
 
