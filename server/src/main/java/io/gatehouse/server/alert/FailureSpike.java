@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class FailureSpike implements Detector {
     static final Set<String> ACTIONS = Set.of("totp.verify", "recovery.verify");
-    static final Set<String> FAILURES = Set.of("invalid_code", "replayed", "locked");
+    private static final Set<String> FAILURES = Set.of("invalid_code", "replayed", "locked");
     /** Evidence kept per alert: the burst's most recent records. */
     private static final int MAX_EVIDENCE = 50;
     /** One alert per person and network for this many windows, however long the burst goes on. */
@@ -29,8 +29,7 @@ final class FailureSpike implements Detector {
     @Override
     public List<Alert.Raised> observe(ReadTx tx, RecordView record, Rule.Settings settings) {
         // 1. Only a counted failure of a known person can start or extend a burst.
-        if (!ACTIONS.contains(record.action()) || !"rejected".equals(record.result()) || record.user() == null
-                || !FAILURES.contains(record.reason())) {
+        if (!counted(record) || record.user() == null) {
             return List.of();
         }
         // 2. The person's failures within the window before this one (this one included), from the same network.
@@ -39,7 +38,7 @@ final class FailureSpike implements Detector {
         long windowMillis = settings.window().toMillis();
         List<RecordView> burst = AuditTrail.recentOfUser(tx, record.user(), ACTIONS, "rejected", at - windowMillis,
                 record.chainPosition(), Math.max(settings.threshold(), MAX_EVIDENCE)).stream()
-                .filter(earlier -> FAILURES.contains(earlier.reason()))
+                .filter(FailureSpike::counted)
                 .filter(earlier -> network.equals(ClientInfo.of(earlier.clientAddress(), null).network()))
                 .toList();
         // 3. Below the threshold: nothing yet.
@@ -53,5 +52,11 @@ final class FailureSpike implements Detector {
         return List.of(new Alert.Raised(rule(), settings.severity(), "user:" + record.user(), summary,
                 burst.stream().map(RecordView::id).sorted().toList(),
                 rule().code() + "|" + record.user() + "|" + network + "|" + period));
+    }
+
+    /** A failure the verifier audits one by one: what the failure rules count. */
+    static boolean counted(RecordView record) {
+        return ACTIONS.contains(record.action()) && "rejected".equals(record.result())
+                && FAILURES.contains(record.reason());
     }
 }

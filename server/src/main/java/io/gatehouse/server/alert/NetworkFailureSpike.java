@@ -30,8 +30,7 @@ final class NetworkFailureSpike implements Detector {
     @Override
     public List<Alert.Raised> observe(ReadTx tx, RecordView record, Rule.Settings settings) {
         // 1. Only a counted failure, of anyone, from a known address.
-        if (!FailureSpike.ACTIONS.contains(record.action()) || !"rejected".equals(record.result())
-                || !FailureSpike.FAILURES.contains(record.reason()) || record.clientAddress() == null) {
+        if (!FailureSpike.counted(record) || record.clientAddress() == null) {
             return List.of();
         }
         // 2. Once the network has its alert for this period, its further failures need no counting.
@@ -45,7 +44,7 @@ final class NetworkFailureSpike implements Detector {
         // 3. The window's failures (this one included) from the same network.
         List<RecordView> burst = AuditTrail.recent(tx, FailureSpike.ACTIONS, "rejected", at - windowMillis,
                 record.chainPosition(), MAX_READ).stream()
-                .filter(earlier -> FailureSpike.FAILURES.contains(earlier.reason()))
+                .filter(FailureSpike::counted)
                 .filter(earlier -> earlier.clientAddress() != null
                         && network.equals(ClientInfo.of(earlier.clientAddress(), null).network()))
                 .toList();
