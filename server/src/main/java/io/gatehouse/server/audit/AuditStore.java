@@ -89,7 +89,7 @@ final class AuditStore {
         List<Object> args = new ArrayList<>(List.of(userId));
         args.addAll(actions);
         args.addAll(List.of(result, fromMillis, upTo, limit));
-        String marks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+        String marks = marks(actions);
         return tx.query(StoredRecord.SELECT + " WHERE subject_user = ? AND action IN (" + marks + ") AND result = ?"
                 + " AND created_at >= ? AND chain_seq <= ? ORDER BY id DESC LIMIT ?", StoredRecord::from,
                 args.toArray());
@@ -99,7 +99,7 @@ final class AuditStore {
             long upTo, int limit) {
         List<Object> args = new ArrayList<>(actions);
         args.addAll(List.of(result, fromMillis, upTo, limit));
-        String marks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+        String marks = marks(actions);
         return tx.query(StoredRecord.SELECT + " WHERE action IN (" + marks + ") AND result = ? AND created_at >= ?"
                 + " AND chain_seq <= ? ORDER BY id DESC LIMIT ?", StoredRecord::from, args.toArray());
     }
@@ -132,8 +132,8 @@ final class AuditStore {
         args.addAll(actions);
         args.addAll(results);
         args.addAll(List.of(fromMillis, upTo, limit));
-        String actionMarks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
-        String resultMarks = String.join(", ", java.util.Collections.nCopies(results.size(), "?"));
+        String actionMarks = marks(actions);
+        String resultMarks = marks(results);
         return tx.query("SELECT client_address, COUNT(*), MAX(id), MAX(created_at) FROM audit_log"
                 + " WHERE subject_user = ? AND action IN (" + actionMarks + ") AND result IN (" + resultMarks + ")"
                 + " AND created_at >= ? AND chain_seq <= ? AND client_address IS NOT NULL"
@@ -172,5 +172,10 @@ final class AuditStore {
     static void link(Tx tx, long id, long seq, byte[] chainMac) {
         tx.update("UPDATE audit_log SET chain_seq = ?, chain_mac = ? WHERE id = ? AND chain_seq IS NULL", seq,
                 chainMac, id);
+    }
+
+    /** One {@code ?} per value, comma-separated, for {@code IN (…)}. */
+    private static String marks(java.util.Collection<?> values) {
+        return String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
     }
 }
