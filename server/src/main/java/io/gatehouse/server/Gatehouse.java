@@ -238,6 +238,10 @@ public final class Gatehouse implements AutoCloseable {
             http.setRequestHeaderSize(MAX_HEAD_BYTES);
             http.setIdleTimeout(BLOCKING_IO_TIMEOUT.toMillis());
             http.setMinRequestDataRate(0);
+            // Jetty remembers the header fields of a connection's earlier requests and, by default, matches a later
+            // value against them ignoring case: a credential that differs from the one sent before only in case
+            // would be read as that one. Field values are case-sensitive (RFC 9110, 5.5), secrets above all.
+            http.setHeaderCacheCaseSensitive(true);
         });
         jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -243,4 +243,32 @@ class HttpEdgeTest {
         assertThat(image.group(1)).isEqualTo(server.uri(url).getPath() + "/qr.png");
         assertThat(server.get(image.group(1), null).contentType()).isEqualTo("image/png");
     }
+
+    /**
+     * A header value is read exactly on a connection that sent it before in another case: Jetty's field cache
+     * would otherwise take an upper-cased credential for the lower-case one sent earlier on the same connection.
+     */
+    @Test
+    void a_credential_that_differs_only_in_case_from_the_previous_request_s_is_refused() throws Exception {
+        String token = server.adminToken();
+        int separator = token.lastIndexOf('_');
+        String upperCased = token.substring(0, separator + 1)
+                + token.substring(separator + 1).toUpperCase(java.util.Locale.ROOT);
+        assertThat(upperCased).isNotEqualTo(token);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.gatehouse().port())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(("GET /api/v1/users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\nGET /api/v1/users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + upperCased + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String answers = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Matcher status = Pattern.compile("HTTP/1\\.1 (\\d{3}) ").matcher(answers);
+            List<String> statuses = new ArrayList<>();
+            while (status.find()) {
+                statuses.add(status.group(1));
+            }
+            assertThat(statuses).containsExactly("200", "401");
+        }
+    }
 }
