@@ -15,7 +15,6 @@ import io.gatehouse.protocol.access.MintingKey;
 import io.gatehouse.protocol.access.MintingKeyDirectory;
 import io.gatehouse.protocol.access.ParseResult;
 import io.gatehouse.protocol.access.ProofType;
-import io.gatehouse.protocol.access.PublicKeys;
 import io.gatehouse.protocol.access.ReplayGuard;
 import io.gatehouse.server.alert.Flags;
 import io.gatehouse.server.audit.AuditEvent;
@@ -23,7 +22,6 @@ import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.auth.PrefixedSecret;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.DatabaseException;
-import io.gatehouse.server.db.ReadTx;
 import io.gatehouse.server.db.Dialect;
 import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.device.DeviceCredential;
@@ -72,11 +70,13 @@ public final class ScanService {
 
     /**
      * Step 4's cryptography runs before the transaction where a decision's transaction holds the database's single
-     * write lock (SQLite): a P-256 verification inside it would serialise the CPU work of all scans. That costs a
-     * read before the transaction, which on SQLite is a call in the process; PostgreSQL has no such lock, and there
-     * the verification runs inside, saving the round trip.
+     * write lock (SQLite): a P-256 verification inside it would serialise the CPU work of all scans. It uses the keys
+     * that earlier decisions read ({@link RecentlyRead}), so a scan still reads each row once, in its transaction;
+     * the first scan of a device after a start is verified inside. PostgreSQL has no such lock: there the
+     * verification always runs inside, and this is null.
      */
-    private final boolean verifyBeforeTransaction;
+    private final RecentlyRead recent;
+    private final java.util.concurrent.atomic.LongAdder answeredEarly = new java.util.concurrent.atomic.LongAdder();
 
     public ScanService(Database database, AuditLog audit, MintingKeys mintingKeys, PassDecisions passes,
             Flags flags, Clock clock) {
@@ -86,7 +86,7 @@ public final class ScanService {
         this.passes = passes;
         this.flags = flags;
         this.clock = clock;
-        this.verifyBeforeTransaction = database.dialect() == Dialect.SQLITE;
+        this.recent = database.dialect() == Dialect.SQLITE ? new RecentlyRead() : null;
     }
 
     /** The answer to the reader. {@code duplicate} is true when {@code eventId} was decided before. */
@@ -116,14 +116,8 @@ public final class ScanService {
     public Outcome scan(PrefixedSecret presented, Supplier<Request> request, ClientInfo client) {
         Sent sent = Sent.of(request);
         ReaderCheck check = stored -> Readers.authenticate(stored, presented);
-        AccessVerifier.SignatureCheck signatures = AccessVerifier.JCA;
-        if (verifyBeforeTransaction) {
-            EarlyRead early = database.read(tx -> {
-                sent.checked(check.reader(ReaderStore.credential(tx, presented.id())));
-                return earlyRead(tx, sent.parsed());
-            });
-            signatures = verifySignatureEarly(sent.parsed(), early);
-        }
+        AccessVerifier.SignatureCheck signatures = recent != null && recent.authenticatedBefore(presented)
+                ? verifySignatureEarly(sent.parsed()) : AccessVerifier.JCA;
         return scan(presented.id(), check, sent, signatures, client);
     }
 
@@ -133,8 +127,7 @@ public final class ScanService {
      */
     public Outcome scan(Readers.Reader reader, String payload, Optional<String> readerEventId, ClientInfo client) {
         Sent sent = Sent.of(() -> new Request(payload, readerEventId));
-        AccessVerifier.SignatureCheck signatures = verifyBeforeTransaction
-                ? verifySignatureEarly(sent.parsed(), database.read(tx -> earlyRead(tx, sent.parsed())))
+        AccessVerifier.SignatureCheck signatures = recent != null ? verifySignatureEarly(sent.parsed())
                 : AccessVerifier.JCA;
         return scan(reader.id(), stored -> reader, sent, signatures, client);
     }
@@ -176,18 +169,6 @@ public final class ScanService {
             });
             return request;
         }
-    }
-
-    /** What step 4's early cryptography needs: the proof's credential and, for a minted proof, the minting keys. */
-    private record EarlyRead(Optional<DeviceCredential> credential, List<MintingKey> mintingKeys) {
-    }
-
-    private EarlyRead earlyRead(ReadTx tx, ParseResult parsed) {
-        if (!(parsed instanceof ParseResult.Parsed(AccessProof proof))) {
-            return new EarlyRead(Optional.empty(), List.of());
-        }
-        return new EarlyRead(DeviceStore.credential(tx, proof.credentialId()),
-                proof.type() == ProofType.SERVER_MINTED ? mintingKeys.published(tx) : List.of());
     }
 
     private Outcome scan(String readerId, ReaderCheck check, Sent sent, AccessVerifier.SignatureCheck signatures,
@@ -242,6 +223,9 @@ public final class ScanService {
         Optional<Tx.Result<List<MintingKey>>> published = proof.filter(p -> p.type() == ProofType.SERVER_MINTED)
                 .map(p -> mintingKeys.published(reads));
         tx.run(reads);
+        if (recent != null) {
+            remember(readerId, storedReader.get(), storedCredential, published);
+        }
 
         Readers.Reader reader = check.reader(storedReader.get());
         Request request = sent.checked(reader);
@@ -299,6 +283,18 @@ public final class ScanService {
             throw new UseRecordedConcurrently();
         }
         return new Outcome(granted, reason, door.door().id(), false, detail);
+    }
+
+    /**
+     * Notes what this decision read for the next scans' early verification: the reader's hash as read (a revoked
+     * reader is forgotten), the device key, the minting keys.
+     */
+    private void remember(String readerId, Optional<ReaderStore.StoredCredential> reader,
+            Optional<Tx.Result<Optional<DeviceCredential>>> credential,
+            Optional<Tx.Result<List<MintingKey>>> published) {
+        recent.reader(reader, readerId);
+        credential.flatMap(Tx.Result::get).ifPresent(recent::device);
+        published.map(Tx.Result::get).ifPresent(recent::mintingKeys);
     }
 
     /**
@@ -428,17 +424,18 @@ public final class ScanService {
 
     /**
      * Step 4's cryptography, done before the transaction: on SQLite every decision transaction holds the single
-     * write lock, and a P-256 verification inside it would serialise the CPU work of all scans. The key is the one
-     * step 4 will use: the device key of a device-signed proof, the minting key a minted proof names. The answer is
-     * remembered for exactly this key, signed message and signature; inside the transaction the verifier still runs
-     * every step against the credential and minting keys as read there, and any other combination (a key replaced
-     * or retired meanwhile) is verified there as usual.
+     * write lock, and a P-256 verification inside it would serialise the CPU work of all scans. The key is the one an
+     * earlier decision read for the proof: the device key of a device-signed proof, the minting key a minted proof
+     * names. The answer is remembered for exactly this key, signed message and signature; inside the transaction
+     * the verifier still runs every step against the credential and minting keys as read there, and any other
+     * combination (no key read before, a key replaced or retired meanwhile, a proof whose type does not fit its
+     * credential) is verified there as usual.
      */
-    private static AccessVerifier.SignatureCheck verifySignatureEarly(ParseResult parsed, EarlyRead read) {
+    private AccessVerifier.SignatureCheck verifySignatureEarly(ParseResult parsed) {
         if (!(parsed instanceof ParseResult.Parsed(AccessProof proof))) {
             return AccessVerifier.JCA;
         }
-        Optional<PublicKey> key = earlyKey(proof, read);
+        Optional<PublicKey> key = recent.keyFor(proof);
         if (key.isEmpty()) {
             return AccessVerifier.JCA;
         }
@@ -451,28 +448,19 @@ public final class ScanService {
         } catch (java.security.GeneralSecurityException e) {
             return AccessVerifier.JCA;
         }
-        return (publicKey, data, sig) -> Arrays.equals(publicKey.getEncoded(), spki)
-                && Arrays.equals(data, payloadBytes) && Arrays.equals(sig, signature)
-                ? valid : AccessVerifier.JCA.verify(publicKey, data, sig);
+        return (publicKey, data, sig) -> {
+            if (Arrays.equals(publicKey.getEncoded(), spki) && Arrays.equals(data, payloadBytes)
+                    && Arrays.equals(sig, signature)) {
+                answeredEarly.increment();
+                return valid;
+            }
+            return AccessVerifier.JCA.verify(publicKey, data, sig);
+        };
     }
 
-    /**
-     * The key step 4 will verify {@code proof} with, if the early read found it; none when the proof's type does not
-     * fit its credential's kind (step 4 refuses it before any cryptography) or the stored device key does not read.
-     */
-    private static Optional<PublicKey> earlyKey(AccessProof proof, EarlyRead read) {
-        if (read.credential().isEmpty() || read.credential().get().kind().credentialKind().proofType() != proof.type()) {
-            return Optional.empty();
-        }
-        if (proof.type() == ProofType.SERVER_MINTED) {
-            return read.mintingKeys().stream().filter(key -> key.keyId() == proof.mintingKeyId())
-                    .map(MintingKey::publicKey).findFirst();
-        }
-        try {
-            return Optional.of(PublicKeys.fromSpki(read.credential().get().publicKey()));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    /** How many of step 4's answers came from a verification before the transaction; for tests. */
+    long answeredEarly() {
+        return answeredEarly.sum();
     }
 
     /** A short digest of what was scanned, so that a retried event id can be told from a reused one. */

@@ -35,6 +35,7 @@ public final class Database implements AutoCloseable {
     /** Group commit for decisions on SQLite; null on PostgreSQL, where each decision commits on its own connection. */
     private final CommitPipeline pipeline;
     private volatile Consumer<List<String>> commitObserver;
+    private volatile Runnable readObserver;
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -153,8 +154,24 @@ public final class Database implements AutoCloseable {
         commitObserver = observer;
     }
 
+    /**
+     * Runs {@code observer} on the reading thread each time a read handle ({@link #read}, {@link #readSnapshot}) is
+     * opened from now on; null stops it. For tests that bound the connections a request takes.
+     */
+    public void observeReads(Runnable observer) {
+        readObserver = observer;
+    }
+
+    private void readOpened() {
+        Runnable observer = readObserver;
+        if (observer != null) {
+            observer.run();
+        }
+    }
+
     /** Runs queries on a read handle: it has no writing methods, and its connection refuses writes. */
     public <T> T read(ReadWork<T> work) {
+        readOpened();
         try (Connection connection = dataSource.getConnection()) {
             readOnly(connection, true);
             try {
@@ -187,6 +204,7 @@ public final class Database implements AutoCloseable {
      * REPEATABLE READ on PostgreSQL, a deferred read transaction on SQLite (which takes no write lock).
      */
     public <T> T readSnapshot(ReadWork<T> work) {
+        readOpened();
         try (Connection connection = dataSource.getConnection()) {
             org.sqlite.SQLiteConnection sqlite = dialect == Dialect.SQLITE
                     ? connection.unwrap(org.sqlite.SQLiteConnection.class) : null;

@@ -11,6 +11,8 @@ import io.gatehouse.protocol.access.ProofSigner;
 import io.gatehouse.protocol.access.ProofType;
 import io.gatehouse.protocol.codec.Base45;
 import io.gatehouse.server.common.Json;
+import io.gatehouse.server.db.Database;
+import io.gatehouse.server.db.Dialect;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.RawHttp;
@@ -266,6 +268,55 @@ class DoorAccessTest {
         assertThat(decisions.get(1)).hasSize(2).startsWith(decisions.get(0).get(0));
         assertThat(decisions.get(1).get(1)).startsWith(decisions.get(0).get(1))
                 .contains("INSERT INTO reader_events");
+    }
+
+    /**
+     * One pass: a scan opens no read handle of its own, only its decision's transaction. On SQLite step 4's
+     * signature is verified before that transaction with the key an earlier decision read, and the verifier takes
+     * that answer only for the key it reads itself; the first scan of a device is verified inside. PostgreSQL always
+     * verifies inside.
+     */
+    @Test
+    void a_scan_reads_only_in_its_decision_and_verifies_early_with_a_key_read_before() {
+        Database database = server.gatehouse().services().core().database();
+        ScanService scans = server.gatehouse().services().access().scans();
+        List<String> readsOnRequestThreads = new CopyOnWriteArrayList<>();
+        database.observeReads(() -> {
+            if (!Thread.currentThread().getName().startsWith("gatehouse-")) {
+                readsOnRequestThreads.add(Thread.currentThread().getName());
+            }
+        });
+        long early = scans.answeredEarly();
+
+        assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
+        assertThat(scans.answeredEarly()).as("the first scan of the device").isEqualTo(early);
+        assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
+        Phone impostor = new Phone(alice.credentialId(), alice.deviceId(),
+                new ProofSigner(ProofSigner.generateP256(RANDOM).getPrivate()));
+        assertDecision(scan(reader, impostor.proof(now(), false)), "deny", "bad_signature");
+        database.observeReads(null);
+
+        assertThat(readsOnRequestThreads).isEmpty();
+        assertThat(scans.answeredEarly() - early).isEqualTo(database.dialect() == Dialect.SQLITE ? 2 : 0);
+    }
+
+    /** A reader remembered from an earlier decision is refused once revoked, and a wrong secret under its id too. */
+    @Test
+    void a_reader_that_scanned_before_is_refused_after_its_revocation_or_with_a_wrong_secret() {
+        assertDecision(scan(reader, alice.proof(now(), false)), "grant", null);
+        // Upper-cased on the same connection as the scan before: the header is read exactly (see HttpEdgeTest).
+        String wrong = reader.substring(0, reader.lastIndexOf('_') + 1)
+                + reader.substring(reader.lastIndexOf('_') + 1).toUpperCase(java.util.Locale.ROOT);
+        HttpResult forged = scan(wrong, alice.proof(now(), false));
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(forged.json().get("code").asText()).isEqualTo("invalid_token");
+
+        String readerId = server.get("/api/v1/readers").json().at("/readers/0/id").asText();
+        assertThat(server.post("/api/v1/readers/" + readerId + "/revoke", "").status()).isEqualTo(200);
+        HttpResult refused = scan(reader, alice.proof(now(), false));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().get("code").asText()).isEqualTo("reader_revoked");
+        assertThat(server.get("/api/v1/audit?action=door.scan").json().get("records")).hasSize(1);
     }
 
     @Test
