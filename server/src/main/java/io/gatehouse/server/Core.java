@@ -2,19 +2,15 @@ package io.gatehouse.server;
 
 import io.gatehouse.server.audit.AuditLog;
 import io.gatehouse.server.config.GatehouseConfig;
-import io.gatehouse.server.crypto.CryptoException;
+import io.gatehouse.server.crypto.MasterKeyChecks;
 import io.gatehouse.server.crypto.MasterKeyring;
 import io.gatehouse.server.crypto.SecretBox;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.install.Installation;
 import io.gatehouse.server.ops.OpsController;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,7 +43,7 @@ public record Core(GatehouseConfig config, Clock clock, SecureRandom random, Dat
         Database database = null;
         try {
             database = Database.open(config);
-            checkKeysCoverData(database, prepared.keyring(), config, clock);
+            MasterKeyChecks.requireKeysCoverData(database, prepared.keyring(), config.masterKeyFile(), clock);
             return database;
         } catch (RuntimeException e) {
             if (database != null) {
@@ -81,40 +77,5 @@ public record Core(GatehouseConfig config, Clock clock, SecureRandom random, Dat
     @Override
     public void close() {
         database.close();
-    }
-
-    /**
-     * Refuses to run with a key file that cannot read the data already stored: a fresh key beside an old database
-     * would make every stored secret unreadable and every audit record look forged. Each key that has protected
-     * data here left a check value (a MAC of a fixed text); each must still match, byte for byte.
-     */
-    private static void checkKeysCoverData(Database database, MasterKeyring keyring, GatehouseConfig config,
-            Clock clock) {
-        database.inTransaction(tx -> {
-            List<Object[]> checks = tx.query("SELECT key_id, check_mac FROM master_key_checks",
-                    rs -> new Object[] {rs.getString(1), rs.getBytes(2)});
-            Set<String> checked = new HashSet<>();
-            for (Object[] check : checks) {
-                String keyId = (String) check[0];
-                checked.add(keyId);
-                if (!keyring.contains(keyId) || !MessageDigest.isEqual(keyCheck(keyring, keyId), (byte[]) check[1])) {
-                    throw new CryptoException("the database holds data protected by master key '" + keyId + "',"
-                            + " which " + (keyring.contains(keyId) ? "differs from the key of that id in "
-                            : "is not in ") + config.masterKeyFile() + "; restore the right key file or point"
-                            + " GATEHOUSE_MASTER_KEY_FILE at it");
-                }
-            }
-            for (String keyId : keyring.keyIds()) {
-                if (!checked.contains(keyId)) {
-                    tx.update("INSERT INTO master_key_checks (key_id, check_mac, created_at) VALUES (?, ?, ?)",
-                            keyId, keyCheck(keyring, keyId), clock.millis());
-                }
-            }
-            return null;
-        });
-    }
-
-    private static byte[] keyCheck(MasterKeyring keyring, String keyId) {
-        return keyring.derive(keyId, "key-check");
     }
 }

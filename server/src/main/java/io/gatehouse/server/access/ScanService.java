@@ -1,7 +1,6 @@
 package io.gatehouse.server.access;
 
 import io.gatehouse.server.common.GatehouseException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.protocol.access.AccessContext;
 import io.gatehouse.protocol.access.AccessProof;
 import io.gatehouse.protocol.access.AccessProofCodec;
@@ -27,7 +26,6 @@ import io.gatehouse.server.db.Tx;
 import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.common.ClientInfo;
-import io.gatehouse.server.common.Json;
 import io.gatehouse.server.wallet.MintingKeys;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -363,28 +361,15 @@ public final class ScanService {
      */
     private Optional<Outcome> earlier(String readerId, String readerEventId, String payload) {
         String digest = payloadDigest(payload);
-        return database.read(tx -> ReaderStore.credential(tx, readerId).flatMap(reader -> tx.queryOne(
-                "SELECT result, reason, details FROM audit_log WHERE event_id = ?", rs -> {
-                    if (!digest.equals(detailText(rs.getString(3), "payloadDigest"))) {
+        return database.read(tx -> ReaderStore.credential(tx, readerId).flatMap(reader -> AuditLog.recorded(tx,
+                Readers.storedEventId(readerEventId, reader.generation()), "payloadDigest").map(recorded -> {
+                    if (!digest.equals(recorded.detail())) {
                         throw GatehouseException.conflict("event_id_reused", "event id '" + readerEventId
                                 + "' was already used for another scan");
                     }
-                    return new Outcome("grant".equals(rs.getString(1)), rs.getString(2), reader.doorId(), true,
+                    return new Outcome("grant".equals(recorded.result()), recorded.reason(), reader.doorId(), true,
                             "decided before");
-                }, Readers.storedEventId(readerEventId, reader.generation()))));
-    }
-
-    /** A text field of an audit record's details; null when the details or the field are absent. */
-    private static String detailText(String details, String field) {
-        if (details == null) {
-            return null;
-        }
-        try {
-            JsonNode value = Json.MAPPER.readTree(details).get(field);
-            return value != null && value.isTextual() ? value.asText() : null;
-        } catch (java.io.IOException e) {
-            throw GatehouseException.corrupt("the details of an audit record", e);
-        }
+                })));
     }
 
     /**

@@ -73,6 +73,32 @@ public final class AuditLog {
         batch.afterCommit(() -> feed.publish(entry(id.get(), event, createdAtMillis)));
     }
 
+    /**
+     * The decision recorded under {@code eventId}: its result and reason, and one text member of its details (null
+     * when absent). What a retried request that names its own event id (a reader's scan) is answered from.
+     */
+    public record Recorded(String result, String reason, String detail) {
+    }
+
+    /** The record stored under {@code eventId} (the indexed, unique column), if any, with details member {@code field}. */
+    public static java.util.Optional<Recorded> recorded(io.gatehouse.server.db.ReadTx tx, String eventId,
+            String field) {
+        return AuditStore.byEventId(tx, eventId).map(row -> new Recorded(row.result(), row.reason(),
+                detailText(row, field)));
+    }
+
+    private static String detailText(StoredRecord row, String field) {
+        if (row.details() == null) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode value = Json.MAPPER.readTree(row.details()).get(field);
+            return value != null && value.isTextual() ? value.asText() : null;
+        } catch (java.io.IOException e) {
+            throw io.gatehouse.server.common.GatehouseException.corrupt("the details of audit record " + row.id(), e);
+        }
+    }
+
     private static AuditFeed.Entry entry(long id, AuditEvent event, long createdAtMillis) {
         return AuditFeed.Entry.of(id, createdAtMillis, event.action(), event.result(), event.reason(),
                 event.subjectUser(), event.subject());

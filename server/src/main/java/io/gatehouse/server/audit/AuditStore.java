@@ -30,6 +30,11 @@ final class AuditStore {
         return tx.query(StoredRecord.SELECT + where + " ORDER BY id LIMIT ?", StoredRecord::from, args.toArray());
     }
 
+    /** The record stored under {@code eventId}, which is unique. */
+    static Optional<StoredRecord> byEventId(ReadTx tx, String eventId) {
+        return tx.queryOne(StoredRecord.SELECT + " WHERE event_id = ?", StoredRecord::from, eventId);
+    }
+
     /** A record about to be written: the event, its id and time, and its content MAC under {@code keyId}. */
     record NewRecord(String eventId, long createdAt, AuditEvent event, String details, String keyId,
             byte[] contentMac) {
