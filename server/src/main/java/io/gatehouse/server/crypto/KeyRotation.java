@@ -14,26 +14,38 @@ public final class KeyRotation {
     private KeyRotation() {
     }
 
-    /** Sealed columns: table, id column, sealed column, and the context prefix the sealed value is bound to. */
-    private static final List<String[]> SEALED = List.of(
-            new String[] {"totp_credentials", "id", "secret_ciphertext", "totp-credential:"},
-            new String[] {"totp_enrollments", "id", "secret_ciphertext", "totp-enrollment:"},
-            new String[] {"server_keys", "key_id", "private_key_ciphertext", "server-key:"},
-            new String[] {"minting_keys", "id", "private_key_ciphertext", "minting-key:"},
-            new String[] {"visitors", "id", "handle_sealed", "visitor-handle:"},
-            new String[] {"mail_outbox", "id", "content", "mail-outbox:"});
+    /** A sealed column: its table, the table's id column, and the context prefix the sealed value is bound to. */
+    private record SealedColumn(String table, String idColumn, String column, String contextPrefix) {
+    }
+
+    /** A sealed value as stored, with the id of its row. */
+    private record Sealed(String id, byte[] value) {
+    }
+
+    /**
+     * Every sealed column of the schema. The one place that names other features' tables in SQL: a rotation must
+     * reach every secret in one transaction, and the names here are constants, never input.
+     */
+    private static final List<SealedColumn> SEALED = List.of(
+            new SealedColumn("totp_credentials", "id", "secret_ciphertext", "totp-credential:"),
+            new SealedColumn("totp_enrollments", "id", "secret_ciphertext", "totp-enrollment:"),
+            new SealedColumn("server_keys", "key_id", "private_key_ciphertext", "server-key:"),
+            new SealedColumn("minting_keys", "id", "private_key_ciphertext", "minting-key:"),
+            new SealedColumn("visitors", "id", "handle_sealed", "visitor-handle:"),
+            new SealedColumn("mail_outbox", "id", "content", "mail-outbox:"));
 
     /** Re-encrypts every sealed value under the active key of {@code box}; returns how many there were. */
     public static int reencrypt(Tx tx, SecretBox box) {
         int total = 0;
-        for (String[] table : SEALED) {
-            List<Object[]> rows = tx.query("SELECT " + table[1] + ", " + table[2] + " FROM " + table[0]
-                    + " WHERE " + table[2] + " IS NOT NULL", rs -> new Object[] {rs.getString(1), rs.getBytes(2)});
-            for (Object[] row : rows) {
-                String context = table[3] + row[0];
-                byte[] plain = box.open((byte[]) row[1], context);
-                tx.update("UPDATE " + table[0] + " SET " + table[2] + " = ? WHERE " + table[1] + " = ?",
-                        box.seal(plain, context), row[0]);
+        for (SealedColumn sealed : SEALED) {
+            List<Sealed> rows = tx.query("SELECT " + sealed.idColumn() + ", " + sealed.column() + " FROM "
+                    + sealed.table() + " WHERE " + sealed.column() + " IS NOT NULL",
+                    rs -> new Sealed(rs.getString(1), rs.getBytes(2)));
+            for (Sealed row : rows) {
+                String context = sealed.contextPrefix() + row.id();
+                byte[] plain = box.open(row.value(), context);
+                tx.update("UPDATE " + sealed.table() + " SET " + sealed.column() + " = ? WHERE "
+                        + sealed.idColumn() + " = ?", box.seal(plain, context), row.id());
                 Arrays.fill(plain, (byte) 0);
                 total++;
             }
