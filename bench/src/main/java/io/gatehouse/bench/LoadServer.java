@@ -187,6 +187,50 @@ final class LoadServer implements AutoCloseable {
         }
     }
 
+    /** The server's CPU time per good answer of a phase (it includes the two metric scrapes around it). */
+    static String cpuPer(long cpuMillis, long answered, String what) {
+        return answered == 0 || cpuMillis < 0 ? "server CPU n/a" : String.format(java.util.Locale.ROOT,
+                "server CPU %.0f µs per %s", cpuMillis * 1000.0 / answered, what);
+    }
+
+    /** Group-commit counters from {@code /metrics}; null fields when the server does not export them. */
+    record Commits(Double groups, Double decisions) {
+        /** Commits (fsyncs) per second and decisions per commit between this reading and {@code later}. */
+        String between(Commits later, double seconds) {
+            if (groups == null || later.groups == null || decisions == null || later.decisions == null) {
+                return "no commit pipeline (one commit per decision)";
+            }
+            double g = later.groups - groups;
+            double d = later.decisions - decisions;
+            return String.format(java.util.Locale.ROOT, "%.0f commits/s, mean group %.1f", g / seconds,
+                    g == 0 ? 0 : d / g);
+        }
+    }
+
+    /** The group-commit counters the server exports now (SQLite; PostgreSQL has none). */
+    static Commits commits(HttpClient http, URI base) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return new Commits(null, null);
+        }
+        return new Commits(counter(response.body(), "gatehouse_commit_groups_total"),
+                counter(response.body(), "gatehouse_commit_decisions_total"));
+    }
+
+    /** The sum of a Prometheus counter's samples, or null if it is absent. */
+    private static Double counter(String scrape, String name) {
+        Double sum = null;
+        for (String line : scrape.split("\n")) {
+            boolean labelled = line.startsWith(name + "{");
+            if (labelled || line.startsWith(name + " ")) {
+                String rest = line.substring(labelled ? line.indexOf('}') + 1 : name.length()).trim();
+                sum = (sum == null ? 0 : sum) + Double.parseDouble(rest.split("\\s+")[0]);
+            }
+        }
+        return sum;
+    }
+
     /** {@code VmRSS} of process {@code pid} in KiB, or -1 if it has gone. */
     static long rssKb(long pid) {
         try {

@@ -27,14 +27,15 @@ import org.HdrHistogram.Histogram;
 
 /**
  * An open-loop load generator for {@code POST /api/v1/scans} (issue 3), against the real server started as a separate
- * process from {@code dist/target/gatehouse.jar} on SQLite in a temporary directory, on loopback.
+ * process from {@code dist/target/gatehouse.jar} on SQLite in a temporary directory (or, with {@code --db postgres},
+ * on an embedded PostgreSQL with fsync on), on loopback.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.gatehouse.bench.ScanLoad \
  *     [--jar dist/target/gatehouse.jar] [--rates 100,250,500,750,1000,1500,2000,3000,4000] [--seconds 12]
  *     [--warmup-rate 400] [--warmup-seconds 30]
  *     [--floor-rates 2000,4000,8000,16000,24000,32000] [--users 64] [--concurrency 256] [--server-opts "-Xmx512m"]
- *     [--keep-log]
+ *     [--db sqlite|postgres] [--keep-log]
  * </pre>
  *
  * <p>What it does, in order:
@@ -58,9 +59,12 @@ import org.HdrHistogram.Histogram;
  *       below 90 % of the offered rate, more than 1 % errors, or p99 above 1 s).</li>
  *   <li>The HTTP floor: the same generator, client and server against {@code GET /health/live} (no database, no
  *       crypto) at rising rates until it saturates.</li>
- *   <li>The work floor, in this JVM while the server idles: one raw P-256 verification plus one durable SQLite commit
- *       of a one-row INSERT through {@code Database.inTransaction}, with 1 and with 2 threads (2 s warm-up, 5 s
- *       measured each).</li>
+ *   <li>The work floor, in this JVM while the server idles: one raw P-256 verification plus one durable commit of a
+ *       one-row INSERT through {@code Database.inTransaction} (a fresh SQLite file, or the server's PostgreSQL),
+ *       with 1 and with 2 threads (2 s warm-up, 5 s measured each).</li>
+ *   <li>Around each scan step, the server's group-commit counters from {@code /metrics} (commits, i.e. fsyncs, per
+ *       second and decisions per commit; PostgreSQL commits each decision on its own) and its CPU time per scan
+ *       ({@code /proc/PID/stat}).</li>
  *   <li>RSS sampled every 100 ms throughout; the peak per step and overall.</li>
  * </ol>
  * Everything is bounded: each step ({@link OpenLoop}) sends at most {@code rate x seconds} requests, stops sending at
@@ -78,7 +82,11 @@ public final class ScanLoad {
     private int users = 64;
     private int concurrency = 256;
     private List<String> serverOpts = List.of();
+    private String db = "sqlite";
     private boolean keepLog;
+    private LoadServer server;
+    private URI base;
+    private HttpClient http;
 
     private OpenLoop loop;
 
@@ -97,6 +105,7 @@ public final class ScanLoad {
                 case "--users" -> load.users = Integer.parseInt(value);
                 case "--concurrency" -> load.concurrency = Integer.parseInt(value);
                 case "--server-opts" -> load.serverOpts = List.of(value.trim().split("\\s+"));
+                case "--db" -> load.db = value;
                 case "--keep-log" -> {
                     load.keepLog = true;
                     i--; // a flag without a value
@@ -129,17 +138,18 @@ public final class ScanLoad {
                 Runtime.getRuntime().availableProcessors(), LoadServer.loadAverage(), jar,
                 Files.getLastModifiedTime(jar).toInstant(), serverOpts.isEmpty() ? "(none)" : serverOpts);
         ExecutorService callbacks = Executors.newFixedThreadPool(4, LoadServer.daemon("load-http"));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        LoadServer server = new LoadServer(javaBin, jar, serverOpts, data);
+        DurableDatabase database = DurableDatabase.open(db, data);
+        server = new LoadServer(javaBin, jar, serverOpts, data, LoadServer.environmentOf(database));
         try {
-            URI base = server.start(http);
+            base = server.start(http);
             String token = server.adminToken();
             long pid = server.pid();
             loop = new OpenLoop(http, concurrency, server);
             Thread.sleep(3000);
             long rssIdleStart = server.rssKb();
-            log("server pid %d on %s; VmRSS idle after start %,d KiB", pid, base, rssIdleStart);
+            log("server pid %d on %s; database %s; VmRSS idle after start %,d KiB", pid, base, db, rssIdleStart);
 
             DoorFixture.Door door = new DoorFixture(base, token).create(users, Map.of());
             Thread.sleep(3000);
@@ -150,11 +160,11 @@ public final class ScanLoad {
             URI scans = base.resolve("/api/v1/scans");
             List<Step> scanSteps = new ArrayList<>();
             Step warmup = scanStep(scans, authorization, door, warmupRate, warmupSeconds);
-            log("warm-up %s", warmup.line());
+            log("warm-up %s; %s", warmup.line(), commitNotes.get(warmup));
             for (int rate : rates) {
                 Step step = scanStep(scans, authorization, door, rate, seconds);
                 scanSteps.add(step);
-                log("scans %s", step.line());
+                log("scans %s; %s", step.line(), commitNotes.get(step));
                 if (step.saturated()) {
                     break;
                 }
@@ -177,11 +187,12 @@ public final class ScanLoad {
             server.stopSampling();
             long rssEnd = server.rssKb();
 
-            double[] work = workFloor(door);
+            double[] work = workFloor(door, database);
             report.append(report(scanSteps, warmup, floorSteps, work, rssIdleStart, rssIdleSetup, rssAfterScans,
                     rssEnd, server.rssPeakKb()));
         } finally {
             server.close();
+            database.close();
             callbacks.shutdownNow();
             if (keepLog) {
                 log("server log kept in %s", data.resolve("server.log"));
@@ -192,7 +203,7 @@ public final class ScanLoad {
     }
 
     private Step scanStep(URI scans, String authorization, DoorFixture.Door door, int rate,
-            int duration) {
+            int duration) throws java.io.IOException, InterruptedException {
         int count = rate * duration;
         AccessProof[] proofs = Proofs.sign(door.devices(), count, Instant.now().getEpochSecond());
         HttpRequest[] requests = new HttpRequest[count];
@@ -202,8 +213,16 @@ public final class ScanLoad {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"" + proofs[i].toText() + "\"}"))
                     .build();
         }
-        return loop.step("scans", rate, duration, i -> requests[i], ScanLoad::isGrant);
+        LoadServer.Commits before = LoadServer.commits(http, base);
+        long cpu = server.cpuMillis();
+        Step step = loop.step("scans", rate, duration, i -> requests[i], ScanLoad::isGrant);
+        commitNotes.put(step, before.between(LoadServer.commits(http, base), duration) + "; "
+                + LoadServer.cpuPer(server.cpuMillis() - cpu, step.ok(), "scan"));
+        return step;
     }
+
+    /** Per scan step: commits (fsyncs) per second, decisions per commit, and the server's CPU per scan. */
+    private final Map<Step, String> commitNotes = new java.util.IdentityHashMap<>();
 
     private static String isGrant(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
@@ -219,17 +238,22 @@ public final class ScanLoad {
 
     // ---- The work floor -------------------------------------------------------------------------------
 
-    /** Raw verify + durable SQLite commit per second, in this JVM: {1 thread, 2 threads}. */
-    private double[] workFloor(DoorFixture.Door door) throws Exception {
+    /**
+     * Raw verify + durable commit per second, in this JVM: {1 thread, 2 threads}; on a fresh SQLite file, or on the
+     * server's PostgreSQL (its own table).
+     */
+    private double[] workFloor(DoorFixture.Door door, DurableDatabase serverDatabase) throws Exception {
         Path dir = Files.createTempDirectory("gatehouse-load-floor-");
-        try (Database database = Database.open(ConfigLoader.load(Map.of(), Map.of("data", dir.toString())))) {
+        Map<String, String> overrides = new java.util.HashMap<>(serverDatabase.overrides());
+        overrides.put("data", dir.toString());
+        try (Database database = Database.open(ConfigLoader.load(Map.of(), overrides))) {
             DurableVerifyBenchmark.Server.checkDurable(database);
             database.inTransaction(tx -> tx.update(
                     "CREATE TABLE bench_commit (slot INTEGER NOT NULL, n BIGINT NOT NULL)"));
             double one = workRate(database, door, 1);
             double two = workRate(database, door, 2);
-            log("work floor (raw P-256 verify + durable SQLite commit, in-process): %.0f/s with 1 thread,"
-                    + " %.0f/s with 2", one, two);
+            log("work floor (raw P-256 verify + durable %s commit, in-process): %.0f/s with 1 thread,"
+                    + " %.0f/s with 2", db, one, two);
             return new double[] {one, two};
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
@@ -277,10 +301,10 @@ public final class ScanLoad {
     private String report(List<Step> scanSteps, Step warmup, List<Step> floorSteps, double[] work, long rssIdleStart,
             long rssIdleSetup, long rssAfterScans, long rssEnd, long rssPeakKb) {
         StringBuilder out = new StringBuilder();
-        out.append("\nHTTP scan endpoint under open-loop load (ScanLoad; SQLite; server in its own JVM; loopback)\n\n");
+        out.append("\nHTTP scan endpoint under open-loop load (ScanLoad; " + db + "; server in its own JVM; loopback)\n\n");
         out.append("| target | offered /s | sent | ok | errors | unsent/unfinished | achieved /s | p50 ms | p99 ms"
-                + " | p99.9 ms | max ms | RSS peak MiB |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | p99.9 ms | max ms | RSS peak MiB | commits |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         List<Step> all = new ArrayList<>();
         all.add(warmup);
         all.addAll(scanSteps);
@@ -288,11 +312,11 @@ public final class ScanLoad {
         for (Step step : all) {
             Histogram h = step.latency();
             out.append(String.format(Locale.ROOT, "| %s%s | %d | %d | %d | %d | %d | %.0f | %.2f | %.2f | %.2f | %.2f"
-                    + " | %.0f |%n", step == warmup ? "scans (warm-up)" : step.target(),
+                    + " | %.0f | %s |%n", step == warmup ? "scans (warm-up)" : step.target(),
                     step.saturated() ? " (saturated)" : "", step.rate(), step.sent(), step.ok(), step.errors(),
                     step.unsent(), step.achieved(), h.getValueAtPercentile(50) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
-                    h.getMaxValue() / 1000.0, step.rssPeakKb() / 1024.0));
+                    h.getMaxValue() / 1000.0, step.rssPeakKb() / 1024.0, commitNotes.getOrDefault(step, "")));
         }
         double scanSaturation = scanSteps.stream().mapToDouble(Step::achieved).max().orElse(0);
         double httpFloor = floorSteps.stream().mapToDouble(Step::achieved).max().orElse(0);
@@ -305,8 +329,8 @@ public final class ScanLoad {
                 + " scans/s%s%n", scanSaturation, reached ? "" : " (no step saturated: a lower bound)"));
         out.append(String.format(Locale.ROOT, "HTTP floor (GET /health/live, same generator and server): %.0f/s%s%n",
                 httpFloor, floorReached ? "" : " (no step saturated: a lower bound)"));
-        out.append(String.format(Locale.ROOT, "work floor (raw verify + durable SQLite commit, in-process): %.0f/s"
-                + " (1 thread %.0f/s, 2 threads %.0f/s)%n", workFloor, work[0], work[1]));
+        out.append(String.format(Locale.ROOT, "work floor (raw verify + durable %s commit, in-process): %.0f/s"
+                + " (1 thread %.0f/s, 2 threads %.0f/s)%n", db, workFloor, work[0], work[1]));
         out.append(String.format(Locale.ROOT, "resident memory: idle after start %.0f MiB, idle after setup %.0f MiB,"
                 + " peak under load %.0f MiB, after the scan steps %.0f MiB, at the end %.0f MiB%n%n",
                 rssIdleStart / 1024.0, rssIdleSetup / 1024.0, rssPeakKb / 1024.0, rssAfterScans / 1024.0,

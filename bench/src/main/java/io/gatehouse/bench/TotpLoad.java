@@ -135,18 +135,6 @@ public final class TotpLoad {
         }
     }
 
-    /** Group-commit counters from {@code /metrics}; null fields when the server does not export them. */
-    record Commits(Double groups, Double decisions) {
-        String between(Commits later, double seconds) {
-            if (groups == null || later.groups == null || decisions == null || later.decisions == null) {
-                return "n/a";
-            }
-            double g = later.groups - groups;
-            double d = later.decisions - decisions;
-            return String.format(Locale.ROOT, "%.0f commits/s, mean group %.1f", g / seconds, g == 0 ? 0 : d / g);
-        }
-    }
-
     /** An enrolled user: its id and name, its authenticator, and the step its activation used. */
     record User(String id, String username, Totp totp, long activatedStep) {
     }
@@ -250,7 +238,7 @@ public final class TotpLoad {
                 log("warm-up %s", warmup.line());
             }
 
-            Commits beforeOpen = commits(http, base);
+            LoadServer.Commits beforeOpen = LoadServer.commits(http, base);
             long openCpu = server.cpuMillis();
             Ticket[] sentTickets = new Ticket[rate * seconds];
             Step open = new OpenLoop(http, concurrency, server).step("totp-verify", rate, seconds, i -> {
@@ -258,18 +246,18 @@ public final class TotpLoad {
                 sentTickets[i] = ticket;
                 return request(verify, authorization, ticket);
             }, TotpLoad::isAccepted, i -> tickets.done(sentTickets[i]));
-            Commits afterOpen = commits(http, base);
-            String openCommits = beforeOpen.between(afterOpen, seconds) + "; " + cpuPer(server.cpuMillis() - openCpu,
-                    open.ok());
+            LoadServer.Commits afterOpen = LoadServer.commits(http, base);
+            String openCommits = beforeOpen.between(afterOpen, seconds) + "; " + LoadServer.cpuPer(server.cpuMillis() - openCpu,
+                    open.ok(), "verification");
             log("open loop %s; %s", open.line(), openCommits);
 
             log("(user, step) pairs available now: %,d", tickets.available(System.currentTimeMillis()));
-            Commits beforeClosed = commits(http, base);
+            LoadServer.Commits beforeClosed = LoadServer.commits(http, base);
             long closedCpu = server.cpuMillis();
             Closed closed = closed(http, verify, authorization, tickets, seconds);
-            Commits afterClosed = commits(http, base);
+            LoadServer.Commits afterClosed = LoadServer.commits(http, base);
             String closedCommits = beforeClosed.between(afterClosed, closed.seconds()) + "; "
-                    + cpuPer(server.cpuMillis() - closedCpu, closed.ok());
+                    + LoadServer.cpuPer(server.cpuMillis() - closedCpu, closed.ok(), "verification");
             log("closed loop %s; %s", closed.line(), closedCommits);
             server.stopSampling();
             lastOpen = open;
@@ -287,12 +275,6 @@ public final class TotpLoad {
             }
             LoadServer.delete(data, keepLog);
         }
-    }
-
-    /** The server's CPU time per accepted verification of a phase (it includes the two metric scrapes around it). */
-    private static String cpuPer(long cpuMillis, long accepted) {
-        return accepted == 0 || cpuMillis < 0 ? "server CPU n/a" : String.format(Locale.ROOT,
-                "server CPU %.0f µs per verification", cpuMillis * 1000.0 / accepted);
     }
 
     // ---- Setup ----------------------------------------------------------------------------------------
@@ -518,33 +500,6 @@ public final class TotpLoad {
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new Closed(clients, elapsed, ok.get(), errors.get(), exhausted.get(), latency.copy(), firstError.get());
     }
-
-    // ---- Group-commit counters ------------------------------------------------------------------------
-
-    private static Commits commits(HttpClient http, URI base) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            return new Commits(null, null);
-        }
-        return new Commits(counter(response.body(), "gatehouse_commit_groups_total"),
-                counter(response.body(), "gatehouse_commit_decisions_total"));
-    }
-
-    /** The sum of a Prometheus counter's samples, or null if it is absent. */
-    private static Double counter(String scrape, String name) {
-        Double sum = null;
-        for (String line : scrape.split("\n")) {
-            boolean labelled = line.startsWith(name + "{");
-            if (labelled || line.startsWith(name + " ")) {
-                String rest = line.substring(labelled ? line.indexOf('}') + 1 : name.length()).trim();
-                sum = (sum == null ? 0 : sum) + Double.parseDouble(rest.split("\\s+")[0]);
-            }
-        }
-        return sum;
-    }
-
-    // ---- The floors -----------------------------------------------------------------------------------
 
     /** Durable one-row commits per second, and HMAC window matches per second. */
     record Floors(double commitOne, double commitSixteen, double decideSixteen, double hmac) {
