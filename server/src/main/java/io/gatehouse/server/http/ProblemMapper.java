@@ -162,7 +162,11 @@ public final class ProblemMapper {
         ctx.result(document(e, ctx.path()));
     }
 
-    /** The problem document of {@code e} for the request at {@code instance}, as UTF-8 bytes. */
+    /**
+     * The problem document of {@code e} for the request at {@code instance}, as UTF-8 bytes. Without a request (the
+     * HTTP parser refused the bytes before there was one) {@code instance} is null and the member is left out:
+     * RFC 9457 gives it as a URI reference, which null is not.
+     */
     public static byte[] document(GatehouseException e, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:gatehouse:problem:" + e.code());
@@ -170,7 +174,9 @@ public final class ProblemMapper {
         body.put("status", status(e));
         body.put("detail", e.detail());
         body.put("code", e.code());
-        body.put("instance", instance);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         e.extensions().forEach(body::putIfAbsent);
         return Json.write(body).getBytes(StandardCharsets.UTF_8);
     }
