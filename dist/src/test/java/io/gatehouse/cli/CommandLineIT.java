@@ -2,6 +2,7 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.server.testing.OpenApiContract;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -99,6 +100,7 @@ class CommandLineIT {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"roles\":[\"admins\"]}"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.get().check(created);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         Thread.sleep(1_000); // the server links new records into the chain within a second
 
@@ -116,6 +118,7 @@ class CommandLineIT {
         assertThat(broken.stdout()).contains("altered").contains("BROKEN");
     }
 
+    /** One request to the running server; its answer is held to the API contract, as the server tests' are. */
     static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
@@ -124,7 +127,10 @@ class CommandLineIT {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.get().check(response);
+        return response;
     }
 
     static String field(HttpResponse<String> response, String name) {

@@ -2,6 +2,7 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.server.testing.OpenApiContract;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -190,6 +191,7 @@ class FirstUseIT {
         assertThat(url).as("the running line in " + lines).isNotNull();
         HttpResponse<String> live = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
                 + "/health/live")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.get().check(live);
         assertThat(live.statusCode()).isEqualTo(200);
         Thread.sleep(500); // the access line is written after the response
         // SIGTERM to the Java process (under script(1), its child); Process.destroy() would also close our pipe.

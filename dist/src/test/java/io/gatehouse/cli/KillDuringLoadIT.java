@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.protocol.otp.OtpAuthUri;
 import io.gatehouse.protocol.otp.Totp;
+import io.gatehouse.server.testing.OpenApiContract;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -208,8 +209,8 @@ class KillDuringLoadIT {
 
     private boolean ready(String base) throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
+            return checked(http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
                     .statusCode() == 200;
         } catch (IOException notYet) {
             return false;
@@ -257,8 +258,8 @@ class KillDuringLoadIT {
                 List.of(ROLE)), 201).get("id").asText();
         String link = send("POST", base + "/api/v1/users/" + id + "/totp/enrollments", admin, Map.of(), 201)
                 .get("enrollmentUrl").asText();
-        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(link))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = checked(http.send(HttpRequest.newBuilder(URI.create(link))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
         Matcher uri = OTPAUTH.matcher(page.body());
         assertThat(uri.find()).as("the otpauth URI on the enrollment page").isTrue();
         OtpAuthUri.Parsed parsed = OtpAuthUri.parse(uri.group(1).replace("&amp;", "&"));
@@ -288,6 +289,7 @@ class KillDuringLoadIT {
      */
     private List<Answer> loadThenKill(String base, String verifier, List<Person> people) throws Exception {
         ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<AssertionError> mismatches = new ConcurrentLinkedQueue<>();
         AtomicInteger accepted = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> clients = new ArrayList<>();
@@ -305,6 +307,11 @@ class KillDuringLoadIT {
                     try {
                         HttpResponse<String> response = http.send(verification(base, verifier, work),
                                 HttpResponse.BodyHandlers.ofString());
+                        try {
+                            OpenApiContract.get().check(response);
+                        } catch (AssertionError mismatch) {
+                            mismatches.add(mismatch); // failed below, on the test's thread
+                        }
                         Answer answer = new Answer(work, response.statusCode(), JSON.readTree(response.body()));
                         answers.add(answer);
                         if (answer.accepted()) {
@@ -331,6 +338,9 @@ class KillDuringLoadIT {
         for (Thread client : clients) {
             client.join(TimeUnit.SECONDS.toMillis(60));
             assertThat(client.isAlive()).as(client.getName() + " ended").isFalse();
+        }
+        if (!mismatches.isEmpty()) {
+            throw mismatches.peek();
         }
         return new ArrayList<>(answers);
     }
@@ -453,8 +463,8 @@ class KillDuringLoadIT {
                 assertThat(auditedRemaining).as("%s: audit record of the recovery code that left %d",
                         person.username, remaining).contains(remaining);
             }
-            HttpResponse<String> again = http.send(verification(base, verifier, work),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> again = checked(http.send(verification(base, verifier, work),
+                    HttpResponse.BodyHandlers.ofString()));
             assertThat(again.statusCode()).as("%s: %s %s again: %s", person.username, work.kind(), work.code(),
                     again.body()).isEqualTo(401);
             assertThat(JSON.readTree(again.body()).path("reason").asText()).as("%s: %s used again",
@@ -502,8 +512,8 @@ class KillDuringLoadIT {
 
     /** Decisions per durable commit so far, from {@code /metrics} (information: how much the commits grouped). */
     private String commits(String base) throws Exception {
-        String scrape = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(30))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        String scrape = checked(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString())).body();
         double groups = counter(scrape, "gatehouse_commit_groups_total");
         double decisions = counter(scrape, "gatehouse_commit_decisions_total");
         return String.format("%.0f decisions in %.0f commits", decisions, groups);
@@ -526,8 +536,14 @@ class KillDuringLoadIT {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = checked(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
         assertThat(response.statusCode()).as("%s %s: %s", method, url, response.body()).isEqualTo(expected);
         return JSON.readTree(response.body());
+    }
+
+    /** Holds an answer of the server to the API contract, as the server tests do with theirs. */
+    private static HttpResponse<String> checked(HttpResponse<String> response) {
+        OpenApiContract.get().check(response);
+        return response;
     }
 }

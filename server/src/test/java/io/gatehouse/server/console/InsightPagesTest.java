@@ -8,6 +8,7 @@ import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.db.Database;
 import io.gatehouse.server.testing.ConsoleClient;
 import io.gatehouse.server.testing.HttpResult;
+import io.gatehouse.server.testing.OpenApiContract;
 import io.gatehouse.server.testing.TestServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,6 +144,7 @@ class InsightPagesTest {
         HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 server.uri("/console/stream")).header("Cookie", ConsoleClient.cookieName() + "="
                 + security.cookieValue()).build(), HttpResponse.BodyHandlers.ofLines());
+        OpenApiContract.get().check(response, new byte[0]);
         try (Stream<String> lines = response.body()) {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");

@@ -10,6 +10,7 @@ import io.gatehouse.qr.QrDecoder;
 import io.gatehouse.server.testing.Axe;
 import io.gatehouse.server.testing.Browser;
 import io.gatehouse.server.testing.HttpResult;
+import io.gatehouse.server.testing.OpenApiContract;
 import io.gatehouse.server.testing.TestServer;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
@@ -205,18 +206,18 @@ class KioskBrowserTest {
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.body()).contains("You had checked in already");
         // A form from another site is refused.
-        HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(server.uri("/kiosk/check-in"))
+        HttpResponse<String> foreign = checked(http.send(HttpRequest.newBuilder(server.uri("/kiosk/check-in"))
                 .header("Cookie", cookie).header("Origin", "https://evil.example")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("code=" + shortCode)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()));
         assertThat(foreign.statusCode()).isEqualTo(403);
         // The invitation's pass page binds too: its form gives the pass's holder a fresh bind link.
         String handle = pass.substring(pass.lastIndexOf('/') + 1);
         assertThat(server.get("/visit/" + handle).text()).contains("/pass/" + handle + "/bind");
-        HttpResponse<String> bind = http.send(HttpRequest.newBuilder(server.uri("/pass/" + handle + "/bind"))
+        HttpResponse<String> bind = checked(http.send(HttpRequest.newBuilder(server.uri("/pass/" + handle + "/bind"))
                 .header("Origin", "null").POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()));
         assertThat(bind.statusCode()).isEqualTo(303);
         assertThat(bind.headers().firstValue("Location").orElseThrow()).startsWith("/pass/bind/");
         // Without a kiosk credential there is no kiosk page.
@@ -224,20 +225,26 @@ class KioskBrowserTest {
     }
 
     private String pairOverHttp(HttpClient http, String pairingUrl) throws Exception {
-        HttpResponse<String> paired = http.send(HttpRequest.newBuilder(URI.create(pairingUrl)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> paired = checked(http.send(HttpRequest.newBuilder(URI.create(pairingUrl)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
         assertThat(paired.statusCode()).isEqualTo(303);
         String setCookie = paired.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict");
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
 
+    /** Holds an answer to the API contract, as {@code TestServer} does with its own. */
+    private static HttpResponse<String> checked(HttpResponse<String> response) {
+        OpenApiContract.get().check(response);
+        return response;
+    }
+
     private HttpResponse<String> typeCode(HttpClient http, String cookie, String code) throws Exception {
-        return http.send(HttpRequest.newBuilder(server.uri("/kiosk/check-in")).header("Cookie", cookie)
+        return checked(http.send(HttpRequest.newBuilder(server.uri("/kiosk/check-in")).header("Cookie", cookie)
                 .header("Origin", server.gatehouse().baseUrl().toString().replaceAll("/$", ""))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("code=" + code)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()));
     }
 
     private void assertAccessible(Browser browser, String axe) {

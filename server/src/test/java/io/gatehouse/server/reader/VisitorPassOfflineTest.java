@@ -13,6 +13,7 @@ import io.gatehouse.reader.ReaderAgent;
 import io.gatehouse.reader.ServerClient;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
+import io.gatehouse.server.testing.OpenApiContract;
 import io.gatehouse.server.testing.TestServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -241,8 +242,13 @@ class VisitorPassOfflineTest {
         expect(atLobby, pass[1], "offline", "deny", "unknown_pass");
     }
 
-    /** Forwards the readers' requests to the server, or answers 503 while {@code offline}. */
+    /**
+     * Forwards the readers' requests to the server, or answers 503 while {@code offline}. The server's answers are
+     * held to the API contract on the way; a mismatch, caught on the switch's thread, fails the test when the switch
+     * closes.
+     */
     static final class Switch implements AutoCloseable {
+        final List<AssertionError> mismatches = new java.util.concurrent.CopyOnWriteArrayList<>();
         final HttpServer http;
         final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -286,6 +292,11 @@ class VisitorPassOfflineTest {
                     exchange.sendResponseHeaders(503, -1);
                     return;
                 }
+                try {
+                    OpenApiContract.get().check(answer, answer.body());
+                } catch (AssertionError mismatch) {
+                    mismatches.add(mismatch);
+                }
                 answer.headers().firstValue("Content-Type").ifPresent(type -> exchange.getResponseHeaders()
                         .set("Content-Type", type));
                 exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
@@ -296,6 +307,9 @@ class VisitorPassOfflineTest {
         @Override
         public void close() {
             http.stop(0);
+            if (!mismatches.isEmpty()) {
+                throw mismatches.get(0);
+            }
         }
     }
 }

@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * A console session over plain HTTP, for tests of what the console refuses or changes without a browser: it holds
- * the session cookie, follows no redirects, and reads the CSRF token from a page like a form would.
+ * the session cookie, follows no redirects, and reads the CSRF token from a page like a form would. Its answers are
+ * held to the API contract too ({@link OpenApiContract}): the console's pages are not in the document, but a
+ * refusal in JSON must be a problem document and anything it asks under {@code /api/} must be documented.
  */
 public final class ConsoleClient {
     private static final Pattern CSRF = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]*)\">");
@@ -90,6 +92,7 @@ public final class ConsoleClient {
         try {
             HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
             HttpResponse<byte[]> response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            OpenApiContract.get().check(response, response.body());
             return new HttpResult(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body(), response);
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import io.gatehouse.server.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,6 +27,20 @@ import java.util.regex.Pattern;
  * operation must be documented (for paths under {@code /api/}), the status must be one of its responses, the media
  * type one of that response's, and a JSON body must validate against the schema given for it. A mismatch fails the
  * test that received the response, so the document cannot drift from what the server does.
+ *
+ * <p>Every test client calls it with what it has: {@link TestServer} and the other clients on the JDK's HTTP client
+ * hand over the {@link HttpResponse} ({@link #check(HttpResponse, byte[])}), the raw-socket clients the request's
+ * bytes ({@link #checkRaw(byte[], int, String, byte[])}). The rules are the same for all:
+ * <ul>
+ *   <li>a documented operation answering a status the document does not give for it fails, whatever the status
+ *       (a 500 too: an operation that can fail on a stored row says so);</li>
+ *   <li>a path or method the document does not have is not an operation: a refusal (400 and up) in JSON must
+ *       still be a problem document, and any other answer under {@code /api/} fails;</li>
+ *   <li>a request Jetty cannot read as a request line at all (no method, target and version) names no path: its
+ *       answer is held to the rule for a path the document does not have.</li>
+ * </ul>
+ * A deliberately malformed request for a documented operation (an undecodable path, a broken head) is still a
+ * request for that operation, so Jetty's refusal of it must be among the operation's documented answers.
  *
  * <p>How a schema is checked: the whole document is the JSON Schema (2020-12, which OpenAPI 3.1 uses), with a
  * {@code $ref} at its root pointing at the response's schema; every {@code $ref} inside resolves within the document.
@@ -84,6 +99,37 @@ public final class OpenApiContract {
 
     private static int literalLength(String template) {
         return template.replaceAll("\\{[^}]*\\}", "").length();
+    }
+
+    /**
+     * Checks a response the JDK's HTTP client received, with its body ({@code HttpResponse<String>} bodies as UTF-8):
+     * the method and the path are those of the request the response answers, after any redirect the client followed.
+     */
+    public void check(HttpResponse<?> response, byte[] body) {
+        check(response.request().method(), response.uri().getRawPath(), response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null), body);
+    }
+
+    /** {@link #check(HttpResponse, byte[])} for a response read as text. */
+    public void check(HttpResponse<String> response) {
+        check(response, response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Checks the answer to a request sent as raw bytes: the method and the path are read from its request line
+     * ({@code METHOD SP target SP version}; the target's query, if any, is not part of the path). A request line
+     * that does not have these three parts names no operation, so its answer is checked as one for a path the
+     * document does not have (see the class comment).
+     */
+    public void checkRaw(byte[] request, int status, String contentType, byte[] body) {
+        String head = new String(request, StandardCharsets.ISO_8859_1);
+        int lineEnd = head.indexOf("\r\n");
+        String[] parts = (lineEnd < 0 ? head : head.substring(0, lineEnd)).split(" ", -1);
+        boolean requestLine = parts.length == 3 && !parts[0].isEmpty() && parts[1].startsWith("/")
+                && parts[2].startsWith("HTTP/");
+        String method = requestLine ? parts[0] : "";
+        String path = requestLine ? parts[1].split("\\?", 2)[0] : "";
+        check(method, path, status, contentType, body);
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.Map;
 /**
  * HTTP/1.1 over a plain socket, for requests no HTTP client would send: invalid bytes in the path, broken request
  * lines, oversized heads. Sends the bytes as given and reads the answer until the server closes the connection.
+ * Every answer is held to the API contract ({@link OpenApiContract#checkRaw}): a malformed request for a documented
+ * operation must get one of that operation's documented answers.
  */
 public final class RawHttp {
     private RawHttp() {
@@ -47,7 +49,9 @@ public final class RawHttp {
             socket.setSoTimeout(15_000);
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
-            return parse(readAll(socket.getInputStream()));
+            Answer answer = parse(readAll(socket.getInputStream()));
+            OpenApiContract.get().checkRaw(request, answer.status(), answer.header("Content-Type"), answer.body());
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

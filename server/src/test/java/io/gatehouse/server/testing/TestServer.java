@@ -172,8 +172,7 @@ public final class TestServer implements AutoCloseable {
             HttpResponse<byte[]> response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
             String contentType = response.headers().firstValue("Content-Type").orElse("");
             // Every response a test receives is held to the OpenAPI document, so that the two cannot drift.
-            OpenApiContract.get().check(built.method(), built.uri().getRawPath(), response.statusCode(), contentType,
-                    response.body());
+            OpenApiContract.get().check(response, response.body());
             return new HttpResult(response.statusCode(), contentType, response.body(), response);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -2,6 +2,7 @@ package io.gatehouse.server.totp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.common.Json;
+import io.gatehouse.server.testing.OpenApiContract;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.util.Map;
 /**
  * A minimal HTTP/1.1 client whose socket is bound to a chosen loopback address, so that the server sees another
  * client address: Linux delivers all of 127.0.0.0/8 on the loopback interface, and the JDK's HTTP clients cannot
- * choose their local address. One request per connection ({@code Connection: close}).
+ * choose their local address. One request per connection ({@code Connection: close}). Every answer is held to the
+ * API contract ({@link OpenApiContract}), as {@code TestServer}'s are.
  */
 record LoopbackClient(InetAddress local, URI server) {
 
@@ -68,14 +70,17 @@ record LoopbackClient(InetAddress local, URI server) {
             OutputStream out = socket.getOutputStream();
             out.write(request.toByteArray());
             out.flush();
-            return read(new BufferedInputStream(socket.getInputStream()));
+            return read(new BufferedInputStream(socket.getInputStream()), path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Reads one response by its framing, without waiting for the server to close the connection. */
-    private static Response read(InputStream in) throws IOException {
+    /**
+     * Reads one response by its framing, without waiting for the server to close the connection, and holds it to the
+     * API contract like every response a test receives.
+     */
+    private static Response read(InputStream in, String path) throws IOException {
         String statusLine = line(in);
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, String> headers = new HashMap<>();
@@ -92,6 +97,7 @@ record LoopbackClient(InetAddress local, URI server) {
         } else {
             body = in.readAllBytes();
         }
+        OpenApiContract.get().check("POST", path, status, headers.get("content-type"), body);
         return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
     }
 
