@@ -282,7 +282,7 @@ public final class Gatehouse implements AutoCloseable {
                 .description("the most decisions one commit has carried").register(registry);
     }
 
-    /** The matched route template, or "unmatched" for requests no route took. */
+    /** The port HTTP listens on: the configured one, or the one the system chose when the configuration gave 0. */
     public int port() {
         return app.port();
     }
@@ -306,7 +306,6 @@ public final class Gatehouse implements AutoCloseable {
         return console;
     }
 
-    /** "Sign in with your phone": where a sign-in page spends a completion token. */
     /** The OpenID Connect provider (tests issue codes through it). */
     public OidcProvider oidc() {
         return oidc;
@@ -321,6 +320,7 @@ public final class Gatehouse implements AutoCloseable {
         return visitors;
     }
 
+    /** "Sign in with your phone": where a sign-in page spends a completion token. */
     public LoginRequests logins() {
         return logins;
     }

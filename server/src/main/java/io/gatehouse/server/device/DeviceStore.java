@@ -113,7 +113,6 @@ public final class DeviceStore {
         }, args.toArray());
     }
 
-    /** Whether the device exists and is not revoked. */
     /** Active devices (not revoked) counted by kind and trust level. */
     static List<KindAndTrust> activeByKindAndTrust(ReadTx tx) {
         return tx.query("SELECT kind, trust, COUNT(*) FROM devices WHERE status = 'active' GROUP BY kind, trust"
@@ -125,6 +124,7 @@ public final class DeviceStore {
     public record KindAndTrust(DeviceKind kind, DeviceTrust trust, long count) {
     }
 
+    /** Whether the device exists and is not revoked. */
     static boolean isActive(ReadTx tx, String deviceId) {
         return tx.queryOne("SELECT status FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId)
                 .map("active"::equals).orElse(false);
