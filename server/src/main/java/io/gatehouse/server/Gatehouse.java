@@ -339,11 +339,6 @@ public final class Gatehouse implements AutoCloseable {
         return routes.all();
     }
 
-    /** Every console page and form route, as {@code "METHOD /path"}. */
-    public List<String> consoleRoutes() {
-        return routes.pages();
-    }
-
     /** Ends the live audit streams, stops HTTP, seals what is left of the audit chain, and closes the database. */
     @Override
     public void close() {

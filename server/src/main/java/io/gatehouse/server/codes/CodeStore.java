@@ -47,11 +47,6 @@ final class CodeStore {
                 handleHash);
     }
 
-    List<ManagedCode> byReference(ReadTx tx, Purpose purpose, String referenceId) {
-        return tx.query("SELECT " + COLUMNS + " FROM managed_codes WHERE purpose = ? AND reference_id = ?",
-                CodeStore::code, purpose.code(), referenceId);
-    }
-
     /** A page of codes, oldest first, as of {@code now} (expired and used-up codes are told by their counters). */
     List<Page.Keyed<ManagedCode>> list(ReadTx tx, Filter filter, Page page, Instant now) {
         List<String> where = new ArrayList<>();

@@ -8,16 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A request's JSON object, read with a size limit and checked field by field. Every accessor names the field, the
- * type it expects and what it found, so a client can fix its request from the error alone. Unknown fields are
- * ignored, so that clients may send more than a given server version reads.
+ * A request's JSON object, read with a size limit, its media type and its strings checked. {@link Bodies} binds it
+ * to a record, naming the field, the type it expects and what it found when one does not fit, so a client can fix
+ * its request from the error alone; {@link #node} hands a structured field to a feature that validates it itself.
  */
 public final class JsonBody {
     private final JsonNode root;
@@ -164,73 +162,10 @@ public final class JsonBody {
         return root;
     }
 
-    public String requiredString(String field) {
-        return optionalString(field).orElseThrow(() -> invalid(field, "a string", "nothing"));
-    }
-
-    public Optional<String> optionalString(String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            throw invalid(field, "a string", describe(value));
-        }
-        if (value.textValue().indexOf('\u0000') >= 0) {
-            throw invalid(field, "a string without NUL characters", "one with a NUL character");
-        }
-        return Optional.of(value.textValue());
-    }
-
-    public Optional<Integer> optionalInt(String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw invalid(field, "a whole number", describe(value));
-        }
-        return Optional.of(value.intValue());
-    }
-
-    public Optional<Boolean> optionalBoolean(String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isBoolean()) {
-            throw invalid(field, "true or false", describe(value));
-        }
-        return Optional.of(value.booleanValue());
-    }
-
-    public Optional<List<String>> optionalStringList(String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isArray()) {
-            throw invalid(field, "an array of strings", describe(value));
-        }
-        List<String> result = new ArrayList<>();
-        for (JsonNode element : value) {
-            if (!element.isTextual()) {
-                throw invalid(field, "an array of strings", "an array containing " + describe(element));
-            }
-            result.add(element.textValue());
-        }
-        return Optional.of(result);
-    }
-
     /** The raw node of a field, for structured values a feature validates itself. */
     public Optional<JsonNode> node(String field) {
         JsonNode value = root.get(field);
         return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
-    }
-
-    public static ApiException invalid(String field, String expected, String actual) {
-        return new ApiException(400, "invalid_field", "Invalid field",
-                "field '" + field + "' must be " + expected + ", got " + actual, Map.of("field", field));
     }
 
     private static String describe(JsonNode value) {

@@ -13,7 +13,6 @@ import java.util.List;
 public final class Routes {
     private final Javalin app;
     private final List<String> registered = new ArrayList<>();
-    private final List<String> pages = new ArrayList<>();
 
     public Routes(Javalin app) {
         this.app = app;
@@ -40,12 +39,11 @@ public final class Routes {
     }
 
     /**
-     * A console page or form: served like any route, but listed by {@link #pages()} rather than {@link #all()},
-     * because the OpenAPI document describes the API, and the console's pages and forms are not part of it.
+     * A console page or form: served like any route, but not listed by {@link #all()}, because the OpenAPI document
+     * describes the API, and the console's pages and forms are not part of it.
      */
     public Routes page(HandlerType method, String path, Handler handler) {
         app.addHttpHandler(method, path, handler);
-        pages.add(method.name() + " " + path);
         return this;
     }
 
@@ -53,11 +51,6 @@ public final class Routes {
     public Routes before(String path, Handler handler) {
         app.before(path, handler);
         return this;
-    }
-
-    /** Every console page and form route, as {@code "METHOD /path/{param}"}. */
-    public List<String> pages() {
-        return List.copyOf(pages);
     }
 
     private Routes add(HandlerType method, String path, Handler handler) {

@@ -114,15 +114,6 @@ public final class VisitorStore {
     }
 
     /**
-     * Counts entries a reader granted offline and uploaded later, up to the maximum (a reader cut off cannot be
-     * stopped from admitting; the count then stands at the maximum, and the pass admits no more online).
-     */
-    public static void recordOfflineEntries(Tx tx, String id, int entries, Instant lastAt) {
-        tx.update("UPDATE visitors SET entries_used = CASE WHEN entries_used + ? > max_entries THEN max_entries ELSE"
-                + " entries_used + ? END, last_entry_at = ? WHERE id = ?", entries, entries, lastAt.toEpochMilli(), id);
-    }
-
-    /**
      * Counts one entry a reader granted offline and uploaded, if one is left, whatever the pass's state now (the
      * visitor went in). A conditional UPDATE, so that online decisions and other uploads never make it count past
      * {@code max_entries}; false when none was left (or no such pass): the entry was one too many.
