@@ -155,6 +155,7 @@ public final class TokenController {
             if (!form) {
                 throw e;
             }
+            ProblemMapper.rethrowFaults(e);
             Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
         }
     }

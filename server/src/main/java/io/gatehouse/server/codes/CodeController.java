@@ -206,7 +206,7 @@ public final class CodeController {
             return;
         }
         GatehouseException gone = GatehouseException.gone("code_gone", ManagedCodes.CODE_GONE_DETAIL);
-        if (!acceptsHtml(ctx)) {
+        if (!Html.accepted(ctx)) {
             throw gone;
         }
         StringOutput output = new StringOutput();
@@ -214,11 +214,6 @@ public final class CodeController {
                 ManagedCodes.CODE_GONE_DETAIL)), output);
         ctx.header("Content-Security-Policy", POLICY);
         ctx.status(410).contentType("text/html; charset=utf-8").result(output.toString());
-    }
-
-    private static boolean acceptsHtml(Context ctx) {
-        String accept = ctx.header("Accept");
-        return accept != null && (accept.contains("text/html") || accept.contains("application/xhtml+xml"));
     }
 
     private static Optional<Instant> instant(String field, String raw) {

@@ -141,6 +141,7 @@ public final class AlertRulesPages {
                     Optional.of(severity(form.required("severity"))), Optional.ofNullable(form.number("threshold")),
                     window(form)), by, Requests.client(ctx));
         } catch (GatehouseException refused) {
+            ProblemMapper.rethrowFaults(refused);
             render(ctx, ProblemMapper.status(refused), null, "Rule " + rule.code().replace('_', ' ')
                     + " is unchanged: " + refused.detail());
             return;

@@ -149,8 +149,9 @@ public final class AlertsPages {
         ConsoleAccess.redirect(ctx, PATH + "/" + encode(id) + "?done=resolved");
     }
 
-    /** A refused change shown on the alert's page with what was typed; an unknown alert is the error page. */
+    /** A refused change shown on the alert's page with what was typed; an unknown alert or a fault is the error page. */
     private void renderRefusal(Context ctx, String id, GatehouseException refused, String note) {
+        ProblemMapper.rethrowFaults(refused);
         if (ProblemMapper.status(refused) == 404) {
             throw refused;
         }

@@ -130,6 +130,7 @@ public final class ApplicationsPages {
         try {
             registered = clients.register(draft.registration(), by.actor(), Requests.client(ctx));
         } catch (GatehouseException refused) {
+            ProblemMapper.rethrowFaults(refused);
             // Shown with the form as it was typed, so that one wrong URI does not cost the whole form.
             render(ctx, ProblemMapper.status(refused), null, refused.detail(), draft, null);
             return;

@@ -133,6 +133,7 @@ public final class CodesPages {
                     expiry(form.text("expiresAt")), Optional.ofNullable(form.number("maxUses"))), by,
                     Requests.client(ctx));
         } catch (GatehouseException refused) {
+            ProblemMapper.rethrowFaults(refused);
             // Shown with the form as it was typed, so that one wrong field does not cost the others.
             renderList(ctx, ProblemMapper.status(refused), null, refused.detail(), draft);
             return;
@@ -159,6 +160,7 @@ public final class CodesPages {
                     expiry.orElse(null), limits && expiry.isEmpty(), maxUses, limits && maxUses == null), by,
                     Requests.client(ctx));
         } catch (GatehouseException refused) {
+            ProblemMapper.rethrowFaults(refused);
             renderDetail(ctx, ProblemMapper.status(refused), id, null, refused.detail());
             return;
         }

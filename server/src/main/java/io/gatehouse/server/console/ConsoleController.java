@@ -152,6 +152,7 @@ public final class ConsoleController {
             access.setCookie(ctx, started);
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             e.extensions().forEach((key, value) -> {
                 if (key.equals("retryAfterSeconds")) {
                     ctx.header("Retry-After", String.valueOf(value));
@@ -197,6 +198,7 @@ public final class ConsoleController {
             codes.verify(ConsoleAccess.session(ctx), form.text("code"), Requests.client(ctx));
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             verifyPage(ctx, ProblemMapper.status(e), next, e.detail());
         }
     }
@@ -238,6 +240,7 @@ public final class ConsoleController {
         try {
             bootstrap.check(ctx.pathParam("secret"));
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             ConsolePages.render(ctx, ProblemMapper.status(e), "error", ConsolePages.anonymous("error",
                     ProblemMapper.title(e), null), Map.of("detail", e.detail(), "code", e.code()));
             return;

@@ -228,6 +228,7 @@ public final class DoorsPages {
                 default -> index(ctx, error);
             }
         } catch (GatehouseException gone) {
+            ProblemMapper.rethrowFaults(gone);
             index(ctx, error);
         }
     }

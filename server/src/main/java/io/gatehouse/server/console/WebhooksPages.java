@@ -124,6 +124,7 @@ public final class WebhooksPages {
         try {
             webhook = webhooks.create(new Webhooks.Registration(url, secret, events), by, Requests.client(ctx));
         } catch (GatehouseException refused) {
+            ProblemMapper.rethrowFaults(refused);
             renderList(ctx, ProblemMapper.status(refused), null, refused.detail(), new Draft(url, events), null);
             return;
         }
@@ -182,6 +183,7 @@ public final class WebhooksPages {
         try {
             webhooks.retry(id, ctx.pathParam("delivery"), by, Requests.client(ctx));
         } catch (GatehouseException refused) {
+            ProblemMapper.rethrowFaults(refused);
             if (ProblemMapper.status(refused) == 404) {
                 throw refused;
             }

@@ -108,6 +108,7 @@ public final class DeviceController {
         try {
             expires = devices.checkLink(token);
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
             return;
         }

@@ -69,6 +69,15 @@ public final class Html {
                 + "</main></body></html>");
     }
 
+    /**
+     * True when the request is a browser's for a page: its {@code Accept} names HTML, as a navigation's or a form's
+     * always does and an API client's does not.
+     */
+    public static boolean accepted(Context ctx) {
+        String accept = ctx.header("Accept");
+        return accept != null && (accept.contains("text/html") || accept.contains("application/xhtml+xml"));
+    }
+
     /** Headers for any response that carries a secret. */
     public static void noStore(Context ctx) {
         ctx.header("Cache-Control", "no-store");

@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where exceptions become HTTP responses: RFC 9457 problem details
  * ({@code application/problem+json}) with a stable {@code code} member. Unexpected failures answer a generic 500
- * and are logged with a correlation id; their message never reaches the client.
+ * and are logged with a correlation id; their message never reaches the client. Two kinds of handler write
+ * refusals themselves: pages, which show a refusal of the request's as a page, and the OAuth token endpoint, which
+ * must answer RFC 6749's error JSON; both rethrow a fault of the server's (see {@link #rethrowFaults}), so that
+ * every fault comes here.
  */
 public final class ProblemMapper {
     public static final String CONTENT_TYPE = "application/problem+json";
@@ -39,31 +42,14 @@ public final class ProblemMapper {
     }
 
     public static void install(Javalin app, PageErrors pages) {
-        app.exception(GatehouseException.class, (e, ctx) -> {
-            GatehouseException answer = e.kind() == GatehouseException.Kind.CORRUPT ? incident(ctx, e) : e;
-            if (!pages.write(answer, ctx)) {
-                write(ctx, answer);
-            }
-        });
-        app.exception(HttpResponseException.class, (e, ctx) -> {
-            GatehouseException answer = fromJavalin(e.getStatus(), ctx);
-            if (!pages.write(answer, ctx)) {
-                write(ctx, answer);
-            }
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            GatehouseException answer = incident(ctx, e);
-            if (!pages.write(answer, ctx)) {
-                write(ctx, answer);
-            }
-        });
+        app.exception(GatehouseException.class, (e, ctx) -> answer(ctx, e.kind() == GatehouseException.Kind.CORRUPT
+                ? incident(ctx, e) : e, pages));
+        app.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, fromJavalin(e.getStatus(), ctx), pages));
+        app.exception(Exception.class, (e, ctx) -> answer(ctx, incident(ctx, e), pages));
         app.error(404, ctx -> {
             if (!isProblem(ctx) && !isPage(ctx)) {
-                GatehouseException notFound = GatehouseException.notFound("not_found", "no resource at " + ctx.method()
-                        + " " + ctx.path());
-                if (!pages.write(notFound, ctx)) {
-                    write(ctx, notFound);
-                }
+                answer(ctx, GatehouseException.notFound("not_found", "no resource at " + ctx.method() + " "
+                        + ctx.path()), pages);
             }
         });
         app.error(405, ctx -> {
@@ -72,6 +58,36 @@ public final class ProblemMapper {
                         ctx.method() + " is not allowed on " + ctx.path()));
             }
         });
+    }
+
+    /**
+     * For a handler that writes refusals itself (a page showing an expired link or a wrong code, the token endpoint
+     * answering OAuth error JSON): rethrows {@code e} when it is the server's fault rather than the request's (status
+     * 500 and up: a corrupt stored row, say), so that it reaches the handlers {@link #install} registers, and a
+     * corrupt row is logged with an incident id and answered without its detail, which names the server's insides.
+     * Returns normally for a refusal the handler may show as it is.
+     */
+    public static void rethrowFaults(GatehouseException e) {
+        if (status(e) >= 500) {
+            throw e;
+        }
+    }
+
+    /**
+     * Writes {@code e} as the console's page; else, for a fault answered to a browser (whose request names HTML in
+     * {@code Accept}), as a plain page, which for an incident names only its id; else as a problem document.
+     */
+    private static void answer(Context ctx, GatehouseException e, PageErrors pages) {
+        if (pages.write(e, ctx)) {
+            return;
+        }
+        if (status(e) >= 500 && Html.accepted(ctx)) {
+            retryAfter(ctx, e);
+            Html.render(ctx, status(e), title(e), "<p>" + Html.escape(e.detail()) + "</p><p class=\"mono\">"
+                    + Html.escape(e.code()) + "</p>");
+            return;
+        }
+        write(ctx, e);
     }
 
     /**
@@ -154,12 +170,16 @@ public final class ProblemMapper {
 
     /** Writes {@code e} as a problem response. */
     public static void write(Context ctx, GatehouseException e) {
-        if (e.extensions().get("retryAfterSeconds") instanceof Number seconds) {
-            ctx.header("Retry-After", String.valueOf(seconds.longValue()));
-        }
+        retryAfter(ctx, e);
         ctx.status(status(e));
         ctx.contentType(CONTENT_TYPE_UTF8);
         ctx.result(document(e, ctx.path()));
+    }
+
+    private static void retryAfter(Context ctx, GatehouseException e) {
+        if (e.extensions().get("retryAfterSeconds") instanceof Number seconds) {
+            ctx.header("Retry-After", String.valueOf(seconds.longValue()));
+        }
     }
 
     /**

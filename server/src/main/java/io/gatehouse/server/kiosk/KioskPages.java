@@ -142,6 +142,7 @@ public final class KioskPages {
             Html.noStore(ctx);
             ctx.redirect(KIOSK_PATH, HttpStatus.SEE_OTHER);
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             renderKiosk(ctx, ProblemMapper.status(e), "kiosk/message.jte", Map.of("title", ProblemMapper.title(e),
                     "detail", e.detail(), "state", "refused"));
         }
@@ -182,6 +183,7 @@ public final class KioskPages {
                 CheckIns.Welcome welcome = checkIns.checkInByCode(kiosk, code, Requests.client(ctx));
                 renderKiosk(ctx, 200, "kiosk/welcome.jte", Map.of("welcome", view(welcome)));
             } catch (GatehouseException e) {
+                ProblemMapper.rethrowFaults(e);
                 if (ProblemMapper.status(e) == 401) {
                     throw e;
                 }
@@ -197,6 +199,7 @@ public final class KioskPages {
             renderPass(ctx, 200, "pass/bind.jte", Map.of("token", ctx.pathParam("token"), "window",
                     window(page.from(), page.until()), "bound", page.bound()));
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             renderPass(ctx, ProblemMapper.status(e), "kiosk/message.jte", Map.of("title", ProblemMapper.title(e),
                     "detail", e.detail(), "state", "refused"));
         }
@@ -232,6 +235,7 @@ public final class KioskPages {
         try {
             kiosk = kiosks.authenticate(cookie(ctx));
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             renderKiosk(ctx, ProblemMapper.status(e), "kiosk/message.jte", Map.of("title", "Kiosk not paired",
                     "detail", e.detail() + ". An administrator pairs kiosks in the console (Doors, Kiosks).",
                     "state", "unpaired"));

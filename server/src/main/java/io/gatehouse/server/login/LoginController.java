@@ -140,6 +140,7 @@ public final class LoginController {
         try {
             render(ctx, 200, "login/approve.jte", Map.of("shown", requests.show(handle), "handle", handle));
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             render(ctx, ProblemMapper.status(e), "login/unavailable.jte", Map.of("title", ProblemMapper.title(e),
                     "detail", e.detail()));
         }

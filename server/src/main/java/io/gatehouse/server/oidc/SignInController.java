@@ -164,6 +164,7 @@ final class SignInController {
                     first(form, "code"), Requests.client(ctx));
             signedIn(ctx, pending, proof, false);
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             Object retry = e.extensions().get("retryAfterSeconds");
             if (retry != null) {
                 ctx.header("Retry-After", String.valueOf(retry));
@@ -235,6 +236,7 @@ final class SignInController {
         try {
             return Optional.of(pending(ctx, interaction));
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             message(ctx, ProblemMapper.status(e), "Sign-in expired", e.detail());
             return Optional.empty();
         }

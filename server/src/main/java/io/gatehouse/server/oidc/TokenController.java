@@ -1,5 +1,6 @@
 package io.gatehouse.server.oidc;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
@@ -14,18 +15,28 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.GatehouseException;
+import io.gatehouse.server.http.ProblemMapper;
 import io.gatehouse.server.http.Requests;
 import io.gatehouse.server.http.Routes;
 import io.javalin.http.Context;
 import java.net.URI;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code POST /oauth2/token} (RFC 6749 §3.2) and the userinfo endpoint. Requests are parsed by the SDK; every
- * refusal is answered as OAuth error JSON with the error RFC 6749 names, never as a problem document.
+ * refusal is answered as OAuth error JSON with the error RFC 6749 names, never as a problem document. A fault of the
+ * server's (a corrupt stored client, say) is no refusal: it goes to {@link ProblemMapper}, which logs it and answers
+ * a 500 naming only an incident id.
  */
 public final class TokenController {
+    /** The error response of RFC 6749 §5.2 (and RFC 6750 §3.1 at the userinfo endpoint). */
+    record OAuthError(String error, @JsonProperty("error_description") String errorDescription) {
+    }
+
+    /** The userinfo answer: the only claim this server releases is the subject (OpenID Connect Core §5.3.2). */
+    record UserInfo(String sub) {
+    }
+
     private final ClientAuthenticator clients;
     private final Tokens tokens;
     private final Endpoints endpoints;
@@ -65,6 +76,7 @@ public final class TokenController {
             ctx.status(200).contentType("application/json")
                     .result(JSONObjectUtils.toJSONString(new OIDCTokenResponse(answer).toJSONObject()));
         } catch (GatehouseException refusal) {
+            ProblemMapper.rethrowFaults(refusal);
             error(ctx, refusal);
         } catch (java.text.ParseException e) {
             throw new IllegalStateException("an ID token this server signed does not parse", e);
@@ -81,12 +93,10 @@ public final class TokenController {
         if (bearer.isEmpty()) {
             // RFC 6750 §3: the challenge names the error; no body is needed.
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            ctx.status(401).contentType("application/json").result(JSONObjectUtils.toJSONString(Map.of(
-                    "error", "invalid_token", "error_description", "the access token is unknown, expired or revoked")));
+            ctx.status(401).json(new OAuthError("invalid_token", "the access token is unknown, expired or revoked"));
             return;
         }
-        ctx.contentType("application/json").result(JSONObjectUtils.toJSONString(Map.of("sub",
-                bearer.get().userId())));
+        ctx.json(new UserInfo(bearer.get().userId()));
     }
 
     private TokenRequest parse(Context ctx) {
@@ -108,8 +118,7 @@ public final class TokenController {
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Basic realm=\"gatehouse\"");
         }
-        ctx.status(status).contentType("application/json").result(JSONObjectUtils.toJSONString(Map.of(
-                "error", refusal.code(), "error_description", refusal.detail())));
+        ctx.status(status).json(new OAuthError(refusal.code(), refusal.detail()));
     }
 
     private static void noStore(Context ctx) {

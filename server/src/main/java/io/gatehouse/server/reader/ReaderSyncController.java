@@ -94,6 +94,7 @@ public final class ReaderSyncController {
         try {
             sync.checkProvisioning(secret);
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             Html.render(ctx, ProblemMapper.status(e), ProblemMapper.title(e), "<p>" + Html.escape(e.detail()) + "</p>");
             return;
         }

@@ -96,6 +96,7 @@ public final class TotpController {
         try {
             view = enrollments.view(token, Requests.client(ctx));
         } catch (GatehouseException e) {
+            ProblemMapper.rethrowFaults(e);
             renderProblemPage(ctx, e);
             return;
         }
@@ -156,6 +157,7 @@ public final class TotpController {
             if (!form) {
                 throw e;
             }
+            ProblemMapper.rethrowFaults(e);
             renderProblemPage(ctx, e);
         }
     }

@@ -37,9 +37,7 @@ public final class VisitPageController {
             render(ctx, 200, "visitor/pass.jte", Map.of("pass", passes.page(ctx.pathParam("handle")),
                     "handle", ctx.pathParam("handle")));
         } catch (GatehouseException e) {
-            if (ProblemMapper.status(e) >= 500) {
-                throw e;
-            }
+            ProblemMapper.rethrowFaults(e);
             render(ctx, ProblemMapper.status(e), "login/unavailable.jte", Map.of("title", ProblemMapper.title(e),
                     "detail", e.getMessage()));
         }

@@ -230,6 +230,42 @@ class TokenEndpointTest {
         assertError(token(basic(client), new ClientCredentialsGrant()), 400, "unsupported_grant_type");
     }
 
+    @Test
+    void a_client_whose_stored_row_is_unreadable_is_an_incident_not_an_oauth_error() {
+        JsonNode client = register(false, Map.of());
+        String code = code(client, Optional.empty(), null);
+        server.gatehouse().services().core().database().inTransaction(tx -> tx.update(
+                "UPDATE oidc_clients SET sign_in_methods = 'telepathy' WHERE id = ?",
+                client.get("clientId").asText()));
+
+        HttpResult answer = token(basic(client), new AuthorizationCodeGrant(new AuthorizationCode(code),
+                URI.create(REDIRECT)));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(500);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().get("code").asText()).isEqualTo("internal_error");
+        assertThat(answer.json().get("incident").asText()).isNotBlank();
+        assertThat(answer.json().has("error")).isFalse();
+        assertThat(answer.text()).doesNotContain("telepathy").doesNotContain("unreadable");
+    }
+
+    @Test
+    void the_userinfo_answer_and_its_refusal_have_fixed_members_in_rfc_order() {
+        JsonNode client = register(false, Map.of());
+        CodeVerifier verifier = new CodeVerifier();
+        String access = token(basic(client), new AuthorizationCodeGrant(new AuthorizationCode(code(client,
+                Optional.of(verifier), null)), URI.create(REDIRECT), verifier)).json().get("access_token").asText();
+
+        HttpResult userinfo = server.get(Endpoints.USERINFO, access);
+        assertThat(userinfo.contentType()).isEqualTo("application/json;charset=utf-8");
+        assertThat(userinfo.text()).isEqualTo("{\"sub\":\"" + userId + "\"}");
+        HttpResult refused = server.get(Endpoints.USERINFO, "not-a-token");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.contentType()).isEqualTo("application/json;charset=utf-8");
+        assertThat(refused.text()).isEqualTo("{\"error\":\"invalid_token\",\"error_description\":\"the access"
+                + " token is unknown, expired or revoked\"}");
+    }
+
     private JsonNode register(boolean publicClient, Map<String, Object> extra) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "Vault", "redirectUris", List.of(REDIRECT),
                 "public", publicClient));

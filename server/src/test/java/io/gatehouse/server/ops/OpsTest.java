@@ -31,10 +31,13 @@ class OpsTest {
 
     @Test
     void health_probes_answer_without_a_token() {
-        assertThat(server.get("/health/live", null).status()).isEqualTo(200);
+        HttpResult live = server.get("/health/live", null);
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.text()).isEqualTo("{\"status\":\"UP\"}");
         HttpResult ready = server.get("/health/ready", null);
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("database").asText()).isEqualTo("UP");
+        assertThat(ready.text()).isEqualTo("{\"status\":\"UP\",\"database\":\"UP\"}");
     }
 
     @Test
