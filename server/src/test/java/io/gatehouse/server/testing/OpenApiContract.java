@@ -75,6 +75,21 @@ public final class OpenApiContract {
         return INSTANCE;
     }
 
+    /** Every operation as "METHOD /path", with the media types its {@code status} answer is documented in. */
+    public Map<String, List<String>> mediaTypesOf(String status) {
+        Map<String, List<String>> found = new java.util.TreeMap<>();
+        for (Operation operation : templates) {
+            for (String method : fieldNames(operation.item())) {
+                if (!List.of("get", "put", "post", "delete", "patch", "head", "options").contains(method)) {
+                    continue; // "parameters", "summary": not an operation
+                }
+                JsonNode content = operation.item().path(method).path("responses").path(status).path("content");
+                found.put(method.toUpperCase(java.util.Locale.ROOT) + " " + operation.template(), fieldNames(content));
+            }
+        }
+        return found;
+    }
+
     private static OpenApiContract load() {
         try (InputStream in = OpenApiContract.class.getResourceAsStream("/openapi.json")) {
             if (in == null) {

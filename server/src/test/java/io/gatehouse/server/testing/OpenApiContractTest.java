@@ -1,5 +1,6 @@
 package io.gatehouse.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,5 +41,14 @@ class OpenApiContractTest {
     void an_undocumented_api_operation_fails() {
         assertThatThrownBy(() -> OpenApiContract.get().check("PATCH", "/api/v1/totp/verify", 200,
                 "application/json", utf8("{}"))).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void every_operation_documents_the_problem_it_answers_when_the_server_fails() {
+        // A corrupt stored row or a lost database is a 500 with an incident id on any operation; a client generated
+        // from the document must know its shape.
+        assertThat(OpenApiContract.get().mediaTypesOf("500"))
+                .isNotEmpty()
+                .allSatisfy((operation, types) -> assertThat(types).as(operation).contains("application/problem+json"));
     }
 }
