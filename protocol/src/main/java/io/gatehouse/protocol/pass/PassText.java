@@ -53,7 +53,18 @@ public record PassText(String handle) {
      * @param text the scanned text, line terminators removed; may be null
      */
     public static boolean recognises(String text) {
-        return link(text).isPresent();
+        return segment(text).isPresent();
+    }
+
+    /**
+     * The last path segment of a text that has a pass's form: base64url characters, of a handle's length or not
+     * ({@link #isHandle} tells). One look at the text serves both questions: is it a pass, and which.
+     *
+     * @param text the scanned text, line terminators removed; may be null
+     * @return the segment, or empty when the text is not recognised; never null
+     */
+    public static Optional<String> segment(String text) {
+        return link(text).map(link -> link.group(1));
     }
 
     /**
@@ -63,7 +74,7 @@ public record PassText(String handle) {
      * @return the pass, or empty when the text is not recognised or its handle is malformed; never null
      */
     public static Optional<PassText> parse(String text) {
-        return link(text).map(link -> link.group(1)).filter(PassText::isHandle).map(PassText::new);
+        return segment(text).filter(PassText::isHandle).map(PassText::new);
     }
 
     /** Whether {@code text} has a handle's form. */

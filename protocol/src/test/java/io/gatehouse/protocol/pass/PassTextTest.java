@@ -26,6 +26,8 @@ class PassTextTest {
     @Test
     void a_pass_link_with_a_segment_of_another_length_is_recognised_but_not_a_pass() {
         assertThat(PassText.recognises("https://g.example/q/short")).isTrue();
+        assertThat(PassText.segment("https://g.example/q/short")).contains("short");
+        assertThat(PassText.segment("https://g.example/x/short")).isEmpty();
         assertThat(PassText.parse("https://g.example/q/short")).isEmpty();
         assertThat(PassText.parse("https://g.example/q/" + HANDLE + "x")).isEmpty();
     }
@@ -36,6 +38,7 @@ class PassTextTest {
             "https://g.example/q/Pq7sVx2mK9dLw4NcR8tYb3HgZ1f=", "ftp://g.example/q/" + HANDLE, "HC1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDE"})
     void other_texts_are_not_passes(String text) {
         assertThat(PassText.parse(text)).isEmpty();
+        assertThat(PassText.segment(text).filter(PassText::isHandle)).isEmpty();
     }
 
     @Test

@@ -30,13 +30,18 @@ public final class DoorStore {
                    d.require_bound_pass, d.require_uv_when_flagged, z.site_id, s.time_zone
             FROM doors d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = z.site_id""";
 
-    /** One row per rule of the door's zone, or a single row with null rule columns when the zone has none. */
-    private static final String DOOR_WITH_RULES = """
-            SELECT d.id, d.zone_id, d.name, d.proof_lifetime_seconds, d.allowed_skew_seconds,
+    /**
+     * A reader with its door and the door zone's rules: one row per rule, or a single row with null rule columns when
+     * the zone has none (and null door columns when the reader names no door that exists).
+     */
+    private static final String READER_AT_DOOR = "SELECT " + ReaderStore.CREDENTIAL_COLUMNS + """
+            , d.id, d.zone_id, d.name, d.proof_lifetime_seconds, d.allowed_skew_seconds,
                    d.require_user_verification, d.minimum_device_trust, d.offline_mode, d.max_bundle_age_seconds,
-                   d.require_bound_pass, d.require_uv_when_flagged, z.site_id, s.time_zone, r.role AS rule_role, r.user_id AS rule_user, r.schedule AS rule_schedule
-            FROM doors d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = z.site_id
-            LEFT JOIN access_rules r ON r.zone_id = d.zone_id""";
+                   d.require_bound_pass, d.require_uv_when_flagged, z.site_id, s.time_zone,
+                   r.role AS rule_role, r.user_id AS rule_user, r.schedule AS rule_schedule
+            FROM readers rd LEFT JOIN doors d ON d.id = rd.door_id LEFT JOIN zones z ON z.id = d.zone_id
+            LEFT JOIN sites s ON s.id = z.site_id LEFT JOIN access_rules r ON r.zone_id = d.zone_id
+            WHERE rd.id = ?""";
 
     private DoorStore() {
     }
@@ -268,18 +273,30 @@ public final class DoorStore {
                 List.of(zoneId, zoneId));
     }
 
-    /** The door of the reader {@code readerId} with its zone's rules, as one statement of a batch. */
-    static Tx.Result<Optional<Door.WithRules>> doorOfReader(Tx.Batch batch, String readerId) {
-        record RuleRow(Door door, Optional<AccessRule> rule) {
+    /** A reader's credential as a decision reads it, with its door and the zone's rules (empty: no such door). */
+    record ReaderAtDoor(ReaderStore.StoredCredential reader, Optional<Door.WithRules> door) {
+    }
+
+    /**
+     * The reader {@code readerId}, its door and the zone's rules, as one statement of a batch: the reader's row is
+     * read once, and the door is the one that row names in the same snapshot. Empty when there is no such reader.
+     */
+    static Tx.Result<Optional<ReaderAtDoor>> readerAtDoor(Tx.Batch batch, String readerId) {
+        record Row(ReaderStore.StoredCredential reader, Optional<Door> door, Optional<AccessRule> rule) {
         }
-        return batch.query(DOOR_WITH_RULES + " WHERE d.id = " + ReaderStore.DOOR_OF_READER, rs -> {
+        return batch.query(READER_AT_DOOR, rs -> {
+            ReaderStore.StoredCredential reader = ReaderStore.credential(rs);
+            if (rs.getString("id") == null) {
+                return new Row(reader, Optional.empty(), Optional.empty());
+            }
             Door door = door(rs);
             String role = rs.getString("rule_role");
             String user = rs.getString("rule_user");
-            return new RuleRow(door, role == null && user == null ? Optional.empty()
+            return new Row(reader, Optional.of(door), role == null && user == null ? Optional.empty()
                     : Optional.of(rule(door.zoneId(), role, user, rs.getString("rule_schedule"))));
-        }, readerId).map(rows -> rows.isEmpty() ? Optional.empty() : Optional.of(new Door.WithRules(
-                rows.get(0).door(), rows.stream().flatMap(row -> row.rule().stream()).toList())));
+        }, readerId).map(rows -> rows.isEmpty() ? Optional.empty() : Optional.of(new ReaderAtDoor(
+                rows.get(0).reader(), rows.get(0).door().map(door -> new Door.WithRules(door,
+                        rows.stream().flatMap(row -> row.rule().stream()).toList())))));
     }
 
     /** Whether the proof with this nonce was presented before, as one statement of a batch. */

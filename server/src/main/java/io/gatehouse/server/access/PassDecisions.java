@@ -7,19 +7,20 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Decides scans of visitor passes: what {@link ScanService} asks when the scanned text is not an access proof but has
- * a pass's form ({@code …/q/<handle>}). Implemented by the visitor feature, so that access does not depend on it.
+ * Decides scans of visitor passes: what {@link ScanService} asks when the scanned text is not an access proof; the
+ * feature decides it when it has a pass's form ({@code …/q/<handle>}). Implemented by the visitor feature, so that
+ * access does not depend on it.
  */
 public interface PassDecisions {
-
-    /** Whether {@code payload} has a pass's form; only then is {@link #decide} asked. */
-    boolean recognises(String payload);
 
     /**
      * Decides a pass scanned at {@code door} at {@code now}, inside the scan's transaction, counting the entry it
      * grants there. Writes nothing else: the caller writes the audit record from the answer.
+     *
+     * @return empty when {@code payload} has not a pass's form ({@code …/q/<handle>}): the scan is then decided as
+     *     an access proof; a recognised text with a malformed handle is a denial
      */
-    PassDecision decide(Tx tx, String payload, Door door, Instant now);
+    Optional<PassDecision> decide(Tx tx, String payload, Door door, Instant now);
 
     /**
      * The pass whose bound phone holds {@code credential}: what {@link ScanService} asks when a minted proof names a

@@ -19,11 +19,15 @@ import java.util.OptionalLong;
  * admin side here, provisioning, bundles and event upload in the {@code reader} package.
  */
 public final class ReaderStore {
-    /** A subquery for the door of the reader bound as its one parameter. */
-    static final String DOOR_OF_READER = "(SELECT door_id FROM readers WHERE id = ?)";
+    /**
+     * The columns of a reader's credential, {@code readers} named {@code rd}, under labels that no joined table's
+     * columns share; read by {@link #credential(ResultSet)}.
+     */
+    static final String CREDENTIAL_COLUMNS = "rd.id AS reader_id, rd.door_id AS reader_door_id, rd.name AS"
+            + " reader_name, rd.status AS reader_status, rd.secret_hash AS reader_secret_hash, rd.generation AS"
+            + " reader_generation";
 
-    private static final String CREDENTIAL = "SELECT id, door_id, name, status, secret_hash, generation FROM readers"
-            + " WHERE id = ?";
+    private static final String CREDENTIAL = "SELECT " + CREDENTIAL_COLUMNS + " FROM readers rd WHERE rd.id = ?";
 
     private ReaderStore() {
     }
@@ -137,11 +141,6 @@ public final class ReaderStore {
 
     static Optional<StoredCredential> credential(ReadTx tx, String readerId) {
         return tx.queryOne(CREDENTIAL, ReaderStore::credential, readerId);
-    }
-
-    static Tx.Result<Optional<StoredCredential>> credential(Tx.Batch batch, String readerId) {
-        return batch.query(CREDENTIAL, ReaderStore::credential, readerId)
-                .map(rows -> rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0)));
     }
 
     /** Whether the reader has a working credential; empty when there is no such reader. */
@@ -284,10 +283,12 @@ public final class ReaderStore {
         return rs.wasNull() ? null : value;
     }
 
-    private static StoredCredential credential(ResultSet rs) throws SQLException {
-        return new StoredCredential(rs.getString("id"), rs.getString("door_id"), rs.getString("name"),
-                active(rs.getString("status"), rs.getString("id")), rs.getBytes("secret_hash"),
-                rs.getInt("generation"));
+    /** A reader's credential from the row of a statement that selects {@link #CREDENTIAL_COLUMNS}. */
+    static StoredCredential credential(ResultSet rs) throws SQLException {
+        String id = rs.getString("reader_id");
+        return new StoredCredential(id, rs.getString("reader_door_id"), rs.getString("reader_name"),
+                active(rs.getString("reader_status"), id), rs.getBytes("reader_secret_hash"),
+                rs.getInt("reader_generation"));
     }
 
     private static boolean active(String status, String readerId) {

@@ -211,8 +211,7 @@ public final class ScanService {
             AccessVerifier.SignatureCheck signatures, boolean spent, ClientInfo client) {
         Optional<AccessProof> proof = sent.proof();
         Tx.Batch reads = new Tx.Batch();
-        Tx.Result<Optional<ReaderStore.StoredCredential>> storedReader = ReaderStore.credential(reads, readerId);
-        Tx.Result<Optional<Door.WithRules>> storedDoor = DoorStore.doorOfReader(reads, readerId);
+        Tx.Result<Optional<DoorStore.ReaderAtDoor>> readerAtDoor = DoorStore.readerAtDoor(reads, readerId);
         Optional<Tx.Result<Optional<DeviceCredential>>> storedCredential = proof.map(
                 p -> DeviceStore.credential(reads, p.credentialId()));
         Optional<Tx.Result<Boolean>> usedBefore = proof.map(
@@ -221,17 +220,22 @@ public final class ScanService {
         Optional<Tx.Result<List<MintingKey>>> published = proof.filter(p -> p.type() == ProofType.SERVER_MINTED)
                 .map(p -> mintingKeys.published(reads));
         tx.run(reads);
+        Optional<ReaderStore.StoredCredential> stored = readerAtDoor.get().map(DoorStore.ReaderAtDoor::reader);
         if (recent != null) {
-            remember(readerId, storedReader.get(), storedCredential, published);
+            remember(readerId, stored, storedCredential, published);
         }
 
-        Readers.Reader reader = check.reader(storedReader.get());
+        Readers.Reader reader = check.reader(stored);
         Request request = sent.checked(reader);
         Optional<String> eventId = request.eventId().map(reader::storedEventId);
-        Door.WithRules door = storedDoor.get().orElseThrow(() -> new IllegalStateException(
-                "reader " + reader.id() + " names a missing door " + reader.doorId()));
-        if (proof.isEmpty() && passes.recognises(request.payload())) {
-            return decidePass(tx, reader, door.door(), request, eventId, client);
+        Door.WithRules door = readerAtDoor.get().flatMap(DoorStore.ReaderAtDoor::door).orElseThrow(
+                () -> new IllegalStateException("reader " + reader.id() + " names a missing door " + reader.doorId()));
+        if (proof.isEmpty()) {
+            Instant at = clock.instant();
+            Optional<PassDecisions.PassDecision> pass = passes.decide(tx, request.payload(), door.door(), at);
+            if (pass.isPresent()) {
+                return recordPass(tx, reader, door.door(), request, eventId, client, pass.get(), at);
+            }
         }
         Optional<DeviceCredential> credential = storedCredential.flatMap(Tx.Result::get);
         // A minted proof whose credential is no device's may be of a visitor pass's bound phone (a rare read).
@@ -308,13 +312,11 @@ public final class ScanService {
     }
 
     /**
-     * A visitor pass instead of an access proof: {@link PassDecisions} decides (counting the entry it grants), and
+     * A visitor pass instead of an access proof, as {@link PassDecisions} decided it (counting the entry it grants):
      * the audit record and the reader's event id are written as for a proof, in the same transaction.
      */
-    private Outcome decidePass(Tx tx, Readers.Reader reader, Door door, Request request, Optional<String> eventId,
-            ClientInfo client) {
-        java.time.Instant now = clock.instant();
-        PassDecisions.PassDecision decision = passes.decide(tx, request.payload(), door, now);
+    private Outcome recordPass(Tx tx, Readers.Reader reader, Door door, Request request, Optional<String> eventId,
+            ClientInfo client, PassDecisions.PassDecision decision, Instant now) {
         String result = decision.granted() ? "grant" : "deny";
         Tx.Batch writes = new Tx.Batch();
         AuditEvent.Builder event = AuditEvent.of(reader.actor(), "door.scan", client).subject("door:" + door.id())

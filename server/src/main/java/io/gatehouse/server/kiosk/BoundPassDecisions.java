@@ -20,12 +20,7 @@ public final class BoundPassDecisions implements PassDecisions {
     }
 
     @Override
-    public boolean recognises(String payload) {
-        return passes.recognises(payload);
-    }
-
-    @Override
-    public PassDecision decide(Tx tx, String payload, Door door, Instant now) {
+    public Optional<PassDecision> decide(Tx tx, String payload, Door door, Instant now) {
         return passes.decide(tx, payload, door, now);
     }
 

@@ -35,16 +35,11 @@ public final class PassHandles {
     }
 
     /**
-     * Whether {@code payload} has the form of a managed-code link; the handle in it may still be malformed. The
-     * protocol module's parser, which readers use offline too.
+     * The last segment of a text that has the form of a managed-code link; it may still not be a well-formed handle
+     * ({@link #wellFormed}). The protocol module's parser, which readers use offline too.
      */
-    static boolean looksLikeLink(String payload) {
-        return PassText.recognises(payload);
-    }
-
-    /** The handle of a managed-code link, when it has a handle's length and alphabet. */
-    static Optional<String> handleOf(String payload) {
-        return PassText.parse(payload).map(PassText::handle);
+    static Optional<String> segmentOfLink(String payload) {
+        return PassText.segment(payload);
     }
 
     /** Whether {@code text} has a handle's form, for the page at {@code /visit/<handle>}. */

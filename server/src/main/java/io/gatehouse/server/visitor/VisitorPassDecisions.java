@@ -17,20 +17,22 @@ import java.util.Optional;
 public final class VisitorPassDecisions implements PassDecisions {
 
     @Override
-    public boolean recognises(String payload) {
-        return PassHandles.looksLikeLink(payload);
+    public Optional<PassDecision> decide(Tx tx, String payload, Door door, Instant now) {
+        Optional<String> segment = PassHandles.segmentOfLink(payload);
+        if (segment.isEmpty()) {
+            return Optional.empty(); // not a pass's form: not this feature's to decide
+        }
+        return Optional.of(decideHandle(tx, segment.get(), door, now));
     }
 
-    @Override
-    public PassDecision decide(Tx tx, String payload, Door door, Instant now) {
-        // 1. The handle: a managed-code link whose last segment has a handle's length and alphabet.
-        Optional<String> handle = PassHandles.handleOf(payload);
-        if (handle.isEmpty()) {
+    private static PassDecision decideHandle(Tx tx, String segment, Door door, Instant now) {
+        // 1. The handle: the link's last segment has a handle's length (its alphabet is the link's form).
+        if (!PassHandles.wellFormed(segment)) {
             return PassDecision.deny("malformed_pass", Optional.empty(), "the link does not end in a "
                     + PassHandles.HANDLE_LENGTH + "-character handle");
         }
         // 2. A pass with this handle (looked up by its SHA-256; the handle itself is not stored).
-        Optional<Visitor> found = VisitorStore.byHandleHash(tx, PassHandles.hash(handle.get()));
+        Optional<Visitor> found = VisitorStore.byHandleHash(tx, PassHandles.hash(segment));
         if (found.isEmpty()) {
             return PassDecision.deny("unknown_pass", Optional.empty(), "no pass has this handle");
         }

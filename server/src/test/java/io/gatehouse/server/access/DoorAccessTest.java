@@ -260,7 +260,7 @@ class DoorAccessTest {
                 .toList();
         assertThat(decisions).hasSize(2);
         assertThat(decisions.get(0)).satisfiesExactly(
-                reads -> assertThat(reads).contains("FROM readers").contains("FROM doors d")
+                reads -> assertThat(reads).containsOnlyOnce("readers").contains("FROM readers rd LEFT JOIN doors d")
                         .contains("LEFT JOIN access_rules").contains("FROM devices d").contains("LEFT JOIN user_roles")
                         .contains("FROM access_replay").doesNotContain("INSERT"),
                 writes -> assertThat(writes).contains("INSERT INTO access_replay").contains("INSERT INTO audit_log")
