@@ -166,8 +166,10 @@ public final class AlertLoad {
         receiver.setExecutor(Executors.newFixedThreadPool(2, LoadServer.daemon("alert-load-receiver")));
         receiver.start();
         DurableDatabase database = DurableDatabase.open(db, data);
+        Map<String, String> environment = new java.util.HashMap<>(LoadServer.environmentOf(database));
+        environment.put("GATEHOUSE_ALERTS_WEBHOOK_ALLOW_NETWORKS", "127.0.0.1"); // the receiver, on this machine
         LoadServer server = new LoadServer(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                Path.of(jar), List.of(), data, LoadServer.environmentOf(database));
+                Path.of(jar), List.of(), data, environment);
         try {
             URI base = server.start(http);
             TotpLoad.Api api = new TotpLoad.Api(http, base, server.adminToken());

@@ -25,8 +25,9 @@ record AlertsModule(Alerts alerts, Webhooks webhooks, AlertEngine engine, Webhoo
         Optional<SyslogSink> syslog, Optional<AuditFileExport> export, boolean detect) {
 
     static AlertsModule open(Core core, GeoIp geoIp) {
-        Webhooks webhooks = new Webhooks(core.database(), core.audit(), core.secrets(), core.clock(), core.random());
         GatehouseConfig.Alerting alerting = core.config().alerting();
+        Webhooks webhooks = new Webhooks(core.database(), core.audit(), core.secrets(), core.clock(), core.random(),
+                alerting.webhookAllowNetworks());
         Alerts alerts = new Alerts(core.database(), core.audit(), webhooks, core.clock(), core.random(),
                 alerting.rules());
         Optional<SyslogSink> syslog = alerting.syslog().map(target -> new SyslogSink(target,

@@ -98,8 +98,16 @@ public final class WebhookSender implements AutoCloseable {
         Integer status = null;
         String error;
         try {
+            URI url = URI.create(endpoint.get().webhook().url());
+            // The addresses the name has now, each checked, just before the client connects by the same name.
+            Optional<String> refused = webhooks.destinations().refusalOfResolved(url.getHost());
+            if (refused.isPresent()) {
+                // Not sent, and not retried: only a new configuration opens the address (then send it again).
+                fail(delivery, attempts, null, Utf8.truncate("not sent: " + refused.get(), MAX_ERROR), false);
+                return;
+            }
             long t = webhooks.now().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.get().webhook().url())).timeout(TIMEOUT)
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                     .header("Content-Type", "application/json; charset=utf-8")
                     .header(WebhookSignature.HEADER, WebhookSignature.header(webhooks.secretOf(endpoint.get()), t,
                             delivery.body()))
@@ -123,11 +131,15 @@ public final class WebhookSender implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        Long next = attempts >= MAX_ATTEMPTS ? null : webhooks.now().plus(backoff(attempts)).toEpochMilli();
-        Integer answered = status;
-        String reason = error;
+        fail(delivery, attempts, status, error, true);
+    }
+
+    /** A failed attempt: retried after {@link #backoff} while attempts are left and {@code retry}, else dead. */
+    private void fail(WebhookStore.Due delivery, int attempts, Integer status, String reason, boolean retry) {
+        Long next = !retry || attempts >= MAX_ATTEMPTS ? null
+                : webhooks.now().plus(backoff(attempts)).toEpochMilli();
         database.inTransaction(tx -> {
-            WebhookStore.failed(tx, delivery.id(), attempts, answered, reason, next);
+            WebhookStore.failed(tx, delivery.id(), attempts, status, reason, next);
             return null;
         });
         if (next == null) {

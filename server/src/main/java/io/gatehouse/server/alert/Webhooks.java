@@ -39,14 +39,21 @@ public final class Webhooks {
     private final SecretBox secrets;
     private final Clock clock;
     private final SecureRandom random;
+    private final WebhookDestinations destinations;
     private volatile Runnable afterEnqueue = () -> { };
 
-    public Webhooks(Database database, AuditLog audit, SecretBox secrets, Clock clock, SecureRandom random) {
+    /**
+     * @param allowNetworks networks (CIDR) that endpoints may be in although they are internal
+     *     ({@code alerts.webhook-allow-networks}; see {@link WebhookDestinations})
+     */
+    public Webhooks(Database database, AuditLog audit, SecretBox secrets, Clock clock, SecureRandom random,
+            List<String> allowNetworks) {
         this.database = database;
         this.audit = audit;
         this.secrets = secrets;
         this.clock = clock;
         this.random = random;
+        this.destinations = new WebhookDestinations(allowNetworks);
     }
 
     /** What to run after a transaction that queued deliveries commits (the sender's wake-up). */
@@ -62,10 +69,16 @@ public final class Webhooks {
      * Registers an endpoint.
      *
      * @throws GatehouseException 400 a URL that is not absolute http(s) without user info or fragment, a secret
-     *     shorter than 16 or longer than 512 characters, no events or an unknown one
+     *     shorter than 16 or longer than 512 characters, no events or an unknown one; 422
+     *     {@code webhook_destination_refused} a URL whose host is an internal address (or {@code localhost}) that
+     *     {@code alerts.webhook-allow-networks} does not open
      */
     public Webhook create(Registration registration, Principal by, ClientInfo client) {
         URI url = checkedUrl(registration.url());
+        Optional<String> refused = destinations.refusalOfHost(url.getHost());
+        if (refused.isPresent()) {
+            throw GatehouseException.unprocessable("webhook_destination_refused", refused.get());
+        }
         int secretLength = registration.secret().codePointCount(0, registration.secret().length());
         if (secretLength < MIN_SECRET || secretLength > MAX_SECRET) {
             throw GatehouseException.invalidField("secret", "a string of " + MIN_SECRET + " to " + MAX_SECRET
@@ -182,6 +195,11 @@ public final class Webhooks {
 
     Instant now() {
         return clock.instant();
+    }
+
+    /** Where deliveries may go: the sender asks before each one. */
+    WebhookDestinations destinations() {
+        return destinations;
     }
 
     private static String context(String webhookId) {

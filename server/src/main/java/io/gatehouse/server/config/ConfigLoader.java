@@ -86,6 +86,7 @@ public final class ConfigLoader {
         keys.put("alerts.rules", null);
         keys.put("alerts.email-to", null);
         keys.put("alerts.email-min-severity", "high");
+        keys.put("alerts.webhook-allow-networks", null);
         keys.put("audit.export-file", null);
         return java.util.Collections.unmodifiableMap(keys);
     }
@@ -247,7 +248,7 @@ public final class ConfigLoader {
                     readableFile("geoip.asn-database", "an autonomous-system database in MaxMind DB format"));
             GatehouseConfig.Visitors visitors = new GatehouseConfig.Visitors(zone("site.time-zone"),
                     Duration.ofDays(integer("visitors.retention-days", 1, 3650)));
-            List<String> trustedProxies = trustedProxies();
+            List<String> trustedProxies = networks("trusted-proxies");
             GatehouseConfig.Alerting alerting = alerting(mail, data);
 
             if (!problems.isEmpty()) {
@@ -311,7 +312,7 @@ public final class ConfigLoader {
                     "expected a file, got the directory '" + path + "'"));
             return new GatehouseConfig.Alerting(syslog, format,
                     Duration.ofMinutes(integer("alerts.flag-minutes", 1, 10_080)), emailTo, minSeverity, exportFile,
-                    bool("alerts.detect"), ruleDefaults());
+                    bool("alerts.detect"), ruleDefaults(), networks("alerts.webhook-allow-networks"));
         }
 
         private GatehouseConfig.Mail mail() {
@@ -347,21 +348,21 @@ public final class ConfigLoader {
         }
 
         /** Addresses or CIDR networks, comma-separated; each checked to be an IP literal, never looked up. */
-        private List<String> trustedProxies() {
-            List<String> proxies = new ArrayList<>();
-            for (String entry : optional("trusted-proxies").orElse("").split(",")) {
-                String proxy = entry.strip();
-                if (proxy.isEmpty()) {
+        private List<String> networks(String key) {
+            List<String> networks = new ArrayList<>();
+            for (String entry : optional(key).orElse("").split(",")) {
+                String network = entry.strip();
+                if (network.isEmpty()) {
                     continue;
                 }
-                if (io.gatehouse.server.common.IpLiteral.network(proxy).isEmpty()) {
-                    problem("trusted-proxies", "expected IP addresses or networks such as 10.0.0.0/8 or ::1,"
-                            + " comma-separated, got '" + proxy + "'");
+                if (io.gatehouse.server.common.IpLiteral.network(network).isEmpty()) {
+                    problem(key, "expected IP addresses or networks such as 10.0.0.0/8 or ::1,"
+                            + " comma-separated, got '" + network + "'");
                 } else {
-                    proxies.add(proxy);
+                    networks.add(network);
                 }
             }
-            return proxies;
+            return networks;
         }
 
         private java.time.ZoneId zone(String key) {

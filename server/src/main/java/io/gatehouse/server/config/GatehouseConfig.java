@@ -162,15 +162,20 @@ public record GatehouseConfig(
      *     take turns on one cursor, so one node with it on is enough, and off leaves alerts to the others
      * @param rules the operator's defaults for rules ({@code alerts.rules}), in place of the built-in ones; a change
      *     through the API or the console is stored and wins over them
+     * @param webhookAllowNetworks networks (CIDR) that webhooks may reach although they are internal: loopback,
+     *     private, link-local and other special-purpose addresses are refused otherwise
+     *     ({@code alerts.webhook-allow-networks})
      */
     public record Alerting(Optional<URI> syslog, String syslogFormat, Duration flagWindow, List<String> emailTo,
-            String emailMinSeverity, Optional<Path> auditExportFile, boolean detect, List<RuleDefaults> rules) {
+            String emailMinSeverity, Optional<Path> auditExportFile, boolean detect, List<RuleDefaults> rules,
+            List<String> webhookAllowNetworks) {
         public static final Alerting NONE = new Alerting(Optional.empty(), "rfc5424", Duration.ofMinutes(60),
-                List.of(), "high", Optional.empty(), true, List.of());
+                List.of(), "high", Optional.empty(), true, List.of(), List.of());
 
         public Alerting {
             emailTo = List.copyOf(emailTo);
             rules = List.copyOf(rules);
+            webhookAllowNetworks = List.copyOf(webhookAllowNetworks);
         }
     }
 
@@ -197,6 +202,14 @@ public record GatehouseConfig(
                 publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
                 lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console,
                 signIn, mail, codes, visitors, trustedProxies, alerting);
+    }
+
+    /** A copy with other alert settings; an operator's edit of {@code alerts.*} before a restart. */
+    public GatehouseConfig withAlerting(Alerting newAlerting) {
+        return new GatehouseConfig(bind, port, dataDirectory, databaseUrl, databaseUser, databasePassword,
+                publicBaseUrl, issuer, masterKeyFile, maxBodyBytes, databasePoolSize, lockoutThreshold,
+                lockoutDuration, lockoutSourceThreshold, lockoutSourceMaxDuration, passkeys, console,
+                signIn, mail, codes, visitors, trustedProxies, newAlerting);
     }
 
     /**

@@ -29,7 +29,7 @@ class AlertListingTest {
         try (TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1"))) {
             Core core = server.gatehouse().services().core();
             Alerts alerts = new Alerts(core.database(), core.audit(), new Webhooks(core.database(), core.audit(),
-                    core.secrets(), core.clock(), core.random()), core.clock(), core.random());
+                    core.secrets(), core.clock(), core.random(), List.of()), core.clock(), core.random());
             String first = RaisedAlerts.failureSpike(server, "quinn");
             server.clock().advance(Duration.ofSeconds(1));
             String second = RaisedAlerts.failureSpike(server, "rose");

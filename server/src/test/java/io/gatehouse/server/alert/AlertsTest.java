@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.common.Json;
+import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.TestServer;
@@ -38,7 +39,8 @@ class AlertsTest {
 
     @Test
     void ten_failed_verifications_in_a_minute_raise_a_failure_spike_delivered_to_a_signed_webhook() throws Exception {
-        try (TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1"));
+        try (TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1",
+                "alerts.webhook-allow-networks", "127.0.0.1"));
                 WebhookReceiver receiver = new WebhookReceiver()) {
             HttpResult hook = server.post("/api/v1/webhooks", Map.of("url", receiver.url(), "secret", SECRET,
                     "events", List.of("alert")));
@@ -98,7 +100,8 @@ class AlertsTest {
 
     @Test
     void a_second_device_raises_new_device_and_the_first_does_not() throws Exception {
-        try (TestServer server = TestServer.start(data); WebhookReceiver receiver = new WebhookReceiver()) {
+        try (TestServer server = TestServer.start(data, Map.of("alerts.webhook-allow-networks", "127.0.0.1"));
+                WebhookReceiver receiver = new WebhookReceiver()) {
             server.post("/api/v1/webhooks", Map.of("url", receiver.url(), "secret", SECRET, "events",
                     List.of("alert")));
             String userId = server.post("/api/v1/users", Map.of("username", "dana", "roles", List.of("staff")))
@@ -175,7 +178,8 @@ class AlertsTest {
     @Test
     void a_webhook_that_is_down_is_retried_with_backoff_then_dead_lettered_and_nothing_is_lost_on_restart()
             throws Exception {
-        TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1"));
+        TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1",
+                "alerts.webhook-allow-networks", "127.0.0.1"));
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             receiver.answer(503);
             String hook = server.post("/api/v1/webhooks", Map.of("url", receiver.url(), "secret", SECRET, "events",
@@ -242,6 +246,65 @@ class AlertsTest {
                     .isEqualTo(204);
             assertThat(server.delete("/api/v1/webhooks/" + created.json().get("id").asText()).status())
                     .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void webhooks_to_internal_addresses_are_refused_when_registered() {
+        try (TestServer server = TestServer.start(data)) {
+            for (String url : List.of("http://127.0.0.1:8080/hook", "http://localhost:8080/hook",
+                    "http://app.localhost/hook", "http://[::1]/hook", "http://169.254.169.254/latest/meta-data/",
+                    "http://[::ffff:127.0.0.1]/hook", "http://10.1.2.3/hook", "http://192.168.0.10/hook",
+                    "http://[fd00::1]/hook", "http://0.0.0.0/hook", "http://2130706433/hook", "http://0x7f000001/hook")) {
+                HttpResult refused = server.post("/api/v1/webhooks", Map.of("url", url, "secret", SECRET, "events",
+                        List.of("alert")));
+                assertThat(refused.status()).as(url + ": " + refused.text()).isEqualTo(422);
+                assertThat(refused.json().get("code").asText()).isEqualTo("webhook_destination_refused");
+            }
+            assertThat(server.post("/api/v1/webhooks", Map.of("url", "http://169.254.169.254/", "secret", SECRET,
+                    "events", List.of("alert"))).json().get("detail").asText())
+                    .contains("link-local, where cloud metadata services answer");
+            // Hosts java.net.URI cannot read as hosts at all are refused as malformed URLs.
+            for (String url : List.of("http://127.1/hook", "http://0x7f.1/hook")) {
+                assertThat(server.post("/api/v1/webhooks", Map.of("url", url, "secret", SECRET, "events",
+                        List.of("alert"))).json().get("code").asText()).as(url).isEqualTo("invalid_field");
+            }
+            assertThat(server.get("/api/v1/webhooks").json().get("webhooks")).isEmpty();
+        }
+    }
+
+    @Test
+    void a_webhook_whose_address_is_closed_after_registration_is_not_sent_and_is_dead_at_once() throws Exception {
+        TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1",
+                "alerts.webhook-allow-networks", "10.20.0.0/16, 127.0.0.1"));
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            assertThat(server.post("/api/v1/webhooks", Map.of("url", "http://10.20.30.40/hook", "secret", SECRET,
+                    "events", List.of("alert"))).status()).isEqualTo(201);
+            assertThat(server.post("/api/v1/webhooks", Map.of("url", "http://10.21.0.1/hook", "secret", SECRET,
+                    "events", List.of("alert"))).json().get("detail").asText())
+                    .contains("'10.21.0.1' is private (10.0.0.0/8)");
+            String hook = server.post("/api/v1/webhooks", Map.of("url", receiver.url(), "secret", SECRET, "events",
+                    List.of("alert"))).json().get("id").asText();
+            server.delete("/api/v1/webhooks/" + server.get("/api/v1/webhooks").json().get("webhooks").get(0)
+                    .get("id").asText());
+
+            // The operator closes the loopback network: the endpoint stays registered, but nothing is sent to it.
+            server = server.restart(config -> config.withAlerting(new GatehouseConfig.Alerting(
+                    config.alerting().syslog(), config.alerting().syslogFormat(), config.alerting().flagWindow(),
+                    config.alerting().emailTo(), config.alerting().emailMinSeverity(),
+                    config.alerting().auditExportFile(), config.alerting().detect(), config.alerting().rules(),
+                    List.of())));
+            TotpUsers.Enrolled quinn = TotpUsers.enroll(server, "quinn");
+            for (int i = 0; i < 5; i++) {
+                verify(server, "quinn", wrongCode(quinn, server), "203.0.113.9");
+            }
+            JsonNode dead = awaitDelivery(server, hook, d -> "dead".equals(d.get("state").asText()));
+            assertThat(dead.get("attempts").asInt()).isEqualTo(1);
+            assertThat(dead.get("lastError").asText()).startsWith("not sent: '127.0.0.1' is loopback");
+            assertThat(dead.has("lastStatus") && !dead.get("lastStatus").isNull()).isFalse();
+            assertThat(receiver.nothingWithin(Duration.ofSeconds(1))).isTrue();
+        } finally {
+            server.close();
         }
     }
 

@@ -41,7 +41,8 @@ class AlertsBrowserTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.startOnLocalhost(dir, true, Map.of("trusted-proxies", "127.0.0.1"));
+        server = TestServer.startOnLocalhost(dir, true, Map.of("trusted-proxies", "127.0.0.1",
+                "alerts.webhook-allow-networks", "127.0.0.1"));
         base = server.gatehouse().baseUrl().toString().replaceAll("/$", "");
         adminId = server.post("/api/v1/users", Map.of("username", "alice", "roles", List.of("admin"))).json()
                 .get("id").asText();

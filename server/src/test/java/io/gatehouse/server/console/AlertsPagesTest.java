@@ -38,7 +38,8 @@ class AlertsPagesTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1"));
+        server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1", "alerts.webhook-allow-networks",
+                "127.0.0.1"));
         admin = ConsoleClient.signIn(server, user("alice", "admin"));
     }
 
@@ -253,6 +254,12 @@ class AlertsPagesTest {
                 "events", "alert"));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.text()).contains("field 'url'").contains("value=\"ftp://example.com/x\"");
+        assertThat(server.get("/api/v1/webhooks").json().get("webhooks")).isEmpty();
+        HttpResult internal = admin.postForm(list, Map.of("_csrf", admin.csrfFrom(list), "url",
+                "http://169.254.169.254/latest/meta-data/", "events", "alert"));
+        assertThat(internal.status()).isEqualTo(422);
+        assertThat(internal.text()).contains("link-local, where cloud metadata services answer")
+                .contains("value=\"http://169.254.169.254/latest/meta-data/\"");
         assertThat(server.get("/api/v1/webhooks").json().get("webhooks")).isEmpty();
         HttpResult typed = admin.postForm(list, Map.of("_csrf", admin.csrfFrom(list), "url", "https://example.com/h",
                 "secret", "a-secret-typed-by-hand", "events", "alert"));

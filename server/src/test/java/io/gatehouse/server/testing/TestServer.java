@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A real Gatehouse on a real port against the test database, with a clock the test moves and an admin token.
@@ -91,7 +92,12 @@ public final class TestServer implements AutoCloseable {
      * does; the admin token stays valid (it is stored). The returned server replaces this one.
      */
     public TestServer restart() {
-        GatehouseConfig config = gatehouse.config();
+        return restart(UnaryOperator.identity());
+    }
+
+    /** As {@link #restart()}, with the configuration changed by {@code edit} as an operator would before it. */
+    public TestServer restart(UnaryOperator<GatehouseConfig> edit) {
+        GatehouseConfig config = edit.apply(gatehouse.config());
         gatehouse.close();
         return new TestServer(Gatehouse.start(config, clock), clock, adminToken);
     }
