@@ -278,15 +278,16 @@ class AlertsTest {
         TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1",
                 "alerts.webhook-allow-networks", "10.20.0.0/16, 127.0.0.1"));
         try (WebhookReceiver receiver = new WebhookReceiver()) {
-            assertThat(server.post("/api/v1/webhooks", Map.of("url", "http://10.20.30.40/hook", "secret", SECRET,
-                    "events", List.of("alert"))).status()).isEqualTo(201);
+            HttpResult opened = server.post("/api/v1/webhooks", Map.of("url", "http://10.20.30.40/hook", "secret",
+                    SECRET, "events", List.of("alert")));
+            assertThat(opened.status()).isEqualTo(201);
             assertThat(server.post("/api/v1/webhooks", Map.of("url", "http://10.21.0.1/hook", "secret", SECRET,
                     "events", List.of("alert"))).json().get("detail").asText())
                     .contains("'10.21.0.1' is private (10.0.0.0/8)");
             String hook = server.post("/api/v1/webhooks", Map.of("url", receiver.url(), "secret", SECRET, "events",
                     List.of("alert"))).json().get("id").asText();
-            server.delete("/api/v1/webhooks/" + server.get("/api/v1/webhooks").json().get("webhooks").get(0)
-                    .get("id").asText());
+            assertThat(server.delete("/api/v1/webhooks/" + opened.json().get("id").asText()).status())
+                    .isEqualTo(204);
 
             // The operator closes the loopback network: the endpoint stays registered, but nothing is sent to it.
             server = server.restart(config -> config.withAlerting(new GatehouseConfig.Alerting(
@@ -339,7 +340,9 @@ class AlertsTest {
             throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode deliveries = server.get("/api/v1/webhooks/" + hook + "/deliveries").json().get("deliveries");
+            HttpResult answer = server.get("/api/v1/webhooks/" + hook + "/deliveries");
+            assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+            JsonNode deliveries = answer.json().get("deliveries");
             if (deliveries.size() == 1 && condition.test(deliveries.get(0))) {
                 return deliveries.get(0);
             }
