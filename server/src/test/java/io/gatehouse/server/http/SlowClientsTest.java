@@ -56,7 +56,8 @@ class SlowClientsTest {
             Thread.sleep(1000);
             long until = System.nanoTime() + headDeadline.plusSeconds(3).toNanos();
             int checks = 0;
-            while (System.nanoTime() < until) {
+            // Across the head deadline, and at least three checks however slowly a loaded machine answers them.
+            while (System.nanoTime() < until || checks < 3) {
                 assertThat(slow.open()).as("slow clients held").isGreaterThan(SLOW * 9 / 10);
                 assertThat(workersReadingBodies()).as("worker threads blocked reading a body").isZero();
                 long started = System.nanoTime();
@@ -76,7 +77,6 @@ class SlowClientsTest {
                 Thread.sleep(200);
             }
             SlowClients.Stats stats = slow.stats();
-            assertThat(checks).isGreaterThanOrEqualTo(3);
             assertThat(stats.answers()).as(stats.toString()).containsKey(408);
             assertThat(stats.answers().keySet()).as(stats.toString()).containsOnly(408);
             // The driver sees an end up to one round late, and the server's sweep runs every second.
@@ -85,9 +85,10 @@ class SlowClientsTest {
             assertThat(stats.longestLife(false)).as("slow heads are cut at the deadline: " + stats)
                     .isGreaterThanOrEqualTo(headDeadline).isLessThan(headBound);
             assertThat(slow.oldestOpen(false)).as("no slow head outlives the deadline").isLessThan(headBound);
-            // Well inside the 20 s body deadline: the minimum data rate ends a trickling body first (within 10 s),
-            // seen as late as a head's end can be.
-            Duration bodyBound = Duration.ofSeconds(10).plus(late);
+            // Inside the 20 s body deadline: the minimum data rate ends a trickling body first (within 10 s of the
+            // server reading its head, which on a busy machine is up to a round after the driver wrote it), seen as
+            // late as a head's end can be.
+            Duration bodyBound = Duration.ofSeconds(10).plus(late).plus(late);
             assertThat(stats.longestLife(true)).as("slow bodies fall below the minimum data rate: " + stats)
                     .isLessThan(bodyBound);
             assertThat(slow.oldestOpen(true)).as("no slow body lives on").isLessThan(bodyBound);
@@ -96,11 +97,8 @@ class SlowClientsTest {
     }
 
     /**
-     * Jetty worker threads now inside a blocking read of a request body: Jetty reads through its blocking content
-     * producer only when a handler reads a body the container has not received yet.
-     */
-    /**
-     * Jetty workers waiting for body bytes, in two looks 300 ms apart: a worker that merely copies a body that has
+     * Jetty workers waiting for body bytes (Jetty reads through its blocking content producer only when a handler
+     * reads a body the container has not received yet), in two looks 300 ms apart: a worker that merely copies a body that has
      * already arrived is seen at most once and is not waiting; one held by a slow client waits in both.
      */
     private static long workersReadingBodies() throws InterruptedException {
