@@ -2,6 +2,8 @@ package io.gatehouse.protocol.pass;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.protocol.access.AccessProofCodec;
+import io.gatehouse.protocol.access.ParseResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,16 @@ class PassTextTest {
     void other_texts_are_not_passes(String text) {
         assertThat(PassText.parse(text)).isEmpty();
         assertThat(PassText.segment(text).filter(PassText::isHandle)).isEmpty();
+    }
+
+    /** The scan reads a text as a pass's link or as a proof, never both: no recognised link is Base45. */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://g.example/q/" + HANDLE, "https://G.EXAMPLE:8443/BASE/q/short",
+            "https://HC1:6BFOXN*TS0BI$ZD4N9/q/A", "http://1.2.3.4/q/-"})
+    void a_recognised_link_is_never_an_access_proof(String text) {
+        assertThat(PassText.recognises(text)).isTrue();
+        assertThat(AccessProofCodec.parse(text)).isInstanceOfSatisfying(ParseResult.Malformed.class,
+                malformed -> assertThat(malformed.detail()).startsWith("not Base45"));
     }
 
     @Test

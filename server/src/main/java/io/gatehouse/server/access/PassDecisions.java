@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Decides scans of visitor passes: what {@link ScanService} asks when the scanned text is not an access proof; the
- * feature decides it when it has a pass's form ({@code …/q/<handle>}). Implemented by the visitor feature, so that
- * access does not depend on it.
+ * Decides scans of visitor passes: what {@link ScanService} asks when the scanned text has a pass's form
+ * ({@code …/q/<handle>}, {@link io.gatehouse.protocol.pass.PassText#segment}) instead of an access proof's.
+ * Implemented by the visitor feature, so that access does not depend on it.
  */
 public interface PassDecisions {
 
@@ -17,10 +17,10 @@ public interface PassDecisions {
      * Decides a pass scanned at {@code door} at {@code now}, inside the scan's transaction, counting the entry it
      * grants there. Writes nothing else: the caller writes the audit record from the answer.
      *
-     * @return empty when {@code payload} has not a pass's form ({@code …/q/<handle>}): the scan is then decided as
-     *     an access proof; a recognised text with a malformed handle is a denial
+     * @param segment the last segment of the scanned link, as the scan read it once; it may not have a handle's
+     *     form, which is a denial
      */
-    Optional<PassDecision> decide(Tx tx, String payload, Door door, Instant now);
+    PassDecision decide(Tx tx, String segment, Door door, Instant now);
 
     /**
      * The pass whose bound phone holds {@code credential}: what {@link ScanService} asks when a minted proof names a

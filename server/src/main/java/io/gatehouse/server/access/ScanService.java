@@ -15,6 +15,7 @@ import io.gatehouse.protocol.access.MintingKeyDirectory;
 import io.gatehouse.protocol.access.ParseResult;
 import io.gatehouse.protocol.access.ProofType;
 import io.gatehouse.protocol.access.ReplayGuard;
+import io.gatehouse.protocol.pass.PassText;
 import io.gatehouse.server.alert.Flags;
 import io.gatehouse.server.audit.AuditEvent;
 import io.gatehouse.server.audit.AuditLog;
@@ -137,15 +138,23 @@ public final class ScanService {
     }
 
     /**
-     * What the reader sent, parsed once; a refusal of the request is kept to be thrown once the reader is known.
+     * What the reader sent, read once: a visitor pass's link (its last segment) or else an access proof, parsed. The
+     * two forms cannot overlap (a link has lower-case letters, which Base45 has not), so the text is parsed as one
+     * of them only. A refusal of the request is kept to be thrown once the reader is known.
      */
-    private record Sent(Request request, GatehouseException refusal, ParseResult parsed) {
+    private record Sent(Request request, GatehouseException refusal, Optional<String> passSegment,
+            ParseResult parsed) {
+        private static final ParseResult.Malformed A_PASS = new ParseResult.Malformed(
+                "a visitor pass's link, not an access proof");
+
         static Sent of(Supplier<Request> supplier) {
             try {
                 Request request = supplier.get();
-                return new Sent(request, null, AccessProofCodec.parse(request.payload()));
+                Optional<String> segment = PassText.segment(request.payload());
+                return new Sent(request, null, segment, segment.isPresent() ? A_PASS
+                        : AccessProofCodec.parse(request.payload()));
             } catch (GatehouseException refusal) {
-                return new Sent(null, refusal, AccessProofCodec.parse((String) null));
+                return new Sent(null, refusal, Optional.empty(), AccessProofCodec.parse((String) null));
             }
         }
 
@@ -230,12 +239,10 @@ public final class ScanService {
         Optional<String> eventId = request.eventId().map(reader::storedEventId);
         Door.WithRules door = readerAtDoor.get().flatMap(DoorStore.ReaderAtDoor::door).orElseThrow(
                 () -> new IllegalStateException("reader " + reader.id() + " names a missing door " + reader.doorId()));
-        if (proof.isEmpty()) {
+        if (sent.passSegment().isPresent()) {
             Instant at = clock.instant();
-            Optional<PassDecisions.PassDecision> pass = passes.decide(tx, request.payload(), door.door(), at);
-            if (pass.isPresent()) {
-                return recordPass(tx, reader, door.door(), request, eventId, client, pass.get(), at);
-            }
+            return recordPass(tx, reader, door.door(), request, eventId, client,
+                    passes.decide(tx, sent.passSegment().get(), door.door(), at), at);
         }
         Optional<DeviceCredential> credential = storedCredential.flatMap(Tx.Result::get);
         // A minted proof whose credential is no device's may be of a visitor pass's bound phone (a rare read).

@@ -20,8 +20,8 @@ public final class BoundPassDecisions implements PassDecisions {
     }
 
     @Override
-    public Optional<PassDecision> decide(Tx tx, String payload, Door door, Instant now) {
-        return passes.decide(tx, payload, door, now);
+    public PassDecision decide(Tx tx, String segment, Door door, Instant now) {
+        return passes.decide(tx, segment, door, now);
     }
 
     @Override

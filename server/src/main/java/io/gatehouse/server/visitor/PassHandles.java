@@ -5,7 +5,6 @@ import io.gatehouse.protocol.pass.PassText;
 import io.gatehouse.server.common.Ids;
 import java.net.URI;
 import java.security.SecureRandom;
-import java.util.Optional;
 
 /**
  * A pass's handle: 160 random bits, base64url (27 characters), the only thing its QR code holds, as the managed-code
@@ -32,14 +31,6 @@ public final class PassHandles {
     /** The text of the pass's QR code. */
     static String link(URI base, String handle) {
         return base.toString().replaceAll("/+$", "") + "/q/" + handle;
-    }
-
-    /**
-     * The last segment of a text that has the form of a managed-code link; it may still not be a well-formed handle
-     * ({@link #wellFormed}). The protocol module's parser, which readers use offline too.
-     */
-    static Optional<String> segmentOfLink(String payload) {
-        return PassText.segment(payload);
     }
 
     /** Whether {@code text} has a handle's form, for the page at {@code /visit/<handle>}. */

@@ -17,15 +17,7 @@ import java.util.Optional;
 public final class VisitorPassDecisions implements PassDecisions {
 
     @Override
-    public Optional<PassDecision> decide(Tx tx, String payload, Door door, Instant now) {
-        Optional<String> segment = PassHandles.segmentOfLink(payload);
-        if (segment.isEmpty()) {
-            return Optional.empty(); // not a pass's form: not this feature's to decide
-        }
-        return Optional.of(decideHandle(tx, segment.get(), door, now));
-    }
-
-    private static PassDecision decideHandle(Tx tx, String segment, Door door, Instant now) {
+    public PassDecision decide(Tx tx, String segment, Door door, Instant now) {
         // 1. The handle: the link's last segment has a handle's length (its alphabet is the link's form).
         if (!PassHandles.wellFormed(segment)) {
             return PassDecision.deny("malformed_pass", Optional.empty(), "the link does not end in a "
