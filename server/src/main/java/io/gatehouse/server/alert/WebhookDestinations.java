@@ -1,8 +1,11 @@
 package io.gatehouse.server.alert;
 
 import io.gatehouse.server.common.IpLiteral;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,10 +18,10 @@ import java.util.Optional;
  * registries) are refused unless the operator opens a network with {@code alerts.webhook-allow-networks}.
  *
  * <p>Checked twice: when an endpoint is registered (an address written in the URL, or a name of the server itself
- * such as {@code localhost}; other names are not looked up then) and before every delivery, on every address the
- * name resolves to at that moment. The client then connects by the same name, which the JVM answers from the
- * lookup just made (successful lookups are cached for 30 s), so a name that changes its answer between the check
- * and the connection has a window of microseconds, not of a DNS TTL.
+ * such as {@code localhost}; other names are not looked up then) and when the sender connects, on every address
+ * the name resolves to at that moment ({@link #checkedAddresses}). The sender's client connects to exactly the
+ * addresses checked, never looking the name up again, so a name that changes its answer after the check (DNS
+ * rebinding) changes nothing.
  */
 final class WebhookDestinations {
     /** The special-purpose ranges (IANA IPv4 and IPv6 Special-Purpose Address Registries), each with its name. */
@@ -43,8 +46,12 @@ final class WebhookDestinations {
             range("64:ff9b::/96", "NAT64, which reaches any IPv4 address (64:ff9b::/96)"),
             range("64:ff9b:1::/48", "local NAT64 (64:ff9b:1::/48)"),
             range("100::/64", "discard-only (100::/64)"),
+            range("192.88.99.0/24", "the 6to4 relay anycast, which tunnels to any IPv4 address (192.88.99.0/24)"),
             range("2001::/32", "Teredo, which tunnels to any IPv4 address (2001::/32)"),
+            range("2001::/23", "IETF protocol assignments (2001::/23)"),
             range("2001:db8::/32", "documentation (2001:db8::/32)"),
+            range("3fff::/20", "documentation (3fff::/20)"),
+            range("5f00::/16", "segment routing (5f00::/16)"),
             range("2002::/16", "6to4, which tunnels to any IPv4 address (2002::/16)"),
             range("fc00::/7", "unique local, IPv6's private (fc00::/7)"),
             range("fe80::/10", "link-local (fe80::/10)"),
@@ -63,16 +70,18 @@ final class WebhookDestinations {
     }
 
     /**
-     * Why an endpoint with this URL host may not be registered, or empty. An address is checked; so is a name of the
-     * server itself ({@code localhost}, {@code *.localhost}, answered by the hosts file); other names are checked at
+     * Why an endpoint with this URL host may not be registered, or empty. An address is checked (an IPv6 address
+     * with a zone, {@code [fe80::1%25eth0]}, as the address); so is a name of the server itself ({@code localhost},
+     * {@code *.localhost}, answered by the hosts file), as both its loopback addresses; other names are checked at
      * each delivery. A host whose last label is a number but is not a dotted quad ({@code 2130706433},
-     * {@code 127.1}, {@code 0x7f.1}) is refused as it stands: resolvers read such forms as addresses in ways that
-     * differ, and no host name ends in a number.
+     * {@code 0x7f000001}) is refused as it stands: resolvers read such forms as addresses in ways that differ, and
+     * no host name ends in a number.
      *
      * @param host the URL's host, an IPv6 literal in brackets
      */
     Optional<String> refusalOfHost(String host) {
-        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String name = host.startsWith("[") && host.endsWith("]") ? withoutZone(host.substring(1, host.length() - 1))
+                : host;
         String lower = name.toLowerCase(Locale.ROOT);
         String last = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
         last = last.substring(last.lastIndexOf('.') + 1);
@@ -85,26 +94,45 @@ final class WebhookDestinations {
         }
         if (lower.equals("localhost") || lower.endsWith(".localhost") || lower.equals("localhost.")
                 || lower.endsWith(".localhost.")) {
-            return refusal(name, IpLiteral.parse("127.0.0.1").orElseThrow());
+            return refusal(name, IpLiteral.parse("127.0.0.1").orElseThrow())
+                    .or(() -> refusal(name, IpLiteral.parse("::1").orElseThrow()));
         }
         return Optional.empty();
     }
 
+    /** An IPv6 literal without its zone ({@code %25eth0} in a URL, {@code %eth0} once decoded). */
+    private static String withoutZone(String literal) {
+        int zone = literal.indexOf('%');
+        return zone < 0 ? literal : literal.substring(0, zone);
+    }
+
     /**
-     * Why a delivery to {@code host} may not be made now, or empty: the first of its current addresses that is
-     * special and not allowed. All of them are checked, because a client may connect to any.
+     * The addresses a connection to {@code host} may use now: all it resolves to, each checked. All of them, because
+     * a client may connect to any; one that is special and not allowed refuses the whole name.
      *
      * @throws UnknownHostException the name does not resolve now (the delivery fails and is retried)
+     * @throws Refused one of its addresses is special and not allowed (the delivery is not sent)
      */
-    Optional<String> refusalOfResolved(String host) throws UnknownHostException {
+    List<InetSocketAddress> checkedAddresses(String host, int port) throws UnknownHostException, Refused {
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        List<InetSocketAddress> open = new ArrayList<>();
         for (InetAddress address : InetAddress.getAllByName(name)) {
             Optional<String> refused = refusal(name, address.getAddress());
             if (refused.isPresent()) {
-                return refused;
+                throw new Refused(refused.get());
             }
+            open.add(new InetSocketAddress(address, port));
         }
-        return Optional.empty();
+        return open;
+    }
+
+    /** A destination the checks refuse: its message says which address and why. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String reason) {
+            super(reason, null);
+        }
     }
 
     /** Why {@code address} (4 or 16 bytes; an IPv4-mapped IPv6 address counts as its IPv4 address) is refused. */

@@ -2,16 +2,21 @@ package io.gatehouse.server.alert;
 
 import io.gatehouse.server.common.Utf8;
 import io.gatehouse.server.db.Database;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.api.ContentResponse;
+import org.eclipse.jetty.client.util.StringRequestContent;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +38,7 @@ public final class WebhookSender implements AutoCloseable {
 
     private final Database database;
     private final Webhooks webhooks;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http;
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
     private volatile boolean closed;
@@ -42,12 +46,44 @@ public final class WebhookSender implements AutoCloseable {
     public WebhookSender(Database database, Webhooks webhooks) {
         this.database = database;
         this.webhooks = webhooks;
+        this.http = client(webhooks.destinations());
         this.thread = new Thread(this::run, "gatehouse-webhooks");
         this.thread.setDaemon(true);
         webhooks.afterEnqueue(this::wake);
     }
 
+    /**
+     * The client deliveries go through. It connects only to addresses {@link WebhookDestinations#checkedAddresses}
+     * returned for the name, looked up for that connection, so no later answer of the name (DNS rebinding) is
+     * used; it follows no redirect (an endpoint could answer 307 to an internal address) and uses no proxy (a proxy
+     * would resolve and connect where no check looked). TLS verifies the certificate against the URL's name.
+     */
+    private static HttpClient client(WebhookDestinations destinations) {
+        HttpClient client = new HttpClient();
+        QueuedThreadPool threads = new QueuedThreadPool(4, 1);
+        threads.setName("gatehouse-webhooks-http");
+        threads.setDaemon(true);
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(Duration.ofSeconds(5).toMillis());
+        client.setIdleTimeout(Duration.ofSeconds(30).toMillis());
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Gatehouse-Webhooks"));
+        client.setSocketAddressResolver((host, port, promise) -> {
+            try {
+                promise.succeeded(destinations.checkedAddresses(host, port));
+            } catch (java.io.IOException refusedOrUnknown) {
+                promise.failed(refusedOrUnknown);
+            }
+        });
+        return client;
+    }
+
     public void start() {
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the webhook client did not start", e);
+        }
         thread.start();
     }
 
@@ -99,22 +135,15 @@ public final class WebhookSender implements AutoCloseable {
         String error;
         try {
             URI url = URI.create(endpoint.get().webhook().url());
-            // The addresses the name has now, each checked, just before the client connects by the same name.
-            Optional<String> refused = webhooks.destinations().refusalOfResolved(url.getHost());
-            if (refused.isPresent()) {
-                // Not sent, and not retried: only a new configuration opens the address (then send it again).
-                fail(delivery, attempts, null, Utf8.truncate("not sent: " + refused.get(), MAX_ERROR), false);
-                return;
-            }
             long t = webhooks.now().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header(WebhookSignature.HEADER, WebhookSignature.header(webhooks.secretOf(endpoint.get()), t,
-                            delivery.body()))
-                    .header("Gatehouse-Event", delivery.event()).header("Gatehouse-Delivery", delivery.id())
-                    .POST(HttpRequest.BodyPublishers.ofString(delivery.body())).build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            status = response.statusCode();
+            String signature = WebhookSignature.header(webhooks.secretOf(endpoint.get()), t, delivery.body());
+            ContentResponse response = http.POST(url).timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(headers -> headers.put(WebhookSignature.HEADER, signature)
+                            .put("Gatehouse-Event", delivery.event()).put("Gatehouse-Delivery", delivery.id()))
+                    .body(new StringRequestContent("application/json; charset=utf-8", delivery.body(),
+                            StandardCharsets.UTF_8))
+                    .send();
+            status = response.getStatus();
             if (status / 100 == 2) {
                 int answered = status;
                 database.inTransaction(tx -> {
@@ -124,14 +153,34 @@ public final class WebhookSender implements AutoCloseable {
                 return;
             }
             error = "the endpoint answered " + status;
-        } catch (IOException e) {
-            error = Utf8.truncate("the request failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), MAX_ERROR);
+        } catch (ExecutionException e) {
+            Optional<WebhookDestinations.Refused> refused = refusal(e);
+            if (refused.isPresent()) {
+                // Not sent, and not retried: only a new configuration opens the address (then send it again).
+                fail(delivery, attempts, null, Utf8.truncate("not sent: " + refused.get().getMessage(), MAX_ERROR),
+                        false);
+                return;
+            }
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            error = Utf8.truncate("the request failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), MAX_ERROR);
+        } catch (TimeoutException e) {
+            error = "the request failed: no answer within " + TIMEOUT.toSeconds() + " s";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
         fail(delivery, attempts, status, error, true);
+    }
+
+    /** The destination check's refusal behind a failed request, if that is why it failed. */
+    private static Optional<WebhookDestinations.Refused> refusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof WebhookDestinations.Refused refused) {
+                return Optional.of(refused);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A failed attempt: retried after {@link #backoff} while attempts are left and {@code retry}, else dead. */
@@ -156,6 +205,11 @@ public final class WebhookSender implements AutoCloseable {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.warn("the webhook client did not stop cleanly", e);
         }
     }
 }

@@ -255,7 +255,8 @@ class AlertsTest {
             for (String url : List.of("http://127.0.0.1:8080/hook", "http://localhost:8080/hook",
                     "http://app.localhost/hook", "http://[::1]/hook", "http://169.254.169.254/latest/meta-data/",
                     "http://[::ffff:127.0.0.1]/hook", "http://10.1.2.3/hook", "http://192.168.0.10/hook",
-                    "http://[fd00::1]/hook", "http://0.0.0.0/hook", "http://2130706433/hook", "http://0x7f000001/hook")) {
+                    "http://[fd00::1]/hook", "http://0.0.0.0/hook", "http://2130706433/hook", "http://0x7f000001/hook",
+                    "http://[fe80::1%251]/hook", "http://[2001:2::1]/hook")) {
                 HttpResult refused = server.post("/api/v1/webhooks", Map.of("url", url, "secret", SECRET, "events",
                         List.of("alert")));
                 assertThat(refused.status()).as(url + ": " + refused.text()).isEqualTo(422);
@@ -304,6 +305,30 @@ class AlertsTest {
             assertThat(dead.get("lastError").asText()).startsWith("not sent: '127.0.0.1' is loopback");
             assertThat(dead.has("lastStatus") && !dead.get("lastStatus").isNull()).isFalse();
             assertThat(receiver.nothingWithin(Duration.ofSeconds(1))).isTrue();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void a_webhook_that_answers_with_a_redirect_is_a_failed_attempt_and_the_redirect_is_not_followed()
+            throws Exception {
+        TestServer server = TestServer.start(data, Map.of("trusted-proxies", "127.0.0.1",
+                "alerts.webhook-allow-networks", "127.0.0.1"));
+        try (WebhookReceiver redirecting = new WebhookReceiver(); WebhookReceiver internal = new WebhookReceiver()) {
+            redirecting.redirectTo(internal.url());
+            String hook = server.post("/api/v1/webhooks", Map.of("url", redirecting.url(), "secret", SECRET,
+                    "events", List.of("alert"))).json().get("id").asText();
+            TotpUsers.Enrolled quinn = TotpUsers.enroll(server, "quinn");
+            for (int i = 0; i < 5; i++) {
+                verify(server, "quinn", wrongCode(quinn, server), "203.0.113.9");
+            }
+            redirecting.next(WAIT);
+            JsonNode failed = awaitDelivery(server, hook, d -> d.get("attempts").asInt() == 1);
+            assertThat(failed.get("state").asText()).isEqualTo("pending");
+            assertThat(failed.get("lastStatus").asInt()).isEqualTo(307);
+            assertThat(failed.get("lastError").asText()).isEqualTo("the endpoint answered 307");
+            assertThat(internal.nothingWithin(Duration.ofSeconds(1))).as("the redirect's target").isTrue();
         } finally {
             server.close();
         }

@@ -1,8 +1,11 @@
 package io.gatehouse.server.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.server.common.IpLiteral;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +25,9 @@ class WebhookDestinationsTest {
             "fc00::1, unique local", "0.0.0.0, this network", "::, unspecified", "224.0.0.1, multicast",
             "ff02::1, multicast", "255.255.255.255, reserved", "240.0.0.1, reserved", "64:ff9b::a00:1, NAT64",
             "2002:7f00:1::1, 6to4", "2001:0:4136:e378::1, Teredo", "::7f00:1, IPv4-compatible",
-            "192.0.2.1, documentation", "2001:db8::1, documentation", "198.18.0.1, benchmarking"})
+            "192.0.2.1, documentation", "2001:db8::1, documentation", "198.18.0.1, benchmarking",
+            "192.88.99.1, 6to4 relay", "2001:2::1, IETF protocol assignments", "2001:20::1, IETF protocol",
+            "3fff::1, documentation (3fff::/20)", "5f00::1, segment routing"})
     void special_addresses_are_refused_with_their_range_named(String address, String named) {
         assertThat(CLOSED.refusal(address, IpLiteral.parse(address).orElseThrow())).hasValueSatisfying(
                 reason -> assertThat(reason).contains(named).contains("alerts.webhook-allow-networks"));
@@ -57,7 +62,8 @@ class WebhookDestinationsTest {
     @ParameterizedTest
     @CsvSource({"127.0.0.1, loopback", "[::1], loopback", "localhost, loopback", "LOCALHOST., loopback",
             "printer.localhost, loopback", "2130706433, neither a host name", "127.1, neither a host name",
-            "0x7f.1, neither a host name", "0x7f000001, neither a host name", "10.0.0.1., neither a host name"})
+            "0x7f.1, neither a host name", "0x7f000001, neither a host name", "10.0.0.1., neither a host name",
+            "[fe80::1%251], link-local", "[fe80::1%eth0], link-local", "[fd00::1%25a], unique local"})
     void a_registration_is_refused_by_its_host_as_written(String host, String reason) {
         assertThat(CLOSED.refusalOfHost(host)).hasValueSatisfying(text -> assertThat(text).contains(reason));
     }
@@ -70,10 +76,30 @@ class WebhookDestinationsTest {
     }
 
     @Test
-    void a_delivery_checks_the_addresses_a_name_has_now() throws UnknownHostException {
-        assertThat(CLOSED.refusalOfResolved("localhost")).hasValueSatisfying(reason -> assertThat(reason)
-                .startsWith("'localhost' (").contains("is loopback"));
-        assertThat(CLOSED.refusalOfResolved("[::1]")).isPresent();
-        assertThat(CLOSED.refusalOfResolved("8.8.8.8")).isEmpty();
+    void localhost_is_registered_only_when_both_its_loopback_addresses_are_open() {
+        assertThat(new WebhookDestinations(List.of("127.0.0.1")).refusalOfHost("localhost"))
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("'localhost' (0:0:0:0:0:0:0:1) is loopback"));
+        assertThat(new WebhookDestinations(List.of("::1")).refusalOfHost("localhost"))
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("'localhost' (127.0.0.1) is loopback"));
+        assertThat(new WebhookDestinations(List.of("127.0.0.0/8", "::1")).refusalOfHost("localhost")).isEmpty();
+    }
+
+    @Test
+    void a_connection_gets_the_addresses_a_name_has_now_each_checked() throws Exception {
+        assertThatThrownBy(() -> CLOSED.checkedAddresses("localhost", 8080))
+                .isInstanceOf(WebhookDestinations.Refused.class).hasMessageStartingWith("'localhost' (")
+                .hasMessageContaining("is loopback");
+        assertThatThrownBy(() -> CLOSED.checkedAddresses("[::1]", 8080))
+                .isInstanceOf(WebhookDestinations.Refused.class).hasMessageContaining("loopback");
+        assertThat(CLOSED.checkedAddresses("8.8.8.8", 443)).containsExactly(new InetSocketAddress(
+                InetAddress.getByName("8.8.8.8"), 443));
+
+        List<InetSocketAddress> loopback = new WebhookDestinations(List.of("127.0.0.0/8", "::1"))
+                .checkedAddresses("localhost", 8080);
+        assertThat(loopback).isNotEmpty().allSatisfy(address -> {
+            assertThat(address.isUnresolved()).as("connected to as it was checked, not looked up again").isFalse();
+            assertThat(address.getAddress().isLoopbackAddress()).isTrue();
+            assertThat(address.getPort()).isEqualTo(8080);
+        });
     }
 }

@@ -20,6 +20,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private volatile int status = 204;
+    private volatile String location;
 
     public WebhookReceiver() {
         try {
@@ -32,6 +33,9 @@ public final class WebhookReceiver implements AutoCloseable {
             received.add(new Received(Map.of("Gatehouse-Signature", header(exchange, "Gatehouse-Signature"),
                     "Gatehouse-Event", header(exchange, "Gatehouse-Event"), "Gatehouse-Delivery",
                     header(exchange, "Gatehouse-Delivery"), "Content-Type", header(exchange, "Content-Type")), body));
+            if (location != null) {
+                exchange.getResponseHeaders().set("Location", location);
+            }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
@@ -49,6 +53,12 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public void answer(int newStatus) {
         status = newStatus;
+    }
+
+    /** Answers every delivery with a 307 to {@code url}. */
+    public void redirectTo(String url) {
+        location = url;
+        status = 307;
     }
 
     public Received next(Duration wait) throws InterruptedException {
