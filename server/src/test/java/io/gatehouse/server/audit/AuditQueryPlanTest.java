@@ -2,39 +2,23 @@ package io.gatehouse.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.db.Dialect;
-import io.gatehouse.server.testing.TestServer;
-import java.nio.file.Path;
+import io.gatehouse.server.testing.ServerPerTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SQLite's plans for the audit queries of the console: each reads a range of an index (the aggregates only the
  * covering index), never the whole log. On SQLite only, whose plans {@code EXPLAIN QUERY PLAN} states plainly;
  * {@link DecisionStatsTest} checks the answers on both databases.
  */
-class AuditQueryPlanTest {
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
-
+class AuditQueryPlanTest extends ServerPerTest {
     @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
+    void setUp() {
         assertThat(database.dialect()).isEqualTo(Dialect.SQLITE);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private String plan(String sql, Object... args) {

@@ -2,38 +2,18 @@ package io.gatehouse.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.server.common.Ids;
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.common.ClientInfo;
+import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
+import io.gatehouse.server.testing.ServerPerTest;
 import io.gatehouse.server.testing.TestServer;
-import java.nio.file.Path;
 import java.util.EnumSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The bootstrap link lives only while no administrator exists, checked when it is redeemed. */
 @DatabaseTest
-class BootstrapLinkTest {
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class BootstrapLinkTest extends ServerPerTest {
     long count(String sql, Object... args) {
         return database.read(tx -> tx.queryLong(sql, args));
     }

@@ -8,50 +8,34 @@ import io.gatehouse.server.auth.Scope;
 import io.gatehouse.server.common.ClientInfo;
 import io.gatehouse.server.common.GatehouseException;
 import io.gatehouse.server.common.Ids;
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.testing.DatabaseTest;
-import io.gatehouse.server.testing.TestServer;
+import io.gatehouse.server.testing.ServerPerTest;
 import io.gatehouse.server.visitor.VisitorStore;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Kiosks, short codes and check-ins as migration V27 stores them, on both databases. */
 @DatabaseTest
-class KioskStoreTest {
+class KioskStoreTest extends ServerPerTest {
     private static final ClientInfo CLIENT = ClientInfo.local("test");
 
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
     Kiosks kiosks;
     CheckIns checkIns;
     Principal admin = Principal.token("tok_test", "test", EnumSet.of(Scope.ADMIN));
 
     @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
+    void setUp() {
         kiosks = new Kiosks(database, server.gatehouse().services().core().audit(), server.clock(),
                 new SecureRandom());
         checkIns = new CheckIns(database, server.gatehouse().services().core().audit(),
                 (tx, visitor, kiosk, at) -> Optional.empty(), () -> "http://localhost", server.clock(),
                 new SecureRandom());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

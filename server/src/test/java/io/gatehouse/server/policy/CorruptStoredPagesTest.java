@@ -2,22 +2,17 @@ package io.gatehouse.server.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.testing.ConsoleClient;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
-import io.gatehouse.server.testing.TestServer;
+import io.gatehouse.server.testing.ServerPerTest;
 import io.gatehouse.server.testing.TotpUsers;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A page that shows its own refusals (an expired link, a wrong code) does not show a stored row this server cannot
@@ -25,24 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the row. A browser gets it as a page, an API client as a problem document.
  */
 @DatabaseTest
-class CorruptStoredPagesTest {
+class CorruptStoredPagesTest extends ServerPerTest {
     private static final Pattern INCIDENT = Pattern.compile("incident ([0-9a-f]+)");
-
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private void corrupt(String sql, Object... args) {
         database.inTransaction(tx -> tx.update(sql, args));

@@ -2,17 +2,12 @@ package io.gatehouse.server.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
-import io.gatehouse.server.testing.TestServer;
-import java.nio.file.Path;
+import io.gatehouse.server.testing.ServerPerTest;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stored value this server would never have written (a policy's unknown algorithm or impossible digit count, a
@@ -20,23 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is a 500 with an incident id, never a 400 blaming the client.
  */
 @DatabaseTest
-class CorruptStoredValuesTest {
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class CorruptStoredValuesTest extends ServerPerTest {
     private static void assertIncident(HttpResult result) {
         assertThat(result.status()).as(result.toString()).isEqualTo(500);
         assertThat(result.json().path("code").asText()).isEqualTo("internal_error");

@@ -4,53 +4,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.protocol.access.ProofSigner;
 import io.gatehouse.protocol.codec.Base64Url;
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
-import io.gatehouse.server.testing.TestServer;
+import io.gatehouse.server.testing.ServerPerTest;
 import io.gatehouse.wallet.DeviceFacts;
 import io.gatehouse.wallet.Enrollment;
 import io.gatehouse.wallet.EnrollmentClient;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Suspending a user, or revoking a credential of theirs, ends every pending enrollment link of that user: the TOTP
  * link (its seed erased) and the device link answer 410 from then on, also after a resume.
  */
 @DatabaseTest
-class PendingLinksTest {
+class PendingLinksTest extends ServerPerTest {
     static final SecureRandom RANDOM = new SecureRandom();
 
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
     String erinId;
     String totpLink;
     String deviceLink;
 
     @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
+    void setUp() {
         erinId = created("/api/v1/users", Map.of("username", "erin", "roles", List.of("admins"))).get("id");
         totpLink = created("/api/v1/users/" + erinId + "/totp/enrollments", Map.of()).get("enrollmentUrl");
         deviceLink = created("/api/v1/users/" + erinId + "/device-enrollments", Map.of()).get("enrollmentUrl");
         assertThat(server.get(totpLink, null).status()).as("the TOTP link works before").isEqualTo(200);
         assertThat(server.get(deviceLink, null).status()).as("the device link works before").isEqualTo(200);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     Map<String, String> created(String path, Map<String, Object> body) {

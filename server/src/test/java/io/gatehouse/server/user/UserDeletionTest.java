@@ -7,27 +7,23 @@ import io.gatehouse.protocol.access.CredentialId;
 import io.gatehouse.protocol.access.ProofSigner;
 import io.gatehouse.protocol.access.ProofType;
 import io.gatehouse.server.access.DoorStore;
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.device.DeviceCredential;
 import io.gatehouse.server.device.DeviceStore;
 import io.gatehouse.server.testing.ConsoleClient;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
-import io.gatehouse.server.testing.TestServer;
+import io.gatehouse.server.testing.ServerPerTest;
 import io.gatehouse.server.testing.TotpUsers;
 import io.gatehouse.wallet.DeviceFacts;
 import io.gatehouse.wallet.Enrollment;
 import io.gatehouse.wallet.EnrollmentClient;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code DELETE /api/v1/users/{id}}: a person with a TOTP credential, recovery codes, a lockout in progress, pending
@@ -35,14 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * them by id, their device no longer opens a door, and their name can be given to someone new.
  */
 @DatabaseTest
-class UserDeletionTest {
+class UserDeletionTest extends ServerPerTest {
     static final SecureRandom RANDOM = new SecureRandom();
     static final String NAME = "Quentin.Erasable";
 
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
     String userId;
     String zoneId;
     String reader;
@@ -50,9 +42,7 @@ class UserDeletionTest {
     ProofSigner signer;
 
     @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
+    void setUp() {
         TotpUsers.enroll(server, NAME);
         userId = server.get("/api/v1/users?q=quentin").json().get("users").get(0).get("id").asText();
         String siteId = created("/api/v1/sites", Map.of("name", "HQ", "timeZone", "UTC"));
@@ -71,11 +61,6 @@ class UserDeletionTest {
         // Pending links and a failure on record, so that each kind of row exists when the person is deleted.
         created("/api/v1/users/" + userId + "/device-enrollments", Map.of());
         server.post("/api/v1/totp/verify", Map.of("username", NAME, "code", "000000"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     String created(String path, Map<String, Object> body) {

@@ -3,41 +3,26 @@ package io.gatehouse.server.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
+import io.gatehouse.server.testing.ServerPerTest;
 import io.gatehouse.server.testing.Snapshot;
-import io.gatehouse.server.testing.TestServer;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Usernames are unique without regard to case, and every lookup by username uses the same folded key. */
 @DatabaseTest
-class UsernameCaseTest {
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
+class UsernameCaseTest extends ServerPerTest {
     String carolId;
 
     @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
+    void setUp() {
         HttpResult carol = server.post("/api/v1/users", Map.of("username", "carol"));
         assertThat(carol.status()).as(carol.toString()).isEqualTo(201);
         carolId = carol.json().get("id").asText();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,45 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.server.common.Ids;
 import io.gatehouse.server.common.Page;
-import io.gatehouse.server.db.Database;
 import io.gatehouse.server.testing.DatabaseTest;
-import io.gatehouse.server.testing.TestServer;
-import java.nio.file.Path;
+import io.gatehouse.server.testing.ServerPerTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The pass rows of migration V26 as the store reads and changes them, on both databases. */
 @DatabaseTest
-class VisitorStoreTest {
-    @TempDir
-    Path data;
-    TestServer server;
-    Database database;
+class VisitorStoreTest extends ServerPerTest {
     String zoneId;
     String doorId;
     String otherZoneDoor;
 
     @BeforeEach
-    void start() {
-        server = TestServer.start(data);
-        database = server.gatehouse().services().core().database();
+    void setUp() {
         String siteId = server.createdId("/api/v1/sites", Map.of("name", "HQ", "timeZone", "Europe/Berlin"));
         zoneId = server.createdId("/api/v1/zones", Map.of("siteId", siteId, "name", "Lobby"));
         doorId = server.createdId("/api/v1/doors", Map.of("zoneId", zoneId, "name", "Front door"));
         String otherZone = server.createdId("/api/v1/zones", Map.of("siteId", siteId, "name", "Labs"));
         otherZoneDoor = server.createdId("/api/v1/doors", Map.of("zoneId", otherZone, "name", "Lab door"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private String insert(String handle, List<String> doors, List<String> zones, Instant from, Instant until,
