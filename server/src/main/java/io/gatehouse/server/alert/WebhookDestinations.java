@@ -80,11 +80,10 @@ final class WebhookDestinations {
      * @param host the URL's host, an IPv6 literal in brackets
      */
     Optional<String> refusalOfHost(String host) {
-        String name = host.startsWith("[") && host.endsWith("]") ? withoutZone(host.substring(1, host.length() - 1))
-                : host;
+        String name = withoutZone(unbracketed(host));
         String lower = name.toLowerCase(Locale.ROOT);
-        String last = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
-        last = last.substring(last.lastIndexOf('.') + 1);
+        String bare = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        String last = bare.substring(bare.lastIndexOf('.') + 1);
         Optional<byte[]> literal = IpLiteral.parse(name);
         if (literal.isEmpty() && last.matches("[0-9]+|0x[0-9a-f]*")) {
             return Optional.of("'" + name + "' is neither a host name nor a dotted-quad or IPv6 address");
@@ -92,12 +91,16 @@ final class WebhookDestinations {
         if (literal.isPresent()) {
             return refusal(name, literal.get());
         }
-        if (lower.equals("localhost") || lower.endsWith(".localhost") || lower.equals("localhost.")
-                || lower.endsWith(".localhost.")) {
+        if (bare.equals("localhost") || bare.endsWith(".localhost")) {
             return refusal(name, IpLiteral.parse("127.0.0.1").orElseThrow())
                     .or(() -> refusal(name, IpLiteral.parse("::1").orElseThrow()));
         }
         return Optional.empty();
+    }
+
+    /** A URL host without the brackets of an IPv6 literal. */
+    private static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** An IPv6 literal without its zone ({@code %25eth0} in a URL, {@code %eth0} once decoded). */
@@ -114,7 +117,7 @@ final class WebhookDestinations {
      * @throws Refused one of its addresses is special and not allowed (the delivery is not sent)
      */
     List<InetSocketAddress> checkedAddresses(String host, int port) throws UnknownHostException, Refused {
-        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String name = unbracketed(host);
         List<InetSocketAddress> open = new ArrayList<>();
         for (InetAddress address : InetAddress.getAllByName(name)) {
             Optional<String> refused = refusal(name, address.getAddress());

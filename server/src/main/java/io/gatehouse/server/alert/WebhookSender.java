@@ -2,6 +2,7 @@ package io.gatehouse.server.alert;
 
 import io.gatehouse.server.common.Utf8;
 import io.gatehouse.server.db.Database;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public final class WebhookSender implements AutoCloseable {
         client.setSocketAddressResolver((host, port, promise) -> {
             try {
                 promise.succeeded(destinations.checkedAddresses(host, port));
-            } catch (java.io.IOException refusedOrUnknown) {
+            } catch (IOException refusedOrUnknown) {
                 promise.failed(refusedOrUnknown);
             }
         });

@@ -197,7 +197,7 @@ public final class Webhooks {
         return clock.instant();
     }
 
-    /** Where deliveries may go: the sender asks before each one. */
+    /** Where deliveries may go: the sender's client resolves every endpoint's name through it. */
     WebhookDestinations destinations() {
         return destinations;
     }

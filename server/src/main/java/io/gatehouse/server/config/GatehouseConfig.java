@@ -177,6 +177,12 @@ public record GatehouseConfig(
             rules = List.copyOf(rules);
             webhookAllowNetworks = List.copyOf(webhookAllowNetworks);
         }
+
+        /** A copy that opens these networks to webhooks instead. */
+        public Alerting withWebhookAllowNetworks(List<String> networks) {
+            return new Alerting(syslog, syslogFormat, flagWindow, emailTo, emailMinSeverity, auditExportFile, detect,
+                    rules, networks);
+        }
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.server.common.Json;
-import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.testing.DatabaseTest;
 import io.gatehouse.server.testing.HttpResult;
 import io.gatehouse.server.testing.TestServer;
@@ -291,10 +290,7 @@ class AlertsTest {
                     .isEqualTo(204);
 
             // The operator closes the loopback network: the endpoint stays registered, but nothing is sent to it.
-            server = server.restart(config -> config.withAlerting(new GatehouseConfig.Alerting(
-                    config.alerting().syslog(), config.alerting().syslogFormat(), config.alerting().flagWindow(),
-                    config.alerting().emailTo(), config.alerting().emailMinSeverity(),
-                    config.alerting().auditExportFile(), config.alerting().detect(), config.alerting().rules(),
+            server = server.restart(config -> config.withAlerting(config.alerting().withWebhookAllowNetworks(
                     List.of())));
             TotpUsers.Enrolled quinn = TotpUsers.enroll(server, "quinn");
             for (int i = 0; i < 5; i++) {
